@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace ItSchool.Platform.Orleans;
+
+/// <summary>
+/// The one place that wires Orleans to PostgreSQL: membership, grain state and reminders all use the
+/// project's own schema (see Platform/Database/Migrations) through the ADO.NET providers.
+/// Production silos, the web node's in-process silo and the test cluster all call it; the test
+/// cluster chooses its own ports, so listening is configured apart (<see cref="ListenOn"/>).
+/// </summary>
+public static class ClusterSetup
+{
+    const string Invariant = "Npgsql";
+
+    public static ISiloBuilder UseItSchoolCluster(this ISiloBuilder silo, string connectionString, ClusterSettings settings)
+    {
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = settings.ClusterId;
+            options.ServiceId = settings.ServiceId;
+        });
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>Where this silo listens and what address it publishes in the membership table.</summary>
+    public static ISiloBuilder ListenOn(this ISiloBuilder silo, ClusterSettings settings)
+    {
+        silo.Configure<EndpointOptions>(options =>
+        {
+            options.SiloPort = settings.SiloPort;
+            options.GatewayPort = settings.GatewayPort;
+            options.AdvertisedIPAddress = ResolveAdvertisedAddress(settings.AdvertisedHost);
+            options.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, settings.SiloPort);
+            options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, settings.GatewayPort);
+        });
+        return silo;
+    }
+
+    public static IClientBuilder UseItSchoolCluster(this IClientBuilder client, string connectionString, ClusterSettings settings)
+    {
+        client.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = settings.ClusterId;
+            options.ServiceId = settings.ServiceId;
+        });
+        client.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        return client;
+    }
+
+    static IPAddress ResolveAdvertisedAddress(string? host)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return IPAddress.Loopback;
+        }
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+        return Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+    }
+}

@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace ItSchool.Pupils;
+
+public sealed class PupilDirectory(NpgsqlDataSource db)
+{
+    /// <summary>The pupils a guardian may see, within their own school only.</summary>
+    public async Task<IReadOnlyList<Pupil>> ChildrenOfAsync(Guid schoolId, Guid guardianId,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT p.id, p.school_id, p.first_name, p.last_name, p.class_name
+            FROM guardianships g JOIN pupils p ON p.id = g.pupil_id AND p.school_id = g.school_id
+            WHERE g.school_id = @school AND g.user_id = @guardian
+            ORDER BY p.first_name, p.last_name
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("guardian", guardianId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pupils = new List<Pupil>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pupils.Add(new Pupil(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+        }
+        return pupils;
+    }
+
+    public async Task<(int Pupils, int Classes)> CountAsync(Guid schoolId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT count(*)::int, count(DISTINCT class_name)::int FROM pupils WHERE school_id = @school");
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+}

@@ -1,0 +1,9 @@
+namespace ItSchool.Schools;
+
+/// <summary>A school (tenant). Reached at its own <see cref="Host"/> or at <c>/e/{Slug}</c>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record School(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Slug,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string? Host);

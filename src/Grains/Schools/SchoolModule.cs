@@ -1,0 +1,11 @@
+namespace ItSchool.Schools;
+
+/// <summary>The parts of ItSchool a school can switch on; the menu shows only enabled ones.</summary>
+public enum SchoolModule
+{
+    Wallets = 1,
+    PointOfSale = 2,
+    Meetings = 3,
+    Invoices = 4,
+    BankStatements = 5,
+}

@@ -1,0 +1,42 @@
+using ItSchool.Web.Accounts;
+using ItSchool.Web.Live;
+using ItSchool.Web.Platform;
+using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
+
+namespace ItSchool.Web;
+
+/// <summary>The web node, as a table of contents: each feature registers and maps itself.</summary>
+public static class ItSchoolApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        await builder.AddDatabaseAsync(cancellationToken);
+        builder.AddCluster();
+        builder.AddOperations();
+        builder.AddInterface();
+        builder.AddSchools();
+        builder.AddAccounts();
+        builder.AddLive();
+
+        var app = builder.Build();
+        app.MapOperations();
+        app.UseSchools();
+        app.UseInterface();
+        app.UseAccounts();
+        app.MapSchoolChooser();
+        app.MapAccounts();
+        app.MapDashboard();
+        app.MapLive();
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+        return app;
+    }
+}

@@ -1,0 +1,62 @@
+using ItSchool.Platform.Database;
+using ItSchool.Schools;
+using Npgsql;
+
+namespace ItSchool.Web.Platform;
+
+public static class DatabaseSetup
+{
+    public const string ConnectionStringName = "ItSchool";
+
+    /// <summary>
+    /// Resolves the database (the configured server, or a private one started from the machine's
+    /// PostgreSQL binaries), brings its schema up to date and seeds the demo school into an empty one —
+    /// all before Orleans starts, because the silo needs its membership table from the first second.
+    /// </summary>
+    public static async Task AddDatabaseAsync(this WebApplicationBuilder builder, CancellationToken cancellationToken)
+    {
+        using var bootstrapLogging = LoggerFactory.Create(logging => logging
+            .AddConfiguration(builder.Configuration.GetSection("Logging"))
+            .AddSimpleConsole(console => console.SingleLine = true));
+        var logger = bootstrapLogging.CreateLogger("ItSchool.Database");
+
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var directory = builder.Configuration["ItSchool:LocalDatabase:Directory"] ?? LocalPostgres.DefaultBaseDirectory();
+            LocalPostgres server;
+            try
+            {
+                server = await LocalPostgres.StartAsync(directory, "itschool", logger, cancellationToken);
+            }
+            catch (LocalPostgresUnavailableException e)
+            {
+                logger.LogCritical("{Reason}", e.Message);
+                throw;
+            }
+            logger.LogInformation(
+                "Local PostgreSQL: data in {DataDirectory}, log in {LogFile}; connect with: psql -h {SocketDirectory} -U postgres itschool",
+                server.DataDirectory, server.LogFile, server.SocketDirectory);
+            connectionString = server.ConnectionString("itschool");
+            builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
+            builder.Services.AddSingleton(server);
+            builder.Services.AddHostedService<LocalPostgresLifetime>();
+        }
+
+        var db = NpgsqlDataSource.Create(connectionString);
+        builder.Services.AddSingleton(db);
+        await Migrations.ApplyAsync(db, logger, cancellationToken);
+        if (builder.Configuration.GetValue("ItSchool:SeedDemoSchool", true))
+        {
+            await DemoSchool.SeedIfEmptyAsync(db, logger, cancellationToken);
+        }
+    }
+
+    /// <summary>Stops the private server with the app; it is registered before Orleans, so it stops after it.</summary>
+    sealed class LocalPostgresLifetime(LocalPostgres server) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => server.StopAsync();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Orleans.Dashboard;
+
+namespace ItSchool.Web.Platform;
+
+/// <summary>Health endpoints for load balancers and containers, and the Orleans dashboard for operators.</summary>
+public static class Operations
+{
+    const string ReadyTag = "ready";
+
+    public static void AddOperations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+    }
+
+    public static void MapOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        // The dashboard shows every grain and silo of every school: it answers only on the machine itself
+        // (an SSH tunnel or `docker compose exec` reaches it), never to the public address.
+        app.MapOrleansDashboard("/ops/orleans").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+                ? await next(context)
+                : Results.NotFound());
+    }
+
+    sealed class DatabaseHealthCheck(NpgsqlDataSource db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = db.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL is unreachable", e);
+            }
+        }
+    }
+
+    sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)
+                    .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return hosts.Count > 0
+                    ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s)")
+                    : HealthCheckResult.Unhealthy("No active silo");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("The Orleans cluster does not answer", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using ItSchool.Web;
+
+var app = await ItSchoolApp.BuildAsync(args);
+await app.RunAsync();

@@ -1,0 +1,58 @@
+using ItSchool.Schools;
+
+namespace ItSchool.Web.Schools;
+
+/// <summary>
+/// Every request resolves its school first: by the <c>/e/{slug}</c> path prefix (which then becomes the
+/// request's PathBase, so every page and link works unchanged under it) or by the school's own host name.
+/// </summary>
+public static class SchoolResolution
+{
+    sealed record SchoolFeature(School School);
+
+    public static School? School(this HttpContext context) => context.Features.Get<SchoolFeature>()?.School;
+
+    public static void AddSchools(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SchoolDirectory>();
+    }
+
+    public static void UseSchools(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var directory = context.RequestServices.GetRequiredService<SchoolDirectory>();
+            var request = context.Request;
+            School? school;
+            if (request.Path.StartsWithSegments("/e", out var rest))
+            {
+                var slug = rest.Value?.Split('/', 3)[1] ?? "";
+                school = slug.Length == 0 ? null : await directory.FindBySlugAsync(slug, context.RequestAborted);
+                if (school is null)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    await context.Response.WriteAsync("École inconnue.", context.RequestAborted);
+                    return;
+                }
+                var prefix = "/" + slug;
+                request.PathBase = request.PathBase.Add("/e" + prefix);
+                request.Path = rest.Value!.Length > prefix.Length ? rest.Value[prefix.Length..] : "/";
+            }
+            else
+            {
+                school = await directory.FindByHostAsync(request.Host.Host, context.RequestAborted);
+            }
+            if (school is not null)
+            {
+                context.Features.Set(new SchoolFeature(school));
+            }
+            await next(context);
+        });
+    }
+
+    /// <summary>For endpoints that belong to a school: without one, the address is simply not found.</summary>
+    public static TBuilder RequireSchool<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.School() is null ? Results.NotFound() : await next(context));
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Localization;
+
+namespace ItSchool.Web.Shell;
+
+/// <summary>Server-rendered HTML: Razor components for pages and fragments, localized, with antiforgery.</summary>
+public static class Interface
+{
+    public static readonly CultureInfo[] Cultures = [new("fr-BE"), new("nl-BE"), new("en")];
+
+    public static void AddInterface(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents();
+        // French pages: "é" stays "é" in the HTML instead of "&#xE9;".
+        builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        // htmx sends the token in this header (see wwwroot/js/site.js); plain forms send it as a field.
+        builder.Services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
+    }
+
+    public static void UseInterface(this WebApplication app)
+    {
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture("fr-BE"),
+            SupportedCultures = Cultures,
+            SupportedUICultures = Cultures,
+        });
+        app.UseStaticFiles();
+        app.UseRouting();
+    }
+}

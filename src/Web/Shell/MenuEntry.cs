@@ -1,0 +1,21 @@
+using ItSchool.Accounts;
+using ItSchool.Schools;
+
+namespace ItSchool.Web.Shell;
+
+/// <summary>
+/// A line of the left menu. A feature adds its entry to <see cref="All"/> when it has a working page;
+/// an entry tied to a module shows only in schools that enabled that module.
+/// </summary>
+public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module, IReadOnlySet<Role> Roles)
+{
+    static readonly IReadOnlySet<Role> Everyone = new HashSet<Role>(Enum.GetValues<Role>());
+
+    public static readonly IReadOnlyList<MenuEntry> All =
+    [
+        new("Menu.Dashboard", "tableau-de-bord", null, Everyone),
+    ];
+
+    public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>
+        Roles.Contains(role) && (Module is null || enabled.Contains(Module.Value));
+}

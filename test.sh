@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# ItSchool's test command: installs what the tests need on a fresh machine, builds with warnings as
+# errors, and runs every test (grain, HTTP and browser) against real PostgreSQL and headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+install_debian_package() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "The tests need Debian's '$1' package: sudo apt-get install -y $1" >&2
+    exit 1
+  fi
+  echo "Installing Debian's $1 package for the tests…"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  fi
+}
+
+if ! command -v pg_ctl >/dev/null && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  install_debian_package postgresql
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  install_debian_package chromium
+fi
+
+dotnet build ItSchool.sln -warnaserror -nologo -v quiet
+results="$(mktemp -d)"
+status=0
+dotnet test ItSchool.sln --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$results/output.txt" || status=$?
+
+# A closing line any CI reads: "N passed, N failed".
+awk '/^ +Passed: +[0-9]+$/ { passed += $2 } /^ +Failed: +[0-9]+$/ { failed += $2 }
+     END { printf "%d passed, %d failed\n", passed, failed }' "$results/output.txt"
+exit $status

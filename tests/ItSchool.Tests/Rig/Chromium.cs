@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+
+namespace ItSchool.Tests.Rig;
+
+/// <summary>Debian's headless Chromium driven by Playwright; Playwright's own browser download is never used.</summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    IPlaywright? playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException(
+                $"Browser tests need Debian's Chromium at {ExecutablePath}. Run the tests with ./test.sh, which installs " +
+                "it when run as root, or install it yourself: sudo apt-get install -y chromium");
+        }
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            // The machine has no network beyond loopback: background services would only fail and slow it down.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        playwright?.Dispose();
+    }
+}

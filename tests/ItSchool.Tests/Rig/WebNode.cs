@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using ItSchool.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ItSchool.Tests.Rig;
+
+/// <summary>
+/// The real web app (with its in-process silo) listening on a free Kestrel port, on a test class's own
+/// database — the same code path as <c>dotnet run --project src/Web</c>, demo school included.
+/// </summary>
+public sealed class WebNode : IAsyncLifetime
+{
+    WebApplication? app;
+
+    public string ConnectionString { get; private set; } = "";
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => app!.Services;
+
+    /// <summary>The demo school's root, reached through its path prefix.</summary>
+    public Uri DemoSchool => new(BaseAddress, "/e/demo/");
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await (await TestPostgres.GetAsync()).CreateDatabaseAsync();
+        app = await ItSchoolApp.BuildAsync(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--contentRoot", WebProjectDirectory(),
+            "--applicationName", "ItSchool.Web",
+            $"--ConnectionStrings:ItSchool={ConnectionString}",
+            $"--Orleans:SiloPort={FreePort()}",
+            $"--Orleans:GatewayPort={FreePort()}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A client that keeps cookies but does not follow redirects, so tests see them.</summary>
+    public HttpClient CreateClient(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static string WebProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Web");
+            if (File.Exists(Path.Combine(candidate, "ItSchool.Web.csproj")))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("Could not find src/Web above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,27 @@
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using Microsoft.Playwright;
+
+namespace ItSchool.Tests.Web;
+
+public sealed class ShellBrowserTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task A_parent_signs_in_in_Chromium_and_the_page_connects_to_the_live_hub()
+    {
+        await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(web.DemoSchool, "tableau-de-bord").ToString());
+        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("amelie.lefevre");
+        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/e/demo/tableau-de-bord");
+        await Assertions.Expect(page.GetByText("Bienvenue, Amélie")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".child")).ToHaveCountAsync(3);
+        // site.js marks the body once the SignalR connection to the live hub is established.
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Tableau de bord" })).ToHaveClassAsync("current");
+    }
+}
