@@ -24,16 +24,7 @@ public static class DatabaseSetup
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             var directory = builder.Configuration["ItSchool:LocalDatabase:Directory"] ?? LocalPostgres.DefaultBaseDirectory();
-            LocalPostgres server;
-            try
-            {
-                server = await LocalPostgres.StartAsync(directory, "itschool", logger, cancellationToken);
-            }
-            catch (LocalPostgresUnavailableException e)
-            {
-                logger.LogCritical("{Reason}", e.Message);
-                throw;
-            }
+            var server = await LocalPostgres.StartAsync(directory, "itschool", logger, cancellationToken);
             logger.LogInformation(
                 "Local PostgreSQL: data in {DataDirectory}, log in {LogFile}; connect with: psql -h {SocketDirectory} -U postgres itschool",
                 server.DataDirectory, server.LogFile, server.SocketDirectory);

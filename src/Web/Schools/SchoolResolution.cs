@@ -31,8 +31,8 @@ public static class SchoolResolution
                 school = slug.Length == 0 ? null : await directory.FindBySlugAsync(slug, context.RequestAborted);
                 if (school is null)
                 {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    await context.Response.WriteAsync("École inconnue.", context.RequestAborted);
+                    await new RazorComponentResult<UnknownSchoolPage> { StatusCode = StatusCodes.Status404NotFound }
+                        .ExecuteAsync(context);
                     return;
                 }
                 var prefix = "/" + slug;

@@ -17,6 +17,8 @@ public static class TestSilos
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
+        // Real sockets, as in production, so that a web node started beside the cluster can join it too.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ClusterId = clusterId;
         // Grain state is keyed by service id: a cluster started again on the same database finds its state.
         builder.Options.ServiceId = "itschool";

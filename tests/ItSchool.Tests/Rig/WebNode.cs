@@ -12,7 +12,7 @@ namespace ItSchool.Tests.Rig;
 /// The real web app (with its in-process silo) listening on a free Kestrel port, on a test class's own
 /// database — the same code path as <c>dotnet run --project src/Web</c>, demo school included.
 /// </summary>
-public sealed class WebNode : IAsyncLifetime
+public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
 {
     WebApplication? app;
 
@@ -23,9 +23,12 @@ public sealed class WebNode : IAsyncLifetime
     /// <summary>The demo school's root, reached through its path prefix.</summary>
     public Uri DemoSchool => new(BaseAddress, "/e/demo/");
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => await StartAsync(await (await TestPostgres.GetAsync()).CreateDatabaseAsync());
+
+    /// <summary>Starts the node on the given database; <paramref name="arguments"/> are added to its command line.</summary>
+    public async Task StartAsync(string connectionString, params string[] arguments)
     {
-        ConnectionString = await (await TestPostgres.GetAsync()).CreateDatabaseAsync();
+        ConnectionString = connectionString;
         app = await ItSchoolApp.BuildAsync(
         [
             "--urls", "http://127.0.0.1:0",
@@ -35,6 +38,7 @@ public sealed class WebNode : IAsyncLifetime
             $"--Orleans:SiloPort={FreePort()}",
             $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            .. arguments,
         ]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -47,8 +51,11 @@ public sealed class WebNode : IAsyncLifetime
         {
             await app.StopAsync();
             await app.DisposeAsync();
+            app = null;
         }
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     /// <summary>A client that keeps cookies but does not follow redirects, so tests see them.</summary>
     public HttpClient CreateClient(CookieContainer? cookies = null) =>

@@ -158,7 +158,9 @@ public sealed class LocalPostgres
 
     async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        // A one-off admin connection: a pooled one could outlive a server stopped and started in this process.
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);
