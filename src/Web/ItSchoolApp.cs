@@ -11,7 +11,9 @@ public static class ItSchoolApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -26,6 +28,7 @@ public static class ItSchoolApp
         builder.AddSchools();
         builder.AddAccounts();
         builder.AddLive();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapOperations();
@@ -33,9 +36,10 @@ public static class ItSchoolApp
         app.UseInterface();
         app.UseAccounts();
         app.MapSchoolChooser();
-        app.MapAccounts();
-        app.MapDashboard();
         app.MapLive();
+        var school = app.MapSchool();
+        school.MapAccounts();
+        school.MapDashboard();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -2,10 +2,10 @@ using Npgsql;
 
 namespace ItSchool.Accounts;
 
-/// <summary>Reads the users of a school; every query is scoped by school.</summary>
-public sealed class AccountDirectory(NpgsqlDataSource db)
+/// <summary>Reads and updates the users of a school; every query is scoped by school.</summary>
+public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
 {
-    const string Columns = "id, school_id, user_name, email, first_name, last_name, role";
+    const string Columns = "id, school_id, user_name, email, first_name, last_name, role, session_stamp";
 
     /// <summary>
     /// The account a login name or e-mail address and password open, or null. Wrong name and wrong
@@ -14,18 +14,18 @@ public sealed class AccountDirectory(NpgsqlDataSource db)
     public async Task<UserAccount?> SignInAsync(Guid schoolId, string login, string password,
         CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand($"""
+        var candidates = new List<(UserAccount Account, string? Hash)>();
+        await using (var command = db.CreateCommand($"""
             SELECT {Columns}, password_hash FROM users
             WHERE school_id = @school AND (lower(user_name) = lower(@login) OR lower(email) = lower(@login))
-            """);
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("login", login.Trim());
-        var candidates = new List<(UserAccount Account, string? Hash)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            """))
         {
+            command.Parameters.AddWithValue("school", schoolId);
+            command.Parameters.AddWithValue("login", login.Trim());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                candidates.Add((Read(reader), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                candidates.Add((Read(reader), reader.IsDBNull(8) ? null : reader.GetString(8)));
             }
         }
         if (candidates.Count == 0)
@@ -34,7 +34,18 @@ public sealed class AccountDirectory(NpgsqlDataSource db)
             return null;
         }
         // Guardians sharing one e-mail address each have their own password: the password picks the account.
-        return candidates.FirstOrDefault(c => PasswordHash.Verify(password, c.Hash)).Account;
+        var account = candidates.FirstOrDefault(c => PasswordHash.Verify(password, c.Hash)).Account;
+        if (account is not null)
+        {
+            await using var signedIn = db.CreateCommand("""
+                UPDATE users SET last_signed_in_at = @now, first_signed_in_at = coalesce(first_signed_in_at, @now)
+                WHERE id = @id
+                """);
+            signedIn.Parameters.AddWithValue("now", clock.GetUtcNow());
+            signedIn.Parameters.AddWithValue("id", account.Id);
+            await signedIn.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return account;
     }
 
     public async Task<UserAccount?> FindAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
@@ -46,7 +57,62 @@ public sealed class AccountDirectory(NpgsqlDataSource db)
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>Every account of the school registered with this address (guardians may share one).</summary>
+    public async Task<IReadOnlyList<UserAccount>> FindByEmailAsync(Guid schoolId, string email, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            $"SELECT {Columns} FROM users WHERE school_id = @school AND lower(email) = lower(@email) ORDER BY user_name");
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("email", email.Trim());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var accounts = new List<UserAccount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            accounts.Add(Read(reader));
+        }
+        return accounts;
+    }
+
+    /// <summary>The stamp every live session of the person must carry; null when the account is gone.</summary>
+    public async Task<Guid?> SessionStampAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT session_stamp FROM users WHERE school_id = @school AND id = @id");
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    /// <summary>
+    /// Replaces the password when the current one is right. With <paramref name="endOtherSessions"/> the
+    /// session stamp changes, so every other session ends; the caller re-issues its own cookie.
+    /// </summary>
+    public async Task<UserAccount?> ChangePasswordAsync(Guid schoolId, Guid userId, string currentPassword, string newPasswordHash,
+        bool endOtherSessions, CancellationToken cancellationToken = default)
+    {
+        await using (var read = db.CreateCommand("SELECT password_hash FROM users WHERE school_id = @school AND id = @id"))
+        {
+            read.Parameters.AddWithValue("school", schoolId);
+            read.Parameters.AddWithValue("id", userId);
+            if (!PasswordHash.Verify(currentPassword, await read.ExecuteScalarAsync(cancellationToken) as string))
+            {
+                return null;
+            }
+        }
+        await using var update = db.CreateCommand($"""
+            UPDATE users SET password_hash = @hash,
+                             session_stamp = CASE WHEN @end_sessions THEN gen_random_uuid() ELSE session_stamp END
+            WHERE school_id = @school AND id = @id
+            RETURNING {Columns}
+            """);
+        update.Parameters.AddWithValue("hash", newPasswordHash);
+        update.Parameters.AddWithValue("end_sessions", endOtherSessions);
+        update.Parameters.AddWithValue("school", schoolId);
+        update.Parameters.AddWithValue("id", userId);
+        await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
     static UserAccount Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetString(4), reader.GetString(5), Roles.FromDatabase(reader.GetString(6)));
+        reader.GetString(4), reader.GetString(5), Roles.FromDatabase(reader.GetString(6)), reader.GetGuid(7));
 }

@@ -7,7 +7,8 @@ public sealed record UserAccount(
     string? Email,
     string FirstName,
     string LastName,
-    Role Role)
+    Role Role,
+    Guid SessionStamp)
 {
     public string DisplayName => $"{FirstName} {LastName}";
 }

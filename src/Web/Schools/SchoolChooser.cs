@@ -1,5 +1,4 @@
 using ItSchool.Schools;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ItSchool.Web.Schools;
 

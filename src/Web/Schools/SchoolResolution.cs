@@ -1,4 +1,5 @@
 using ItSchool.Schools;
+using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Schools;
 
@@ -11,6 +12,17 @@ public static class SchoolResolution
     sealed record SchoolFeature(School School);
 
     public static School? School(this HttpContext context) => context.Features.Get<SchoolFeature>()?.School;
+
+    /// <summary>The school's absolute address as this request reached it, for links in e-mails.</summary>
+    public static string SchoolUrl(this HttpContext context) =>
+        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+
+    /// <summary>
+    /// The group every school page and form hangs from: no school, no page; and no state change without
+    /// the antiforgery token (see <see cref="Shell.FormProtection"/>).
+    /// </summary>
+    public static RouteGroupBuilder MapSchool(this WebApplication app) =>
+        app.MapGroup("").RequireSchool().RequireAntiforgeryOnChanges();
 
     public static void AddSchools(this WebApplicationBuilder builder)
     {

@@ -1,28 +1,37 @@
 using ItSchool.Accounts;
 using ItSchool.Pupils;
+using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
 
 namespace ItSchool.Web.Shell;
 
 public static class Dashboard
 {
-    public static void MapDashboard(this WebApplication app)
+    public static void MapDashboard(this RouteGroupBuilder school)
     {
-        app.MapGet("/tableau-de-bord", async (HttpContext context, PupilDirectory pupils) =>
+        school.MapGet("/tableau-de-bord", async (HttpContext context, PupilDirectory pupils, AccountDirectory accounts) =>
         {
-            var school = context.School()!;
+            var schoolId = context.School()!.Id;
             var user = SignedInUser.From(context.User)!;
-            IReadOnlyList<Pupil> children = user.Role == Role.Parent
-                ? await pupils.ChildrenOfAsync(school.Id, user.Id, context.RequestAborted)
-                : [];
-            var counts = user.Role == Role.Manager ? await pupils.CountAsync(school.Id, context.RequestAborted) : default;
-            return new RazorComponentResult<DashboardPage>(new
+            if (user.Role != Role.Parent)
             {
-                User = user,
-                Children = children,
-                PupilCount = counts.Pupils,
-                ClassCount = counts.Classes,
-            });
-        }).RequireSchool().RequireAuthorization();
+                var counts = user.Role == Role.Manager ? await pupils.CountAsync(schoolId, context.RequestAborted) : default;
+                return (IResult)new RazorComponentResult<DashboardPage>(new { User = user, PupilCount = counts.Pupils, ClassCount = counts.Classes });
+            }
+
+            var children = await pupils.ChildrenOfAsync(schoolId, user.Id, context.RequestAborted);
+            var child = children.FirstOrDefault(c => c.Id == user.PupilId);
+            if (child is null && children.Count > 1)
+            {
+                return Results.Redirect($"{context.Request.PathBase}/comptes");
+            }
+            if (child is null && children.Count == 1)
+            {
+                // The school linked this parent to their only child since the session began.
+                child = children[0];
+                await Sessions.RenewAsync(context, (await accounts.FindAsync(schoolId, user.Id, context.RequestAborted))!, child);
+            }
+            return new RazorComponentResult<DashboardPage>(new { User = user, Child = child });
+        }).RequireAuthorization();
     }
 }

@@ -18,7 +18,7 @@ public sealed class DemoSchoolTests
         Assert.False(await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance));
         Assert.Equal(1, await database.ScalarAsync<long>("SELECT count(*) FROM schools"));
 
-        var accounts = new AccountDirectory(database.Db);
+        var accounts = new AccountDirectory(database.Db, TimeProvider.System);
         var amelie = await accounts.SignInAsync(DemoSchool.Id, "amelie.lefevre", DemoSchool.Password);
         Assert.NotNull(amelie);
         Assert.Equal(Role.Parent, amelie.Role);

@@ -13,13 +13,13 @@ public sealed class ShellBrowserTests(WebNode web, Chromium chromium) : IClassFi
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(new Uri(web.DemoSchool, "tableau-de-bord").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("amelie.lefevre");
+        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
         await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
 
         await page.WaitForURLAsync("**/e/demo/tableau-de-bord");
-        await Assertions.Expect(page.GetByText("Bienvenue, Amélie")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".child")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByText("Bienvenue, Marc (Chloé)")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".child-account h2")).ToHaveTextAsync("Chloé Dubois");
         // site.js marks the body once the SignalR connection to the live hub is established.
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Tableau de bord" })).ToHaveClassAsync("current");

@@ -1,0 +1,7 @@
+namespace ItSchool.Accounts;
+
+public enum TokenPurpose
+{
+    Invitation,
+    Reset,
+}

@@ -1,0 +1,37 @@
+namespace ItSchool.Mail;
+
+/// <summary>
+/// A mail to send. Where a one-time token belongs, the bodies say <c>{secret}</c> and the token travels in
+/// <see cref="Secret"/>, which the outbox erases once the mail is delivered.
+/// </summary>
+public sealed record OutgoingMail(
+    Guid SchoolId,
+    string RecipientAddress,
+    string RecipientName,
+    string Subject,
+    string TextBody,
+    string HtmlBody,
+    string? Secret = null)
+{
+    public const string SecretPlaceholder = "{secret}";
+}
+
+/// <summary>A mail as the outbox keeps it.</summary>
+public sealed record OutboxEntry(
+    Guid Id,
+    Guid SchoolId,
+    string RecipientAddress,
+    string RecipientName,
+    string Subject,
+    string TextBody,
+    string HtmlBody,
+    string? Secret,
+    DateTimeOffset CreatedAt,
+    int Attempts,
+    DateTimeOffset? SentAt,
+    string? LastError)
+{
+    public string RenderText() => TextBody.Replace(OutgoingMail.SecretPlaceholder, Secret ?? "••••");
+
+    public string RenderHtml() => HtmlBody.Replace(OutgoingMail.SecretPlaceholder, Secret ?? "••••");
+}

@@ -1,0 +1,57 @@
+using System.Threading.RateLimiting;
+using ItSchool.Accounts;
+using ItSchool.Mail;
+using ItSchool.Pupils;
+
+namespace ItSchool.Web.Accounts;
+
+/// <summary>Everything about getting in and staying in: sessions, tokens, lockout, rate limits, account mail.</summary>
+public static class AccountsSetup
+{
+    /// <summary>The rate-limit policy on every endpoint that checks a secret (password, token) or sends mail.</summary>
+    public const string SecretsPolicy = "secrets";
+
+    public static void AddAccounts(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<PupilDirectory>();
+        services.AddSingleton<LoginTokens>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<AccountMails>();
+        services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
+        services.AddHostedService<MailDelivery>();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(nameof(Role.Parent), policy => policy.RequireRole(nameof(Role.Parent)))
+            .AddPolicy(nameof(Role.Manager), policy => policy.RequireRole(nameof(Role.Manager)));
+        services.AddSessions();
+
+        var permitsPerMinute = builder.Configuration.GetValue("ItSchool:RateLimits:SecretsPerMinute", 20);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(SecretsPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+    }
+
+    public static void UseAccounts(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+    }
+
+    public static void MapAccounts(this RouteGroupBuilder school)
+    {
+        school.MapSignIn();
+        school.MapFirstConnection();
+        school.MapForgottenPassword();
+        school.MapMyAccess();
+        school.MapFamilyAccounts();
+    }
+}
