@@ -32,6 +32,7 @@ public static class ItSchoolApp
 
         var app = builder.Build();
         app.MapOperations();
+        app.UseProxyHeaders();
         app.UseSchools();
         app.UseInterface();
         app.UseAccounts();

@@ -10,7 +10,8 @@ namespace ItSchool.Tests.Rig;
 
 /// <summary>
 /// The real web app (with its in-process silo) listening on a free Kestrel port, on a test class's own
-/// database — the same code path as <c>dotnet run --project src/Web</c>, demo school included.
+/// database — the same code path as <c>dotnet run --project src/Web</c>, demo school included. It sends
+/// mail through SMTP to its own <see cref="Mail"/> sink and reads time from <see cref="Clock"/>.
 /// </summary>
 public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
 {
@@ -19,6 +20,8 @@ public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
     public string ConnectionString { get; private set; } = "";
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => app!.Services;
+    public TestClock Clock { get; } = new();
+    public SmtpSink Mail { get; } = new();
 
     /// <summary>The demo school's root, reached through its path prefix.</summary>
     public Uri DemoSchool => new(BaseAddress, "/e/demo/");
@@ -38,8 +41,11 @@ public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--Orleans:SiloPort={FreePort()}",
             $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            "--ItSchool:Smtp:Host=127.0.0.1",
+            "--ItSchool:RateLimits:SecretsPerMinute=10000",
+            $"--ItSchool:Smtp:Port={Mail.Port}",
             .. arguments,
-        ]);
+        ], builder => builder.Services.AddSingleton<TimeProvider>(Clock));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -53,6 +59,7 @@ public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
             await app.DisposeAsync();
             app = null;
         }
+        await Mail.DisposeAsync();
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());

@@ -1,0 +1,17 @@
+using System.Net;
+using ItSchool.Schools;
+
+namespace ItSchool.Tests.Rig;
+
+public static class SignedIn
+{
+    /// <summary>A client signed in to the demo school as <paramref name="userName"/>.</summary>
+    public static async Task<HttpClient> AsAsync(WebNode web, string userName, string password = DemoSchool.Password,
+        CookieContainer? cookies = null)
+    {
+        var client = web.CreateClient(cookies);
+        var response = await Forms.PostAsync(client, "/e/demo/connexion", "/e/demo/connexion", ("Login", userName), ("Password", password));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Sign-in as {userName} failed: {response.StatusCode}");
+        return client;
+    }
+}
