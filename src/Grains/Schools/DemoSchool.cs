@@ -21,6 +21,7 @@ public static class DemoSchool
     public static readonly IReadOnlyList<DemoAccount> Accounts =
     [
         new("amelie.lefevre", "Amélie", "Lefèvre", Role.Parent, "amelie.lefevre@example.be"),
+        new("pierre.lefevre", "Pierre", "Lefèvre", Role.Parent, "pierre.lefevre@example.be"),
         new("marc.dubois", "Marc", "Dubois", Role.Parent, "marc.dubois@example.be"),
         new("sophie.martin", "Sophie", "Martin", Role.Teacher, "sophie.martin@demo.example.be"),
         new("julien.peeters", "Julien", "Peeters", Role.Teacher, "julien.peeters@demo.example.be"),
@@ -28,12 +29,13 @@ public static class DemoSchool
         new("karim.benali", "Karim", "Benali", Role.Canteen, "cantine@demo.example.be"),
     ];
 
-    static readonly (string FirstName, string LastName, string ClassName, string Guardian)[] Pupils =
+    // Benoît and Lucas have two guardians, each with an account of their own.
+    static readonly (string FirstName, string LastName, string ClassName, string[] Guardians)[] Pupils =
     [
-        ("Benoît", "Lefèvre", "6A", "amelie.lefevre"),
-        ("Lucas", "Lefèvre", "4B", "amelie.lefevre"),
-        ("Geneviève", "Lefèvre", "1C", "amelie.lefevre"),
-        ("Chloé", "Dubois", "4B", "marc.dubois"),
+        ("Benoît", "Lefèvre", "6A", ["amelie.lefevre", "pierre.lefevre"]),
+        ("Lucas", "Lefèvre", "4B", ["amelie.lefevre", "pierre.lefevre"]),
+        ("Geneviève", "Lefèvre", "1C", ["amelie.lefevre"]),
+        ("Chloé", "Dubois", "4B", ["marc.dubois"]),
     ];
 
     // Seeding and migrations never run at the same time in two processes; this lock keeps two first
@@ -72,7 +74,7 @@ public static class DemoSchool
                 ("hash", passwordHash));
         }
 
-        foreach (var (firstName, lastName, className, guardian) in Pupils)
+        foreach (var (firstName, lastName, className, guardians) in Pupils)
         {
             var pupilId = Guid.CreateVersion7();
             await Execute(connection, """
@@ -80,8 +82,11 @@ public static class DemoSchool
                 VALUES (@id, @school, @first_name, @last_name, @class_name)
                 """,
                 ("id", pupilId), ("school", Id), ("first_name", firstName), ("last_name", lastName), ("class_name", className));
-            await Execute(connection, "INSERT INTO guardianships (school_id, user_id, pupil_id) VALUES (@school, @user, @pupil)",
-                ("school", Id), ("user", userIds[guardian]), ("pupil", pupilId));
+            foreach (var guardian in guardians)
+            {
+                await Execute(connection, "INSERT INTO guardianships (school_id, user_id, pupil_id) VALUES (@school, @user, @pupil)",
+                    ("school", Id), ("user", userIds[guardian]), ("pupil", pupilId));
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -84,6 +84,22 @@ public sealed class SignInTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task The_accounts_of_one_school_do_not_sign_in_at_another()
+    {
+        await using (var db = NpgsqlDataSource.Create(web.ConnectionString))
+        await using (var insert = db.CreateCommand(
+            "INSERT INTO schools (id, slug, name) VALUES (gen_random_uuid(), 'voisine', 'École voisine') ON CONFLICT DO NOTHING"))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+        using var client = web.CreateClient();
+        var response = await Forms.PostAsync(client, "/e/voisine/connexion", "/e/voisine/connexion",
+            ("Login", "claire.dupont"), ("Password", DemoSchool.Password));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("mot de passe incorrect", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_unknown_school_is_not_found()
     {
         using var client = web.CreateClient();
