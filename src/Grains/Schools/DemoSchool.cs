@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -74,9 +75,11 @@ public static class DemoSchool
                 ("hash", passwordHash));
         }
 
+        var pupilIds = new List<Guid>();
         foreach (var (firstName, lastName, className, guardians) in Pupils)
         {
             var pupilId = Guid.CreateVersion7();
+            pupilIds.Add(pupilId);
             await Execute(connection, """
                 INSERT INTO pupils (id, school_id, first_name, last_name, class_name)
                 VALUES (@id, @school, @first_name, @last_name, @class_name)
@@ -89,6 +92,7 @@ public static class DemoSchool
             }
         }
 
+        await DemoWallets.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Seeded the demo school \"École de démo\" ({Slug})", Slug);
         return true;

@@ -1,5 +1,8 @@
 using System.Net;
+using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -17,6 +20,11 @@ public static class ClusterSetup
 
     public static ISiloBuilder UseItSchoolCluster(this ISiloBuilder silo, string connectionString, ClusterSettings settings)
     {
+        // What grains need from the host; a web node hosting the silo has registered its own already.
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<Ledger>();
+
         silo.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = settings.ClusterId;

@@ -1,0 +1,16 @@
+namespace ItSchool.Wallets;
+
+/// <summary>
+/// A pupil's purse (keyed by the pupil's id): every movement of that pupil's money goes through it, one
+/// at a time in order, so two terminals can never spend the same euro twice.
+/// </summary>
+public interface IPurseGrain : IGrainWithGuidKey
+{
+    Task<MovementResult> CreditAsync(Credit credit);
+
+    Task<MovementResult> DebitAsync(Debit debit);
+
+    Task<MovementResult> TransferAsync(Transfer transfer);
+
+    Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync();
+}

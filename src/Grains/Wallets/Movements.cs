@@ -1,0 +1,81 @@
+namespace ItSchool.Wallets;
+
+/// <summary>Money into one compartment: a top-up, a refund, a cancellation, a positive correction.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Credit(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] int Compartment,
+    [property: Id(2)] long AmountCents,
+    [property: Id(3)] MovementKind Kind,
+    [property: Id(4)] PaymentMethod? Method,
+    [property: Id(5)] string Subject,
+    [property: Id(6)] Actor CausedBy);
+
+/// <summary>Money out of one compartment: a sale, a meal, an invoice paid from the wallet, a negative correction.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Debit(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] int Compartment,
+    [property: Id(2)] long AmountCents,
+    [property: Id(3)] MovementKind Kind,
+    [property: Id(4)] PaymentMethod? Method,
+    [property: Id(5)] string Subject,
+    [property: Id(6)] Actor CausedBy);
+
+/// <summary>From one of the pupil's compartments to the other: both entries or neither.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Transfer(
+    [property: Id(0)] string IdempotencyKey,
+    [property: Id(1)] int FromCompartment,
+    [property: Id(2)] int ToCompartment,
+    [property: Id(3)] long AmountCents,
+    [property: Id(4)] Actor CausedBy);
+
+public enum DeclineReason
+{
+    InsufficientFunds = 1,
+    UnknownCompartment = 2,
+    InvalidAmount = 3,
+    SameCompartment = 4,
+    KeyReusedForAnotherMovement = 5,
+}
+
+/// <summary>
+/// A purse's answer. Accepted answers are remembered per idempotency key, so asking again returns this
+/// very answer (with the balance right after the movement, not today's).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MovementResult(
+    [property: Id(0)] bool Accepted,
+    [property: Id(1)] DeclineReason? Reason,
+    [property: Id(2)] IReadOnlyList<long> EntryIds,
+    [property: Id(3)] IReadOnlyList<CompartmentBalance> BalancesAfter,
+    [property: Id(4)] long? AvailableCents)
+{
+    public static MovementResult Declined(DeclineReason reason, long? availableCents = null) =>
+        new(false, reason, [], [], availableCents);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record CompartmentBalance([property: Id(0)] int Compartment, [property: Id(1)] long BalanceCents);
+
+/// <summary>A compartment as parents see it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CompartmentView(
+    [property: Id(0)] int Compartment,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long BalanceCents,
+    [property: Id(3)] long FloorCents,
+    [property: Id(4)] StructuredCommunication Communication);
+
+/// <summary>A ledger entry as parents see it in "Opérations financières".</summary>
+[GenerateSerializer, Immutable]
+public sealed record LedgerLine(
+    [property: Id(0)] long Id,
+    [property: Id(1)] int Compartment,
+    [property: Id(2)] long AmountCents,
+    [property: Id(3)] long BalanceAfterCents,
+    [property: Id(4)] MovementKind Kind,
+    [property: Id(5)] PaymentMethod? Method,
+    [property: Id(6)] string Subject,
+    [property: Id(7)] DateTimeOffset OccurredAt);

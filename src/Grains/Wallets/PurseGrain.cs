@@ -1,0 +1,283 @@
+using ItSchool.Live;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ItSchool.Wallets;
+
+/// <summary>
+/// The child's purse. Movements are decided one at a time against the balance including movements still
+/// being written, then written to the ledger in batches: while one batch is being made durable, the next
+/// one gathers (group commit), so a busy purse does not pay one database round trip per movement.
+/// A caller's answer comes only once its entries are committed.
+/// </summary>
+[Reentrant]
+public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseGrain> logger) : Grain, IPurseGrain
+{
+    Guid schoolId;
+    Dictionary<int, PurseCompartment> compartments = [];
+
+    // Balances as committed in the ledger, and as they will be once the queued movements are written.
+    readonly Dictionary<int, long> committed = [];
+    readonly Dictionary<int, long> projected = [];
+
+    // Answers by idempotency key: committed movements (recent ones loaded at activation) and queued ones.
+    readonly Dictionary<string, Remembered> answers = [];
+    readonly Dictionary<string, Task<MovementResult>> inFlight = [];
+    List<Pending> queue = [];
+    bool writing;
+
+    Guid PupilId => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await ledger.OpenAsync(PupilId, clock.GetUtcNow(), cancellationToken);
+        schoolId = snapshot.SchoolId;
+        compartments = snapshot.Compartments.ToDictionary(c => c.Compartment);
+        foreach (var compartment in snapshot.Compartments)
+        {
+            committed[compartment.Compartment] = projected[compartment.Compartment] = compartment.BalanceCents;
+        }
+        foreach (var movement in snapshot.RecentEntries.GroupBy(e => e.IdempotencyKey))
+        {
+            answers[movement.Key] = Remembered.From(movement.ToList());
+        }
+    }
+
+    public Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync() =>
+        Task.FromResult<IReadOnlyList<CompartmentView>>(compartments.Values
+            .Select(c => new CompartmentView(c.Compartment, c.Name, committed[c.Compartment], c.FloorCents, c.Communication))
+            .ToList());
+
+    public Task<MovementResult> CreditAsync(Credit credit) =>
+        SubmitAsync(credit.IdempotencyKey, Fingerprint.Of(credit.Kind, (credit.Compartment, credit.AmountCents)), () =>
+        {
+            if (credit.AmountCents <= 0)
+            {
+                return Decision.Decline(DeclineReason.InvalidAmount);
+            }
+            if (!compartments.ContainsKey(credit.Compartment))
+            {
+                return Decision.Decline(DeclineReason.UnknownCompartment);
+            }
+            return Decision.Accept(Entry(credit.Compartment, credit.AmountCents, credit.Kind, credit.Method, credit.Subject,
+                credit.CausedBy, credit.IdempotencyKey));
+        });
+
+    public Task<MovementResult> DebitAsync(Debit debit) =>
+        SubmitAsync(debit.IdempotencyKey, Fingerprint.Of(debit.Kind, (debit.Compartment, -debit.AmountCents)), () =>
+        {
+            if (debit.AmountCents <= 0)
+            {
+                return Decision.Decline(DeclineReason.InvalidAmount);
+            }
+            if (!compartments.TryGetValue(debit.Compartment, out var compartment))
+            {
+                return Decision.Decline(DeclineReason.UnknownCompartment);
+            }
+            var available = projected[debit.Compartment] - compartment.FloorCents;
+            if (debit.AmountCents > available)
+            {
+                return Decision.Decline(DeclineReason.InsufficientFunds, available);
+            }
+            return Decision.Accept(Entry(debit.Compartment, -debit.AmountCents, debit.Kind, debit.Method, debit.Subject,
+                debit.CausedBy, debit.IdempotencyKey));
+        });
+
+    public Task<MovementResult> TransferAsync(Transfer transfer) =>
+        SubmitAsync(transfer.IdempotencyKey, Fingerprint.Of(MovementKind.InternalTransfer,
+            (transfer.FromCompartment, -transfer.AmountCents), (transfer.ToCompartment, transfer.AmountCents)), () =>
+        {
+            if (transfer.AmountCents <= 0)
+            {
+                return Decision.Decline(DeclineReason.InvalidAmount);
+            }
+            if (transfer.FromCompartment == transfer.ToCompartment)
+            {
+                return Decision.Decline(DeclineReason.SameCompartment);
+            }
+            if (!compartments.TryGetValue(transfer.FromCompartment, out var from) || !compartments.TryGetValue(transfer.ToCompartment, out var to))
+            {
+                return Decision.Decline(DeclineReason.UnknownCompartment);
+            }
+            var available = projected[from.Compartment] - from.FloorCents;
+            if (transfer.AmountCents > available)
+            {
+                return Decision.Decline(DeclineReason.InsufficientFunds, available);
+            }
+            var subject = $"{from.Name} → {to.Name}";
+            return Decision.Accept(
+                Entry(from.Compartment, -transfer.AmountCents, MovementKind.InternalTransfer, PaymentMethod.Wallet, subject,
+                    transfer.CausedBy, transfer.IdempotencyKey),
+                Entry(to.Compartment, transfer.AmountCents, MovementKind.InternalTransfer, PaymentMethod.Wallet, subject,
+                    transfer.CausedBy, transfer.IdempotencyKey));
+        });
+
+    /// <summary>Each call applies its entry to the projected balance at once, so the next decision sees it.</summary>
+    NewEntry Entry(int compartment, long amount, MovementKind kind, PaymentMethod? method, string subject, Actor causedBy, string key)
+    {
+        projected[compartment] += amount;
+        return new NewEntry(compartment, amount, projected[compartment], kind, method, subject, causedBy, key, clock.GetUtcNow());
+    }
+
+    async Task<MovementResult> SubmitAsync(string key, Fingerprint fingerprint, Func<Decision> decide)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
+        {
+            return MovementResult.Declined(DeclineReason.InvalidAmount);
+        }
+        if (answers.TryGetValue(key, out var remembered))
+        {
+            return remembered.Fingerprint == fingerprint ? remembered.Result : MovementResult.Declined(DeclineReason.KeyReusedForAnotherMovement);
+        }
+        if (inFlight.TryGetValue(key, out var running))
+        {
+            // The same request twice at once (a double tap): both wait for the one movement.
+            var result = await running;
+            return answers.TryGetValue(key, out remembered) && remembered.Fingerprint != fingerprint
+                ? MovementResult.Declined(DeclineReason.KeyReusedForAnotherMovement)
+                : result;
+        }
+
+        var decision = decide();
+        if (decision.Entries is not { } entries)
+        {
+            return MovementResult.Declined(decision.Reason!.Value, decision.AvailableCents);
+        }
+        var pending = new Pending(key, fingerprint, entries, new TaskCompletionSource<MovementResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        queue.Add(pending);
+        inFlight[key] = pending.Completion.Task;
+        if (!writing)
+        {
+            _ = WriteQueueAsync();
+        }
+        return await pending.Completion.Task;
+    }
+
+    async Task WriteQueueAsync()
+    {
+        writing = true;
+        try
+        {
+            while (queue.Count > 0)
+            {
+                var batch = queue;
+                queue = [];
+                await WriteBatchAsync(batch);
+            }
+        }
+        finally
+        {
+            writing = false;
+        }
+    }
+
+    async Task WriteBatchAsync(List<Pending> batch)
+    {
+        var entries = batch.SelectMany(p => p.Entries).ToList();
+        var touched = entries.Select(e => e.Compartment).Distinct().ToList();
+        var newBalances = touched.ToDictionary(c => c, c => entries.Last(e => e.Compartment == c).BalanceAfterCents);
+        long[] ids;
+        try
+        {
+            ids = await ledger.AppendAsync(schoolId, PupilId, entries,
+                touched.Select(c => (c, committed[c], newBalances[c])).ToList());
+        }
+        catch (Exception e)
+        {
+            await FailEverythingQueuedAsync(batch, e);
+            return;
+        }
+
+        foreach (var (compartment, balance) in newBalances)
+        {
+            committed[compartment] = balance;
+        }
+        var index = 0;
+        var lines = new List<LedgerLine>(entries.Count);
+        foreach (var pending in batch)
+        {
+            var stored = pending.Entries.Select(e => new StoredEntry(pending.Key, ids[index++], e.Compartment, e.AmountCents, e.BalanceAfterCents, e.Kind)).ToList();
+            var remembered = Remembered.From(stored);
+            answers[pending.Key] = remembered;
+            inFlight.Remove(pending.Key);
+            lines.AddRange(pending.Entries.Zip(stored, (e, s) =>
+                new LedgerLine(s.Id, e.Compartment, e.AmountCents, e.BalanceAfterCents, e.Kind, e.Method, e.Subject, e.OccurredAt)));
+            pending.Completion.SetResult(remembered.Result);
+        }
+        GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PurseChanged(schoolId, PupilId,
+            committed.Select(c => new CompartmentBalance(c.Key, c.Value)).OrderBy(c => c.Compartment).ToList(), lines)).Ignore();
+    }
+
+    /// <summary>
+    /// Every queued movement was decided against a balance that assumed this batch: none may stand. Their
+    /// callers get the error and may retry with the same keys; a key that was in fact written (a replay
+    /// older than the remembered keys) is found in the ledger and answered from there.
+    /// </summary>
+    async Task FailEverythingQueuedAsync(List<Pending> batch, Exception error)
+    {
+        var failed = batch.Concat(queue).ToList();
+        queue = [];
+        foreach (var pending in failed)
+        {
+            inFlight.Remove(pending.Key);
+        }
+        foreach (var (compartment, balance) in committed)
+        {
+            projected[compartment] = balance;
+        }
+
+        if (error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            var existing = await ledger.FindByKeysAsync(PupilId, failed.Select(p => p.Key).ToList());
+            foreach (var movement in existing.GroupBy(e => e.IdempotencyKey))
+            {
+                answers[movement.Key] = Remembered.From(movement.ToList());
+            }
+        }
+        else
+        {
+            logger.LogWarning(error, "Purse {PupilId}: a ledger batch of {Count} movements failed", PupilId, failed.Count);
+        }
+        if (error is PurseConcurrencyException)
+        {
+            DeactivateOnIdle();
+        }
+        foreach (var pending in failed)
+        {
+            pending.Completion.SetException(new PurseUnavailableException(PupilId, error));
+        }
+    }
+
+    sealed record Pending(string Key, Fingerprint Fingerprint, IReadOnlyList<NewEntry> Entries, TaskCompletionSource<MovementResult> Completion);
+
+    sealed record Decision(IReadOnlyList<NewEntry>? Entries, DeclineReason? Reason, long? AvailableCents)
+    {
+        public static Decision Accept(params NewEntry[] entries) => new(entries, null, null);
+
+        public static Decision Decline(DeclineReason reason, long? available = null) => new(null, reason, available);
+    }
+
+    /// <summary>What a key was used for: the same key for a different movement is refused, not replayed.</summary>
+    sealed record Fingerprint(string Value)
+    {
+        public static Fingerprint Of(MovementKind kind, params (int Compartment, long Amount)[] parts) =>
+            new($"{kind}:{string.Join(",", parts.OrderBy(p => p.Compartment).Select(p => $"{p.Compartment}={p.Amount}"))}");
+    }
+
+    sealed record Remembered(Fingerprint Fingerprint, MovementResult Result)
+    {
+        public static Remembered From(IReadOnlyList<StoredEntry> entries) => new(
+            Fingerprint.Of(entries[0].Kind, entries.Select(e => (e.Compartment, e.AmountCents)).ToArray()),
+            new MovementResult(true, null, entries.Select(e => e.Id).ToList(),
+                entries.Select(e => new CompartmentBalance(e.Compartment, e.BalanceAfterCents)).ToList(), null));
+    }
+}
+
+[GenerateSerializer]
+public sealed class PurseUnavailableException : Exception
+{
+    public PurseUnavailableException(Guid pupilId, Exception inner)
+        : base($"Purse {pupilId} could not record the movement ({inner.Message}); nothing moved, retry with the same idempotency key.")
+    {
+    }
+}
