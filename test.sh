@@ -19,6 +19,9 @@ install_debian_package() {
 if ! command -v pg_ctl >/dev/null && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   install_debian_package postgresql
 fi
+if [ ! -x /usr/bin/zbarimg ]; then
+  install_debian_package zbar-tools
+fi
 if [ ! -x /usr/bin/chromium ]; then
   install_debian_package chromium
 fi

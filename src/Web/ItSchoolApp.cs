@@ -3,6 +3,7 @@ using ItSchool.Web.Live;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using ItSchool.Web.Wallets;
 
 namespace ItSchool.Web;
 
@@ -28,6 +29,7 @@ public static class ItSchoolApp
         builder.AddSchools();
         builder.AddAccounts();
         builder.AddLive();
+        builder.AddWallets();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -41,6 +43,7 @@ public static class ItSchoolApp
         var school = app.MapSchool();
         school.MapAccounts();
         school.MapDashboard();
+        school.MapWallets();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -25,6 +25,17 @@ public sealed class PupilDirectory(NpgsqlDataSource db)
         return pupils;
     }
 
+    /// <summary>Whether this person is a guardian of this pupil, in this school (every page asks before showing a child).</summary>
+    public async Task<bool> IsGuardianAsync(Guid schoolId, Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM guardianships WHERE school_id = @school AND user_id = @guardian AND pupil_id = @pupil)");
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("guardian", guardianId);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<(int Pupils, int Classes)> CountAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(

@@ -1,3 +1,4 @@
+using ItSchool.Pupils;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -5,11 +6,12 @@ using Microsoft.AspNetCore.SignalR;
 namespace ItSchool.Web.Live;
 
 /// <summary>
-/// The browser's live channel. Each connection joins the groups of its school and its person; features
-/// push rendered fragments to a group with <see cref="LiveGroups"/> and the page swaps them in (site.js).
+/// The browser's live channel. Each connection joins the groups of its school, its person and, for a
+/// parent, the child whose account is open; <see cref="LiveRelay"/> pushes rendered fragments to them and
+/// the page swaps them in by id (wwwroot/js/site.js).
 /// </summary>
 [Authorize]
-public sealed class LiveHub : Hub
+public sealed class LiveHub(PupilDirectory pupils) : Hub
 {
     public override async Task OnConnectedAsync()
     {
@@ -21,6 +23,10 @@ public sealed class LiveHub : Hub
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.School(user.SchoolId));
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(user.Id));
+        if (user.PupilId is { } pupil && await pupils.IsGuardianAsync(user.SchoolId, user.Id, pupil))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Pupil(pupil));
+        }
         await base.OnConnectedAsync();
     }
 }
@@ -30,11 +36,19 @@ public static class LiveGroups
     public static string School(Guid schoolId) => $"school:{schoolId}";
 
     public static string User(Guid userId) => $"user:{userId}";
+
+    public static string Pupil(Guid pupilId) => $"pupil:{pupilId}";
 }
 
 public static class LiveSetup
 {
-    public static void AddLive(this WebApplicationBuilder builder) => builder.Services.AddSignalR();
+    public static void AddLive(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<FragmentRenderer>();
+        builder.Services.AddSingleton<LiveRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveRelay>());
+    }
 
     public static void MapLive(this WebApplication app) => app.MapHub<LiveHub>("/hubs/live");
 }

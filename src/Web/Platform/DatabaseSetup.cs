@@ -1,5 +1,6 @@
 using ItSchool.Platform.Database;
 using ItSchool.Schools;
+using ItSchool.Web.Schools;
 using Npgsql;
 
 namespace ItSchool.Web.Platform;
@@ -37,10 +38,9 @@ public static class DatabaseSetup
         var db = NpgsqlDataSource.Create(connectionString);
         builder.Services.AddSingleton(db);
         await Migrations.ApplyAsync(db, logger, cancellationToken);
-        if (builder.Configuration.GetValue("ItSchool:SeedDemoSchool", true))
-        {
-            await DemoSchool.SeedIfEmptyAsync(db, logger, cancellationToken);
-        }
+        var seeded = builder.Configuration.GetValue("ItSchool:SeedDemoSchool", true)
+            && await DemoSchool.SeedIfEmptyAsync(db, logger, cancellationToken);
+        builder.Services.AddSingleton(new DemoSeed(seeded));
     }
 
     /// <summary>Stops the private server with the app; it is registered before Orleans, so it stops after it.</summary>

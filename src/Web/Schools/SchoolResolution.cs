@@ -28,6 +28,7 @@ public static class SchoolResolution
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SchoolDirectory>();
+        builder.Services.AddHostedService<DemoModules>();
     }
 
     public static void UseSchools(this WebApplication app)

@@ -1,7 +1,10 @@
 using ItSchool.Accounts;
 using ItSchool.Pupils;
+using ItSchool.Schools;
+using ItSchool.Wallets;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Wallets;
 
 namespace ItSchool.Web.Shell;
 
@@ -9,7 +12,8 @@ public static class Dashboard
 {
     public static void MapDashboard(this RouteGroupBuilder school)
     {
-        school.MapGet("/tableau-de-bord", async (HttpContext context, PupilDirectory pupils, AccountDirectory accounts) =>
+        school.MapGet("/tableau-de-bord", async (HttpContext context, PupilDirectory pupils, AccountDirectory accounts,
+            IGrainFactory grains, LedgerQueries ledger) =>
         {
             var schoolId = context.School()!.Id;
             var user = SignedInUser.From(context.User)!;
@@ -31,7 +35,13 @@ public static class Dashboard
                 child = children[0];
                 await Sessions.RenewAsync(context, (await accounts.FindAsync(schoolId, user.Id, context.RequestAborted))!, child);
             }
-            return new RazorComponentResult<DashboardPage>(new { User = user, Child = child });
+            if (child is null || !(await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync()).Contains(SchoolModule.Wallets))
+            {
+                return new RazorComponentResult<DashboardPage>(new { User = user, Child = child });
+            }
+            var compartments = await grains.GetGrain<IPurseGrain>(child.Id).GetCompartmentsAsync();
+            var recent = await ledger.RecentAsync(schoolId, child.Id, RecentOperations.Count, context.RequestAborted);
+            return new RazorComponentResult<DashboardPage>(new { User = user, Child = child, Compartments = compartments, Recent = recent });
         }).RequireAuthorization();
     }
 }

@@ -8,7 +8,7 @@ namespace ItSchool.Web.Shell;
 /// <summary>Server-rendered HTML: Razor components for pages and fragments, localized, with antiforgery.</summary>
 public static class Interface
 {
-    public static readonly CultureInfo[] Cultures = [new("fr-BE"), new("nl-BE"), new("en")];
+    public static readonly CultureInfo[] Cultures = [new("fr-BE"), new("nl-BE"), new("en-BE")];
 
     public static void AddInterface(this WebApplicationBuilder builder)
     {

@@ -10,6 +10,27 @@
     }
   });
 
+  // A fragment loaded into the dialog element opens it; any open dropdown closes behind it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.tagName === "DIALOG" && !target.open) {
+      document.querySelectorAll("details.dropdown[open]").forEach(function (d) { d.open = false; });
+      target.showModal();
+    }
+  });
+
+  // "Copier" buttons copy their data-copy text (IBAN, structured communication).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) {
+      return;
+    }
+    navigator.clipboard.writeText(button.dataset.copy).then(function () {
+      button.dataset.copied = "true";
+      setTimeout(function () { delete button.dataset.copied; }, 1500);
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var body = document.body;
     if (!body.dataset.live || !window.signalR) {
@@ -25,7 +46,8 @@
     connection.on("swap", function (html) {
       var template = document.createElement("template");
       template.innerHTML = html.trim();
-      Array.prototype.forEach.call(template.content.children, function (fragment) {
+      // A copy of the list: each replaceWith moves its element out of the template.
+      Array.from(template.content.children).forEach(function (fragment) {
         var target = fragment.id && document.getElementById(fragment.id);
         if (target) {
           target.replaceWith(fragment);

@@ -1,0 +1,25 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+
+namespace ItSchool.Web.Live;
+
+/// <summary>
+/// Renders the same Razor components the pages use, outside any request, for pushes over SignalR: one
+/// fragment, one component, whether it arrives by page load, htmx or a live push.
+/// </summary>
+public sealed class FragmentRenderer(IServiceProvider services, ILoggerFactory loggers) : IAsyncDisposable
+{
+    static readonly CultureInfo Culture = new("fr-BE");
+    readonly HtmlRenderer renderer = new(services, loggers);
+
+    public Task<string> RenderAsync<TComponent>(IDictionary<string, object?> parameters) where TComponent : IComponent =>
+        renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Culture;
+            var output = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
+            return output.ToHtmlString();
+        });
+
+    public ValueTask DisposeAsync() => renderer.DisposeAsync();
+}

@@ -1,0 +1,79 @@
+using ItSchool.Live;
+using ItSchool.Wallets;
+using ItSchool.Web.Wallets;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ItSchool.Web.Live;
+
+/// <summary>
+/// This web node's ear in the cluster: it subscribes to the live changes of every grain (renewing its
+/// lease every minute) and relays each one to its own SignalR clients as rendered fragments. Every node
+/// does the same, so a change made through one node reaches the browsers connected to any other.
+/// </summary>
+public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, FragmentRenderer fragments, LedgerQueries ledger,
+    ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
+{
+    static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var self = grains.CreateObjectReference<ILiveObserver>(this);
+        var nodes = grains.GetGrain<ILiveNodesGrain>(0);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await nodes.SubscribeAsync(self);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Could not subscribe this node to live changes; retrying");
+                }
+                await Task.Delay(Renewal, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await nodes.UnsubscribeAsync(self).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { });
+        }
+    }
+
+    public Task OnChangeAsync(LiveChange change)
+    {
+        _ = change switch
+        {
+            PurseChanged purse => RelayAsync(purse),
+            _ => Task.CompletedTask,
+        };
+        return Task.CompletedTask;
+    }
+
+    async Task RelayAsync(PurseChanged change)
+    {
+        try
+        {
+            var compartments = await grains.GetGrain<IPurseGrain>(change.PupilId).GetCompartmentsAsync();
+            var recent = await ledger.RecentAsync(change.SchoolId, change.PupilId, RecentOperations.Count);
+            var html = await fragments.RenderAsync<BalancesCard>(new Dictionary<string, object?>
+            {
+                [nameof(BalancesCard.PupilId)] = change.PupilId,
+                [nameof(BalancesCard.Compartments)] = compartments,
+            }) + await fragments.RenderAsync<RecentOperations>(new Dictionary<string, object?>
+            {
+                [nameof(RecentOperations.PupilId)] = change.PupilId,
+                [nameof(RecentOperations.Lines)] = recent,
+                [nameof(RecentOperations.Compartments)] = compartments,
+            });
+            await hub.Clients.Group(LiveGroups.Pupil(change.PupilId)).SendAsync("swap", html);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not relay a change of purse {PupilId}", change.PupilId);
+        }
+    }
+}

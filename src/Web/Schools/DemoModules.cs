@@ -1,0 +1,22 @@
+using ItSchool.Schools;
+
+namespace ItSchool.Web.Schools;
+
+/// <summary>
+/// Switches on the demo school's modules once the cluster runs (module settings live in the school grain,
+/// which does not exist yet when the database is seeded). Only right after a fresh seed.
+/// </summary>
+public sealed class DemoModules(IGrainFactory grains, DemoSeed seed) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (seed.JustSeeded)
+        {
+            await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Wallets);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public sealed record DemoSeed(bool JustSeeded);

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace ItSchool.Web.Wallets;
+
+/// <summary>Euro amounts on screen and in forms; always integer cents inside, never floating point.</summary>
+public static class Money
+{
+    static readonly CultureInfo Belgian = new("fr-BE");
+
+    /// <summary>In the reader's culture's layout ("10,45 €" in fr-BE), always in euro.</summary>
+    public static string Format(long cents)
+    {
+        var culture = CultureInfo.CurrentCulture.IsNeutralCulture || CultureInfo.CurrentCulture.Equals(CultureInfo.InvariantCulture)
+            ? Belgian
+            : CultureInfo.CurrentCulture;
+        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
+        format.CurrencySymbol = "€";
+        return (cents / 100m).ToString("C", format);
+    }
+
+    /// <summary>Reads "12,50", "12.50", "12" or "12,5 €"; refuses anything else, more than two decimals, zero or less.</summary>
+    public static bool TryParseCents(string? text, out long cents)
+    {
+        cents = 0;
+        var cleaned = (text ?? "").Replace("€", "").Replace(" ", "").Replace('\u00a0', ' ').Trim().Replace(',', '.');
+        if (!decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var euros)
+            || euros <= 0 || decimal.Round(euros, 2) != euros || euros > 100_000m)
+        {
+            return false;
+        }
+        cents = (long)(euros * 100m);
+        return true;
+    }
+}
