@@ -55,6 +55,7 @@ public sealed record ImportError(int Line, ImportProblem Problem, string? Column
 
 public enum ImportProblem
 {
+    NoFile,
     /// <summary>The file is not UTF-8 (Excel's plain "CSV" is Windows-1252).</summary>
     NotUtf8,
     TooLarge,

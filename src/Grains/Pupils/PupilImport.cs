@@ -106,8 +106,7 @@ public sealed class PupilImport(NpgsqlDataSource db)
         {
             if (record.Fields.Skip(columns.Count).Any(f => f.Trim().Length > 0))
             {
-                errors.Add(new ImportError(record.Line, ImportProblem.TooManyFields, Value: record.Fields.Count.ToString(),
-                    OtherLine: columns.Count));
+                errors.Add(new ImportError(record.Line, ImportProblem.TooManyFields));
                 continue;
             }
             if (ReadRow(record, columns, errors) is not { } row)
