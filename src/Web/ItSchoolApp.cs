@@ -1,5 +1,6 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Live;
+using ItSchool.Web.Management;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -44,6 +45,7 @@ public static class ItSchoolApp
         school.MapAccounts();
         school.MapDashboard();
         school.MapWallets();
+        school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

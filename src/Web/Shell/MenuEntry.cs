@@ -10,10 +10,15 @@ namespace ItSchool.Web.Shell;
 public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module, IReadOnlySet<Role> Roles)
 {
     static readonly IReadOnlySet<Role> Everyone = new HashSet<Role>(Enum.GetValues<Role>());
+    static readonly IReadOnlySet<Role> Managers = new HashSet<Role> { Role.Manager };
 
     public static readonly IReadOnlyList<MenuEntry> All =
     [
         new("Menu.Dashboard", "tableau-de-bord", null, Everyone),
+        new("Menu.Pupils", "gestion/eleves", null, Managers),
+        new("Menu.Parents", "gestion/parents", null, Managers),
+        new("Menu.Import", "gestion/import", null, Managers),
+        new("Menu.Mail", "gestion/courriels", null, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>

@@ -13,7 +13,7 @@ namespace ItSchool.Tests.Rig;
 /// database — the same code path as <c>dotnet run --project src/Web</c>, demo school included. It sends
 /// mail through SMTP to its own <see cref="Mail"/> sink and reads time from <see cref="Clock"/>.
 /// </summary>
-public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
+public class WebNode : IAsyncLifetime, IAsyncDisposable
 {
     WebApplication? app;
 
@@ -21,6 +21,9 @@ public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public IServiceProvider Services => app!.Services;
     public TestClock Clock { get; } = new();
+
+    /// <summary>Whether the node has an SMTP server (its <see cref="Mail"/> sink) or keeps mail in the outbox.</summary>
+    protected virtual bool DeliversMail => true;
     public SmtpSink Mail { get; } = new();
 
     /// <summary>The demo school's root, reached through its path prefix.</summary>
@@ -41,7 +44,7 @@ public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--Orleans:SiloPort={FreePort()}",
             $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
-            "--ItSchool:Smtp:Host=127.0.0.1",
+            $"--ItSchool:Smtp:Host={(DeliversMail ? "127.0.0.1" : "")}",
             "--ItSchool:RateLimits:SecretsPerMinute=10000",
             $"--ItSchool:Smtp:Port={Mail.Port}",
             .. arguments,
@@ -63,6 +66,12 @@ public sealed class WebNode : IAsyncLifetime, IAsyncDisposable
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    /// <summary>A node configured like the single-node default: no SMTP server, mail waits in the outbox page.</summary>
+    public sealed class WithOutboxOnly : WebNode
+    {
+        protected override bool DeliversMail => false;
+    }
 
     /// <summary>A client that keeps cookies but does not follow redirects, so tests see them.</summary>
     public HttpClient CreateClient(CookieContainer? cookies = null) =>

@@ -1,0 +1,114 @@
+using ItSchool.Accounts;
+using ItSchool.Pupils;
+using ItSchool.Web.Accounts;
+using ItSchool.Web.Schools;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ItSchool.Web.Management;
+
+/// <summary>
+/// "Parents": who they are, their children, whether they have connected; a new parent; invitations to one
+/// parent, to the parents of a class, or to everyone not connected yet.
+/// </summary>
+public static class ParentPages
+{
+    public static void MapParentPages(this RouteGroupBuilder manager)
+    {
+        manager.MapGet("/parents", async (HttpContext context, NpgsqlDataSource db, string? classe, string? statut) =>
+        {
+            var schoolId = context.School()!.Id;
+            var parents = await new ParentAccounts(db).ListAsync(schoolId, context.RequestAborted);
+            var status = StatusFilter(statut);
+            return new RazorComponentResult<ParentListPage>(new
+            {
+                All = parents,
+                Parents = parents
+                    .Where(p => string.IsNullOrEmpty(classe) || p.Children.Any(c => c.ClassName == classe))
+                    .Where(p => status is null || p.Status == status)
+                    .ToList(),
+                Classes = await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
+                ClassName = classe,
+                Status = status,
+            });
+        });
+
+        manager.MapGet("/parents/nouveau", () => new RazorComponentResult<NewParentPage>());
+
+        manager.MapPost("/parents/nouveau", async (HttpContext context, NpgsqlDataSource db, AccountMails mails,
+            [FromForm] ParentForm? form) =>
+        {
+            form ??= new();
+            var school = context.School()!;
+            var (account, problem) = await new ParentAccounts(db).CreateAsync(school.Id, form.Parent, context.RequestAborted);
+            if (account is null)
+            {
+                return (IResult)new RazorComponentResult<NewParentPage>(new { Parent = form.Parent, Problem = problem, form.Invite });
+            }
+            if (form.Invite)
+            {
+                await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
+            }
+            return ManagementSetup.Done(context, "gestion/parents", form.Invite ? "parent-cree-invite" : "parent-cree");
+        });
+
+        manager.MapPost("/parents/{id:guid}/invitation", async (Guid id, HttpContext context, NpgsqlDataSource db,
+            AccountDirectory accounts, AccountMails mails) =>
+        {
+            var school = context.School()!;
+            if (await accounts.FindAsync(school.Id, id, context.RequestAborted) is not { Role: Role.Parent } account)
+            {
+                return Results.NotFound();
+            }
+            var sent = await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
+            if (!context.Request.Headers.ContainsKey("HX-Request"))
+            {
+                return ManagementSetup.Done(context, "gestion/parents", sent ? "invitation-envoyee" : "sans-adresse");
+            }
+            // htmx swaps the parent's row for this one, with its new status.
+            var parent = await new ParentAccounts(db).FindAsync(school.Id, id, context.RequestAborted);
+            return new RazorComponentResult<ParentRow>(new { Parent = parent, JustInvited = sent });
+        });
+
+        manager.MapPost("/parents/invitations", async (HttpContext context, NpgsqlDataSource db, AccountMails mails,
+            [FromForm(Name = "ClassName")] string? className) =>
+        {
+            var school = context.School()!;
+            var sent = 0;
+            var withoutEmail = 0;
+            foreach (var account in await new ParentAccounts(db).NotYetConnectedAsync(school.Id, className, context.RequestAborted))
+            {
+                if (await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted))
+                {
+                    sent++;
+                }
+                else
+                {
+                    withoutEmail++;
+                }
+            }
+            return TypedResults.Redirect($"{context.Request.PathBase}/gestion/parents?ok=invitations&n={sent}&m={withoutEmail}");
+        });
+    }
+
+    // The French words of the address (?statut=connecte) for the statuses of the list.
+    internal static string StatusWord(ConnectionStatus status) => status switch
+    {
+        ConnectionStatus.NeverInvited => "jamais-invite",
+        ConnectionStatus.Invited => "invite",
+        _ => "connecte",
+    };
+
+    static ConnectionStatus? StatusFilter(string? word) =>
+        Enum.GetValues<ConnectionStatus>().Select(s => (ConnectionStatus?)s).FirstOrDefault(s => StatusWord(s!.Value) == word);
+
+    public sealed class ParentForm
+    {
+        public string? FirstName { get; set; }
+        public string? LastName { get; set; }
+        public string? Email { get; set; }
+        public bool Invite { get; set; }
+
+        public NewParent Parent => new(FirstName ?? "", LastName ?? "", Email ?? "");
+    }
+}

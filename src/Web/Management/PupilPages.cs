@@ -1,0 +1,124 @@
+using ItSchool.Accounts;
+using ItSchool.Pupils;
+using ItSchool.Web.Schools;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ItSchool.Web.Management;
+
+/// <summary>"Élèves": the list by class, a new pupil, and a pupil's page with their guardians.</summary>
+public static class PupilPages
+{
+    public static void MapPupilPages(this RouteGroupBuilder manager)
+    {
+        manager.MapGet("/eleves", async (HttpContext context, NpgsqlDataSource db, string? classe) =>
+        {
+            var registry = new PupilRegistry(db);
+            var schoolId = context.School()!.Id;
+            return new RazorComponentResult<PupilListPage>(new
+            {
+                Pupils = await registry.ListAsync(schoolId, classe, context.RequestAborted),
+                Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
+                ClassName = classe,
+            });
+        });
+
+        manager.MapGet("/eleves/nouveau", async (HttpContext context, NpgsqlDataSource db) =>
+            new RazorComponentResult<NewPupilPage>(new
+            {
+                Classes = await new PupilRegistry(db).ClassesAsync(context.School()!.Id, context.RequestAborted),
+            }));
+
+        manager.MapPost("/eleves/nouveau", async (HttpContext context, NpgsqlDataSource db, [FromForm] PupilForm? form) =>
+        {
+            form ??= new();
+            var registry = new PupilRegistry(db);
+            var schoolId = context.School()!.Id;
+            var (pupilId, problem) = await registry.AddAsync(schoolId, form.Details, context.RequestAborted);
+            return pupilId is { } id
+                ? (IResult)ManagementSetup.Done(context, $"gestion/eleves/{id}", "eleve-cree")
+                : new RazorComponentResult<NewPupilPage>(new
+                {
+                    Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
+                    Details = form.Details,
+                    Problem = problem,
+                });
+        });
+
+        manager.MapGet("/eleves/{id:guid}", async (Guid id, HttpContext context, NpgsqlDataSource db) =>
+            await PupilPageAsync(context, db, id, new { }));
+
+        manager.MapPost("/eleves/{id:guid}", async (Guid id, HttpContext context, NpgsqlDataSource db, [FromForm] PupilForm? form) =>
+        {
+            form ??= new();
+            var problem = await new PupilRegistry(db).UpdateAsync(context.School()!.Id, id, form.Details, context.RequestAborted);
+            return problem switch
+            {
+                null => ManagementSetup.Done(context, $"gestion/eleves/{id}", "eleve-enregistre"),
+                PupilProblem.NotFound => Results.NotFound(),
+                _ => await PupilPageAsync(context, db, id, new { Details = form.Details, Problem = problem }),
+            };
+        });
+
+        manager.MapPost("/eleves/{id:guid}/parents", async (Guid id, HttpContext context, NpgsqlDataSource db,
+            [FromForm(Name = "Login")] string? login) =>
+        {
+            var problem = await new PupilRegistry(db).LinkGuardianAsync(context.School()!.Id, id, login ?? "", context.RequestAborted);
+            return problem switch
+            {
+                null => ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-lie"),
+                GuardianProblem.PupilNotFound => Results.NotFound(),
+                _ => await PupilPageAsync(context, db, id, new { LinkLogin = login, GuardianProblem = problem }),
+            };
+        });
+
+        manager.MapPost("/eleves/{id:guid}/parents/nouveau", async (Guid id, HttpContext context, NpgsqlDataSource db,
+            [FromForm] ParentPages.ParentForm? form) =>
+        {
+            form ??= new();
+            var registry = new PupilRegistry(db);
+            var schoolId = context.School()!.Id;
+            if (await registry.FindAsync(schoolId, id, context.RequestAborted) is null)
+            {
+                return Results.NotFound();
+            }
+            var (_, problem) = await registry.AddGuardianAsync(schoolId, id, form.Parent, context.RequestAborted);
+            return problem is null
+                ? ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-ajoute")
+                : await PupilPageAsync(context, db, id, new { NewParent = form.Parent, ParentProblem = problem });
+        });
+
+        manager.MapPost("/eleves/{id:guid}/parents/{userId:guid}/retirer", async (Guid id, Guid userId, HttpContext context,
+            NpgsqlDataSource db) =>
+            await new PupilRegistry(db).UnlinkGuardianAsync(context.School()!.Id, id, userId, context.RequestAborted)
+                ? (IResult)ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-retire")
+                : Results.NotFound());
+    }
+
+    /// <summary>The pupil's page, with what the manager typed and what was wrong with it; 404 outside the school.</summary>
+    static async Task<IResult> PupilPageAsync(HttpContext context, NpgsqlDataSource db, Guid id, object state)
+    {
+        var registry = new PupilRegistry(db);
+        var schoolId = context.School()!.Id;
+        if (await registry.FindAsync(schoolId, id, context.RequestAborted) is not { } pupil)
+        {
+            return Results.NotFound();
+        }
+        var parameters = new RouteValueDictionary(state)
+        {
+            ["Pupil"] = pupil,
+            ["Classes"] = await registry.ClassesAsync(schoolId, context.RequestAborted),
+        };
+        return new RazorComponentResult<PupilPage>(parameters);
+    }
+
+    public sealed class PupilForm
+    {
+        public string? FirstName { get; set; }
+        public string? LastName { get; set; }
+        public string? ClassName { get; set; }
+        public string? Reference { get; set; }
+
+        public PupilDetails Details => new(FirstName ?? "", LastName ?? "", ClassName ?? "", Reference);
+    }
+}
