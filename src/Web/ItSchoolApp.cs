@@ -45,6 +45,7 @@ public static class ItSchoolApp
         school.MapAccounts();
         school.MapDashboard();
         school.MapWallets();
+        school.MapFinances();
         school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;

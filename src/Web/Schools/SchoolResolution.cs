@@ -13,9 +13,23 @@ public static class SchoolResolution
 
     public static School? School(this HttpContext context) => context.Features.Get<SchoolFeature>()?.School;
 
-    /// <summary>The school's absolute address as this request reached it, for links in e-mails.</summary>
-    public static string SchoolUrl(this HttpContext context) =>
-        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+    /// <summary>
+    /// The school's absolute address, for links in e-mails. With <c>ItSchool:PublicUrl</c> set (production),
+    /// it never comes from the request: a forged Host header on "mot de passe oublié" must not send a
+    /// parent a link to someone else's site. Without it (a single node on a laptop), the request's own.
+    /// </summary>
+    public static string SchoolUrl(this HttpContext context)
+    {
+        var school = context.School()!;
+        var publicUrl = context.RequestServices.GetRequiredService<IConfiguration>()["ItSchool:PublicUrl"];
+        if (!string.IsNullOrWhiteSpace(publicUrl) && Uri.TryCreate(publicUrl, UriKind.Absolute, out var installation))
+        {
+            return school.Host is { } host
+                ? $"{installation.Scheme}://{host}"
+                : $"{installation.GetLeftPart(UriPartial.Path).TrimEnd('/')}/e/{school.Slug}";
+        }
+        return $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+    }
 
     /// <summary>
     /// The group every school page and form hangs from: no school, no page; and no state change without

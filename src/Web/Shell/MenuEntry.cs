@@ -11,10 +11,13 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
 {
     static readonly IReadOnlySet<Role> Everyone = new HashSet<Role>(Enum.GetValues<Role>());
     static readonly IReadOnlySet<Role> Managers = new HashSet<Role> { Role.Manager };
+    static readonly IReadOnlySet<Role> Parents = new HashSet<Role> { Role.Parent };
 
     public static readonly IReadOnlyList<MenuEntry> All =
     [
         new("Menu.Dashboard", "tableau-de-bord", null, Everyone),
+        new("Menu.Balances", "finances/soldes", SchoolModule.Wallets, Parents),
+        new("Menu.Operations", "finances/operations", SchoolModule.Wallets, Parents),
         new("Menu.Pupils", "gestion/eleves", null, Managers),
         new("Menu.Parents", "gestion/parents", null, Managers),
         new("Menu.Import", "gestion/import", null, Managers),
