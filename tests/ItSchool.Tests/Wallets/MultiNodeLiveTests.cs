@@ -1,0 +1,50 @@
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using Microsoft.Playwright;
+
+namespace ItSchool.Tests.Wallets;
+
+public sealed class MultiNodeLiveTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+{
+    readonly WebNode first = new();
+    readonly WebNode second = new();
+
+    public async Task InitializeAsync()
+    {
+        await first.InitializeAsync();
+        // The same database and cluster id: the two nodes' silos form one cluster, as behind a load balancer.
+        await second.StartAsync(first.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await second.DisposeAsync();
+        await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_transfer_made_through_one_node_updates_a_page_served_by_the_other()
+    {
+        await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(first.DemoSchool, "connexion").ToString());
+        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("pierre.lefevre");
+        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.Locator(".account-card").Filter(new() { HasText = "Lucas" })
+            .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
+        var meals = page.Locator(".compartment[data-compartment='2'] .balance");
+        var before = long.Parse((await meals.GetAttributeAsync("data-cents"))!);
+
+        using var amelie = await SignedIn.AsAsync(second, "amelie.lefevre");
+        var list = await amelie.GetStringAsync("/e/demo/comptes");
+        var lucas = System.Text.RegularExpressions.Regex.Match(list, "data-pupil=\"([0-9a-f-]{36})\">\\s*<div>\\s*<strong>Lucas").Groups[1].Value;
+        await Forms.PostAsync(amelie, "/e/demo/comptes", $"/e/demo/comptes/{lucas}");
+        var done = await Forms.PostAsync(amelie, "/e/demo/portefeuille/transfert", "/e/demo/portefeuille/transfert",
+            ("Key", Guid.NewGuid().ToString()), ("From", "1"), ("To", "2"), ("Amount", "2,00"));
+        Assert.Contains("Le transfert est effectué.", await done.Content.ReadAsStringAsync());
+
+        await Assertions.Expect(meals).ToHaveAttributeAsync("data-cents", (before + 200).ToString());
+    }
+}
