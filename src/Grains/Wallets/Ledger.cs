@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -94,73 +95,160 @@ public sealed class Ledger(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Writes the entries and moves each touched balance from its old to its new value, all or nothing.
-    /// The old value is checked, so a second activation of the same purse (possible for a moment when the
-    /// cluster's membership changes) cannot write over the first: its batch fails and it reloads.
-    /// Returns the entries' ids in the order given.
+    /// Writes the entries and moves each touched balance from its old to its new value, all or nothing, and
+    /// returns the entries' ids in the order given. The old value is checked, so a second activation of the
+    /// same purse (possible for a moment when the cluster's membership changes) cannot write over the first:
+    /// its write fails and it reloads.
     /// </summary>
-    public async Task<long[]> AppendAsync(Guid schoolId, Guid pupilId, IReadOnlyList<NewEntry> entries,
+    /// <remarks>
+    /// Appends from all the purses of this silo are gathered: while writers are busy, the next appends wait
+    /// and then go to PostgreSQL together, in one statement batch and one commit (group commit across
+    /// purses). A failing batch is retried append by append, so only the append at fault fails.
+    /// </remarks>
+    public Task<long[]> AppendAsync(Guid schoolId, Guid pupilId, IReadOnlyList<NewEntry> entries,
         IReadOnlyList<(int Compartment, long Old, long New)> balances, CancellationToken cancellationToken = default)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        EnsureWriters();
+        var append = new Append(schoolId, pupilId, entries, balances, new TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        appends.Writer.TryWrite(append);
+        return append.Completion.Task;
+    }
+
+    const int Writers = 4;
+    const int MaxAppendsPerBatch = 256;
+    readonly Channel<Append> appends = Channel.CreateUnbounded<Append>();
+    readonly Lock startLock = new();
+    Task[]? writers;
+
+    sealed record Append(Guid SchoolId, Guid PupilId, IReadOnlyList<NewEntry> Entries,
+        IReadOnlyList<(int Compartment, long Old, long New)> Balances, TaskCompletionSource<long[]> Completion);
+
+    void EnsureWriters()
+    {
+        if (writers is not null)
+        {
+            return;
+        }
+        lock (startLock)
+        {
+            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        }
+    }
+
+    async Task WriteLoopAsync()
+    {
+        var batch = new List<Append>(MaxAppendsPerBatch);
+        while (await appends.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxAppendsPerBatch && appends.Reader.TryRead(out var append))
+            {
+                batch.Add(append);
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                var ids = await WriteAsync(batch);
+                for (int i = 0, offset = 0; i < batch.Count; offset += batch[i].Entries.Count, i++)
+                {
+                    batch[i].Completion.SetResult(ids[offset..(offset + batch[i].Entries.Count)]);
+                }
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                foreach (var append in batch)
+                {
+                    try
+                    {
+                        append.Completion.SetResult(await WriteAsync([append]));
+                    }
+                    catch (Exception error)
+                    {
+                        append.Completion.SetException(Translate(error, append));
+                    }
+                }
+            }
+            catch (Exception error)
+            {
+                batch[0].Completion.SetException(Translate(error, batch[0]));
+            }
+        }
+    }
+
+    static Exception Translate(Exception error, Append append) =>
+        error is PostgresException { SqlState: "IS001" } ? new PurseConcurrencyException(append.PupilId) : error;
+
+    /// <summary>One round trip: the entries and the guarded balance moves, in PostgreSQL's implicit transaction.</summary>
+    async Task<long[]> WriteAsync(IReadOnlyList<Append> batch)
+    {
+        var entries = batch.SelectMany(a => a.Entries.Select(e => (a.SchoolId, a.PupilId, Entry: e))).ToList();
+        var balances = batch.SelectMany(a => a.Balances.Select(b => (a.PupilId, Balance: b))).ToList();
+        await using var connection = await db.OpenConnectionAsync();
+        await using var command = new NpgsqlBatch(connection);
 
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
                                         subject, caused_by_kind, caused_by_id, caused_by_name, idempotency_key, occurred_at)
-            SELECT @school, @pupil, e.compartment, e.amount, e.balance_after, e.kind, e.method, e.subject,
+            SELECT e.school, e.pupil, e.compartment, e.amount, e.balance_after, e.kind, e.method, e.subject,
                    e.actor_kind, e.actor_id, e.actor_name, e.key, e.occurred_at
-            FROM unnest(@compartment, @amount, @balance_after, @kind, @method, @subject, @actor_kind, @actor_id, @actor_name, @key, @occurred_at)
-                 WITH ORDINALITY AS e(compartment, amount, balance_after, kind, method, subject, actor_kind, actor_id, actor_name, key, occurred_at, n)
+            FROM unnest(@school, @pupil, @compartment, @amount, @balance_after, @kind, @method, @subject, @actor_kind, @actor_id,
+                        @actor_name, @key, @occurred_at)
+                 WITH ORDINALITY AS e(school, pupil, compartment, amount, balance_after, kind, method, subject, actor_kind, actor_id,
+                                      actor_name, key, occurred_at, n)
             ORDER BY e.n
             RETURNING id
             """);
-        insert.Parameters.AddWithValue("school", schoolId);
-        insert.Parameters.AddWithValue("pupil", pupilId);
-        insert.Parameters.AddWithValue("compartment", entries.Select(e => (short)e.Compartment).ToArray());
-        insert.Parameters.AddWithValue("amount", entries.Select(e => e.AmountCents).ToArray());
-        insert.Parameters.AddWithValue("balance_after", entries.Select(e => e.BalanceAfterCents).ToArray());
-        insert.Parameters.AddWithValue("kind", entries.Select(e => LedgerNames.ToDatabase(e.Kind)).ToArray());
-        insert.Parameters.Add(new NpgsqlParameter("method", NpgsqlDbType.Array | NpgsqlDbType.Text)
-        {
-            Value = entries.Select(e => e.Method is { } m ? LedgerNames.ToDatabase(m) : null).ToArray(),
-        });
-        insert.Parameters.AddWithValue("subject", entries.Select(e => e.Subject).ToArray());
-        insert.Parameters.AddWithValue("actor_kind", entries.Select(e => LedgerNames.ToDatabase(e.CausedBy.Kind)).ToArray());
-        insert.Parameters.Add(new NpgsqlParameter("actor_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.CausedBy.Id).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter("actor_name", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = entries.Select(e => e.CausedBy.Name).ToArray() });
-        insert.Parameters.AddWithValue("key", entries.Select(e => e.IdempotencyKey).ToArray());
-        insert.Parameters.AddWithValue("occurred_at", entries.Select(e => e.OccurredAt).ToArray());
-        batch.BatchCommands.Add(insert);
+        insert.Parameters.AddWithValue("school", entries.Select(e => e.SchoolId).ToArray());
+        insert.Parameters.AddWithValue("pupil", entries.Select(e => e.PupilId).ToArray());
+        insert.Parameters.AddWithValue("compartment", entries.Select(e => (short)e.Entry.Compartment).ToArray());
+        insert.Parameters.AddWithValue("amount", entries.Select(e => e.Entry.AmountCents).ToArray());
+        insert.Parameters.AddWithValue("balance_after", entries.Select(e => e.Entry.BalanceAfterCents).ToArray());
+        insert.Parameters.AddWithValue("kind", entries.Select(e => LedgerNames.ToDatabase(e.Entry.Kind)).ToArray());
+        insert.Parameters.Add(Texts("method", entries.Select(e => e.Entry.Method is { } m ? LedgerNames.ToDatabase(m) : null)));
+        insert.Parameters.AddWithValue("subject", entries.Select(e => e.Entry.Subject).ToArray());
+        insert.Parameters.AddWithValue("actor_kind", entries.Select(e => LedgerNames.ToDatabase(e.Entry.CausedBy.Kind)).ToArray());
+        insert.Parameters.Add(Texts("actor_id", entries.Select(e => e.Entry.CausedBy.Id)));
+        insert.Parameters.Add(Texts("actor_name", entries.Select(e => e.Entry.CausedBy.Name)));
+        insert.Parameters.AddWithValue("key", entries.Select(e => e.Entry.IdempotencyKey).ToArray());
+        insert.Parameters.AddWithValue("occurred_at", entries.Select(e => e.Entry.OccurredAt).ToArray());
+        command.BatchCommands.Add(insert);
 
-        var update = new NpgsqlBatchCommand("""
-            UPDATE purse_compartments c SET balance_cents = b.new
-            FROM unnest(@compartment, @old, @new) AS b(compartment, old, new)
-            WHERE c.pupil_id = @pupil AND c.compartment = b.compartment AND c.balance_cents = b.old
+        var move = new NpgsqlBatchCommand("""
+            WITH moved AS (
+                UPDATE purse_compartments c SET balance_cents = b.new
+                FROM unnest(@pupil, @compartment, @old, @new) AS b(pupil, compartment, old, new)
+                WHERE c.pupil_id = b.pupil AND c.compartment = b.compartment AND c.balance_cents = b.old
+                RETURNING 1)
+            SELECT purse_balances_moved(@expected, (SELECT count(*) FROM moved))
             """);
-        update.Parameters.AddWithValue("pupil", pupilId);
-        update.Parameters.AddWithValue("compartment", balances.Select(b => (short)b.Compartment).ToArray());
-        update.Parameters.AddWithValue("old", balances.Select(b => b.Old).ToArray());
-        update.Parameters.AddWithValue("new", balances.Select(b => b.New).ToArray());
-        batch.BatchCommands.Add(update);
+        move.Parameters.AddWithValue("pupil", balances.Select(b => b.PupilId).ToArray());
+        move.Parameters.AddWithValue("compartment", balances.Select(b => (short)b.Balance.Compartment).ToArray());
+        move.Parameters.AddWithValue("old", balances.Select(b => b.Balance.Old).ToArray());
+        move.Parameters.AddWithValue("new", balances.Select(b => b.Balance.New).ToArray());
+        move.Parameters.AddWithValue("expected", balances.Count);
+        command.BatchCommands.Add(move);
 
         var ids = new long[entries.Count];
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync();
+        for (var i = 0; await reader.ReadAsync(); i++)
         {
-            for (var i = 0; await reader.ReadAsync(cancellationToken); i++)
+            ids[i] = reader.GetInt64(0);
+        }
+        // The guard's row: reading past it surfaces its error, if any, before the batch counts as written.
+        while (await reader.NextResultAsync())
+        {
+            while (await reader.ReadAsync())
             {
-                ids[i] = reader.GetInt64(0);
             }
         }
-        if (update.RecordsAffected != balances.Count)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            throw new PurseConcurrencyException(pupilId);
-        }
-        await transaction.CommitAsync(cancellationToken);
         return ids;
     }
+
+    static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
 }
 
 public sealed record PurseCompartment(int Compartment, string Name, long FloorCents, long BalanceCents, StructuredCommunication Communication);

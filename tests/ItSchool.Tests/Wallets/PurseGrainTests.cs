@@ -122,6 +122,34 @@ public sealed class PurseGrainTests(WalletCluster wallets) : IClassFixture<Walle
     }
 
     [Fact]
+    public async Task A_purse_whose_balance_was_moved_by_another_writer_refuses_its_batch_and_reloads()
+    {
+        var pupil = await wallets.NewPupilAsync();
+        var purse = wallets.Purse(pupil);
+        await purse.CreditAsync(WalletCluster.TopUp(1_000));
+        // What a second activation of the same purse would do, for a moment, during a membership change.
+        await using (var other = wallets.Database.Db.CreateCommand("""
+            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject,
+                                        caused_by_kind, idempotency_key, occurred_at)
+            SELECT school_id, pupil_id, 1, -300, 700, 'sale', 'Vente ailleurs', 'terminal', 'elsewhere', now()
+            FROM purse_compartments WHERE pupil_id = @p AND compartment = 1;
+            UPDATE purse_compartments SET balance_cents = 700 WHERE pupil_id = @p AND compartment = 1;
+            """))
+        {
+            other.Parameters.AddWithValue("p", pupil);
+            await other.ExecuteNonQueryAsync();
+        }
+
+        await Assert.ThrowsAsync<PurseUnavailableException>(() => purse.DebitAsync(WalletCluster.Sale(100, key: "stale")));
+        Assert.Equal(0, await wallets.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM ledger_entries WHERE pupil_id = @p AND idempotency_key = 'stale'", ("p", pupil)));
+
+        var retried = await purse.DebitAsync(WalletCluster.Sale(100, key: "stale"));
+        Assert.True(retried.Accepted);
+        Assert.Equal(600, retried.BalancesAfter.Single().BalanceCents);
+    }
+
+    [Fact]
     public async Task The_ledger_refuses_edits_and_deletions()
     {
         var pupil = await wallets.NewPupilAsync();

@@ -1,0 +1,30 @@
+using ItSchool.Bench;
+using ItSchool.Platform.Database;
+using ItSchool.Schools;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// dotnet run -c Release --project bench/ItSchool.Bench -- wallet [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
+var options = BenchOptions.Parse(args);
+if (options.Scenario != "wallet")
+{
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet");
+    return 2;
+}
+
+var directory = Path.Combine(Path.GetTempPath(), $"itschool-bench-{Guid.NewGuid():N}"[..30]);
+var server = await LocalPostgres.StartAsync(directory, "bench", NullLogger.Instance);
+try
+{
+    var connectionString = server.ConnectionString("bench") + $";Maximum Pool Size={options.Concurrency + 8}";
+    await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
+    await Migrations.ApplyAsync(db, NullLogger.Instance);
+    await DemoSchool.SeedIfEmptyAsync(db, NullLogger.Instance);
+    var results = await WalletScenario.RunAsync(db, connectionString, options);
+    Console.WriteLine(WalletScenario.Report(results, options));
+    return 0;
+}
+finally
+{
+    await server.StopAsync();
+    Directory.Delete(directory, recursive: true);
+}

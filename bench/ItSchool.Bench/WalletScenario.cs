@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ItSchool.Platform.Orleans;
+using ItSchool.Schools;
+using ItSchool.Wallets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ItSchool.Bench;
+
+/// <summary>
+/// Many concurrent one-cent debits, durable, through the purse grain and through a baseline that does the
+/// same debit as a plain PostgreSQL transaction (row lock on the balance row, ledger insert, balance
+/// update), with the same connection pool, over many pupils ("spread") and over a few ("hot").
+/// </summary>
+public static class WalletScenario
+{
+    public sealed record Result(string Path, string Load, long Operations, double Seconds, double P50Ms, double P99Ms, long Declined)
+    {
+        public double Throughput => Operations / Seconds;
+    }
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options)
+    {
+        // Each path has its own pupils: a purse owns its balance rows, and the baseline writing them behind an
+        // active purse's back is exactly what the purse's guarded update refuses.
+        var pursePupils = await CreatePupilsAsync(db, options.Pupils);
+        var baselinePupils = await CreatePupilsAsync(db, options.Pupils);
+        var settings = new ClusterSettings { ClusterId = "bench", ServiceId = "bench", SiloPort = FreePort(), GatewayPort = FreePort() };
+        using var host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleans(silo =>
+            {
+                silo.Services.AddSingleton(db);
+                silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings);
+            })
+            .Build();
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        try
+        {
+            var results = new List<Result>();
+            foreach (var (load, count) in new[] { ("spread", options.Pupils), ("hot", options.HotPupils) })
+            {
+                var purses = pursePupils.Take(count).ToArray();
+                var rows = baselinePupils.Take(count).ToArray();
+                // Warm both paths (activations, pools, JIT) before measuring either.
+                await MeasureAsync("warm-up", load, purses, 2, options.Concurrency, (p, k) => PurseDebitAsync(grains, p, k));
+                await MeasureAsync("warm-up", load, rows, 2, options.Concurrency, (p, k) => BaselineDebitAsync(db, p, k));
+                results.Add(await MeasureAsync("baseline", load, rows, options.Seconds, options.Concurrency, (p, k) => BaselineDebitAsync(db, p, k)));
+                results.Add(await MeasureAsync("purse grain", load, purses, options.Seconds, options.Concurrency, (p, k) => PurseDebitAsync(grains, p, k)));
+            }
+            await VerifyLedgerAsync(db);
+            return results;
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    static async Task<bool> PurseDebitAsync(IGrainFactory grains, Guid pupil, string key)
+    {
+        var result = await grains.GetGrain<IPurseGrain>(pupil).DebitAsync(new Debit(key, 1, 1, MovementKind.Sale, PaymentMethod.Wallet,
+            "Vente Bench (1)", new Actor(ActorKind.Terminal, "bench", "Bench")));
+        return result.Accepted;
+    }
+
+    /// <summary>The plain-SQL way: lock the balance row, check, insert the entry and move the balance, commit.</summary>
+    static async Task<bool> BaselineDebitAsync(NpgsqlDataSource db, Guid pupil, string key)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        long balance;
+        await using (var read = new NpgsqlCommand(
+            "SELECT balance_cents FROM purse_compartments WHERE pupil_id = @p AND compartment = 1 FOR UPDATE", connection, transaction))
+        {
+            read.Parameters.AddWithValue("p", pupil);
+            balance = (long)(await read.ExecuteScalarAsync())!;
+        }
+        if (balance < 1)
+        {
+            await transaction.RollbackAsync();
+            return false;
+        }
+        await using var write = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
+                                                subject, caused_by_kind, caused_by_id, caused_by_name, idempotency_key, occurred_at)
+                    VALUES (@school, @p, 1, -1, @after, 'sale', 'wallet', 'Vente Bench (1)', 'terminal', 'bench', 'Bench', @key, now())
+                    """)
+                {
+                    Parameters = { new("school", DemoSchool.Id), new("p", pupil), new("after", balance - 1), new("key", key) },
+                },
+                new NpgsqlBatchCommand("UPDATE purse_compartments SET balance_cents = @after WHERE pupil_id = @p AND compartment = 1")
+                {
+                    Parameters = { new("after", balance - 1), new("p", pupil) },
+                },
+            },
+        };
+        await write.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    static async Task<Result> MeasureAsync(string path, string load, Guid[] pupils, int seconds, int concurrency,
+        Func<Guid, string, Task<bool>> debit)
+    {
+        var latencies = new List<double>[concurrency];
+        long declined = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var mine = latencies[worker] = new List<double>(100_000);
+            var random = new Random(worker);
+            var n = 0;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var pupil = pupils[random.Next(pupils.Length)];
+                var start = Stopwatch.GetTimestamp();
+                if (!await debit(pupil, $"{path}/{load}/{worker}/{n++}/{Guid.NewGuid():N}"))
+                {
+                    Interlocked.Increment(ref declined);
+                }
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(path, load, all.Length, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), declined);
+    }
+
+    static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    static async Task<Guid[]> CreatePupilsAsync(NpgsqlDataSource db, int count)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
+        await using var command = db.CreateCommand("""
+            INSERT INTO pupils (id, school_id, first_name, last_name, class_name)
+            SELECT id, @school, 'Bench', 'Élève', '1A' FROM unnest(@ids) AS id;
+            INSERT INTO purse_compartments (pupil_id, compartment, school_id, balance_cents)
+            SELECT id, c, @school, 100000000 FROM unnest(@ids) AS id, (VALUES (1::smallint), (2::smallint)) AS cs(c);
+            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject,
+                                        caused_by_kind, idempotency_key, occurred_at)
+            SELECT @school, id, c, 100000000, 100000000, 'correction', 'Solde initial', 'system', 'bench-initial', now()
+            FROM unnest(@ids) AS id, (VALUES (1::smallint), (2::smallint)) AS cs(c);
+            """);
+        command.Parameters.AddWithValue("school", DemoSchool.Id);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync();
+        return ids;
+    }
+
+    /// <summary>Both paths must leave every balance equal to its ledger's sum, or the figures mean nothing.</summary>
+    static async Task VerifyLedgerAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT count(*) FROM purse_compartments c
+            WHERE c.balance_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM ledger_entries l
+                                      WHERE l.pupil_id = c.pupil_id AND l.compartment = c.compartment)
+            """);
+        var mismatches = (long)(await command.ExecuteScalarAsync())!;
+        if (mismatches != 0)
+        {
+            throw new InvalidOperationException($"{mismatches} compartments differ from their ledger");
+        }
+    }
+
+    public static string Report(IReadOnlyList<Result> results, BenchOptions options)
+    {
+        var report = new StringBuilder();
+        report.AppendLine($"wallet: {options.Concurrency} concurrent debits of 1 cent, {options.Seconds} s per run, " +
+            $"{options.Pupils} pupils (spread) / {options.HotPupils} pupils (hot), {Environment.ProcessorCount} cores");
+        report.AppendLine();
+        report.AppendLine("| load | path | debits/s | p50 ms | p99 ms | ratio to baseline (throughput) |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var load in results.GroupBy(r => r.Load))
+        {
+            var baseline = load.Single(r => r.Path == "baseline");
+            foreach (var r in load)
+            {
+                report.AppendLine($"| {r.Load} | {r.Path} | {r.Throughput:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.Throughput / baseline.Throughput:F2} |");
+            }
+        }
+        report.AppendLine();
+        report.AppendLine("Every balance equals its ledger's sum after the run.");
+        return report.ToString();
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
