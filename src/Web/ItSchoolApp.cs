@@ -46,6 +46,7 @@ public static class ItSchoolApp
         school.MapDashboard();
         school.MapWallets();
         school.MapFinances();
+        school.MapSchoolWallets();
         school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;

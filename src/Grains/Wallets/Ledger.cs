@@ -75,6 +75,33 @@ public sealed class Ledger(NpgsqlDataSource db)
         return new PurseSnapshot(schoolId, compartments, recent);
     }
 
+    /// <summary>
+    /// The school's current compartment settings for this purse (names, floors, a compartment added since),
+    /// opening the purse's row for any new compartment.
+    /// </summary>
+    public async Task<IReadOnlyList<PurseCompartment>> ReadCompartmentsAsync(Guid pupilId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO purse_compartments (pupil_id, compartment, school_id)
+            SELECT p.id, w.compartment, p.school_id
+            FROM pupils p JOIN wallet_compartments w ON w.school_id = p.school_id
+            WHERE p.id = @pupil
+            ON CONFLICT DO NOTHING;
+            SELECT c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication
+            FROM purse_compartments c JOIN wallet_compartments w ON w.school_id = c.school_id AND w.compartment = c.compartment
+            WHERE c.pupil_id = @pupil ORDER BY c.compartment;
+            """);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var compartments = new List<PurseCompartment>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            compartments.Add(new PurseCompartment(reader.GetInt16(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
+                StructuredCommunication.From(reader.GetInt64(4))));
+        }
+        return compartments;
+    }
+
     /// <summary>The entries already written under these keys (a replay older than the keys kept in memory).</summary>
     public async Task<IReadOnlyList<StoredEntry>> FindByKeysAsync(Guid pupilId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
     {

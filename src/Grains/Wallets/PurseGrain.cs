@@ -13,8 +13,13 @@ namespace ItSchool.Wallets;
 [Reentrant]
 public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseGrain> logger) : Grain, IPurseGrain
 {
+    /// <summary>How long a purse trusts its copy of the school's compartment settings (names, floors).</summary>
+    public static readonly TimeSpan SettingsLifetime = TimeSpan.FromMinutes(1);
+
     Guid schoolId;
     Dictionary<int, PurseCompartment> compartments = [];
+    DateTimeOffset settingsRead;
+    Task? readingSettings;
 
     // Balances as committed in the ledger, and as they will be once the queued movements are written.
     readonly Dictionary<int, long> committed = [];
@@ -33,6 +38,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         var snapshot = await ledger.OpenAsync(PupilId, clock.GetUtcNow(), cancellationToken);
         schoolId = snapshot.SchoolId;
         compartments = snapshot.Compartments.ToDictionary(c => c.Compartment);
+        settingsRead = clock.GetUtcNow();
         foreach (var compartment in snapshot.Compartments)
         {
             committed[compartment.Compartment] = projected[compartment.Compartment] = compartment.BalanceCents;
@@ -43,10 +49,16 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         }
     }
 
-    public Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync() =>
-        Task.FromResult<IReadOnlyList<CompartmentView>>(compartments.Values
+    public async Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync()
+    {
+        if (clock.GetUtcNow() - settingsRead > SettingsLifetime)
+        {
+            await (readingSettings ??= ReadSettingsAsync());
+        }
+        return compartments.Values.OrderBy(c => c.Compartment)
             .Select(c => new CompartmentView(c.Compartment, c.Name, committed[c.Compartment], c.FloorCents, c.Communication))
-            .ToList());
+            .ToList();
+    }
 
     public Task<MovementResult> CreditAsync(Credit credit) =>
         SubmitAsync(credit.IdempotencyKey, Fingerprint.Of(credit.Kind, (credit.Compartment, credit.AmountCents)), () =>
@@ -112,6 +124,34 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                     transfer.CausedBy, transfer.IdempotencyKey));
         });
 
+    /// <summary>
+    /// The school may rename a compartment, change its floor or add the second one; balances are this
+    /// purse's own and are never taken from the settings read.
+    /// </summary>
+    async Task ReadSettingsAsync()
+    {
+        try
+        {
+            foreach (var fresh in await ledger.ReadCompartmentsAsync(PupilId))
+            {
+                if (compartments.TryGetValue(fresh.Compartment, out var known))
+                {
+                    compartments[fresh.Compartment] = known with { Name = fresh.Name, FloorCents = fresh.FloorCents };
+                }
+                else
+                {
+                    compartments[fresh.Compartment] = fresh;
+                    committed[fresh.Compartment] = projected[fresh.Compartment] = fresh.BalanceCents;
+                }
+            }
+            settingsRead = clock.GetUtcNow();
+        }
+        finally
+        {
+            readingSettings = null;
+        }
+    }
+
     /// <summary>Each call applies its entry to the projected balance at once, so the next decision sees it.</summary>
     NewEntry Entry(int compartment, long amount, MovementKind kind, PaymentMethod? method, string subject, Actor causedBy, string key)
     {
@@ -138,6 +178,10 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                 : result;
         }
 
+        if (clock.GetUtcNow() - settingsRead > SettingsLifetime)
+        {
+            await (readingSettings ??= ReadSettingsAsync());
+        }
         var decision = decide();
         if (decision.Entries is not { } entries)
         {

@@ -22,6 +22,7 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Parents", "gestion/parents", null, Managers),
         new("Menu.Import", "gestion/import", null, Managers),
         new("Menu.Mail", "gestion/courriels", null, Managers),
+        new("Menu.SchoolWallets", "gestion/portefeuilles", SchoolModule.Wallets, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>

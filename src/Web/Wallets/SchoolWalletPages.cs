@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text;
+using ItSchool.Accounts;
+using ItSchool.Wallets;
+using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Npgsql;
+
+namespace ItSchool.Web.Wallets;
+
+/// <summary>
+/// The school side of wallets: every pupil's balances (search, CSV), a manual correction with its reason
+/// (a ledger entry, never an edit), and the settings: bank account, compartments, floors, online bounds.
+/// </summary>
+public static class SchoolWalletPages
+{
+    public static void MapSchoolWallets(this RouteGroupBuilder school)
+    {
+        var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager));
+
+        wallets.MapGet("", async (HttpContext context, NpgsqlDataSource db, string? q) =>
+        {
+            var schoolId = context.School()!.Id;
+            var model = new
+            {
+                Search = q,
+                Rows = await new SchoolBalances(db).ListAsync(schoolId, q, context.RequestAborted),
+                Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
+            };
+            return context.Request.Headers.ContainsKey("HX-Request")
+                ? (IResult)new RazorComponentResult<SchoolBalancesTable>(model)
+                : new RazorComponentResult<SchoolBalancesPage>(model);
+        });
+
+        wallets.MapGet("/soldes.csv", async (HttpContext context, NpgsqlDataSource db, string? q, IStringLocalizer<Ui> T) =>
+        {
+            var schoolId = context.School()!.Id;
+            var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var rows = await new SchoolBalances(db).ListAsync(schoolId, q, context.RequestAborted);
+            var csv = new StringBuilder();
+            csv.AppendLine(string.Join(';', new[] { T["SchoolWallets.Class"].Value, T["SchoolWallets.LastName"], T["SchoolWallets.FirstName"] }
+                .Concat(compartments.Select(c => c.Name))));
+            var euros = CultureInfo.GetCultureInfo("fr-BE");
+            foreach (var row in rows)
+            {
+                csv.AppendLine(string.Join(';', new[] { row.ClassName, row.LastName, row.FirstName }
+                    .Concat(compartments.Select(c => (row.Balances.GetValueOrDefault(c.Compartment) / 100m).ToString("0.00", euros)))));
+            }
+            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(),
+                "text/csv; charset=utf-8", "soldes.csv");
+        });
+
+        wallets.MapGet("/{pupilId:guid}/correction", async (Guid pupilId, HttpContext context, NpgsqlDataSource db, IGrainFactory grains) =>
+            await new SchoolBalances(db).IsPupilOfAsync(context.School()!.Id, pupilId, context.RequestAborted)
+                ? new RazorComponentResult<CorrectionDialog>(new
+                {
+                    PupilId = pupilId,
+                    Compartments = await grains.GetGrain<IPurseGrain>(pupilId).GetCompartmentsAsync(),
+                })
+                : Results.NotFound());
+
+        wallets.MapPost("/{pupilId:guid}/correction", CorrectAsync);
+
+        wallets.MapGet("/parametres", async (HttpContext context, NpgsqlDataSource db) =>
+            new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, db)));
+
+        wallets.MapPost("/parametres", SaveSettingsAsync);
+    }
+
+    static async Task<IResult> CorrectAsync(Guid pupilId, HttpContext context, NpgsqlDataSource db, IGrainFactory grains,
+        IStringLocalizer<Ui> T, [FromForm] CorrectionForm form)
+    {
+        if (!await new SchoolBalances(db).IsPupilOfAsync(context.School()!.Id, pupilId, context.RequestAborted))
+        {
+            return Results.NotFound();
+        }
+        var purse = grains.GetGrain<IPurseGrain>(pupilId);
+        var reason = form.Reason?.Trim() ?? "";
+        var text = form.Amount?.Trim() ?? "";
+        var negative = text.StartsWith('-');
+        string? problem = null;
+        if (reason.Length is < 3 or > 200)
+        {
+            problem = T["SchoolWallets.ReasonRequired"];
+        }
+        else if (!Money.TryParseCents(text.TrimStart('+', '-'), out var cents))
+        {
+            problem = T["SchoolWallets.AmountHelp"];
+        }
+        else if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100)
+        {
+            problem = T["ExpiredForm.Help"];
+        }
+        else
+        {
+            var user = SignedInUser.From(context.User)!;
+            var actor = new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName);
+            var subject = T["SchoolWallets.Subject", reason].Value;
+            var key = $"correction/{form.Key}";
+            var result = negative
+                ? await purse.DebitAsync(new Debit(key, form.Compartment, cents, MovementKind.Correction, null, subject, actor))
+                : await purse.CreditAsync(new Credit(key, form.Compartment, cents, MovementKind.Correction, null, subject, actor));
+            if (result.Accepted)
+            {
+                return new RazorComponentResult<CorrectionDialog>(new { PupilId = pupilId, Done = true });
+            }
+            problem = result.Reason == DeclineReason.InsufficientFunds
+                ? T["Decline.InsufficientFunds", Money.Format(result.AvailableCents ?? 0)]
+                : T[$"Decline.{result.Reason}"];
+        }
+        return new RazorComponentResult<CorrectionDialog>(new
+        {
+            PupilId = pupilId,
+            Compartments = await purse.GetCompartmentsAsync(),
+            form.Compartment,
+            form.Amount,
+            Reason = reason,
+            Key = form.Key ?? Guid.NewGuid().ToString(),
+            Problem = problem,
+        });
+    }
+
+    static async Task<IResult> SaveSettingsAsync(HttpContext context, NpgsqlDataSource db, IStringLocalizer<Ui> T, [FromForm] SettingsForm form)
+    {
+        var schoolId = context.School()!.Id;
+        var problems = new List<string>();
+        var iban = string.IsNullOrWhiteSpace(form.Iban) ? null : Iban.Normalize(form.Iban);
+        if (!string.IsNullOrWhiteSpace(form.Iban) && iban is null)
+        {
+            problems.Add(T["SchoolWallets.InvalidIban"]);
+        }
+        var bic = string.IsNullOrWhiteSpace(form.Bic) ? null : form.Bic.Trim().ToUpperInvariant();
+        if (bic is not null && !System.Text.RegularExpressions.Regex.IsMatch(bic, "^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$"))
+        {
+            problems.Add(T["SchoolWallets.InvalidBic"]);
+        }
+        var bounds = Money.TryParseCents(form.OnlineMin, out var min) & Money.TryParseCents(form.OnlineMax, out var max);
+        if (!bounds || min > max)
+        {
+            problems.Add(T["SchoolWallets.InvalidBounds"]);
+        }
+        var names = new[] { form.Name1?.Trim(), form.Name2?.Trim() };
+        if (string.IsNullOrEmpty(names[0]))
+        {
+            problems.Add(T["SchoolWallets.NameRequired"]);
+        }
+        var floors = new long[2];
+        for (var i = 0; i < 2; i++)
+        {
+            var text = (i == 0 ? form.Overdraft1 : form.Overdraft2)?.Trim();
+            if (string.IsNullOrEmpty(text) || text is "0" or "0,00")
+            {
+                continue;
+            }
+            if (!Money.TryParseCents(text, out var overdraft))
+            {
+                problems.Add(T["SchoolWallets.InvalidOverdraft"]);
+            }
+            floors[i] = -overdraft;
+        }
+        var existing = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+        if (existing.Any(c => c.Compartment == 2) && string.IsNullOrEmpty(names[1]))
+        {
+            problems.Add(T["SchoolWallets.SecondStays"]);
+        }
+        if (problems.Count > 0)
+        {
+            return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, db, form, problems));
+        }
+
+        await new WalletSettings(iban, bic, form.Beneficiary?.Trim(), min, max, form.BankTransferEnabled, form.OnlineEnabled)
+            .SaveAsync(db, schoolId, context.RequestAborted);
+        for (var i = 0; i < 2; i++)
+        {
+            if (!string.IsNullOrEmpty(names[i]))
+            {
+                await new CompartmentSettings(i + 1, names[i]!, floors[i]).SaveAsync(db, schoolId, context.RequestAborted);
+            }
+        }
+        return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, db, saved: true));
+    }
+
+    static async Task<object> SettingsModelAsync(HttpContext context, NpgsqlDataSource db, SettingsForm? form = null,
+        IReadOnlyList<string>? problems = null, bool saved = false)
+    {
+        var schoolId = context.School()!.Id;
+        var settings = await WalletSettings.LoadAsync(db, schoolId, context.RequestAborted)
+            ?? new WalletSettings(null, null, context.School()!.Name, 500, 20000, true, true);
+        var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+        form ??= new SettingsForm
+        {
+            Iban = settings.Iban is { } iban ? Iban.Format(iban) : null,
+            Bic = settings.Bic,
+            Beneficiary = settings.Beneficiary,
+            OnlineMin = (settings.OnlineMinCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")),
+            OnlineMax = (settings.OnlineMaxCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")),
+            BankTransferEnabled = settings.BankTransferEnabled,
+            OnlineEnabled = settings.OnlineEnabled,
+            Name1 = compartments.FirstOrDefault(c => c.Compartment == 1)?.Name ?? "Portefeuille général",
+            Overdraft1 = Overdraft(compartments.FirstOrDefault(c => c.Compartment == 1)),
+            Name2 = compartments.FirstOrDefault(c => c.Compartment == 2)?.Name,
+            Overdraft2 = Overdraft(compartments.FirstOrDefault(c => c.Compartment == 2)),
+        };
+        return new { Form = form, Problems = problems ?? [], Saved = saved, HasSecond = compartments.Any(c => c.Compartment == 2) };
+
+        static string? Overdraft(CompartmentSettings? c) =>
+            c is null ? null : (-c.FloorCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE"));
+    }
+
+    public sealed class CorrectionForm
+    {
+        public string? Key { get; set; }
+        public int Compartment { get; set; }
+        public string? Amount { get; set; }
+        public string? Reason { get; set; }
+    }
+
+    public sealed class SettingsForm
+    {
+        public string? Iban { get; set; }
+        public string? Bic { get; set; }
+        public string? Beneficiary { get; set; }
+        public string? OnlineMin { get; set; }
+        public string? OnlineMax { get; set; }
+        public bool BankTransferEnabled { get; set; }
+        public bool OnlineEnabled { get; set; }
+        public string? Name1 { get; set; }
+        public string? Overdraft1 { get; set; }
+        public string? Name2 { get; set; }
+        public string? Overdraft2 { get; set; }
+    }
+}
