@@ -2,6 +2,7 @@ using ItSchool.Web.Accounts;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Platform;
+using ItSchool.Web.PointOfSale;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
@@ -31,6 +32,7 @@ public static class ItSchoolApp
         builder.AddAccounts();
         builder.AddLive();
         builder.AddWallets();
+        builder.AddPointOfSale();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -41,6 +43,7 @@ public static class ItSchoolApp
         app.UseAccounts();
         app.MapSchoolChooser();
         app.MapLive();
+        app.MapPosApiV1();
         var school = app.MapSchool();
         school.MapAccounts();
         school.MapDashboard();

@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.PointOfSale;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -93,6 +94,7 @@ public static class DemoSchool
         }
 
         await DemoWallets.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
+        await DemoPos.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Seeded the demo school \"École de démo\" ({Slug})", Slug);
         return true;

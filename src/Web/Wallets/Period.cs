@@ -20,7 +20,9 @@ public static class Periods
 {
     static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Brussels).DateTime);
+    public static DateOnly Today(TimeProvider clock) => DayOf(clock.GetUtcNow());
+
+    public static DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Brussels).DateTime);
 
     /// <summary>The first day and the last day (both included) of a period.</summary>
     public static (DateOnly First, DateOnly Last) Days(Period period, DateOnly today, DateOnly? from, DateOnly? to) => period switch

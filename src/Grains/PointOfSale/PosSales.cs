@@ -1,0 +1,78 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ItSchool.PointOfSale;
+
+/// <summary>The answer a terminal got for one of its sale ids: what a retry with the same id gets again.</summary>
+public sealed record StoredAnswer(Guid SaleId, byte[] RequestHash, int StatusCode, string ResponseJson);
+
+public sealed record SaleRecord(
+    Guid Id, Guid SchoolId, Guid TerminalId, string IdempotencyKey, byte[] RequestHash, int StatusCode, string ResponseJson,
+    Guid? PupilId, long? AmountCents, string? LinesJson, long? LedgerEntryId, DateTimeOffset CreatedAt);
+
+public sealed record SoldSale(Guid Id, Guid PupilId, long AmountCents, string LinesJson, DateTimeOffset CreatedAt, DateTimeOffset? VoidedAt);
+
+/// <summary>Sales as posted by terminals, keyed by (terminal, the terminal's own sale id).</summary>
+public sealed class PosSales(NpgsqlDataSource db)
+{
+    public async Task<StoredAnswer?> FindAnswerAsync(Guid terminalId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT id, request_hash, status_code, response::text FROM pos_sales WHERE terminal_id = @terminal AND idempotency_key = @key");
+        command.Parameters.AddWithValue("terminal", terminalId);
+        command.Parameters.AddWithValue("key", idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredAnswer(reader.GetGuid(0), (byte[])reader[1], reader.GetInt32(2), reader.GetString(3))
+            : null;
+    }
+
+    /// <summary>Keeps the answer; if the same sale id was recorded a moment ago by a concurrent request, that one stays.</summary>
+    public async Task<StoredAnswer> RecordAsync(SaleRecord sale, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO pos_sales (id, school_id, terminal_id, idempotency_key, request_hash, status_code, response, pupil_id,
+                                   amount_cents, lines, ledger_entry_id, created_at)
+            VALUES (@id, @school, @terminal, @key, @hash, @status, @response, @pupil, @amount, @lines, @entry, @at)
+            ON CONFLICT (terminal_id, idempotency_key) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("id", sale.Id);
+        command.Parameters.AddWithValue("school", sale.SchoolId);
+        command.Parameters.AddWithValue("terminal", sale.TerminalId);
+        command.Parameters.AddWithValue("key", sale.IdempotencyKey);
+        command.Parameters.AddWithValue("hash", sale.RequestHash);
+        command.Parameters.AddWithValue("status", sale.StatusCode);
+        command.Parameters.Add(new NpgsqlParameter("response", NpgsqlDbType.Jsonb) { Value = sale.ResponseJson });
+        command.Parameters.AddWithValue("pupil", (object?)sale.PupilId ?? DBNull.Value);
+        command.Parameters.AddWithValue("amount", (object?)sale.AmountCents ?? DBNull.Value);
+        command.Parameters.Add(new NpgsqlParameter("lines", NpgsqlDbType.Jsonb) { Value = (object?)sale.LinesJson ?? DBNull.Value });
+        command.Parameters.AddWithValue("entry", (object?)sale.LedgerEntryId ?? DBNull.Value);
+        command.Parameters.AddWithValue("at", sale.CreatedAt);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (await FindAnswerAsync(sale.TerminalId, sale.IdempotencyKey, cancellationToken))!;
+    }
+
+    /// <summary>An accepted sale of this terminal, for a void.</summary>
+    public async Task<SoldSale?> FindSoldAsync(Guid terminalId, Guid saleId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, pupil_id, amount_cents, lines::text, created_at, voided_at FROM pos_sales
+            WHERE id = @id AND terminal_id = @terminal AND status_code = 201
+            """);
+        command.Parameters.AddWithValue("id", saleId);
+        command.Parameters.AddWithValue("terminal", terminalId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new SoldSale(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5))
+            : null;
+    }
+
+    public async Task MarkVoidedAsync(Guid saleId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("UPDATE pos_sales SET voided_at = coalesce(voided_at, @at) WHERE id = @id");
+        command.Parameters.AddWithValue("id", saleId);
+        command.Parameters.AddWithValue("at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace ItSchool.PointOfSale;
+
+public enum TerminalKind
+{
+    Canteen,
+    Shop,
+    Vending,
+}
+
+/// <summary>A canteen till, school shop or vending machine, allowed to debit one compartment of its school's purses.</summary>
+public sealed record Terminal(Guid Id, Guid SchoolId, string Name, TerminalKind Kind, int Compartment);
+
+/// <summary>
+/// Terminals and their API keys. A key is random, shown once when it is made, stored only as its SHA-256;
+/// a revoked terminal's key stops working at its next request.
+/// </summary>
+public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
+{
+    const string Prefix = "itsk_";
+
+    public async Task<(Terminal Terminal, string Key)> CreateAsync(Guid schoolId, string name, TerminalKind kind, int compartment,
+        string? key = null, CancellationToken cancellationToken = default)
+    {
+        key ??= Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        var terminal = new Terminal(Guid.CreateVersion7(), schoolId, name, kind, compartment);
+        await using var command = db.CreateCommand("""
+            INSERT INTO pos_terminals (id, school_id, name, kind, compartment, key_hash, key_hint, created_at)
+            VALUES (@id, @school, @name, @kind, @compartment, @hash, @hint, @now)
+            """);
+        command.Parameters.AddWithValue("id", terminal.Id);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("kind", kind.ToString().ToLowerInvariant());
+        command.Parameters.AddWithValue("compartment", (short)compartment);
+        command.Parameters.AddWithValue("hash", Hash(key));
+        command.Parameters.AddWithValue("hint", key[^4..]);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (terminal, key);
+    }
+
+    /// <summary>The live terminal this key belongs to, or null (unknown, malformed or revoked).</summary>
+    public async Task<Terminal?> AuthenticateAsync(string? key, CancellationToken cancellationToken = default)
+    {
+        if (key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 100)
+        {
+            return null;
+        }
+        await using var command = db.CreateCommand(
+            "SELECT id, school_id, name, kind, compartment FROM pos_terminals WHERE key_hash = @hash AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("hash", Hash(key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Terminal(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Enum.Parse<TerminalKind>(reader.GetString(3), true), reader.GetInt16(4))
+            : null;
+    }
+
+    public async Task<bool> RevokeAsync(Guid schoolId, Guid terminalId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE pos_terminals SET revoked_at = @now WHERE id = @id AND school_id = @school AND revoked_at IS NULL");
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        command.Parameters.AddWithValue("id", terminalId);
+        command.Parameters.AddWithValue("school", schoolId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ItSchool.PointOfSale;
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using ItSchool.Wallets;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ItSchool.Tests.PointOfSale;
+
+public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
+{
+    const string Chloe = "04A1B2C3D4E504";
+
+    HttpClient Terminal(string key = DemoPos.CanteenKey)
+    {
+        var client = web.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    static HttpRequestMessage Sale(string key, string json) => new(HttpMethod.Post, "/api/pos/v1/sales")
+    {
+        Headers = { { "Idempotency-Key", key } },
+        Content = new StringContent(json, Encoding.UTF8, "application/json"),
+    };
+
+    static string Body(string card, params (string Code, int Quantity)[] lines) =>
+        JsonSerializer.Serialize(new { cardUid = card, lines = lines.Select(l => new { articleCode = l.Code, quantity = l.Quantity }) });
+
+    async Task<long> BalanceAsync(string card)
+    {
+        using var terminal = Terminal();
+        return (await terminal.GetFromJsonAsync<JsonElement>($"/api/pos/v1/cards/{card}")).GetProperty("balanceCents").GetInt64();
+    }
+
+    [Fact]
+    public async Task A_sale_is_priced_by_the_school_debits_the_card_and_answers_201_with_the_new_balance()
+    {
+        var before = await BalanceAsync(Chloe);
+        using var terminal = Terminal();
+        var response = await terminal.SendAsync(Sale("till-1/0001", Body(Chloe, ("JUS", 2), ("POMME", 1))));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var sale = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(230, sale.GetProperty("amountCents").GetInt64());
+        Assert.Equal(before - 230, sale.GetProperty("balanceCents").GetInt64());
+        Assert.Equal("Chloé", sale.GetProperty("firstName").GetString());
+        Assert.Equal(before - 230, await BalanceAsync(Chloe));
+    }
+
+    [Fact]
+    public async Task The_same_sale_id_with_the_same_body_gets_the_first_answer_and_with_another_body_409()
+    {
+        using var terminal = Terminal();
+        var body = Body(Chloe, ("COLLATION", 1));
+        var first = await terminal.SendAsync(Sale("till-1/0002", body));
+        var firstBody = await first.Content.ReadAsStringAsync();
+        var balance = await BalanceAsync(Chloe);
+
+        var replays = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => terminal.SendAsync(Sale("till-1/0002", body))));
+        foreach (var replay in replays)
+        {
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+            Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(balance, await BalanceAsync(Chloe));
+
+        var other = await terminal.SendAsync(Sale("till-1/0002", Body(Chloe, ("CASIER", 1))));
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Equal("idempotency_key_reused", (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(balance, await BalanceAsync(Chloe));
+    }
+
+    [Fact]
+    public async Task Concurrent_sales_on_one_card_from_two_terminals_never_go_below_the_floor()
+    {
+        var (_, secondKey) = await web.Services.GetRequiredService<Terminals>().CreateAsync(DemoSchool.Id, "Économat", TerminalKind.Shop, 1);
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var benoit = await PupilAsync(db, "Benoît");
+        var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(benoit);
+        var balance = (await purse.GetCompartmentsAsync()).Single(c => c.Compartment == 1).BalanceCents;
+        using var canteen = Terminal();
+        using var shop = Terminal(secondKey);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            (i % 2 == 0 ? canteen : shop).SendAsync(Sale($"rush-{i}", Body("04A1B2C3D4E501", ("SANDWICH", 1))))));
+
+        var sold = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(balance / 350, sold);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.PaymentRequired, r.StatusCode));
+        Assert.Equal(balance - sold * 350, (await purse.GetCompartmentsAsync()).Single(c => c.Compartment == 1).BalanceCents);
+        Assert.True((await purse.GetCompartmentsAsync()).Single(c => c.Compartment == 1).BalanceCents >= 0);
+    }
+
+    [Theory]
+    [InlineData("{\"cardUid\": \"04A1B2C3D4E504\", \"lines\": [", HttpStatusCode.BadRequest, "malformed_json")]
+    [InlineData("{\"cardUid\": \"04A1B2C3D4E504\", \"lines\": []}", HttpStatusCode.UnprocessableEntity, "invalid_lines")]
+    [InlineData("{\"cardUid\": \"04A1B2C3D4E504\", \"lines\": [{\"articleCode\": \"JUS\", \"quantity\": 0}]}", HttpStatusCode.UnprocessableEntity, "invalid_quantity")]
+    [InlineData("{\"cardUid\": \"04A1B2C3D4E504\", \"lines\": [{\"articleCode\": \"JUS\", \"quantity\": -3}]}", HttpStatusCode.UnprocessableEntity, "invalid_quantity")]
+    [InlineData("{\"cardUid\": \"04A1B2C3D4E504\", \"lines\": [{\"articleCode\": \"CAVIAR\", \"quantity\": 1}]}", HttpStatusCode.UnprocessableEntity, "unknown_article")]
+    [InlineData("{\"cardUid\": \"04A1B2C3D4E504\", \"lines\": [{\"articleCode\": \"JUS\", \"quantity\": 1, \"unitPriceCents\": 1}]}", HttpStatusCode.UnprocessableEntity, "price_not_allowed")]
+    [InlineData("{\"cardUid\": \"FFFFFFFFFFFF\", \"lines\": [{\"articleCode\": \"JUS\", \"quantity\": 1}]}", HttpStatusCode.NotFound, "unknown_card")]
+    public async Task Bad_requests_get_a_problem_with_a_code_and_move_nothing(string json, HttpStatusCode status, string code)
+    {
+        var before = await BalanceAsync(Chloe);
+        using var terminal = Terminal();
+        var response = await terminal.SendAsync(Sale($"bad-{Guid.NewGuid()}", json));
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(before, await BalanceAsync(Chloe));
+    }
+
+    [Fact]
+    public async Task A_sale_without_idempotency_key_or_with_a_wrong_key_is_refused()
+    {
+        using var terminal = Terminal();
+        var noKey = await terminal.PostAsync("/api/pos/v1/sales", new StringContent(Body(Chloe, ("JUS", 1)), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+
+        using var stranger = Terminal("itsk_not_a_real_key");
+        var unknown = await stranger.SendAsync(Sale("x-1", Body(Chloe, ("JUS", 1))));
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal("Bearer", unknown.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_at_once_and_a_key_works_only_for_its_own_school()
+    {
+        var terminals = web.Services.GetRequiredService<Terminals>();
+        var (shop, key) = await terminals.CreateAsync(DemoSchool.Id, "Distributeur", TerminalKind.Vending, 1);
+        using var terminal = Terminal(key);
+        Assert.Equal(HttpStatusCode.OK, (await terminal.GetAsync($"/api/pos/v1/cards/{Chloe}")).StatusCode);
+
+        await using (var db = NpgsqlDataSource.Create(web.ConnectionString))
+        await using (var other = db.CreateCommand("INSERT INTO schools (id, slug, name) VALUES (gen_random_uuid(), 'ailleurs', 'Ailleurs') ON CONFLICT DO NOTHING"))
+        {
+            await other.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await terminal.GetAsync($"/e/ailleurs/api/pos/v1/cards/{Chloe}")).StatusCode);
+
+        Assert.True(await terminals.RevokeAsync(DemoSchool.Id, shop.Id));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await terminal.GetAsync($"/api/pos/v1/cards/{Chloe}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await terminal.SendAsync(Sale("after-revoke", Body(Chloe, ("JUS", 1))))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sale_is_voided_the_same_day_by_a_new_opposite_entry_once()
+    {
+        using var terminal = Terminal();
+        var sale = await (await terminal.SendAsync(Sale("till-1/void-me", Body(Chloe, ("SOUPE", 1))))).Content.ReadFromJsonAsync<JsonElement>();
+        var id = sale.GetProperty("saleId").GetGuid();
+        var afterSale = await BalanceAsync(Chloe);
+
+        var first = await terminal.PostAsync($"/api/pos/v1/sales/{id}/void", null);
+        var second = await terminal.PostAsync($"/api/pos/v1/sales/{id}/void", null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(afterSale + 120, await BalanceAsync(Chloe));
+        Assert.Equal(HttpStatusCode.NotFound, (await terminal.PostAsync($"/api/pos/v1/sales/{Guid.NewGuid()}/void", null)).StatusCode);
+
+        var late = await (await terminal.SendAsync(Sale("till-1/too-late", Body(Chloe, ("SOUPE", 1))))).Content.ReadFromJsonAsync<JsonElement>();
+        web.Clock.Advance(TimeSpan.FromDays(1));
+        var refused = await terminal.PostAsync($"/api/pos/v1/sales/{late.GetProperty("saleId").GetGuid()}/void", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+    }
+
+    static async Task<Guid> PupilAsync(NpgsqlDataSource db, string firstName)
+    {
+        await using var query = db.CreateCommand("SELECT id FROM pupils WHERE first_name = @name");
+        query.Parameters.AddWithValue("name", firstName);
+        return (Guid)(await query.ExecuteScalarAsync())!;
+    }
+}
