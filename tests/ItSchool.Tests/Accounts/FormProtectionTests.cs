@@ -13,7 +13,9 @@ public sealed class FormProtectionTests(WebNode web) : IClassFixture<WebNode>
         var posts = web.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE") == true)
             .Select(e => e.RoutePattern.RawText!)
-            .Where(pattern => !pattern.StartsWith("/hubs/") && !pattern.StartsWith("/ops/"))
+            // The terminals' API authenticates each request with a bearer key, never an ambient cookie, so a
+            // forged cross-site request has nothing to ride on; it is tested on its own (PosApiTests).
+            .Where(pattern => !pattern.StartsWith("/hubs/") && !pattern.StartsWith("/ops/") && !pattern.StartsWith("/api/"))
             .Distinct()
             .ToList();
         Assert.Contains("/connexion", posts);
