@@ -22,14 +22,34 @@ public static class PosApi
         builder.Services.AddSingleton<Terminals>();
         builder.Services.AddSingleton<Catalogue>();
         builder.Services.AddSingleton<PosSales>();
+        // The terminals' API is described at /openapi/pos-v1.json for terminal vendors.
+        builder.Services.AddOpenApi("pos-v1", options => options.ShouldInclude = description =>
+            description.RelativePath?.StartsWith("api/pos/v1", StringComparison.Ordinal) == true);
     }
 
     public static RouteGroupBuilder MapPosApiV1(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/pos/v1").AddEndpointFilter(AuthenticateTerminalAsync).DisableAntiforgery();
-        api.MapPost("/sales", PostSaleAsync);
-        api.MapPost("/sales/{saleId:guid}/void", VoidSaleAsync);
-        api.MapGet("/cards/{uid}", GetCardAsync);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        var api = app.MapGroup("/api/pos/v1").AddEndpointFilter(AuthenticateTerminalAsync).DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/sales", PostSaleAsync)
+            .Accepts<SaleRequest>("application/json")
+            .Produces<SaleAccepted>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Post a sale: the Idempotency-Key header carries the terminal's own sale id.");
+        api.MapPost("/sales/{saleId:guid}/void", VoidSaleAsync)
+            .Produces<SaleVoided>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Void a sale of this terminal, the same day, by a new opposite entry.");
+        api.MapGet("/cards/{uid}", GetCardAsync)
+            .Produces<CardInfo>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The card holder's first name and balance, for the cashier.");
         return api;
     }
 

@@ -170,6 +170,18 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task The_API_is_described_in_an_OpenAPI_document()
+    {
+        using var client = web.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/pos-v1.json");
+        var paths = document.GetProperty("paths");
+        Assert.Equal(["/api/pos/v1/sales", "/api/pos/v1/sales/{saleId}/void", "/api/pos/v1/cards/{uid}"],
+            paths.EnumerateObject().Select(p => p.Name));
+        var answers = paths.GetProperty("/api/pos/v1/sales").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name);
+        Assert.Equal(["201", "400", "401", "402", "404", "409", "422"], answers.Order());
+    }
+
     static async Task<Guid> PupilAsync(NpgsqlDataSource db, string firstName)
     {
         await using var query = db.CreateCommand("SELECT id FROM pupils WHERE first_name = @name");
