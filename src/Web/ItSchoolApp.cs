@@ -50,6 +50,8 @@ public static class ItSchoolApp
         school.MapWallets();
         school.MapFinances();
         school.MapSchoolWallets();
+        school.MapTill();
+        school.MapSalesJournal();
         school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;

@@ -13,3 +13,6 @@ public sealed record PurseChanged(
     [property: Id(1)] Guid PupilId,
     [property: Id(2)] IReadOnlyList<CompartmentBalance> Balances,
     [property: Id(3)] IReadOnlyList<LedgerLine> Entries) : LiveChange(SchoolId);
+/// <summary>Something about a pupil changed that pages show in their own way (a sale's articles in the journal).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PupilActivity(Guid SchoolId, [property: Id(1)] Guid PupilId) : LiveChange(SchoolId);

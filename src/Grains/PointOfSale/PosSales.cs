@@ -10,6 +10,8 @@ public sealed record SaleRecord(
     Guid Id, Guid SchoolId, Guid TerminalId, string IdempotencyKey, byte[] RequestHash, int StatusCode, string ResponseJson,
     Guid? PupilId, long? AmountCents, string? LinesJson, long? LedgerEntryId, DateTimeOffset CreatedAt);
 
+public sealed record JournalLine(Guid SaleId, DateTimeOffset At, string Terminal, string LinesJson, long AmountCents, DateTimeOffset? VoidedAt);
+
 public sealed record SoldSale(Guid Id, Guid PupilId, long AmountCents, string LinesJson, DateTimeOffset CreatedAt, DateTimeOffset? VoidedAt);
 
 /// <summary>Sales as posted by terminals, keyed by (terminal, the terminal's own sale id).</summary>
@@ -66,6 +68,37 @@ public sealed class PosSales(NpgsqlDataSource db)
             ? new SoldSale(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5))
             : null;
+    }
+
+    /// <summary>A pupil's accepted sales in a period, newest first, for the parents' "Journal des ventes".</summary>
+    public async Task<IReadOnlyList<JournalLine>> JournalAsync(Guid schoolId, Guid pupilId, DateTimeOffset from, DateTimeOffset to,
+        Guid? terminalId, string? search, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT s.id, s.created_at, t.name, s.lines::text, s.amount_cents, s.voided_at
+            FROM pos_sales s JOIN pos_terminals t ON t.id = s.terminal_id
+            WHERE s.school_id = @school AND s.pupil_id = @pupil AND s.status_code = 201
+              AND s.created_at >= @from AND s.created_at < @to
+              AND (@terminal::uuid IS NULL OR s.terminal_id = @terminal)
+              AND (@search = '' OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.lines) l WHERE l->>'label' ILIKE @like))
+            ORDER BY s.created_at DESC LIMIT 500
+            """);
+        var text = (search ?? "").Trim();
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        command.Parameters.Add(new NpgsqlParameter("terminal", NpgsqlDbType.Uuid) { Value = (object?)terminalId ?? DBNull.Value });
+        command.Parameters.AddWithValue("search", text);
+        command.Parameters.AddWithValue("like", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<JournalLine>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new JournalLine(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return lines;
     }
 
     public async Task MarkVoidedAsync(Guid saleId, DateTimeOffset at, CancellationToken cancellationToken = default)

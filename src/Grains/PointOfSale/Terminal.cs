@@ -59,6 +59,22 @@ public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
             : null;
     }
 
+    /// <summary>The school's terminals that still work, by name.</summary>
+    public async Task<IReadOnlyList<Terminal>> ListAsync(Guid schoolId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT id, school_id, name, kind, compartment FROM pos_terminals WHERE school_id = @school AND revoked_at IS NULL ORDER BY name");
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var terminals = new List<Terminal>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            terminals.Add(new Terminal(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2),
+                Enum.Parse<TerminalKind>(reader.GetString(3), true), reader.GetInt16(4)));
+        }
+        return terminals;
+    }
+
     public async Task<bool> RevokeAsync(Guid schoolId, Guid terminalId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(

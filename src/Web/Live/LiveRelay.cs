@@ -48,6 +48,7 @@ public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, Fr
         _ = change switch
         {
             PurseChanged purse => RelayAsync(purse),
+            PupilActivity activity => hub.Clients.Group(LiveGroups.Pupil(activity.PupilId)).SendAsync("changed"),
             _ => Task.CompletedTask,
         };
         return Task.CompletedTask;

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json;
+using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
@@ -22,6 +22,8 @@ public static class PosApi
         builder.Services.AddSingleton<Terminals>();
         builder.Services.AddSingleton<Catalogue>();
         builder.Services.AddSingleton<PosSales>();
+        builder.Services.AddSingleton<SalePosting>();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Till.Policy, policy => policy.RequireRole(nameof(Role.Canteen), nameof(Role.Manager)));
         // The terminals' API is described at /openapi/pos-v1.json for terminal vendors.
         builder.Services.AddOpenApi("pos-v1", options => options.ShouldInclude = description =>
             description.RelativePath?.StartsWith("api/pos/v1", StringComparison.Ordinal) == true);
@@ -73,152 +75,19 @@ public static class PosApi
         return await next(context);
     }
 
-    static async Task<IResult> PostSaleAsync(HttpContext context, Catalogue catalogue, PosSales sales, IGrainFactory grains,
-        TimeProvider clock, ILoggerFactory loggers)
+    static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting)
     {
-        var terminal = Caller(context);
-        var key = context.Request.Headers["Idempotency-Key"].ToString().Trim();
-        if (key.Length is 0 or > 100)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "idempotency_key_required",
-                "Chaque vente porte l'identifiant du terminal dans l'en-tête Idempotency-Key (1 à 100 caractères).");
-        }
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        var hash = SHA256.HashData(body.ToArray());
-
-        if (await sales.FindAnswerAsync(terminal.Id, key, context.RequestAborted) is { } earlier)
-        {
-            return Replay(earlier, hash);
-        }
-
-        SaleRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<SaleRequest>(body.ToArray(), Json);
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
-        if (request is null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "malformed_json", "Le corps de la requête n'est pas un JSON de vente valable.");
-        }
-
-        var now = clock.GetUtcNow();
-        var saleId = Guid.CreateVersion7();
-        var (lines, problem) = await PriceAsync(terminal, request, catalogue, context.RequestAborted);
-        if (problem is not null)
-        {
-            return await RecordAsync(new SaleRecord(saleId, terminal.SchoolId, terminal.Id, key, hash, 422, problem, null, null, null, null, now));
-        }
-        if (string.IsNullOrWhiteSpace(request.CardUid)
-            || await catalogue.CardHolderAsync(terminal.SchoolId, request.CardUid, context.RequestAborted) is not { } holder)
-        {
-            return await RecordAsync(new SaleRecord(saleId, terminal.SchoolId, terminal.Id, key, hash, 404,
-                ProblemJson(404, "unknown_card", "Carte inconnue ou désactivée."), null, null, null, null, now));
-        }
-
-        var priced = lines!;
-        var amount = priced.Sum(l => l.TotalCents);
-        var result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
-            $"pos/{terminal.Id}/{key}", terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, Subject(priced),
-            new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
-        var linesJson = JsonSerializer.Serialize(priced, Json);
-        if (!result.Accepted)
-        {
-            var (status, code, title) = result.Reason == DeclineReason.InsufficientFunds
-                ? (402, "insufficient_funds", $"Solde insuffisant : {Money.Format(result.AvailableCents ?? 0)} disponible.")
-                : (422, "declined", $"Vente refusée ({result.Reason}).");
-            return await RecordAsync(new SaleRecord(saleId, terminal.SchoolId, terminal.Id, key, hash, status,
-                ProblemJson(status, code, title, ("availableCents", result.AvailableCents), ("firstName", holder.FirstName)),
-                holder.PupilId, amount, linesJson, null, now));
-        }
-        var accepted = new SaleAccepted(saleId, amount, result.BalancesAfter.Single().BalanceCents, holder.FirstName, result.EntryIds[0]);
-        return await RecordAsync(new SaleRecord(saleId, terminal.SchoolId, terminal.Id, key, hash, 201,
-            JsonSerializer.Serialize(accepted, Json), holder.PupilId, amount, linesJson, result.EntryIds[0], now));
-
-        async Task<IResult> RecordAsync(SaleRecord sale)
-        {
-            // A concurrent request with the same sale id may have recorded its answer first: both return that one.
-            var stored = await sales.RecordAsync(sale, context.RequestAborted);
-            if (stored.SaleId != sale.Id)
-            {
-                loggers.CreateLogger("ItSchool.PointOfSale").LogInformation(
-                    "Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
-            }
-            return Replay(stored, hash);
-        }
+        var (status, json) = await posting.PostAsync(Caller(context), context.Request.Headers["Idempotency-Key"].ToString(), body.ToArray(),
+            context.RequestAborted);
+        return Results.Content(json, status == 201 ? "application/json" : "application/problem+json", statusCode: status);
     }
 
-    static async Task<(IReadOnlyList<PricedLine>? Lines, string? Problem)> PriceAsync(Terminal terminal, SaleRequest request, Catalogue catalogue,
-        CancellationToken cancellationToken)
+    static async Task<IResult> VoidSaleAsync(Guid saleId, HttpContext context, SalePosting posting)
     {
-        if (request.Lines is not { Count: > 0 and <= 50 } lines)
-        {
-            return (null, ProblemJson(422, "invalid_lines", "Une vente compte de 1 à 50 lignes."));
-        }
-        var articles = await catalogue.ArticlesAsync(terminal.SchoolId, lines.Select(l => l.ArticleCode ?? ""), cancellationToken);
-        var priced = new List<PricedLine>();
-        foreach (var (line, index) in lines.Select((l, i) => (l, i + 1)))
-        {
-            if (line.ArticleCode is null || !articles.TryGetValue(line.ArticleCode, out var article))
-            {
-                return (null, ProblemJson(422, "unknown_article", $"Ligne {index} : article « {line.ArticleCode} » inconnu."));
-            }
-            if (line.Quantity is < 1 or > 1000)
-            {
-                return (null, ProblemJson(422, "invalid_quantity", $"Ligne {index} : la quantité doit être comprise entre 1 et 1000."));
-            }
-            var unit = article.PriceCents;
-            if (line.UnitPriceCents is { } sent)
-            {
-                if (!article.OpenPrice || sent is < 1 or > 100_000)
-                {
-                    return (null, ProblemJson(422, "price_not_allowed", $"Ligne {index} : le prix de « {article.Label} » est fixé par l'école."));
-                }
-                unit = sent;
-            }
-            else if (article.OpenPrice)
-            {
-                return (null, ProblemJson(422, "price_required", $"Ligne {index} : « {article.Label} » demande un prix (unitPriceCents)."));
-            }
-            priced.Add(new PricedLine(article.Code, article.Label, line.Quantity, unit, unit * line.Quantity));
-        }
-        return priced.Sum(l => l.TotalCents) > 0
-            ? (priced, null)
-            : (null, ProblemJson(422, "invalid_lines", "Le montant de la vente doit être positif."));
-    }
-
-    static string Subject(IReadOnlyList<PricedLine> lines)
-    {
-        var subject = "Vente " + string.Join(", ", lines.Select(l => l.Quantity == 1 ? l.Label : $"{l.Label} ×{l.Quantity}"));
-        return subject.Length > 200 ? subject[..199] + "…" : subject;
-    }
-
-    static async Task<IResult> VoidSaleAsync(Guid saleId, HttpContext context, PosSales sales, IGrainFactory grains, TimeProvider clock)
-    {
-        var terminal = Caller(context);
-        if (await sales.FindSoldAsync(terminal.Id, saleId, context.RequestAborted) is not { } sale)
-        {
-            return Problem(404, "unknown_sale", "Vente inconnue pour ce terminal.");
-        }
-        var now = clock.GetUtcNow();
-        if (sale.VoidedAt is null && Periods.DayOf(sale.CreatedAt) != Periods.DayOf(now))
-        {
-            return Problem(422, "too_late", "Une vente ne peut être annulée que le jour même.");
-        }
-        var lines = JsonSerializer.Deserialize<List<PricedLine>>(sale.LinesJson, Json)!;
-        var result = await grains.GetGrain<IPurseGrain>(sale.PupilId).CreditAsync(new Credit(
-            $"pos-void/{sale.Id}", terminal.Compartment, sale.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet,
-            "Annulation : " + Subject(lines)[("Vente ".Length)..], new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
-        if (!result.Accepted)
-        {
-            return Problem(422, "declined", $"Annulation refusée ({result.Reason}).");
-        }
-        await sales.MarkVoidedAsync(sale.Id, now, context.RequestAborted);
-        return TypedResults.Ok(new SaleVoided(sale.Id, sale.AmountCents, result.BalancesAfter.Single().BalanceCents));
+        var (status, json) = await posting.VoidAsync(Caller(context), saleId, context.RequestAborted);
+        return Results.Content(json, status == 200 ? "application/json" : "application/problem+json", statusCode: status);
     }
 
     static async Task<IResult> GetCardAsync(string uid, HttpContext context, Catalogue catalogue, IGrainFactory grains)
@@ -233,30 +102,8 @@ public static class PosApi
         return TypedResults.Ok(new CardInfo(holder.FirstName, compartment.BalanceCents, compartment.BalanceCents - compartment.FloorCents));
     }
 
-    static IResult Replay(StoredAnswer answer, byte[] hash) =>
-        CryptographicOperations.FixedTimeEquals(answer.RequestHash, hash)
-            ? Results.Content(answer.ResponseJson, answer.StatusCode == 201 ? "application/json" : "application/problem+json",
-                statusCode: answer.StatusCode)
-            : Problem(409, "idempotency_key_reused", "Cet identifiant de vente a déjà servi pour une autre vente.");
-
     static IResult Problem(int status, string code, string title) =>
-        Results.Content(ProblemJson(status, code, title), "application/problem+json", statusCode: status);
-
-    static string ProblemJson(int status, string code, string title, params (string Name, object? Value)[] extensions)
-    {
-        var problem = new Dictionary<string, object?>
-        {
-            ["type"] = $"https://itschool.example/problems/pos/{code}",
-            ["title"] = title,
-            ["status"] = status,
-            ["code"] = code,
-        };
-        foreach (var (name, value) in extensions)
-        {
-            problem[name] = value;
-        }
-        return JsonSerializer.Serialize(problem, Json);
-    }
+        Results.Content(SalePosting.ProblemJson(status, code, title), "application/problem+json", statusCode: status);
 }
 
 public sealed record SaleRequest(string? CardUid, IReadOnlyList<SaleLineRequest>? Lines);

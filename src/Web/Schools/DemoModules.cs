@@ -13,6 +13,7 @@ public sealed class DemoModules(IGrainFactory grains, DemoSeed seed) : IHostedSe
         if (seed.JustSeeded)
         {
             await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Wallets);
+            await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.PointOfSale);
         }
     }
 

@@ -18,6 +18,8 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Dashboard", "tableau-de-bord", null, Everyone),
         new("Menu.Balances", "finances/soldes", SchoolModule.Wallets, Parents),
         new("Menu.Operations", "finances/operations", SchoolModule.Wallets, Parents),
+        new("Menu.SalesJournal", "finances/ventes", SchoolModule.PointOfSale, Parents),
+        new("Menu.Till", "caisse", SchoolModule.PointOfSale, new HashSet<Role> { Role.Canteen, Role.Manager }),
         new("Menu.Pupils", "gestion/eleves", null, Managers),
         new("Menu.Parents", "gestion/parents", null, Managers),
         new("Menu.Import", "gestion/import", null, Managers),

@@ -19,6 +19,8 @@ public sealed class Chromium : IAsyncLifetime
                 $"Browser tests need Debian's Chromium at {ExecutablePath}. Run the tests with ./test.sh, which installs " +
                 "it when run as root, or install it yourself: sudo apt-get install -y chromium");
         }
+        // Two cores shared by several web nodes and browsers: give pages time rather than fail on a slow moment.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using ItSchool.PointOfSale;
+using ItSchool.Web.Schools;
+
+namespace ItSchool.Web.PointOfSale;
+
+/// <summary>
+/// "Caisse": the canteen's till in a browser, for canteens without a terminal. It acts as one of the
+/// school's terminals and posts sales exactly as the API does: each sale carries an id made when the till
+/// shows, so a double tap or a retry after a network error charges once.
+/// </summary>
+public static class Till
+{
+    public const string Policy = "till";
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void MapTill(this RouteGroupBuilder school)
+    {
+        var till = school.MapGroup("/caisse").RequireAuthorization(Policy);
+
+        till.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, Guid? terminal) =>
+        {
+            var schoolId = context.School()!.Id;
+            var available = await terminals.ListAsync(schoolId, context.RequestAborted);
+            var chosen = available.FirstOrDefault(t => t.Id == terminal) ?? (available.Count == 1 ? available[0] : null);
+            return new RazorComponentResult<TillPage>(new
+            {
+                Terminals = available,
+                Terminal = chosen,
+                Articles = chosen is null ? [] : await catalogue.AllArticlesAsync(schoolId, context.RequestAborted),
+            });
+        });
+
+        till.MapPost("/vente", async (HttpContext context, Terminals terminals, SalePosting posting) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (await TerminalAsync(context, terminals, form["TerminalId"]) is not { } terminal)
+            {
+                return Results.NotFound();
+            }
+            // The grid's quantities arrive as fields named q.{article code}; the body is built the same way
+            // every time from the same form, so a repeated tap hashes alike and gets the first answer.
+            var lines = form.Where(f => f.Key.StartsWith("q.", StringComparison.Ordinal))
+                .Select(f => new SaleLineRequest(f.Key[2..], int.TryParse(f.Value, out var n) ? n : 0, null))
+                .Where(l => l.Quantity != 0)
+                .OrderBy(l => l.ArticleCode, StringComparer.Ordinal)
+                .ToList();
+            var body = JsonSerializer.SerializeToUtf8Bytes(new SaleRequest(form["CardUid"].ToString().Trim(), lines), Json);
+            var (status, json) = await posting.PostAsync(terminal, form["SaleId"], body, context.RequestAborted);
+            return new RazorComponentResult<TillResult>(new { Status = status, Answer = JsonDocument.Parse(json).RootElement, TerminalId = terminal.Id });
+        });
+
+        till.MapPost("/annulation", async (HttpContext context, Terminals terminals, SalePosting posting) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (await TerminalAsync(context, terminals, form["TerminalId"]) is not { } terminal || !Guid.TryParse(form["SaleId"], out var saleId))
+            {
+                return Results.NotFound();
+            }
+            var (status, json) = await posting.VoidAsync(terminal, saleId, context.RequestAborted);
+            return new RazorComponentResult<TillResult>(new { Status = status, Answer = JsonDocument.Parse(json).RootElement, TerminalId = terminal.Id, Voided = true });
+        });
+    }
+
+    static async Task<Terminal?> TerminalAsync(HttpContext context, Terminals terminals, string? terminalId) =>
+        Guid.TryParse(terminalId, out var id)
+            ? (await terminals.ListAsync(context.School()!.Id, context.RequestAborted)).FirstOrDefault(t => t.Id == id)
+            : null;
+}
