@@ -1,6 +1,7 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
+using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -31,6 +32,7 @@ public static class ItSchoolApp
         builder.AddAccounts();
         builder.AddLive();
         builder.AddWallets();
+        builder.AddPayments();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -41,11 +43,13 @@ public static class ItSchoolApp
         app.UseAccounts();
         app.MapSchoolChooser();
         app.MapLive();
+        app.MapPaymentWebhooks();
         var school = app.MapSchool();
         school.MapAccounts();
         school.MapDashboard();
         school.MapWallets();
         school.MapFinances();
+        school.MapPayments();
         school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
