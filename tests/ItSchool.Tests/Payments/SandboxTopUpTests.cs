@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ItSchool.Tests.Payments;
 
-public sealed class SandboxTopUpTests(SandboxNode web) : IClassFixture<SandboxNode>
+public sealed class SandboxTopUpTests(PaymentNode web) : IClassFixture<PaymentNode>
 {
     [Fact]
     public async Task Out_of_bounds_or_malformed_amounts_get_a_clear_message_and_start_nothing()

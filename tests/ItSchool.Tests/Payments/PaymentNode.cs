@@ -6,8 +6,11 @@ using Npgsql;
 
 namespace ItSchool.Tests.Payments;
 
-/// <summary>The web app with the sandbox provider under a known secret, so tests can sign (and forge) its webhooks.</summary>
-public sealed class SandboxNode : WebNode, IAsyncLifetime
+/// <summary>
+/// The web app for payment tests: as a class fixture, with the sandbox provider under a known secret so tests can
+/// sign (and forge) its webhooks; started by hand, with any provider configuration.
+/// </summary>
+public sealed class PaymentNode : WebNode, IAsyncLifetime
 {
     public const string Secret = "sandbox-test-secret";
 
