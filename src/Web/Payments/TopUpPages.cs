@@ -24,13 +24,14 @@ public static class TopUpPages
                 ? (IResult)dialog
                 : Results.NotFound());
 
-        parent.MapPost("/portefeuille/{compartment:int}/paiement-en-ligne", async (int compartment, HttpContext context, IGrainFactory grains,
+        parent.MapPost("/portefeuille/paiement-en-ligne", async (HttpContext context, IGrainFactory grains,
             PupilDirectory pupils, NpgsqlDataSource db, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, [FromForm] TopUpForm form) =>
         {
             if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
             {
                 return Results.NotFound();
             }
+            var compartment = form.Compartment;
             var settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted);
             string? problem;
             if (!Money.TryParseCents(form.Amount, out var cents))
@@ -113,6 +114,7 @@ public static class TopUpPages
     public sealed class TopUpForm
     {
         public string? Key { get; set; }
+        public int Compartment { get; set; }
         public string? Amount { get; set; }
     }
 }

@@ -20,9 +20,9 @@ public static partial class TopUpClient
 
     public static async Task<HttpResponseMessage> SubmitAsync(HttpClient parent, Dialog dialog, string amount, int compartment = 1)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/e/demo/portefeuille/{compartment}/paiement-en-ligne")
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/e/demo/portefeuille/paiement-en-ligne")
         {
-            Content = new FormUrlEncodedContent([new("Key", dialog.Key), new("Amount", amount), new("__RequestVerificationToken", dialog.Token)]),
+            Content = new FormUrlEncodedContent([new("Key", dialog.Key), new("Compartment", compartment.ToString()), new("Amount", amount), new("__RequestVerificationToken", dialog.Token)]),
         };
         request.Headers.Add("HX-Request", "true");
         return await parent.SendAsync(request);
