@@ -1,6 +1,7 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
+using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.PointOfSale;
 using ItSchool.Web.Schools;
@@ -33,6 +34,7 @@ public static class ItSchoolApp
         builder.AddLive();
         builder.AddWallets();
         builder.AddPointOfSale();
+        builder.AddPayments();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -44,6 +46,7 @@ public static class ItSchoolApp
         app.MapSchoolChooser();
         app.MapLive();
         app.MapPosApiV1();
+        app.MapPaymentWebhooks();
         var school = app.MapSchool();
         school.MapAccounts();
         school.MapDashboard();
@@ -52,6 +55,7 @@ public static class ItSchoolApp
         school.MapSchoolWallets();
         school.MapTill();
         school.MapSalesJournal();
+        school.MapPayments();
         school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;

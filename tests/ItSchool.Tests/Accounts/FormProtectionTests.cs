@@ -13,8 +13,9 @@ public sealed class FormProtectionTests(WebNode web) : IClassFixture<WebNode>
         var posts = web.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE") == true)
             .Select(e => e.RoutePattern.RawText!)
-            // The terminals' API authenticates each request with a bearer key, never an ambient cookie, so a
-            // forged cross-site request has nothing to ride on; it is tested on its own (PosApiTests).
+            // The terminals' API and the payment providers' webhooks authenticate each request themselves (a
+            // bearer key, a signature), never with an ambient cookie: a forged cross-site request has nothing to
+            // ride on. They are tested on their own (PosApiTests, payment webhook tests).
             .Where(pattern => !pattern.StartsWith("/hubs/") && !pattern.StartsWith("/ops/") && !pattern.StartsWith("/api/"))
             .Distinct()
             .ToList();

@@ -1,0 +1,146 @@
+using ItSchool.Pupils;
+using ItSchool.Wallets;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ItSchool.Payments;
+
+/// <summary>What a parent can get wrong when starting a top-up; each has a French message in the dialog.</summary>
+public enum TopUpProblem
+{
+    NotGuardian = 1,
+    UnknownCompartment = 2,
+    OnlineDisabled = 3,
+    BelowMinimum = 4,
+    AboveMaximum = 5,
+    ProviderUnavailable = 6,
+}
+
+public sealed record TopUpRequest(Guid SchoolId, Guid ParentId, Guid PupilId, int Compartment, long AmountCents, string RequestKey, string SchoolUrl);
+
+public sealed record TopUpStart(OnlinePayment? Payment, TopUpProblem? Problem);
+
+/// <summary>How a webhook was handled; the web tier turns it into the HTTP status the provider expects.</summary>
+public enum WebhookOutcome
+{
+    Credited = 1,
+    NothingToCredit = 2,
+    Ignored = 3,
+    Refused = 4,
+    UnknownPayment = 5,
+    Mismatch = 6,
+}
+
+/// <summary>
+/// The online top-up, from the parent's amount to the ledger entry: starts a payment at the configured
+/// provider, and on a verified webhook asks the provider for the payment's real state before crediting the
+/// purse under the key <c>online/{provider}/{providerPaymentId}</c>, so any number of webhooks credit once.
+/// </summary>
+public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, NpgsqlDataSource db,
+    IGrainFactory grains, ILogger<OnlineTopUps> logger)
+{
+    public const string Subject = "Rechargement en ligne";
+
+    public string ProviderName => provider.Name;
+
+    public async Task<TopUpStart> StartAsync(TopUpRequest request, CancellationToken cancellationToken = default)
+    {
+        if (!await pupils.IsGuardianAsync(request.SchoolId, request.ParentId, request.PupilId, cancellationToken))
+        {
+            return new TopUpStart(null, TopUpProblem.NotGuardian);
+        }
+        var compartments = await grains.GetGrain<IPurseGrain>(request.PupilId).GetCompartmentsAsync();
+        if (compartments.All(c => c.Compartment != request.Compartment))
+        {
+            return new TopUpStart(null, TopUpProblem.UnknownCompartment);
+        }
+        var settings = await WalletSettings.LoadAsync(db, request.SchoolId, cancellationToken);
+        TopUpProblem? problem = settings switch
+        {
+            null or { OnlineEnabled: false } => TopUpProblem.OnlineDisabled,
+            _ when request.AmountCents < settings.OnlineMinCents => TopUpProblem.BelowMinimum,
+            _ when request.AmountCents > settings.OnlineMaxCents => TopUpProblem.AboveMaximum,
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return new TopUpStart(null, problem);
+        }
+        try
+        {
+            var payment = await payments.StartOnceAsync(request.SchoolId, request.PupilId, request.Compartment, request.AmountCents,
+                provider.Name, request.ParentId, request.RequestKey, id => provider.CreateCheckoutAsync(new CheckoutRequest(
+                    id, request.AmountCents, Subject, request.SchoolUrl,
+                    $"{request.SchoolUrl}/paiement/retour?paiement={id}", $"{request.SchoolUrl}/paiement/retour?paiement={id}&abandon=1"),
+                    cancellationToken), cancellationToken);
+            return new TopUpStart(payment, null);
+        }
+        catch (HttpRequestException e)
+        {
+            // The transaction rolled back: no attempt is recorded, the parent may simply try again.
+            logger.LogError(e, "The {Provider} payment provider could not open a checkout for pupil {PupilId}", provider.Name, request.PupilId);
+            return new TopUpStart(null, TopUpProblem.ProviderUnavailable);
+        }
+    }
+
+    public async Task<WebhookOutcome> ConfirmAsync(WebhookRequest request, CancellationToken cancellationToken = default)
+    {
+        switch (provider.ReadWebhook(request))
+        {
+            case WebhookReading.Refused refused:
+                logger.LogWarning("Refused a {Provider} payment webhook: {Reason}. Nothing was credited.", provider.Name, refused.Reason);
+                return WebhookOutcome.Refused;
+            case WebhookReading.Ignored ignored:
+                logger.LogInformation("Ignored a {Provider} webhook of type {EventType}", provider.Name, ignored.EventType);
+                return WebhookOutcome.Ignored;
+            case WebhookReading.About about:
+                return await ConfirmAsync(about.ProviderPaymentId, cancellationToken);
+            default:
+                throw new InvalidOperationException("Unknown webhook reading");
+        }
+    }
+
+    async Task<WebhookOutcome> ConfirmAsync(string providerPaymentId, CancellationToken cancellationToken)
+    {
+        var payment = await payments.FindByProviderIdAsync(providerPaymentId, cancellationToken);
+        if (payment is null || payment.Provider != provider.Name)
+        {
+            logger.LogWarning("A {Provider} payment webhook names payment {ProviderPaymentId}, which is not one of ours. Nothing was credited.",
+                provider.Name, providerPaymentId);
+            return WebhookOutcome.UnknownPayment;
+        }
+        // The webhook only says where to look: the provider's own answer decides, never the body of a request.
+        var said = await provider.GetPaymentAsync(providerPaymentId, cancellationToken);
+        if (said is null)
+        {
+            logger.LogWarning("The {Provider} provider does not know payment {ProviderPaymentId} (top-up {PaymentId}). Nothing was credited.",
+                provider.Name, providerPaymentId, payment.Id);
+            return WebhookOutcome.UnknownPayment;
+        }
+        if (said.Status != ProviderPaymentStatus.Paid)
+        {
+            await payments.RecordStatusAsync(payment.Id, (OnlinePaymentStatus)(int)said.Status, said.Method, cancellationToken);
+            logger.LogInformation("Top-up {PaymentId} ({Provider} {ProviderPaymentId}) is {Status}: nothing to credit",
+                payment.Id, provider.Name, providerPaymentId, said.Status);
+            return WebhookOutcome.NothingToCredit;
+        }
+        if (said.AmountCents != payment.AmountCents || !string.Equals(said.Currency, "eur", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogError("Top-up {PaymentId} ({Provider} {ProviderPaymentId}) was paid {PaidCents} {Currency} but asked {AmountCents} cents EUR. " +
+                "Nothing was credited: check it with the provider.", payment.Id, provider.Name, providerPaymentId, said.AmountCents, said.Currency,
+                payment.AmountCents);
+            return WebhookOutcome.Mismatch;
+        }
+        var result = await grains.GetGrain<IPurseGrain>(payment.PupilId).CreditAsync(new Credit(
+            $"online/{provider.Name}/{providerPaymentId}", payment.Compartment, payment.AmountCents, MovementKind.OnlineTopUp, said.Method,
+            Subject, new Actor(ActorKind.PaymentProvider, provider.Name, provider.Name)));
+        if (!result.Accepted)
+        {
+            throw new InvalidOperationException($"The purse declined top-up {payment.Id}: {result.Reason}");
+        }
+        await payments.RecordStatusAsync(payment.Id, OnlinePaymentStatus.Paid, said.Method, cancellationToken);
+        logger.LogInformation("Top-up {PaymentId} ({Provider} {ProviderPaymentId}): {AmountCents} cents in compartment {Compartment} of pupil {PupilId}, entry {EntryId}",
+            payment.Id, provider.Name, providerPaymentId, payment.AmountCents, payment.Compartment, payment.PupilId, result.EntryIds.FirstOrDefault());
+        return WebhookOutcome.Credited;
+    }
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ItSchool.Payments;
+
+/// <summary>Configuration section <c>ItSchool:Payments</c>: which provider takes online top-ups, and its secrets.</summary>
+public sealed class PaymentSettings : IValidatableObject
+{
+    public const string Section = "ItSchool:Payments";
+
+    /// <summary><c>sandbox</c> (the demo default: a test checkout page inside the app) or <c>stripe</c>.</summary>
+    public string Provider { get; set; } = SandboxProvider.ProviderName;
+
+    public SandboxSettings Sandbox { get; set; } = new();
+
+    public StripeSettings Stripe { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider is not (SandboxProvider.ProviderName or StripeProvider.ProviderName))
+        {
+            yield return new ValidationResult($"{Section}:Provider must be '{SandboxProvider.ProviderName}' or '{StripeProvider.ProviderName}', not '{Provider}'.");
+        }
+        if (Provider == StripeProvider.ProviderName && (string.IsNullOrWhiteSpace(Stripe.SecretKey) || string.IsNullOrWhiteSpace(Stripe.WebhookSecret)))
+        {
+            yield return new ValidationResult($"{Section}:Stripe:SecretKey and {Section}:Stripe:WebhookSecret are required with the Stripe provider.");
+        }
+    }
+}
+
+public sealed class SandboxSettings
+{
+    /// <summary>Signs the sandbox's webhooks; without one, a random secret is drawn at start (each node signs its own calls).</summary>
+    public string? Secret { get; set; }
+}
+
+public sealed class StripeSettings
+{
+    public string? SecretKey { get; set; }
+
+    /// <summary>The endpoint's signing secret (<c>whsec_…</c>) shown by Stripe for the webhook address.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public Uri BaseUrl { get; set; } = new("https://api.stripe.com");
+}
