@@ -4,10 +4,11 @@ using ItSchool.Schools;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // dotnet run -c Release --project bench/ItSchool.Bench -- wallet [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
+// dotnet run -c Release --project bench/ItSchool.Bench -- operations [--pupils 600]
 var options = BenchOptions.Parse(args);
-if (options.Scenario != "wallet")
+if (options.Scenario is not ("wallet" or "operations"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations");
     return 2;
 }
 
@@ -19,6 +20,11 @@ try
     await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
     await Migrations.ApplyAsync(db, NullLogger.Instance);
     await DemoSchool.SeedIfEmptyAsync(db, NullLogger.Instance);
+    if (options.Scenario == "operations")
+    {
+        Console.WriteLine(await OperationsScenario.RunAsync(db, options));
+        return 0;
+    }
     var results = await WalletScenario.RunAsync(db, connectionString, options);
     Console.WriteLine(WalletScenario.Report(results, options));
     return 0;
