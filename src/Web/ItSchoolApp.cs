@@ -55,6 +55,7 @@ public static class ItSchoolApp
         school.MapSchoolWallets();
         school.MapTill();
         school.MapSalesJournal();
+        school.MapPosAdmin();
         school.MapPayments();
         school.MapManagement();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));

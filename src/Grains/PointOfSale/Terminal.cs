@@ -59,6 +59,27 @@ public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
             : null;
     }
 
+    public sealed record Listed(Terminal Terminal, string KeyHint, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+    /// <summary>All the school's terminals, revoked ones included, for the manager.</summary>
+    public async Task<IReadOnlyList<Listed>> ListAllAsync(Guid schoolId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, school_id, name, kind, compartment, key_hint, created_at, revoked_at FROM pos_terminals
+            WHERE school_id = @school ORDER BY revoked_at NULLS FIRST, name
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var terminals = new List<Listed>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            terminals.Add(new Listed(new Terminal(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2),
+                Enum.Parse<TerminalKind>(reader.GetString(3), true), reader.GetInt16(4)), reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+        return terminals;
+    }
+
     /// <summary>The school's terminals that still work, by name.</summary>
     public async Task<IReadOnlyList<Terminal>> ListAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {

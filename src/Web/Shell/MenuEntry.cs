@@ -25,6 +25,7 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Import", "gestion/import", null, Managers),
         new("Menu.Mail", "gestion/courriels", null, Managers),
         new("Menu.SchoolWallets", "gestion/portefeuilles", SchoolModule.Wallets, Managers),
+        new("Menu.PosAdmin", "gestion/caisses", SchoolModule.PointOfSale, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>
