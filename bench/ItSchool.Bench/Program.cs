@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // dotnet run -c Release --project bench/ItSchool.Bench -- wallet [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 // dotnet run -c Release --project bench/ItSchool.Bench -- operations [--pupils 600]
+// dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations"))
+if (options.Scenario is not ("wallet" or "operations" or "pos"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos");
     return 2;
 }
 
@@ -20,6 +21,11 @@ try
     await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
     await Migrations.ApplyAsync(db, NullLogger.Instance);
     await DemoSchool.SeedIfEmptyAsync(db, NullLogger.Instance);
+    if (options.Scenario == "pos")
+    {
+        Console.WriteLine(await PosScenario.RunAsync(db, connectionString, options));
+        return 0;
+    }
     if (options.Scenario == "operations")
     {
         Console.WriteLine(await OperationsScenario.RunAsync(db, options));

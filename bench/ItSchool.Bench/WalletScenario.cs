@@ -71,7 +71,7 @@ public static class WalletScenario
     }
 
     /// <summary>The plain-SQL way: lock the balance row, check, insert the entry and move the balance, commit.</summary>
-    static async Task<bool> BaselineDebitAsync(NpgsqlDataSource db, Guid pupil, string key)
+    internal static async Task<bool> BaselineDebitAsync(NpgsqlDataSource db, Guid pupil, string key)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -110,7 +110,7 @@ public static class WalletScenario
         return true;
     }
 
-    static async Task<Result> MeasureAsync(string path, string load, Guid[] pupils, int seconds, int concurrency,
+    internal static async Task<Result> MeasureAsync(string path, string load, Guid[] pupils, int seconds, int concurrency,
         Func<Guid, string, Task<bool>> debit)
     {
         var latencies = new List<double>[concurrency];
@@ -140,7 +140,7 @@ public static class WalletScenario
 
     static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    static async Task<Guid[]> CreatePupilsAsync(NpgsqlDataSource db, int count)
+    internal static async Task<Guid[]> CreatePupilsAsync(NpgsqlDataSource db, int count)
     {
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         await using var command = db.CreateCommand("""
@@ -195,7 +195,7 @@ public static class WalletScenario
         return report.ToString();
     }
 
-    static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

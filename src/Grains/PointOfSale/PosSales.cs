@@ -37,6 +37,7 @@ public sealed class PosSales(NpgsqlDataSource db)
                                    amount_cents, lines, ledger_entry_id, created_at)
             VALUES (@id, @school, @terminal, @key, @hash, @status, @response, @pupil, @amount, @lines, @entry, @at)
             ON CONFLICT (terminal_id, idempotency_key) DO NOTHING
+            RETURNING response::text
             """);
         command.Parameters.AddWithValue("id", sale.Id);
         command.Parameters.AddWithValue("school", sale.SchoolId);
@@ -50,7 +51,11 @@ public sealed class PosSales(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter("lines", NpgsqlDbType.Jsonb) { Value = (object?)sale.LinesJson ?? DBNull.Value });
         command.Parameters.AddWithValue("entry", (object?)sale.LedgerEntryId ?? DBNull.Value);
         command.Parameters.AddWithValue("at", sale.CreatedAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // The answer as PostgreSQL keeps it (jsonb), so the first answer and every replay are the same bytes.
+        if (await command.ExecuteScalarAsync(cancellationToken) is string stored)
+        {
+            return new StoredAnswer(sale.Id, sale.RequestHash, sale.StatusCode, stored);
+        }
         return (await FindAnswerAsync(sale.TerminalId, sale.IdempotencyKey, cancellationToken))!;
     }
 

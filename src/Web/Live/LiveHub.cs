@@ -11,7 +11,7 @@ namespace ItSchool.Web.Live;
 /// the page swaps them in by id (wwwroot/js/site.js).
 /// </summary>
 [Authorize]
-public sealed class LiveHub(PupilDirectory pupils) : Hub
+public sealed class LiveHub(PupilDirectory pupils, LiveViewers viewers) : Hub
 {
     public override async Task OnConnectedAsync()
     {
@@ -26,8 +26,19 @@ public sealed class LiveHub(PupilDirectory pupils) : Hub
         if (user.PupilId is { } pupil && await pupils.IsGuardianAsync(user.SchoolId, user.Id, pupil))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Pupil(pupil));
+            viewers.Add(pupil);
+            Context.Items[nameof(LiveViewers)] = pupil;
         }
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(nameof(LiveViewers), out var pupil) && pupil is Guid id)
+        {
+            viewers.Remove(id);
+        }
+        return base.OnDisconnectedAsync(exception);
     }
 }
 
@@ -46,6 +57,7 @@ public static class LiveSetup
     {
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<FragmentRenderer>();
+        builder.Services.AddSingleton<LiveViewers>();
         builder.Services.AddSingleton<LiveRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveRelay>());
     }

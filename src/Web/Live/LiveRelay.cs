@@ -11,7 +11,7 @@ namespace ItSchool.Web.Live;
 /// does the same, so a change made through one node reaches the browsers connected to any other.
 /// </summary>
 public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, FragmentRenderer fragments, LedgerQueries ledger,
-    ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
+    LiveViewers viewers, ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
 {
     static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
 
@@ -47,8 +47,9 @@ public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, Fr
     {
         _ = change switch
         {
-            PurseChanged purse => RelayAsync(purse),
-            PupilActivity activity => hub.Clients.Group(LiveGroups.Pupil(activity.PupilId)).SendAsync("changed"),
+            PurseChanged purse when viewers.AnyFor(purse.PupilId) => RelayAsync(purse),
+            PupilActivity activity when viewers.AnyFor(activity.PupilId) =>
+                hub.Clients.Group(LiveGroups.Pupil(activity.PupilId)).SendAsync("changed"),
             _ => Task.CompletedTask,
         };
         return Task.CompletedTask;

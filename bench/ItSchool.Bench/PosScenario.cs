@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ItSchool.PointOfSale;
+using ItSchool.Schools;
+using ItSchool.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ItSchool.Bench;
+
+/// <summary>
+/// Terminals posting sales over HTTP to a running single node (web app with its in-process silo, on the
+/// same machine as PostgreSQL), over many cards and over a few hot ones; one request in ten is sent again
+/// with the same sale id, as a terminal retrying after a lost answer. Measured against the plain-SQL
+/// debit of the wallet scenario in the same run.
+/// </summary>
+public static class PosScenario
+{
+    public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options)
+    {
+        var app = await ItSchoolApp.BuildAsync(
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--ConnectionStrings:ItSchool={connectionString}",
+            $"--Orleans:SiloPort={WalletScenario.FreePort()}", $"--Orleans:GatewayPort={WalletScenario.FreePort()}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var pupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);
+            var baselinePupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);
+            await using (var cards = db.CreateCommand("""
+                INSERT INTO pupil_cards (school_id, uid, pupil_id, assigned_at)
+                SELECT @school, 'BENCH' || lpad(n::text, 8, '0'), p, now() FROM unnest(@pupils) WITH ORDINALITY AS c(p, n)
+                """))
+            {
+                cards.Parameters.AddWithValue("school", DemoSchool.Id);
+                cards.Parameters.AddWithValue("pupils", pupils);
+                await cards.ExecuteNonQueryAsync();
+            }
+            var terminals = app.Services.GetRequiredService<Terminals>();
+            var keys = new List<string>();
+            for (var i = 0; i < 8; i++)
+            {
+                keys.Add((await terminals.CreateAsync(DemoSchool.Id, $"Bench {i}", TerminalKind.Canteen, 1)).Key);
+            }
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency })
+            {
+                BaseAddress = new Uri(address),
+            };
+
+            var report = new StringBuilder();
+            report.AppendLine($"pos: {options.Concurrency} terminal clients over HTTP/1.1 to one node, {options.Seconds} s per run, " +
+                $"8 terminal keys, {options.Pupils} cards (spread) / {options.HotPupils} cards (hot), 1 request in 10 retried with the same sale id");
+            report.AppendLine();
+            report.AppendLine("| load | path | sales/s | p50 ms | p99 ms | duplicates | ratio to baseline (throughput) |");
+            report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+            foreach (var (load, count) in new[] { ("spread", options.Pupils), ("hot", options.HotPupils) })
+            {
+                var cards = Enumerable.Range(1, count).Select(n => $"BENCH{n:D8}").ToArray();
+                var rows = baselinePupils.Take(count).ToArray();
+                await WalletScenario.MeasureAsync("warm-up", load, rows, 2, options.Concurrency, (p, k) => WalletScenario.BaselineDebitAsync(db, p, k));
+                await WalletScenario.MeasureAsync("warm-up", load, Indexes(count), 2, options.Concurrency, (i, k) => PostSaleAsync(http, keys, cards, i, k));
+                var baseline = await WalletScenario.MeasureAsync("baseline", load, rows, options.Seconds, options.Concurrency,
+                    (p, k) => WalletScenario.BaselineDebitAsync(db, p, k));
+                var pos = await WalletScenario.MeasureAsync("pos", load, Indexes(count), options.Seconds, options.Concurrency,
+                    (i, k) => PostSaleAsync(http, keys, cards, i, k));
+                var duplicates = await DuplicatesAsync(db);
+                report.AppendLine($"| {load} | plain-SQL debit (baseline) | {baseline.Throughput:F0} | {baseline.P50Ms:F2} | {baseline.P99Ms:F2} | – | 1.00 |");
+                report.AppendLine($"| {load} | POST /api/pos/v1/sales | {pos.Throughput:F0} | {pos.P50Ms:F2} | {pos.P99Ms:F2} | {duplicates} | {pos.Throughput / baseline.Throughput:F2} |");
+            }
+            return report.ToString();
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    // The measuring loop picks "pupils" by Guid; here the Guid's first bytes carry a card index.
+    static Guid[] Indexes(int count) => Enumerable.Range(0, count).Select(i => new Guid(i, 0, 0, new byte[8])).ToArray();
+
+    static async Task<bool> PostSaleAsync(HttpClient http, IReadOnlyList<string> keys, string[] cards, Guid index, string saleKey)
+    {
+        var card = cards[BitConverter.ToInt32(index.ToByteArray(), 0)];
+        var terminal = keys[Math.Abs(saleKey.GetHashCode()) % keys.Count];
+        var body = $$"""{"cardUid":"{{card}}","lines":[{"articleCode":"POMME","quantity":1}]}""";
+        var status = await SendAsync();
+        // One in ten: the terminal did not get the answer and sends the very same sale again.
+        if (Math.Abs(saleKey.GetHashCode()) % 10 == 0)
+        {
+            var again = await SendAsync();
+            if (again != status)
+            {
+                throw new InvalidOperationException($"A retried sale got {again} after {status}");
+            }
+        }
+        return status == HttpStatusCode.Created;
+
+        async Task<HttpStatusCode> SendAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/pos/v1/sales")
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", terminal);
+            request.Headers.Add("Idempotency-Key", saleKey);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+    }
+
+    /// <summary>Sales whose ledger holds more than one entry for one accepted sale id: must be none.</summary>
+    static async Task<long> DuplicatesAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT (SELECT count(*) FROM ledger_entries WHERE kind = 'sale' AND idempotency_key LIKE 'pos/%')
+                 - (SELECT count(*) FROM pos_sales WHERE status_code = 201)
+            """);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
