@@ -77,7 +77,7 @@ public sealed class PosSales(NpgsqlDataSource db)
 
     /// <summary>A pupil's accepted sales in a period, newest first, for the parents' "Journal des ventes".</summary>
     public async Task<IReadOnlyList<JournalLine>> JournalAsync(Guid schoolId, Guid pupilId, DateTimeOffset from, DateTimeOffset to,
-        Guid? terminalId, string? search, CancellationToken cancellationToken = default)
+        Guid? terminalId, string? search, int? compartment = null, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
             SELECT s.id, s.created_at, t.name, s.lines::text, s.amount_cents, s.voided_at
@@ -85,6 +85,7 @@ public sealed class PosSales(NpgsqlDataSource db)
             WHERE s.school_id = @school AND s.pupil_id = @pupil AND s.status_code = 201
               AND s.created_at >= @from AND s.created_at < @to
               AND (@terminal::uuid IS NULL OR s.terminal_id = @terminal)
+              AND (@compartment::smallint IS NULL OR t.compartment = @compartment)
               AND (@search = '' OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.lines) l WHERE l->>'label' ILIKE @like))
             ORDER BY s.created_at DESC LIMIT 500
             """);
@@ -94,6 +95,7 @@ public sealed class PosSales(NpgsqlDataSource db)
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.Add(new NpgsqlParameter("terminal", NpgsqlDbType.Uuid) { Value = (object?)terminalId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("compartment", NpgsqlDbType.Smallint) { Value = compartment is { } c ? (short)c : DBNull.Value });
         command.Parameters.AddWithValue("search", text);
         command.Parameters.AddWithValue("like", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

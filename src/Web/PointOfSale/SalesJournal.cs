@@ -1,8 +1,10 @@
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Pupils;
+using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
+using Npgsql;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -12,7 +14,7 @@ public static class SalesJournal
     public static void MapSalesJournal(this RouteGroupBuilder school)
     {
         school.MapGet("/finances/ventes", async (HttpContext context, PupilDirectory pupils, PosSales sales, Terminals terminals,
-            TimeProvider clock, string? periode, string? du, string? au, string? terminal, string? recherche) =>
+            NpgsqlDataSource db, TimeProvider clock, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
         {
             if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
             {
@@ -21,6 +23,7 @@ public static class SalesJournal
             var filter = new OperationsFilter { PeriodText = periode, FromText = du, ToText = au };
             // Read leniently, as the operations' filters: the form sends an empty value for "Tous".
             Guid? device = Guid.TryParse(terminal, out var id) ? id : null;
+            int? compartment = int.TryParse(portefeuille, out var c) ? c : null;
             var (first, last) = filter.Days(clock);
             var (from, to) = Periods.Instants(first, last);
             var schoolId = context.School()!.Id;
@@ -30,9 +33,11 @@ public static class SalesJournal
                 First = first,
                 Last = last,
                 Terminal = device,
+                Compartment = compartment,
                 Search = recherche,
                 Terminals = await terminals.ListAsync(schoolId, context.RequestAborted),
-                Lines = await sales.JournalAsync(schoolId, pupil, from, to, device, recherche, context.RequestAborted),
+                Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
+                Lines = await sales.JournalAsync(schoolId, pupil, from, to, device, recherche, compartment, context.RequestAborted),
             };
             return context.Request.Headers.ContainsKey("HX-Request")
                 ? (IResult)new RazorComponentResult<SalesJournalResults>(new { model.Lines })

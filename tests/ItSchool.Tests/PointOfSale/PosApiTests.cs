@@ -171,6 +171,28 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task The_parents_sales_journal_shows_the_childs_purchases_with_filters()
+    {
+        using var terminal = Terminal();
+        await terminal.SendAsync(Sale("journal/1", Body(Chloe, ("POMME", 3))));
+        await terminal.SendAsync(Sale("journal/2", Body(Chloe, ("SANDWICH", 1))));
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+
+        var all = await marc.GetStringAsync("/e/demo/finances/ventes");
+        Assert.Contains("Pomme × 3", all);
+        Assert.Contains("Sandwich au rosbif × 1", all);
+        Assert.Contains("Cantine", all);
+        var apples = await marc.GetStringAsync("/e/demo/finances/ventes?recherche=pomm");
+        Assert.Contains("Pomme × 3", apples);
+        Assert.DoesNotContain("Sandwich au rosbif × 1", apples);
+        Assert.DoesNotContain("Pomme × 3", await marc.GetStringAsync("/e/demo/finances/ventes?portefeuille=2"));
+        Assert.Contains("Pomme × 3", await marc.GetStringAsync("/e/demo/finances/ventes?portefeuille=1&terminal="));
+
+        using var amelie = await SignedIn.AsAsync(web, "amelie.lefevre");
+        Assert.Equal(HttpStatusCode.NotFound, (await amelie.GetAsync("/e/demo/finances/ventes")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_API_is_described_in_an_OpenAPI_document()
     {
         using var client = web.CreateClient();
