@@ -1,3 +1,4 @@
+using ItSchool.Platform.Database;
 using Npgsql;
 
 namespace ItSchool.PointOfSale;
@@ -20,7 +21,7 @@ public sealed class Cards(NpgsqlDataSource db, TimeProvider clock)
         var text = (search ?? "").Trim();
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("search", text);
-        command.Parameters.AddWithValue("like", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+        command.Parameters.AddWithValue("like", Search.Contains(text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cards = new List<PupilCard>();
         while (await reader.ReadAsync(cancellationToken))

@@ -1,3 +1,4 @@
+using ItSchool.Platform.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -97,7 +98,7 @@ public sealed class PosSales(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter("terminal", NpgsqlDbType.Uuid) { Value = (object?)terminalId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("compartment", NpgsqlDbType.Smallint) { Value = compartment is { } c ? (short)c : DBNull.Value });
         command.Parameters.AddWithValue("search", text);
-        command.Parameters.AddWithValue("like", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+        command.Parameters.AddWithValue("like", Search.Contains(text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var lines = new List<JournalLine>();
         while (await reader.ReadAsync(cancellationToken))

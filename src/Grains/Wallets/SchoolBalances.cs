@@ -1,3 +1,4 @@
+using ItSchool.Platform.Database;
 using Npgsql;
 
 namespace ItSchool.Wallets;
@@ -21,7 +22,7 @@ public sealed class SchoolBalances(NpgsqlDataSource db)
         var text = (search ?? "").Trim();
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("search", text);
-        command.Parameters.AddWithValue("like", "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+        command.Parameters.AddWithValue("like", Search.Contains(text));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<Row>();
         while (await reader.ReadAsync(cancellationToken))

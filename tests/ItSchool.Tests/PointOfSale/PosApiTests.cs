@@ -80,8 +80,7 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
     public async Task Concurrent_sales_on_one_card_from_two_terminals_never_go_below_the_floor()
     {
         var (_, secondKey) = await web.Services.GetRequiredService<Terminals>().CreateAsync(DemoSchool.Id, "Économat", TerminalKind.Shop, 1);
-        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var benoit = await PupilAsync(db, "Benoît");
+        var benoit = await DemoPupils.IdAsync(web, "Benoît");
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(benoit);
         var balance = (await purse.GetCompartmentsAsync()).Single(c => c.Compartment == 1).BalanceCents;
         using var canteen = Terminal();
@@ -204,10 +203,4 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(["201", "400", "401", "402", "404", "409", "422"], answers.Order());
     }
 
-    static async Task<Guid> PupilAsync(NpgsqlDataSource db, string firstName)
-    {
-        await using var query = db.CreateCommand("SELECT id FROM pupils WHERE first_name = @name");
-        query.Parameters.AddWithValue("name", firstName);
-        return (Guid)(await query.ExecuteScalarAsync())!;
-    }
 }

@@ -70,12 +70,7 @@ public sealed class TillBrowserTests(WebNode web, Chromium chromium) : IClassFix
 
     async Task<IPage> SignInAsync(string userName)
     {
-        var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync(userName);
-        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        var page = await chromium.SignInAsync(web, userName);
         await page.WaitForURLAsync("**/tableau-de-bord");
         return page;
     }

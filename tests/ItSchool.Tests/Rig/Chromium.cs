@@ -32,6 +32,18 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
+    /// <summary>A new browser (own cookies), signed in at the demo school of <paramref name="web"/>.</summary>
+    public async Task<IPage> SignInAsync(WebNode web, string userName, string password = ItSchool.Schools.DemoSchool.Password)
+    {
+        var context = await Browser.NewContextAsync(new() { Locale = "fr-BE" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
+        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync(userName);
+        await page.GetByLabel("Mot de passe").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

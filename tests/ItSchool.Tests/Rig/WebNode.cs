@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ItSchool.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,12 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             "--ItSchool:RateLimits:SecretsPerMinute=10000",
             $"--ItSchool:Smtp:Port={Mail.Port}",
             .. arguments,
-        ], builder => builder.Services.AddSingleton<TimeProvider>(Clock));
+        ], builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+            // Each node its own keys, in memory: nodes of parallel tests never share a key ring on disk.
+            builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

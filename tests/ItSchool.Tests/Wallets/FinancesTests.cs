@@ -65,12 +65,7 @@ public sealed class FinancesTests(WebNode web, Chromium chromium) : IClassFixtur
     [Fact]
     public async Task The_filters_swap_the_results_in_place_in_Chromium()
     {
-        await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
-        await page.GetByLabel("Mot de passe").FillAsync(ItSchool.Schools.DemoSchool.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        var page = await chromium.SignInAsync(web, "marc.dubois");
         await page.GetByRole(AriaRole.Link, new() { Name = "Opérations financières" }).First.ClickAsync();
         await Assertions.Expect(page.Locator("#operations-results tbody tr").First).ToBeVisibleAsync();
 

@@ -25,12 +25,7 @@ public sealed class MultiNodeLiveTests(Chromium chromium) : IClassFixture<Chromi
     [Fact]
     public async Task A_transfer_made_through_one_node_updates_a_page_served_by_the_other()
     {
-        await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(first.DemoSchool, "connexion").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("pierre.lefevre");
-        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        var page = await chromium.SignInAsync(first, "pierre.lefevre");
         await page.Locator(".account-card").Filter(new() { HasText = "Lucas" })
             .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");

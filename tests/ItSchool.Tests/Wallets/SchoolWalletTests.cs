@@ -36,7 +36,7 @@ public sealed class SchoolWalletTests(WebNode web) : IClassFixture<WebNode>
     public async Task A_correction_needs_a_reason_is_a_new_ledger_entry_and_counts_once()
     {
         using var manager = await SignedIn.AsAsync(web, "claire.dupont");
-        var chloe = await PupilAsync("Chloé");
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(chloe);
         var before = (await purse.GetCompartmentsAsync())[0].BalanceCents;
         var dialog = await manager.GetStringAsync($"/e/demo/gestion/portefeuilles/{chloe}/correction");
@@ -75,7 +75,7 @@ public sealed class SchoolWalletTests(WebNode web) : IClassFixture<WebNode>
         Assert.Contains("Cet IBAN n&#x27;est pas valable", await SaveAsync("BE71 0961 2345 6768", "0,00"));
         Assert.Equal(20_000, (await WalletSettings.LoadAsync(web.Services.GetRequiredService<NpgsqlDataSource>(), ItSchool.Schools.DemoSchool.Id))!.OnlineMaxCents);
 
-        var benoit = await PupilAsync("Benoît");
+        var benoit = await DemoPupils.IdAsync(web, "Benoît");
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(benoit);
         var balance = (await purse.GetCompartmentsAsync())[0].BalanceCents;
         Assert.False((await purse.DebitAsync(WalletCluster.Sale(balance + 500, key: "overdraft-before"))).Accepted);
@@ -95,11 +95,4 @@ public sealed class SchoolWalletTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/e/demo/gestion/portefeuilles/{Guid.NewGuid()}/correction")).StatusCode);
     }
 
-    async Task<Guid> PupilAsync(string firstName)
-    {
-        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        await using var query = db.CreateCommand("SELECT id FROM pupils WHERE first_name = @name");
-        query.Parameters.AddWithValue("name", firstName);
-        return (Guid)(await query.ExecuteScalarAsync())!;
-    }
 }

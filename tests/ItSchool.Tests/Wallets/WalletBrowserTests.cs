@@ -15,7 +15,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
     [Fact]
     public async Task Both_guardians_see_a_credit_arrive_without_reloading()
     {
-        var benoit = await PupilIdAsync("Benoît");
+        var benoit = await DemoPupils.IdAsync(web, "Benoît");
         var amelie = await OpenChildAsync("amelie.lefevre", "Benoît");
         var pierre = await OpenChildAsync("pierre.lefevre", "Benoît");
         var before = long.Parse((await Balance(amelie, 1).GetAttributeAsync("data-cents"))!);
@@ -47,7 +47,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
 
         var shown = await dialog.Locator("code.communication").TextContentAsync();
         Assert.True(StructuredCommunication.TryParse(shown, out var communication), $"Not a valid structured communication: {shown}");
-        var chloe = await PupilIdAsync("Chloé");
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
         var expected = (await web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(chloe).GetCompartmentsAsync())[0].Communication;
         Assert.Equal(expected, communication);
 
@@ -96,7 +96,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
         using var marc = await SignedIn.AsAsync(web, "marc.dubois");
         var form = await marc.GetStringAsync("/e/demo/portefeuille/transfert");
         var key = System.Text.RegularExpressions.Regex.Match(form, "name=\"Key\" value=\"([^\"]+)\"").Groups[1].Value;
-        var chloe = await PupilIdAsync("Chloé");
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(chloe);
         var before = (await purse.GetCompartmentsAsync())[0].BalanceCents;
 
@@ -114,12 +114,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
 
     async Task<IPage> OpenChildAsync(string userName, string? child)
     {
-        var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync(userName);
-        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        var page = await chromium.SignInAsync(web, userName);
         if (child is not null)
         {
             await page.Locator(".account-card").Filter(new() { HasText = child })
@@ -134,13 +129,6 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
 
     static string Euros(long cents) => (cents / 100m).ToString("N2", new System.Globalization.CultureInfo("fr-BE")) + " €";
 
-    async Task<Guid> PupilIdAsync(string firstName)
-    {
-        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        await using var query = db.CreateCommand("SELECT id FROM pupils WHERE first_name = @name");
-        query.Parameters.AddWithValue("name", firstName);
-        return (Guid)(await query.ExecuteScalarAsync())!;
-    }
 
     /// <summary>Reads the QR code with zbar (Debian's zbar-tools), as a banking app's scanner would.</summary>
     static async Task<string> DecodeQrAsync(byte[] png)
