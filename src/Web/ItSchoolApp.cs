@@ -27,6 +27,7 @@ public static class ItSchoolApp
 
         await builder.AddDatabaseAsync(cancellationToken);
         builder.AddCluster();
+        builder.AddSharedKeys();
         builder.AddOperations();
         builder.AddInterface();
         builder.AddSchools();

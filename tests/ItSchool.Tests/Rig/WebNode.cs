@@ -23,6 +23,12 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     public IServiceProvider Services => app!.Services;
     public TestClock Clock { get; } = new();
 
+    /// <summary>
+    /// In memory, each node its own (the default: parallel tests never share a key ring); false for the
+    /// production setting, the key ring in the database shared by every node on it.
+    /// </summary>
+    public bool UseEphemeralKeys { get; init; } = true;
+
     /// <summary>Whether the node has an SMTP server (its <see cref="Mail"/> sink) or keeps mail in the outbox.</summary>
     protected virtual bool DeliversMail => true;
     public SmtpSink Mail { get; } = new();
@@ -52,8 +58,10 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
         ], builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(Clock);
-            // Each node its own keys, in memory: nodes of parallel tests never share a key ring on disk.
-            builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            if (UseEphemeralKeys)
+            {
+                builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

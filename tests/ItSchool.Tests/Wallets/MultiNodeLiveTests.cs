@@ -6,8 +6,8 @@ namespace ItSchool.Tests.Wallets;
 
 public sealed class MultiNodeLiveTests(Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
-    readonly WebNode first = new();
-    readonly WebNode second = new();
+    readonly WebNode first = new() { UseEphemeralKeys = false };
+    readonly WebNode second = new() { UseEphemeralKeys = false };
 
     public async Task InitializeAsync()
     {
@@ -20,6 +20,18 @@ public sealed class MultiNodeLiveTests(Chromium chromium) : IClassFixture<Chromi
     {
         await second.DisposeAsync();
         await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_session_opened_on_one_node_is_valid_on_the_other()
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var viaFirst = await SignedIn.AsAsync(first, "claire.dupont", cookies: cookies);
+        // Both nodes listen on 127.0.0.1, so the browser's cookie goes to either: the shared key ring opens it.
+        using var viaSecond = second.CreateClient(cookies);
+        var dashboard = await viaSecond.GetAsync("/e/demo/tableau-de-bord");
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("Bienvenue, Claire", await dashboard.Content.ReadAsStringAsync());
     }
 
     [Fact]
