@@ -1,3 +1,4 @@
+using ItSchool.Platform.Orleans;
 using Microsoft.Extensions.Logging;
 
 namespace ItSchool.Live;
@@ -15,33 +16,44 @@ public interface ILiveNodesGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<ILiveObserver>> GetNodesAsync();
 }
 
-public sealed class LiveNodesGrain(TimeProvider clock) : Grain, ILiveNodesGrain
+public sealed class LiveNodesGrain(
+    [PersistentState("live-nodes", GrainStorage.Name)] IPersistentState<LiveNodes> state, TimeProvider clock) : Grain, ILiveNodesGrain
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(3);
-    readonly Dictionary<ILiveObserver, DateTimeOffset> nodes = [];
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(45);
 
-    public Task SubscribeAsync(ILiveObserver node)
+    // Kept in grain storage: when this grain moves (a silo joins or leaves the cluster), the new activation
+    // still knows every node at once instead of waiting for each node's next renewal.
+    public async Task SubscribeAsync(ILiveObserver node)
     {
-        nodes[node] = clock.GetUtcNow() + Lease;
-        return Task.CompletedTask;
+        var now = clock.GetUtcNow();
+        state.State.Nodes.RemoveAll(n => n.Node.Equals(node) || n.Until < now);
+        state.State.Nodes.Add(new LiveNode(node, now + Lease));
+        await state.WriteStateAsync();
     }
 
-    public Task UnsubscribeAsync(ILiveObserver node)
+    public async Task UnsubscribeAsync(ILiveObserver node)
     {
-        nodes.Remove(node);
-        return Task.CompletedTask;
+        if (state.State.Nodes.RemoveAll(n => n.Node.Equals(node)) > 0)
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     public Task<IReadOnlyList<ILiveObserver>> GetNodesAsync()
     {
         var now = clock.GetUtcNow();
-        foreach (var expired in nodes.Where(n => n.Value < now).Select(n => n.Key).ToList())
-        {
-            nodes.Remove(expired);
-        }
-        return Task.FromResult<IReadOnlyList<ILiveObserver>>(nodes.Keys.ToList());
+        return Task.FromResult<IReadOnlyList<ILiveObserver>>(state.State.Nodes.Where(n => n.Until >= now).Select(n => n.Node).ToList());
     }
 }
+
+[GenerateSerializer]
+public sealed class LiveNodes
+{
+    [Id(0)] public List<LiveNode> Nodes { get; set; } = [];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record LiveNode([property: Id(0)] ILiveObserver Node, [property: Id(1)] DateTimeOffset Until);
 
 /// <summary>
 /// Fans a change out to every listening web node. A stateless worker, so every silo publishes locally

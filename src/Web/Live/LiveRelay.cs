@@ -7,13 +7,13 @@ namespace ItSchool.Web.Live;
 
 /// <summary>
 /// This web node's ear in the cluster: it subscribes to the live changes of every grain (renewing its
-/// lease every minute) and relays each one to its own SignalR clients as rendered fragments. Every node
+/// lease every 15 seconds) and relays each one to its own SignalR clients as rendered fragments. Every node
 /// does the same, so a change made through one node reaches the browsers connected to any other.
 /// </summary>
 public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, FragmentRenderer fragments, LedgerQueries ledger,
     LiveViewers viewers, ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
 {
-    static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+    static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

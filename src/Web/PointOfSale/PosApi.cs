@@ -23,6 +23,7 @@ public static class PosApi
         builder.Services.AddSingleton<Catalogue>();
         builder.Services.AddSingleton<PosSales>();
         builder.Services.AddSingleton<SalePosting>();
+        builder.Services.AddSingleton<SaleLookup>();
         builder.Services.AddSingleton<Cards>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Till.Policy, policy => policy.RequireRole(nameof(Role.Canteen), nameof(Role.Manager)));
         // The terminals' API is described at /openapi/pos-v1.json for terminal vendors.

@@ -12,7 +12,7 @@ namespace ItSchool.Web.PointOfSale;
 /// school's articles, find the card's holder, debit their purse, and keep the first answer per
 /// (terminal, sale id) so that a retry or a double tap gets that answer again and moves money once.
 /// </summary>
-public sealed class SalePosting(Catalogue catalogue, PosSales sales, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
+public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,11 +27,6 @@ public sealed class SalePosting(Catalogue catalogue, PosSales sales, IGrainFacto
                 "Chaque vente porte l'identifiant du terminal dans l'en-tête Idempotency-Key (1 à 100 caractères)."));
         }
         var hash = SHA256.HashData(body);
-        if (await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is { } earlier)
-        {
-            return Replay(earlier, hash);
-        }
-
         SaleRequest? request;
         try
         {
@@ -43,18 +38,26 @@ public sealed class SalePosting(Catalogue catalogue, PosSales sales, IGrainFacto
         }
         if (request is null)
         {
-            return (400, ProblemJson(400, "malformed_json", "Le corps de la requête n'est pas un JSON de vente valable."));
+            // Not a sale at all: only an earlier answer under this id (a 409) can say more.
+            return await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is { } before
+                ? Replay(before, hash)
+                : (400, ProblemJson(400, "malformed_json", "Le corps de la requête n'est pas un JSON de vente valable."));
         }
 
+        var found = await lookup.FindAsync(terminal, key, (request.Lines ?? []).Select(l => l.ArticleCode ?? ""), request.CardUid,
+            cancellationToken);
+        if (found.Earlier is { } earlier)
+        {
+            return Replay(earlier, hash);
+        }
         var now = clock.GetUtcNow();
         var saleId = Guid.CreateVersion7();
-        var (lines, problem) = await PriceAsync(terminal, request, cancellationToken);
+        var (lines, problem) = Price(request, found.Articles);
         if (problem is not null)
         {
             return await RecordAsync(new SaleRecord(saleId, terminal.SchoolId, terminal.Id, key, hash, 422, problem, null, null, null, null, now));
         }
-        if (string.IsNullOrWhiteSpace(request.CardUid)
-            || await catalogue.CardHolderAsync(terminal.SchoolId, request.CardUid, cancellationToken) is not { } holder)
+        if (string.IsNullOrWhiteSpace(request.CardUid) || found.Holder is not { } holder)
         {
             return await RecordAsync(new SaleRecord(saleId, terminal.SchoolId, terminal.Id, key, hash, 404,
                 ProblemJson(404, "unknown_card", "Carte inconnue ou désactivée."), null, null, null, null, now));
@@ -121,14 +124,12 @@ public sealed class SalePosting(Catalogue catalogue, PosSales sales, IGrainFacto
         return (200, JsonSerializer.Serialize(new SaleVoided(sale.Id, sale.AmountCents, result.BalancesAfter.Single().BalanceCents), Json));
     }
 
-    async Task<(IReadOnlyList<PricedLine>? Lines, string? Problem)> PriceAsync(Terminal terminal, SaleRequest request,
-        CancellationToken cancellationToken)
+    static (IReadOnlyList<PricedLine>? Lines, string? Problem) Price(SaleRequest request, IReadOnlyDictionary<string, Article> articles)
     {
         if (request.Lines is not { Count: > 0 and <= 50 } lines)
         {
             return (null, ProblemJson(422, "invalid_lines", "Une vente compte de 1 à 50 lignes."));
         }
-        var articles = await catalogue.ArticlesAsync(terminal.SchoolId, lines.Select(l => l.ArticleCode ?? ""), cancellationToken);
         var priced = new List<PricedLine>();
         foreach (var (line, index) in lines.Select((l, i) => (l, i + 1)))
         {
