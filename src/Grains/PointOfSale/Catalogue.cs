@@ -4,28 +4,9 @@ namespace ItSchool.PointOfSale;
 
 public sealed record Article(string Code, string Label, long PriceCents, string? Category, bool OpenPrice);
 
-/// <summary>The school's articles and pupils' cards, as terminals need them.</summary>
+/// <summary>The school's articles and pupils' cards, for the till, the card lookup and the manager.</summary>
 public sealed class Catalogue(NpgsqlDataSource db)
 {
-    public async Task<IReadOnlyDictionary<string, Article>> ArticlesAsync(Guid schoolId, IEnumerable<string> codes,
-        CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT code, label, price_cents, category, open_price FROM pos_articles
-            WHERE school_id = @school AND active AND code = ANY(@codes)
-            """);
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("codes", codes.Distinct().ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var articles = new Dictionary<string, Article>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            articles[reader.GetString(0)] = new Article(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4));
-        }
-        return articles;
-    }
-
     /// <summary>The school's active articles, by category and label, for the till's grid.</summary>
     public async Task<IReadOnlyList<Article>> AllArticlesAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {

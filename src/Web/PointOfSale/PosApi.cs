@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Wallets;
@@ -15,8 +14,6 @@ namespace ItSchool.Web.PointOfSale;
 /// </summary>
 public static class PosApi
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void AddPointOfSale(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Terminals>();
