@@ -67,7 +67,8 @@ public static class PosScenario
                 var cards = Enumerable.Range(1, count).Select(n => $"BENCH{n:D8}").ToArray();
                 var rows = baselinePupils.Take(count).ToArray();
                 await WalletScenario.MeasureAsync("warm-up", load, rows, 2, options.Concurrency, (p, k) => WalletScenario.BaselineDebitAsync(db, p, k));
-                await WalletScenario.MeasureAsync("warm-up", load, Indexes(count), 2, options.Concurrency, (i, k) => PostSaleAsync(http, keys, cards, i, k));
+                // Longer: the web stack's code is still being recompiled by the tiered JIT for the first seconds.
+                await WalletScenario.MeasureAsync("warm-up", load, Indexes(count), 6, options.Concurrency, (i, k) => PostSaleAsync(http, keys, cards, i, k));
                 var baseline = await WalletScenario.MeasureAsync("baseline", load, rows, options.Seconds, options.Concurrency,
                     (p, k) => WalletScenario.BaselineDebitAsync(db, p, k));
                 var pos = await WalletScenario.MeasureAsync("pos", load, Indexes(count), options.Seconds, options.Concurrency,

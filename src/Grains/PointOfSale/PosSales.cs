@@ -30,34 +30,63 @@ public sealed class PosSales(NpgsqlDataSource db)
             : null;
     }
 
-    /// <summary>Keeps the answer; if the same sale id was recorded a moment ago by a concurrent request, that one stays.</summary>
-    public async Task<StoredAnswer> RecordAsync(SaleRecord sale, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Keeps the answer; if the same sale id was recorded a moment ago by a concurrent request, that one
+    /// stays and is returned. The answers of the same moment share one round trip and one commit.
+    /// </summary>
+    public Task<StoredAnswer> RecordAsync(SaleRecord sale, CancellationToken cancellationToken = default) => records.RunAsync(sale);
+
+    readonly RoundTrips<SaleRecord, StoredAnswer> records = new(sales => RecordAllAsync(db, sales));
+
+    static async Task<IReadOnlyList<StoredAnswer>> RecordAllAsync(NpgsqlDataSource db, IReadOnlyList<SaleRecord> sales)
     {
-        await using var command = db.CreateCommand("""
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO pos_sales (id, school_id, terminal_id, idempotency_key, request_hash, status_code, response, pupil_id,
                                    amount_cents, lines, ledger_entry_id, created_at)
-            VALUES (@id, @school, @terminal, @key, @hash, @status, @response, @pupil, @amount, @lines, @entry, @at)
+            SELECT * FROM unnest(@id, @school, @terminal, @key, @hash, @status, @response, @pupil, @amount, @lines, @entry, @at)
             ON CONFLICT (terminal_id, idempotency_key) DO NOTHING
-            RETURNING response::text
-            """);
-        command.Parameters.AddWithValue("id", sale.Id);
-        command.Parameters.AddWithValue("school", sale.SchoolId);
-        command.Parameters.AddWithValue("terminal", sale.TerminalId);
-        command.Parameters.AddWithValue("key", sale.IdempotencyKey);
-        command.Parameters.AddWithValue("hash", sale.RequestHash);
-        command.Parameters.AddWithValue("status", sale.StatusCode);
-        command.Parameters.Add(new NpgsqlParameter("response", NpgsqlDbType.Jsonb) { Value = sale.ResponseJson });
-        command.Parameters.AddWithValue("pupil", (object?)sale.PupilId ?? DBNull.Value);
-        command.Parameters.AddWithValue("amount", (object?)sale.AmountCents ?? DBNull.Value);
-        command.Parameters.Add(new NpgsqlParameter("lines", NpgsqlDbType.Jsonb) { Value = (object?)sale.LinesJson ?? DBNull.Value });
-        command.Parameters.AddWithValue("entry", (object?)sale.LedgerEntryId ?? DBNull.Value);
-        command.Parameters.AddWithValue("at", sale.CreatedAt);
-        // The answer as PostgreSQL keeps it (jsonb), so the first answer and every replay are the same bytes.
-        if (await command.ExecuteScalarAsync(cancellationToken) is string stored)
+            """)
         {
-            return new StoredAnswer(sale.Id, sale.RequestHash, sale.StatusCode, stored);
+            Parameters =
+            {
+                new("id", sales.Select(s => s.Id).ToArray()),
+                new("school", sales.Select(s => s.SchoolId).ToArray()),
+                new("terminal", sales.Select(s => s.TerminalId).ToArray()),
+                new("key", sales.Select(s => s.IdempotencyKey).ToArray()),
+                new("hash", sales.Select(s => s.RequestHash).ToArray()),
+                new("status", sales.Select(s => s.StatusCode).ToArray()),
+                new("response", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = sales.Select(s => s.ResponseJson).ToArray() },
+                new("pupil", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = sales.Select(s => s.PupilId).ToArray() },
+                new("amount", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sales.Select(s => s.AmountCents).ToArray() },
+                new("lines", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = sales.Select(s => s.LinesJson).ToArray() },
+                new("entry", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sales.Select(s => s.LedgerEntryId).ToArray() },
+                new("at", sales.Select(s => s.CreatedAt).ToArray()),
+            },
+        });
+        // Read back in the same transaction: our rows, or the ones a concurrent request with the same sale id
+        // committed first (the insert waited for it). The answer as PostgreSQL keeps it (jsonb), so the first
+        // answer and every replay are the same bytes.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT w.n, s.id, s.request_hash, s.status_code, s.response::text
+            FROM unnest(@terminal, @key) WITH ORDINALITY AS w(terminal, key, n)
+            JOIN pos_sales s ON s.terminal_id = w.terminal AND s.idempotency_key = w.key
+            """)
+        {
+            Parameters =
+            {
+                new("terminal", sales.Select(s => s.TerminalId).ToArray()),
+                new("key", sales.Select(s => s.IdempotencyKey).ToArray()),
+            },
+        });
+        // The insert returns no rows, so the reader opens on the read-back.
+        await using var reader = await batch.ExecuteReaderAsync();
+        var stored = new StoredAnswer[sales.Count];
+        while (await reader.ReadAsync())
+        {
+            stored[reader.GetInt64(0) - 1] = new StoredAnswer(reader.GetGuid(1), (byte[])reader[2], reader.GetInt32(3), reader.GetString(4));
         }
-        return (await FindAnswerAsync(sale.TerminalId, sale.IdempotencyKey, cancellationToken))!;
+        return stored;
     }
 
     /// <summary>An accepted sale of this terminal, for a void.</summary>

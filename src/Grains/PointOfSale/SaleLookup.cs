@@ -1,55 +1,88 @@
+using ItSchool.Platform.Database;
 using Npgsql;
 
 namespace ItSchool.PointOfSale;
 
 /// <summary>
 /// Everything a sale needs to know before the purse is asked — an earlier answer for this sale id, the
-/// articles, the card's holder — in one round trip to PostgreSQL: at a canteen rush the round trips, not
-/// the queries, are what costs.
+/// articles, the card's holder. At a canteen rush the round trips, not the queries, are what costs: the
+/// sales of the same moment are looked up together, in one statement batch.
 /// </summary>
 public sealed class SaleLookup(NpgsqlDataSource db)
 {
     public sealed record Found(StoredAnswer? Earlier, IReadOnlyDictionary<string, Article> Articles, (Guid PupilId, string FirstName)? Holder);
 
-    public async Task<Found> FindAsync(Terminal terminal, string idempotencyKey, IEnumerable<string> articleCodes, string? cardUid,
-        CancellationToken cancellationToken = default)
+    public Task<Found> FindAsync(Terminal terminal, string idempotencyKey, IEnumerable<string> articleCodes, string? cardUid,
+        CancellationToken cancellationToken = default) =>
+        lookups.RunAsync(new Wanted(terminal, idempotencyKey, articleCodes.Distinct().ToArray(), cardUid?.Trim() ?? ""));
+
+    sealed record Wanted(Terminal Terminal, string IdempotencyKey, string[] ArticleCodes, string CardUid);
+
+    readonly RoundTrips<Wanted, Found> lookups = new(wanted => FindAllAsync(db, wanted));
+
+    static async Task<IReadOnlyList<Found>> FindAllAsync(NpgsqlDataSource db, IReadOnlyList<Wanted> wanted)
     {
+        var schools = wanted.Select(w => w.Terminal.SchoolId).ToArray();
+        var articleKeys = wanted.SelectMany(w => w.ArticleCodes.Select(code => (w.Terminal.SchoolId, code))).Distinct().ToArray();
+
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT id, request_hash, status_code, response::text FROM pos_sales WHERE terminal_id = @terminal AND idempotency_key = @key")
-        {
-            Parameters = { new("terminal", terminal.Id), new("key", idempotencyKey) },
-        });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT code, label, price_cents, category, open_price FROM pos_articles
-            WHERE school_id = @school AND active AND code = ANY(@codes)
+            SELECT w.n, s.id, s.request_hash, s.status_code, s.response::text
+            FROM unnest(@terminal, @key) WITH ORDINALITY AS w(terminal, key, n)
+            JOIN pos_sales s ON s.terminal_id = w.terminal AND s.idempotency_key = w.key
             """)
         {
-            Parameters = { new("school", terminal.SchoolId), new("codes", articleCodes.Distinct().ToArray()) },
+            Parameters =
+            {
+                new("terminal", wanted.Select(w => w.Terminal.Id).ToArray()),
+                new("key", wanted.Select(w => w.IdempotencyKey).ToArray()),
+            },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT p.id, p.first_name FROM pupil_cards c JOIN pupils p ON p.id = c.pupil_id
-            WHERE c.school_id = @school AND upper(c.uid) = upper(@uid) AND c.revoked_at IS NULL
+            SELECT a.school_id, a.code, a.label, a.price_cents, a.category, a.open_price
+            FROM unnest(@school, @code) AS w(school, code)
+            JOIN pos_articles a ON a.school_id = w.school AND a.code = w.code AND a.active
             """)
         {
-            Parameters = { new("school", terminal.SchoolId), new("uid", cardUid?.Trim() ?? "") },
+            Parameters =
+            {
+                new("school", articleKeys.Select(k => k.SchoolId).ToArray()),
+                new("code", articleKeys.Select(k => k.code).ToArray()),
+            },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT w.n, p.id, p.first_name
+            FROM unnest(@school, @uid) WITH ORDINALITY AS w(school, uid, n)
+            JOIN pupil_cards c ON c.school_id = w.school AND upper(c.uid) = upper(w.uid) AND c.revoked_at IS NULL
+            JOIN pupils p ON p.id = c.pupil_id
+            """)
+        {
+            Parameters = { new("school", schools), new("uid", wanted.Select(w => w.CardUid).ToArray()) },
         });
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        StoredAnswer? earlier = null;
-        if (await reader.ReadAsync(cancellationToken))
+        await using var reader = await batch.ExecuteReaderAsync();
+        var earlier = new StoredAnswer?[wanted.Count];
+        while (await reader.ReadAsync())
         {
-            earlier = new StoredAnswer(reader.GetGuid(0), (byte[])reader[1], reader.GetInt32(2), reader.GetString(3));
+            earlier[reader.GetInt64(0) - 1] = new StoredAnswer(reader.GetGuid(1), (byte[])reader[2], reader.GetInt32(3), reader.GetString(4));
         }
-        await reader.NextResultAsync(cancellationToken);
-        var articles = new Dictionary<string, Article>();
-        while (await reader.ReadAsync(cancellationToken))
+        await reader.NextResultAsync();
+        var articles = new Dictionary<(Guid School, string Code), Article>();
+        while (await reader.ReadAsync())
         {
-            articles[reader.GetString(0)] = new Article(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4));
+            articles[(reader.GetGuid(0), reader.GetString(1))] = new Article(reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetBoolean(5));
         }
-        await reader.NextResultAsync(cancellationToken);
-        (Guid, string)? holder = await reader.ReadAsync(cancellationToken) ? (reader.GetGuid(0), reader.GetString(1)) : null;
-        return new Found(earlier, articles, holder);
+        await reader.NextResultAsync();
+        var holders = new (Guid, string)?[wanted.Count];
+        while (await reader.ReadAsync())
+        {
+            holders[reader.GetInt64(0) - 1] = (reader.GetGuid(1), reader.GetString(2));
+        }
+
+        return wanted.Select((w, i) => new Found(earlier[i],
+            w.ArticleCodes.Where(code => articles.ContainsKey((w.Terminal.SchoolId, code)))
+                .ToDictionary(code => code, code => articles[(w.Terminal.SchoolId, code)]),
+            holders[i])).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ItSchool.Platform.Database;
 using Npgsql;
 
 namespace ItSchool.PointOfSale;
@@ -43,21 +44,32 @@ public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
         return (terminal, key);
     }
 
-    /// <summary>The live terminal this key belongs to, or null (unknown, malformed or revoked).</summary>
-    public async Task<Terminal?> AuthenticateAsync(string? key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The live terminal this key belongs to, or null (unknown, malformed or revoked). Asked of PostgreSQL on
+    /// every request, never cached, so a revocation takes effect at the next request on every node; the
+    /// requests of the same moment share one round trip.
+    /// </summary>
+    public Task<Terminal?> AuthenticateAsync(string? key, CancellationToken cancellationToken = default) =>
+        key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 100
+            ? Task.FromResult<Terminal?>(null)
+            : authentications.RunAsync(Hash(key));
+
+    readonly RoundTrips<byte[], Terminal?> authentications = new(async hashes =>
     {
-        if (key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 100)
+        await using var command = db.CreateCommand("""
+            SELECT h.n, t.id, t.school_id, t.name, t.kind, t.compartment
+            FROM unnest(@hashes) WITH ORDINALITY AS h(hash, n) JOIN pos_terminals t ON t.key_hash = h.hash AND t.revoked_at IS NULL
+            """);
+        command.Parameters.AddWithValue("hashes", hashes.ToArray());
+        var found = new Terminal?[hashes.Count];
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            return null;
+            found[reader.GetInt64(0) - 1] = new Terminal(reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+                Enum.Parse<TerminalKind>(reader.GetString(4), true), reader.GetInt16(5));
         }
-        await using var command = db.CreateCommand(
-            "SELECT id, school_id, name, kind, compartment FROM pos_terminals WHERE key_hash = @hash AND revoked_at IS NULL");
-        command.Parameters.AddWithValue("hash", Hash(key));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new Terminal(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Enum.Parse<TerminalKind>(reader.GetString(3), true), reader.GetInt16(4))
-            : null;
-    }
+        return found;
+    });
 
     public sealed record Listed(Terminal Terminal, string KeyHint, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 

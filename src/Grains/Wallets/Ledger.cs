@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using ItSchool.Platform.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -132,84 +132,26 @@ public sealed class Ledger(NpgsqlDataSource db)
     /// and then go to PostgreSQL together, in one statement batch and one commit (group commit across
     /// purses). A failing batch is retried append by append, so only the append at fault fails.
     /// </remarks>
-    public Task<long[]> AppendAsync(Guid schoolId, Guid pupilId, IReadOnlyList<NewEntry> entries,
+    public async Task<long[]> AppendAsync(Guid schoolId, Guid pupilId, IReadOnlyList<NewEntry> entries,
         IReadOnlyList<(int Compartment, long Old, long New)> balances, CancellationToken cancellationToken = default)
     {
-        EnsureWriters();
-        var append = new Append(schoolId, pupilId, entries, balances, new TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously));
-        appends.Writer.TryWrite(append);
-        return append.Completion.Task;
+        try
+        {
+            return await appends.RunAsync(new Append(schoolId, pupilId, entries, balances));
+        }
+        catch (PostgresException error) when (error.SqlState == "IS001")
+        {
+            throw new PurseConcurrencyException(pupilId);
+        }
     }
 
-    const int Writers = 4;
-    const int MaxAppendsPerBatch = 256;
-    readonly Channel<Append> appends = Channel.CreateUnbounded<Append>();
-    readonly Lock startLock = new();
-    Task[]? writers;
+    readonly RoundTrips<Append, long[]> appends = new(batch => WriteAsync(db, batch));
 
     sealed record Append(Guid SchoolId, Guid PupilId, IReadOnlyList<NewEntry> Entries,
-        IReadOnlyList<(int Compartment, long Old, long New)> Balances, TaskCompletionSource<long[]> Completion);
-
-    void EnsureWriters()
-    {
-        if (writers is not null)
-        {
-            return;
-        }
-        lock (startLock)
-        {
-            writers ??= Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
-        }
-    }
-
-    async Task WriteLoopAsync()
-    {
-        var batch = new List<Append>(MaxAppendsPerBatch);
-        while (await appends.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxAppendsPerBatch && appends.Reader.TryRead(out var append))
-            {
-                batch.Add(append);
-            }
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-            try
-            {
-                var ids = await WriteAsync(batch);
-                for (int i = 0, offset = 0; i < batch.Count; offset += batch[i].Entries.Count, i++)
-                {
-                    batch[i].Completion.SetResult(ids[offset..(offset + batch[i].Entries.Count)]);
-                }
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                foreach (var append in batch)
-                {
-                    try
-                    {
-                        append.Completion.SetResult(await WriteAsync([append]));
-                    }
-                    catch (Exception error)
-                    {
-                        append.Completion.SetException(Translate(error, append));
-                    }
-                }
-            }
-            catch (Exception error)
-            {
-                batch[0].Completion.SetException(Translate(error, batch[0]));
-            }
-        }
-    }
-
-    static Exception Translate(Exception error, Append append) =>
-        error is PostgresException { SqlState: "IS001" } ? new PurseConcurrencyException(append.PupilId) : error;
+        IReadOnlyList<(int Compartment, long Old, long New)> Balances);
 
     /// <summary>One round trip: the entries and the guarded balance moves, in PostgreSQL's implicit transaction.</summary>
-    async Task<long[]> WriteAsync(IReadOnlyList<Append> batch)
+    static async Task<IReadOnlyList<long[]>> WriteAsync(NpgsqlDataSource db, IReadOnlyList<Append> batch)
     {
         var entries = batch.SelectMany(a => a.Entries.Select(e => (a.SchoolId, a.PupilId, Entry: e))).ToList();
         var balances = batch.SelectMany(a => a.Balances.Select(b => (a.PupilId, Balance: b))).ToList();
@@ -271,7 +213,14 @@ public sealed class Ledger(NpgsqlDataSource db)
             {
             }
         }
-        return ids;
+        var answers = new List<long[]>(batch.Count);
+        var offset = 0;
+        foreach (var append in batch)
+        {
+            answers.Add(ids[offset..(offset + append.Entries.Count)]);
+            offset += append.Entries.Count;
+        }
+        return answers;
     }
 
     static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>

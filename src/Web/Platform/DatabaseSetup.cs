@@ -35,7 +35,15 @@ public static class DatabaseSetup
             builder.Services.AddHostedService<LocalPostgresLifetime>();
         }
 
-        var db = NpgsqlDataSource.Create(connectionString);
+        // The hot paths (a sale's lookups, the ledger's batches) run the same few statements thousands of
+        // times a second: prepared once per connection, PostgreSQL skips parsing and planning them.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 3;
+        }
+        var db = NpgsqlDataSource.Create(settings.ConnectionString);
         builder.Services.AddSingleton(db);
         await Migrations.ApplyAsync(db, logger, cancellationToken);
         var seeded = builder.Configuration.GetValue("ItSchool:SeedDemoSchool", true)
