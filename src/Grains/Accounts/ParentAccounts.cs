@@ -151,13 +151,18 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
     }
 
     /// <summary>Inserts a tidied, checked parent inside the caller's transaction, which holds the register lock.</summary>
-    internal static async Task<UserAccount> InsertAsync(NpgsqlConnection connection, Guid schoolId, NewParent parent,
+    internal static Task<UserAccount> InsertAsync(NpgsqlConnection connection, Guid schoolId, NewParent parent,
+        CancellationToken cancellationToken) =>
+        InsertAsync(connection, schoolId, parent, Role.Parent, cancellationToken);
+
+    /// <summary>Inserts a tidied, checked person with this role, inside a transaction that holds the register lock.</summary>
+    internal static async Task<UserAccount> InsertAsync(NpgsqlConnection connection, Guid schoolId, NewParent parent, Role role,
         CancellationToken cancellationToken)
     {
         var userName = await FreeUserNameAsync(connection, schoolId, UserNameFor(parent.FirstName, parent.LastName), cancellationToken);
         await using var command = new NpgsqlCommand("""
             INSERT INTO users (id, school_id, user_name, email, first_name, last_name, role)
-            VALUES (@id, @school, @user_name, @email, @first_name, @last_name, 'parent')
+            VALUES (@id, @school, @user_name, @email, @first_name, @last_name, @role)
             RETURNING id, school_id, user_name, email, first_name, last_name, role, session_stamp
             """, connection);
         command.Parameters.AddWithValue("id", Guid.CreateVersion7());
@@ -166,6 +171,7 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
         command.Parameters.AddWithValue("email", parent.Email);
         command.Parameters.AddWithValue("first_name", parent.FirstName);
         command.Parameters.AddWithValue("last_name", parent.LastName);
+        command.Parameters.AddWithValue("role", role.ToDatabase());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ReadAccount(reader);
@@ -247,11 +253,11 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
         return parents.Select(p => p.Parent).ToList();
     }
 
-    static UserAccount ReadAccount(NpgsqlDataReader reader) => new(
+    internal static UserAccount ReadAccount(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.GetString(4), reader.GetString(5), Roles.FromDatabase(reader.GetString(6)), reader.GetGuid(7));
 
-    static DateTimeOffset? OptionalDate(NpgsqlDataReader reader, int column) =>
+    internal static DateTimeOffset? OptionalDate(NpgsqlDataReader reader, int column) =>
         reader.IsDBNull(column) ? null : reader.GetFieldValue<DateTimeOffset>(column);
 }
 

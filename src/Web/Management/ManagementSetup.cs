@@ -3,7 +3,7 @@ using ItSchool.Accounts;
 namespace ItSchool.Web.Management;
 
 /// <summary>
-/// The school manager's pages under <c>gestion/</c>: pupils and their guardians, parents and their
+/// The school manager's pages under <c>gestion/</c>: pupils and their guardians, parents and staff and their
 /// invitations, the CSV import, and the outbox. Only the school's manager reaches them; anyone else signed
 /// in gets 404, as if they did not exist.
 /// </summary>
@@ -18,6 +18,7 @@ public static class ManagementSetup
         var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager));
         manager.MapPupilPages();
         manager.MapParentPages();
+        manager.MapStaffPages();
         manager.MapImportPages();
         manager.MapOutboxPages();
     }

@@ -22,6 +22,7 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Till", "caisse", SchoolModule.PointOfSale, new HashSet<Role> { Role.Canteen, Role.Manager }),
         new("Menu.Pupils", "gestion/eleves", null, Managers),
         new("Menu.Parents", "gestion/parents", null, Managers),
+        new("Menu.Staff", "gestion/personnel", null, Managers),
         new("Menu.Import", "gestion/import", null, Managers),
         new("Menu.Mail", "gestion/courriels", null, Managers),
         new("Menu.SchoolWallets", "gestion/portefeuilles", SchoolModule.Wallets, Managers),

@@ -14,9 +14,10 @@ namespace ItSchool.Tests.Management;
 public sealed partial class ManagementPagesTests(WebNode.WithOutboxOnly web) : IClassFixture<WebNode.WithOutboxOnly>
 {
     static readonly string[] Pages =
-        ["gestion/eleves", "gestion/eleves/nouveau", "gestion/parents", "gestion/parents/nouveau", "gestion/import", "gestion/courriels"];
+        ["gestion/eleves", "gestion/eleves/nouveau", "gestion/parents", "gestion/parents/nouveau", "gestion/personnel",
+         "gestion/personnel/nouveau", "gestion/import", "gestion/courriels"];
 
-    static readonly string[] MenuEntries = ["gestion/eleves", "gestion/parents", "gestion/import", "gestion/courriels"];
+    static readonly string[] MenuEntries = ["gestion/eleves", "gestion/parents", "gestion/personnel", "gestion/import", "gestion/courriels"];
 
     NpgsqlDataSource Db => web.Services.GetRequiredService<NpgsqlDataSource>();
 
@@ -32,7 +33,7 @@ public sealed partial class ManagementPagesTests(WebNode.WithOutboxOnly web) : I
             titles.Add(TitleOf(await manager.PageAsync(page)));
         }
 
-        Assert.Equal(["Élèves", "Nouvel élève", "Parents", "Nouveau parent", "Import des élèves et des parents", "Courriels", "Chloé Dubois"], titles);
+        Assert.Equal(["Élèves", "Nouvel élève", "Parents", "Nouveau parent", "Personnel", "Nouveau membre du personnel", "Import des élèves et des parents", "Courriels", "Chloé Dubois"], titles);
         var dashboard = await manager.PageAsync("tableau-de-bord");
         Assert.All(MenuEntries, entry => Assert.Contains($"href=\"{entry}\"", dashboard));
         var parents = await manager.PageAsync("gestion/parents");
@@ -285,6 +286,7 @@ public sealed partial class ManagementPagesTests(WebNode.WithOutboxOnly web) : I
             ("gestion/parents/nouveau", [("FirstName", "Sans"), ("LastName", "Jeton"), ("Email", "sans.jeton@example.be")]),
             ($"gestion/parents/{marc}/invitation", []),
             ("gestion/parents/invitations", []),
+            ("gestion/personnel/nouveau", [("FirstName", "Sans"), ("LastName", "Jeton"), ("Email", "sans.jeton@ecole.example.be"), ("Role", "Teacher")]),
             ("gestion/import/confirmer", [("Content", "matricule;prenom_eleve;nom_eleve;classe\nSJ-1;Sans;Jeton;1A\n")]),
         })
         {
