@@ -75,6 +75,16 @@ public static class InvoicePages
             return new RazorComponentResult<InvoiceTransferDialog>(new { Invoice = invoice, Account = account, Offered = settings.BankTransferEnabled, QrPng = qr });
         });
 
+        invoices.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            return await PdfAsync(context, db, invoice);
+        });
+
         invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
             NpgsqlDataSource db) =>
         {
@@ -119,6 +129,14 @@ public static class InvoicePages
                 Outcome = outcome,
             });
         });
+    }
+
+    internal static async Task<IResult> PdfAsync(HttpContext context, NpgsqlDataSource db, InvoiceView invoice)
+    {
+        var school = context.School()!;
+        var pdf = InvoicePdf.Render(invoice, school.Name, await new PupilRegistry(db).FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
+            await WalletSettings.LoadAsync(db, school.Id, context.RequestAborted));
+        return Results.File(pdf, "application/pdf", $"facture-{invoice.Number}.pdf");
     }
 
     /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>

@@ -90,6 +90,11 @@ public static class SchoolInvoicePages
         manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
             await InvoicePageAsync(context, grains, db, id, null, null));
 
+        manager.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
+            await OwnInvoiceAsync(context, grains, id) is { } invoice
+                ? await InvoicePages.PdfAsync(context, db, (await invoice.GetAsync())!)
+                : Results.NotFound());
+
         manager.MapPost("/{id:guid}/note-de-credit", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
             [FromForm] CreditNoteForm? form) =>
         {
