@@ -1,7 +1,9 @@
 using ItSchool.Accounts;
 using ItSchool.Invoices;
+using ItSchool.Payments;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
+using ItSchool.Web.Payments;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
@@ -83,6 +85,52 @@ public static class InvoicePages
                 return Results.NotFound();
             }
             return await PdfAsync(context, db, invoice);
+        });
+
+        invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db, IPaymentProvider provider, OnlinePayments payments, ILogger<InvoiceText> logger,
+            [FromForm(Name = "Key")] string? key) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            string problem;
+            if (!(await InvoiceSettings.LoadAsync(db, invoice.SchoolId, context.RequestAborted)).OnlineEnabled)
+            {
+                problem = "Decline.MethodNotOffered";
+            }
+            else if (invoice.RemainingCents <= 0)
+            {
+                problem = "Decline.NothingOwed";
+            }
+            else if (string.IsNullOrWhiteSpace(key) || key.Length > 100)
+            {
+                problem = "Problem.ExpiredForm";
+            }
+            else
+            {
+                // The attempt row names the pupil's general compartment, which exists once the purse has opened.
+                await grains.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync();
+                var user = SignedInUser.From(context.User)!;
+                var schoolUrl = context.SchoolUrl();
+                try
+                {
+                    var payment = await payments.StartOnceAsync(invoice.SchoolId, invoice.PupilId, 1, invoice.RemainingCents, provider.Name, user.Id,
+                        $"invoice/{key}", paymentId => provider.CreateCheckoutAsync(new CheckoutRequest(paymentId, invoice.RemainingCents,
+                            $"Facture {invoice.Number}", schoolUrl, $"{schoolUrl}/paiement/retour?paiement={paymentId}",
+                            $"{schoolUrl}/paiement/retour?paiement={paymentId}&abandon=1"), context.RequestAborted),
+                        invoice.Id, context.RequestAborted);
+                    context.Response.Headers["HX-Redirect"] = payment.RedirectUrl;
+                    return Results.NoContent();
+                }
+                catch (HttpRequestException e)
+                {
+                    logger.LogError(e, "The payment provider could not open a checkout for invoice {InvoiceId}", invoice.Id);
+                    problem = "Problem.ProviderUnavailable";
+                }
+            }
+            return new RazorComponentResult<OnlinePaymentDialog>(new { Invoice = invoice, Problem = problem });
         });
 
         invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
