@@ -19,7 +19,12 @@ namespace ItSchool.Web.Invoices;
 /// </summary>
 public static class InvoicePages
 {
-    public static void AddInvoices(this WebApplicationBuilder builder) => builder.Services.AddHostedService<DemoInvoiceSeed>();
+    public static void AddInvoices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<DemoInvoiceSeed>();
+        builder.Services.AddSingleton<OverdueReminderJob>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminderJob>());
+    }
 
     public static void MapInvoices(this RouteGroupBuilder school)
     {

@@ -126,6 +126,7 @@ public static class SchoolInvoicePages
             new RazorComponentResult<InvoiceSettingsPage>(new
             {
                 Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                ReminderDays = string.Join(", ", await OverdueReminders.LoadDaysAsync(db, context.School()!.Id, context.RequestAborted)),
             }));
 
         manager.MapPost("/reglages", async (HttpContext context, NpgsqlDataSource db, [FromForm] SettingsForm? form) =>
@@ -133,7 +134,19 @@ public static class SchoolInvoicePages
             form ??= new();
             var settings = new InvoiceSettings(form.BankTransfer, form.Online, form.Wallet, form.PartialWallet,
                 form.Overpayment == "flag" ? ExcessHandling.Flag : ExcessHandling.Wallet);
+            var days = (form.ReminderDays ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries)
+                .Select(d => int.TryParse(d, out var n) && n is >= 1 and <= 365 ? n : -1).ToList();
+            if (days.Contains(-1) || days.Count > 5)
+            {
+                return (IResult)new RazorComponentResult<InvoiceSettingsPage>(new
+                {
+                    Settings = settings,
+                    ReminderDays = form.ReminderDays ?? "",
+                    Problem = "Problem.InvalidReminderDays",
+                });
+            }
             await settings.SaveAsync(db, context.School()!.Id, context.RequestAborted);
+            await OverdueReminders.SaveDaysAsync(db, context.School()!.Id, days, context.RequestAborted);
             return Redirect(context, "gestion/factures/reglages", "reglages-factures");
         });
     }
@@ -297,5 +310,6 @@ public static class SchoolInvoicePages
         public bool Wallet { get; set; }
         public bool PartialWallet { get; set; }
         public string? Overpayment { get; set; }
+        public string? ReminderDays { get; set; }
     }
 }
