@@ -22,6 +22,9 @@ fi
 if [ ! -x /usr/bin/zbarimg ]; then
   install_debian_package zbar-tools
 fi
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  install_debian_package fonts-dejavu-core
+fi
 if [ ! -x /usr/bin/chromium ]; then
   install_debian_package chromium
 fi

@@ -1,4 +1,5 @@
 using ItSchool.Web.Accounts;
+using ItSchool.Web.Invoices;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Payments;
@@ -36,6 +37,7 @@ public static class ItSchoolApp
         builder.AddWallets();
         builder.AddPointOfSale();
         builder.AddPayments();
+        builder.AddInvoices();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -59,6 +61,7 @@ public static class ItSchoolApp
         school.MapPosAdmin();
         school.MapPayments();
         school.MapManagement();
+        school.MapInvoices();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -10,7 +10,7 @@ public enum OnlinePaymentStatus
     Expired = 4,
 }
 
-/// <summary>One online top-up attempt, from the parent's click to the provider's confirmation.</summary>
+/// <summary>One online top-up (or invoice payment, with <see cref="InvoiceId"/>) attempt, from the parent's click to the provider's confirmation.</summary>
 public sealed record OnlinePayment(
     Guid Id,
     Guid SchoolId,
@@ -24,4 +24,5 @@ public sealed record OnlinePayment(
     PaymentMethod? Method,
     Guid StartedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    Guid? InvoiceId = null);

@@ -8,7 +8,7 @@ public sealed class OnlinePayments(NpgsqlDataSource db, TimeProvider clock)
 {
     const string Columns = """
         id, school_id, pupil_id, compartment, amount_cents, provider, provider_payment_id, redirect_url, status,
-        payment_method, started_by, created_at, updated_at
+        payment_method, started_by, created_at, updated_at, invoice_id
         """;
 
     /// <summary>
@@ -17,14 +17,16 @@ public sealed class OnlinePayments(NpgsqlDataSource db, TimeProvider clock)
     /// until this transaction ends, then gets the committed attempt: a double click opens one checkout.
     /// </summary>
     public async Task<OnlinePayment> StartOnceAsync(Guid schoolId, Guid pupilId, int compartment, long amountCents, string provider,
-        Guid startedBy, string requestKey, Func<Guid, Task<ProviderCheckout>> openCheckout, CancellationToken cancellationToken = default)
+        Guid startedBy, string requestKey, Func<Guid, Task<ProviderCheckout>> openCheckout, Guid? invoiceId = null,
+        CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO online_payments (id, school_id, pupil_id, compartment, amount_cents, provider, started_by, request_key, created_at, updated_at)
-            VALUES (@id, @school, @pupil, @compartment, @amount, @provider, @by, @key, @now, @now)
+            INSERT INTO online_payments (id, school_id, pupil_id, compartment, amount_cents, provider, started_by, request_key, created_at, updated_at,
+                                         invoice_id)
+            VALUES (@id, @school, @pupil, @compartment, @amount, @provider, @by, @key, @now, @now, @invoice)
             ON CONFLICT (started_by, request_key) DO UPDATE SET request_key = EXCLUDED.request_key
             RETURNING id, xmax = 0
             """, connection, transaction);
@@ -37,6 +39,7 @@ public sealed class OnlinePayments(NpgsqlDataSource db, TimeProvider clock)
         insert.Parameters.AddWithValue("by", startedBy);
         insert.Parameters.AddWithValue("key", requestKey);
         insert.Parameters.AddWithValue("now", now);
+        insert.Parameters.Add(new NpgsqlParameter("invoice", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)invoiceId ?? DBNull.Value });
         Guid id;
         bool inserted;
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
@@ -93,6 +96,6 @@ public sealed class OnlinePayments(NpgsqlDataSource db, TimeProvider clock)
         return new OnlinePayment(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt16(3), reader.GetInt64(4),
             reader.GetString(5), reader.GetString(6), reader.GetString(7), LedgerNames.FromDatabase<OnlinePaymentStatus>(reader.GetString(8)),
             reader.IsDBNull(9) ? null : LedgerNames.FromDatabase<PaymentMethod>(reader.GetString(9)), reader.GetGuid(10),
-            reader.GetFieldValue<DateTimeOffset>(11), reader.GetFieldValue<DateTimeOffset>(12));
+            reader.GetFieldValue<DateTimeOffset>(11), reader.GetFieldValue<DateTimeOffset>(12), reader.IsDBNull(13) ? null : reader.GetGuid(13));
     }
 }

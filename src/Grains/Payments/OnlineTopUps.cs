@@ -1,3 +1,4 @@
+using ItSchool.Invoices;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
@@ -72,7 +73,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
                 provider.Name, request.ParentId, request.RequestKey, id => provider.CreateCheckoutAsync(new CheckoutRequest(
                     id, request.AmountCents, Subject, request.SchoolUrl,
                     $"{request.SchoolUrl}/paiement/retour?paiement={id}", $"{request.SchoolUrl}/paiement/retour?paiement={id}&abandon=1"),
-                    cancellationToken), cancellationToken);
+                    cancellationToken), cancellationToken: cancellationToken);
             return new TopUpStart(payment, null);
         }
         catch (HttpRequestException e)
@@ -131,6 +132,10 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
                 payment.AmountCents);
             return WebhookOutcome.Mismatch;
         }
+        if (payment.InvoiceId is { } invoiceId)
+        {
+            return await PayInvoiceAsync(payment, invoiceId, said, cancellationToken);
+        }
         var result = await grains.GetGrain<IPurseGrain>(payment.PupilId).CreditAsync(new Credit(
             $"online/{provider.Name}/{providerPaymentId}", payment.Compartment, payment.AmountCents, MovementKind.OnlineTopUp, said.Method,
             Subject, new Actor(ActorKind.PaymentProvider, provider.Name, provider.Name)));
@@ -141,6 +146,21 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         await payments.RecordStatusAsync(payment.Id, OnlinePaymentStatus.Paid, said.Method, cancellationToken);
         logger.LogInformation("Top-up {PaymentId} ({Provider} {ProviderPaymentId}): {AmountCents} cents in compartment {Compartment} of pupil {PupilId}, entry {EntryId}",
             payment.Id, provider.Name, providerPaymentId, payment.AmountCents, payment.Compartment, payment.PupilId, result.EntryIds.FirstOrDefault());
+        return WebhookOutcome.Credited;
+    }
+
+    /// <summary>An invoice's online payment: the invoice grain takes it under the provider's payment id, once.</summary>
+    async Task<WebhookOutcome> PayInvoiceAsync(OnlinePayment payment, Guid invoiceId, ProviderPayment said, CancellationToken cancellationToken)
+    {
+        var outcome = await grains.GetGrain<IInvoiceGrain>(invoiceId).PayOnlineAsync(new OnlineInvoicePayment(
+            $"{provider.Name}/{said.ProviderPaymentId}", payment.AmountCents, said.Method ?? PaymentMethod.Card,
+            new Actor(ActorKind.PaymentProvider, provider.Name, provider.Name)));
+        if (!outcome.Accepted)
+        {
+            throw new InvalidOperationException($"Invoice {invoiceId} declined online payment {payment.Id}: {outcome.Reason}");
+        }
+        await payments.RecordStatusAsync(payment.Id, OnlinePaymentStatus.Paid, said.Method, cancellationToken);
+        logger.LogInformation("Online payment {PaymentId} paid {AmountCents} cents of invoice {InvoiceId}", payment.Id, payment.AmountCents, invoiceId);
         return WebhookOutcome.Credited;
     }
 }

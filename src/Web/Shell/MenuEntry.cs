@@ -27,6 +27,8 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Mail", "gestion/courriels", null, Managers),
         new("Menu.SchoolWallets", "gestion/portefeuilles", SchoolModule.Wallets, Managers),
         new("Menu.PosAdmin", "gestion/caisses", SchoolModule.PointOfSale, Managers),
+        new("Menu.Invoices", "finances/factures", SchoolModule.Invoices, Parents),
+        new("Menu.SchoolInvoices", "gestion/factures", SchoolModule.Invoices, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>

@@ -1,0 +1,325 @@
+using ItSchool.Live;
+using ItSchool.Wallets;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ItSchool.Invoices;
+
+/// <summary>
+/// The invoice. Its rows in PostgreSQL are written only here, one call at a time. Money it must move with the
+/// pupil's purse (a wallet payment, an excess for the wallet) is first written down as a pending transfer,
+/// then moved with a key derived from it, then closed: whatever a crash interrupts, the next activation (or
+/// the reminder that wakes one) finishes it, and the purse's idempotency makes the retry move money once.
+/// </summary>
+public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogger<InvoiceGrain> logger) : Grain, IInvoiceGrain, IRemindable
+{
+    const string RecoveryReminder = "pending-transfers";
+    // The general wallet, where invoices are paid from and excesses go.
+    const int GeneralCompartment = 1;
+
+    readonly InvoiceStore store = new(db);
+    InvoiceView? invoice;
+
+    Guid Id => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        invoice = await store.LoadAsync(Id, InvoiceStates.Today(clock), cancellationToken);
+        if (invoice is not null)
+        {
+            await FinishPendingAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (invoice is null || await FinishPendingAsync())
+        {
+            var reminder = await this.GetReminder(reminderName);
+            if (reminder is not null)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+    }
+
+    public Task<InvoiceView?> GetAsync() => Task.FromResult(Current());
+
+    public async Task<IssueResult> IssueAsync(NewInvoice request)
+    {
+        if (invoice is not null)
+        {
+            var same = invoice.PupilId == request.PupilId && invoice.SchoolId == request.SchoolId
+                && invoice.Lines.SequenceEqual(request.Lines.Select(l => l with { Label = l.Label.Trim() }));
+            return same ? new IssueResult(Current(), null) : new IssueResult(null, IssueProblem.AlreadyIssuedOtherwise);
+        }
+        IssueProblem? problem = request switch
+        {
+            { Lines.Count: 0 } => IssueProblem.NoLines,
+            _ when request.Lines.Any(l => string.IsNullOrWhiteSpace(l.Label) || l.Quantity is <= 0 or > 10_000
+                || l.UnitCents is <= 0 or > 10_000_000) => IssueProblem.InvalidLine,
+            _ when string.IsNullOrWhiteSpace(request.Label) => IssueProblem.NoLabel,
+            _ when request.DueOn < request.IssuedOn => IssueProblem.DueBeforeIssue,
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return new IssueResult(null, problem);
+        }
+        if (!await store.InsertAsync(Id, request, clock.GetUtcNow()))
+        {
+            return new IssueResult(null, IssueProblem.UnknownPupil);
+        }
+        await ReloadAsync();
+        return new IssueResult(Current(), null);
+    }
+
+    public async Task<PaymentOutcome> PayByTransferAsync(InvoiceTransfer transfer)
+    {
+        var reference = $"bank/{transfer.BankReference}";
+        if (Replay(reference, InvoiceMovementKind.Payment, transfer.AmountCents) is { } known)
+        {
+            return known;
+        }
+        if (invoice is null)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
+        }
+        if (transfer.AmountCents <= 0 || string.IsNullOrWhiteSpace(transfer.BankReference))
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        // Money that reached the school's account is always taken: what exceeds the debt follows the school's choice.
+        var settings = await InvoiceSettings.LoadAsync(db, invoice.SchoolId);
+        return await ReceiveAsync(reference, transfer.AmountCents, PaymentMethod.BankTransfer, settings.Overpayment, transfer.PayerName,
+            transfer.ValueDate, "import", finishing: null);
+    }
+
+    public async Task<PaymentOutcome> PayOnlineAsync(OnlineInvoicePayment payment)
+    {
+        var reference = $"online/{payment.ProviderPaymentId}";
+        if (Replay(reference, InvoiceMovementKind.Payment, payment.AmountCents) is { } known)
+        {
+            return known;
+        }
+        if (invoice is null)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
+        }
+        if (payment.AmountCents <= 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        var settings = await InvoiceSettings.LoadAsync(db, invoice.SchoolId);
+        return await ReceiveAsync(reference, payment.AmountCents, payment.Method, settings.Overpayment, payment.CausedBy.Name, null,
+            Describe(payment.CausedBy), finishing: null);
+    }
+
+    public async Task<PaymentOutcome> PayFromWalletAsync(WalletPayment payment)
+    {
+        if (invoice is null)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
+        }
+        if (string.IsNullOrWhiteSpace(payment.AttemptKey) || payment.AttemptKey.Length > 150 || payment.AmountCents is <= 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        var key = WalletKey(payment.AttemptKey);
+        if (Replay(key, InvoiceMovementKind.Payment, null) is { } known)
+        {
+            return known;
+        }
+        if (await store.FindTransferAsync(key) is { } attempt)
+        {
+            // Declined before, or still open (its purse call failed): the open one is retried under its own key.
+            if (attempt.Outcome is null)
+            {
+                await FinishAsync(attempt.Transfer);
+            }
+            return await AnswerAttemptAsync(key, null);
+        }
+
+        var settings = await InvoiceSettings.LoadAsync(db, invoice.SchoolId);
+        if (!settings.WalletEnabled)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.MethodNotOffered, invoice.RemainingCents);
+        }
+        if (invoice.RemainingCents <= 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.NothingOwed, 0);
+        }
+        var wanted = Math.Min(payment.AmountCents ?? invoice.RemainingCents, invoice.RemainingCents);
+        var wallet = (await GrainFactory.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync())
+            .FirstOrDefault(c => c.Compartment == GeneralCompartment);
+        var available = wallet is null ? 0 : Math.Max(0, wallet.BalanceCents - wallet.FloorCents);
+        var amount = available >= wanted ? wanted : settings.PartialWalletEnabled ? available : 0;
+        if (amount <= 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InsufficientFunds, invoice.RemainingCents, available);
+        }
+
+        var pending = new PendingTransfer(key, Id, invoice.PupilId, PendingKind.WalletPayment, amount, Describe(payment.CausedBy), clock.GetUtcNow());
+        await store.BeginAsync(pending);
+        await WatchPendingAsync();
+        await FinishAsync(pending);
+        return await AnswerAttemptAsync(key, available);
+    }
+
+    public async Task<PaymentOutcome> CreditAsync(CreditNote note)
+    {
+        var reference = $"credit/{note.Reference}";
+        if (Replay(reference, InvoiceMovementKind.CreditNote, note.AmountCents) is { } known)
+        {
+            return known;
+        }
+        if (invoice is null)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
+        }
+        if (note.AmountCents is <= 0 || string.IsNullOrWhiteSpace(note.Reference))
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        if (invoice.RemainingCents <= 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.NothingOwed, 0);
+        }
+        var amount = note.AmountCents ?? invoice.RemainingCents;
+        if (amount > invoice.RemainingCents)
+        {
+            // A credit note only lowers what is still owed; money already paid is not refunded by it.
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        var movement = new InvoiceMovement(InvoiceMovementKind.CreditNote, null, reference, amount, amount, 0, null, null,
+            string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim(), clock.GetUtcNow());
+        await store.RecordAsync(Id, invoice.SchoolId, movement, Describe(note.CausedBy), null, null, null);
+        await ReloadAsync();
+        return Replay(reference, InvoiceMovementKind.CreditNote, amount)!;
+    }
+
+    /// <summary>A wallet attempt's answer: paid, declined by the purse, or still open (to be finished on its own).</summary>
+    async Task<PaymentOutcome> AnswerAttemptAsync(string key, long? available)
+    {
+        if (Replay(key, InvoiceMovementKind.Payment, null) is { } paid)
+        {
+            return paid;
+        }
+        var attempt = await store.FindTransferAsync(key);
+        return PaymentOutcome.Declined(attempt?.Outcome is null ? InvoiceDecline.InProgress : InvoiceDecline.InsufficientFunds,
+            invoice!.RemainingCents, available);
+    }
+
+    /// <summary>Takes money received: what is owed goes to the invoice, the rest is flagged or sent to the wallet.</summary>
+    async Task<PaymentOutcome> ReceiveAsync(string reference, long amount, PaymentMethod method, ExcessHandling excessTo, string? payer,
+        DateOnly? valueDate, string causedBy, (string Key, string Outcome)? finishing)
+    {
+        var applied = Math.Min(amount, Math.Max(0, invoice!.RemainingCents));
+        var excess = amount - applied;
+        var movement = new InvoiceMovement(InvoiceMovementKind.Payment, method, reference, amount, applied, excess,
+            excess > 0 ? excessTo : null, payer, null, clock.GetUtcNow());
+        var refund = excess > 0 && excessTo == ExcessHandling.Wallet
+            ? new PendingTransfer($"excess/{Id}/{reference}", Id, invoice.PupilId, PendingKind.ExcessToWallet, excess, causedBy, clock.GetUtcNow())
+            : null;
+        await store.RecordAsync(Id, invoice.SchoolId, movement, causedBy, valueDate, finishing, refund);
+        await ReloadAsync();
+        if (refund is not null)
+        {
+            await WatchPendingAsync();
+            await FinishAsync(refund);
+        }
+        return Replay(reference, InvoiceMovementKind.Payment, amount)!;
+    }
+
+    /// <summary>True when nothing is left pending.</summary>
+    async Task<bool> FinishPendingAsync()
+    {
+        var open = await store.OpenTransfersAsync(Id);
+        foreach (var pending in open)
+        {
+            await FinishAsync(pending);
+        }
+        return open.Count == 0 || (await store.OpenTransfersAsync(Id)).Count == 0;
+    }
+
+    /// <summary>
+    /// Moves a pending transfer's money with the purse and closes it. A purse that cannot answer now leaves it
+    /// open for the reminder; the purse key makes every retry the same single movement.
+    /// </summary>
+    async Task FinishAsync(PendingTransfer pending)
+    {
+        var purse = GrainFactory.GetGrain<IPurseGrain>(pending.PupilId);
+        var actor = new Actor(ActorKind.System, null, pending.CausedBy);
+        var subject = $"Facture {invoice!.Number} — {invoice.Label}";
+        try
+        {
+            if (pending.Kind == PendingKind.ExcessToWallet)
+            {
+                var credit = await purse.CreditAsync(new Credit(pending.Key, GeneralCompartment, pending.AmountCents, MovementKind.Refund, null,
+                    $"Trop-perçu · {subject}", actor));
+                await store.FinishAsync(pending.Key, credit.Accepted ? "credited" : "declined", clock.GetUtcNow());
+                if (!credit.Accepted)
+                {
+                    logger.LogWarning("Invoice {Invoice}: the wallet refused an excess of {Cents} cents ({Reason})", Id, pending.AmountCents, credit.Reason);
+                }
+                return;
+            }
+
+            var debit = await purse.DebitAsync(new Debit($"invoice/{pending.Key}", GeneralCompartment, pending.AmountCents,
+                MovementKind.InvoicePayment, PaymentMethod.Wallet, subject, actor));
+            if (!debit.Accepted)
+            {
+                await store.FinishAsync(pending.Key, "declined", clock.GetUtcNow());
+                return;
+            }
+            // What the purse paid always lands here; if less is owed by now, the rest goes back to the wallet.
+            await ReceiveAsync(pending.Key, pending.AmountCents, PaymentMethod.Wallet, ExcessHandling.Wallet, pending.CausedBy, null,
+                pending.CausedBy, (pending.Key, "paid"));
+        }
+        catch (Exception e) when (e is PurseUnavailableException or OrleansException or TimeoutException or NpgsqlException)
+        {
+            logger.LogWarning(e, "Invoice {Invoice}: transfer {Key} stays pending and will be retried", Id, pending.Key);
+        }
+    }
+
+    /// <summary>Wakes this grain after a crash to finish its pending transfers, even if nobody opens the invoice.</summary>
+    Task WatchPendingAsync() => this.RegisterOrUpdateReminder(RecoveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
+    async Task ReloadAsync()
+    {
+        invoice = await store.LoadAsync(Id, InvoiceStates.Today(clock));
+        GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(invoice!.SchoolId, invoice.PupilId)).Ignore();
+    }
+
+    InvoiceView? Current() => invoice is null ? null
+        : invoice with { State = InvoiceStates.At(invoice.TotalCents, invoice.PaidCents, invoice.CreditedCents, invoice.DueOn, InvoiceStates.Today(clock)) };
+
+    /// <summary>
+    /// The answer once given for a reference, rebuilt from the movements (the remaining amount right after
+    /// it, not today's); a reference reused for another amount or kind is refused.
+    /// </summary>
+    PaymentOutcome? Replay(string reference, InvoiceMovementKind kind, long? amount)
+    {
+        if (invoice is null)
+        {
+            return null;
+        }
+        var remaining = invoice.TotalCents;
+        foreach (var movement in invoice.Movements)
+        {
+            remaining -= movement.AppliedCents;
+            if (movement.Reference != reference)
+            {
+                continue;
+            }
+            return movement.Kind != kind || (amount is { } a && a != movement.ReceivedCents)
+                ? PaymentOutcome.Declined(InvoiceDecline.ReferenceUsedForAnotherMovement, invoice.RemainingCents)
+                : new PaymentOutcome(true, null, movement.AppliedCents, movement.ExcessCents, movement.Excess, remaining, null);
+        }
+        return null;
+    }
+
+    static string WalletKey(string attempt) => $"wallet/{attempt}";
+
+    static string Describe(Actor actor) => actor.Name ?? actor.Id ?? actor.Kind.ToString();
+}

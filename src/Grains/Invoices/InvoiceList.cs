@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace ItSchool.Invoices;
+
+/// <summary>An invoice as a line of a list: read from the invoice rows, without waking any grain.</summary>
+public sealed record InvoiceRow(
+    Guid Id, Guid PupilId, string PupilName, string ClassName, string Number, string Label, DateOnly IssuedOn, DateOnly DueOn,
+    long TotalCents, long PaidCents, long CreditedCents, long FlaggedCents, long Communication, InvoiceState State)
+{
+    public long RemainingCents => TotalCents - CreditedCents - PaidCents;
+}
+
+/// <summary>What the school's list is narrowed to; null means no filter.</summary>
+public sealed record InvoiceFilter(Guid SchoolId, string? ClassName = null, InvoiceState? State = null, Guid? PupilId = null,
+    bool OverdueOnly = false);
+
+public static class InvoiceList
+{
+    /// <summary>
+    /// The school's invoices, newest first. States depend on the day, so they are computed here from the sums
+    /// and the due date rather than stored.
+    /// </summary>
+    public static async Task<IReadOnlyList<InvoiceRow>> SearchAsync(NpgsqlDataSource db, InvoiceFilter filter, DateOnly today,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT i.id, i.pupil_id, p.last_name || ' ' || p.first_name, p.class_name, i.number, i.label, i.issued_on, i.due_on,
+                   i.total_cents, i.paid_cents, i.credited_cents, i.flagged_cents, i.communication
+            FROM invoices i JOIN pupils p ON p.id = i.pupil_id
+            WHERE i.school_id = @school
+              AND (@class::text IS NULL OR p.class_name = @class)
+              AND (@pupil::uuid IS NULL OR i.pupil_id = @pupil)
+              AND (NOT @overdue OR (i.due_on < @today AND i.paid_cents + i.credited_cents < i.total_cents))
+            ORDER BY i.issued_on DESC, i.number DESC
+            """);
+        command.Parameters.AddWithValue("school", filter.SchoolId);
+        command.Parameters.Add(new NpgsqlParameter("class", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.ClassName ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("pupil", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)filter.PupilId ?? DBNull.Value });
+        command.Parameters.AddWithValue("overdue", filter.OverdueOnly);
+        command.Parameters.AddWithValue("today", today);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<InvoiceRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (total, paid, credited, due) = (reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetFieldValue<DateOnly>(7));
+            var row = new InvoiceRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetFieldValue<DateOnly>(6), due, total, paid, credited, reader.GetInt64(11), reader.GetInt64(12),
+                InvoiceStates.At(total, paid, credited, due, today));
+            if (filter.State is null || row.State == filter.State)
+            {
+                rows.Add(row);
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The pupils an invoice for "a class" or "a selection" goes to, checked to be this school's.</summary>
+    public static async Task<IReadOnlyList<Guid>> PupilsAsync(NpgsqlDataSource db, Guid schoolId, string? className, IReadOnlyCollection<Guid> chosen,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id FROM pupils WHERE school_id = @school AND ((@class::text IS NOT NULL AND class_name = @class) OR id = ANY(@chosen))
+            ORDER BY last_name, first_name
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.Add(new NpgsqlParameter("class", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)className ?? DBNull.Value });
+        command.Parameters.AddWithValue("chosen", chosen.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pupils = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pupils.Add(reader.GetGuid(0));
+        }
+        return pupils;
+    }
+}

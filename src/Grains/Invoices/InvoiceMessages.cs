@@ -1,0 +1,105 @@
+using ItSchool.Wallets;
+
+namespace ItSchool.Invoices;
+
+[GenerateSerializer, Immutable]
+public sealed record InvoiceLine(
+    [property: Id(0)] string Label,
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] long UnitCents)
+{
+    public long TotalCents => Quantity * UnitCents;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record NewInvoice(
+    [property: Id(0)] Guid SchoolId,
+    [property: Id(1)] Guid PupilId,
+    [property: Id(2)] string Label,
+    [property: Id(3)] DateOnly IssuedOn,
+    [property: Id(4)] DateOnly DueOn,
+    [property: Id(5)] IReadOnlyList<InvoiceLine> Lines,
+    [property: Id(6)] Actor CausedBy);
+
+public enum IssueProblem
+{
+    NoLines = 1,
+    InvalidLine = 2,
+    NoLabel = 3,
+    DueBeforeIssue = 4,
+    UnknownPupil = 5,
+    AlreadyIssuedOtherwise = 6,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record IssueResult([property: Id(0)] InvoiceView? Invoice, [property: Id(1)] IssueProblem? Problem);
+
+/// <summary>A credit found on a bank statement: the contract the bank statement import relies on.</summary>
+[GenerateSerializer, Immutable]
+public sealed record InvoiceTransfer(
+    [property: Id(0)] string BankReference,
+    [property: Id(1)] long AmountCents,
+    [property: Id(2)] DateOnly ValueDate,
+    [property: Id(3)] string? PayerName);
+
+[GenerateSerializer, Immutable]
+public sealed record OnlineInvoicePayment(
+    [property: Id(0)] string ProviderPaymentId,
+    [property: Id(1)] long AmountCents,
+    [property: Id(2)] PaymentMethod Method,
+    [property: Id(3)] Actor CausedBy);
+
+/// <summary>
+/// A parent's "Payer depuis le portefeuille". <see cref="AmountCents"/> null pays all that is owed (or what the
+/// purse holds, if the school allows partial payments).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record WalletPayment(
+    [property: Id(0)] string AttemptKey,
+    [property: Id(1)] long? AmountCents,
+    [property: Id(2)] Actor CausedBy);
+
+/// <summary>A credit note; <see cref="AmountCents"/> null credits everything still owed (a cancellation).</summary>
+[GenerateSerializer, Immutable]
+public sealed record CreditNote(
+    [property: Id(0)] string Reference,
+    [property: Id(1)] long? AmountCents,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] Actor CausedBy);
+
+public enum InvoiceDecline
+{
+    UnknownInvoice = 1,
+    InvalidAmount = 2,
+    NothingOwed = 3,
+    MethodNotOffered = 4,
+    InsufficientFunds = 5,
+    ReferenceUsedForAnotherMovement = 6,
+    /// <summary>The wallet could not answer now: the payment is written down and will be finished on its own.</summary>
+    InProgress = 7,
+}
+
+/// <summary>Where money paid beyond what was owed went.</summary>
+public enum ExcessHandling
+{
+    Wallet = 1,
+    Flag = 2,
+}
+
+/// <summary>
+/// What a payment or credit note did: how much went to the invoice, how much was beyond what was owed and
+/// where that went, and the invoice afterwards. The same reference asked again gets this same answer.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PaymentOutcome(
+    [property: Id(0)] bool Accepted,
+    [property: Id(1)] InvoiceDecline? Reason,
+    [property: Id(2)] long AppliedCents,
+    [property: Id(3)] long ExcessCents,
+    [property: Id(4)] ExcessHandling? Excess,
+    [property: Id(5)] long RemainingCents,
+    [property: Id(6)] long? AvailableCents)
+{
+    public static PaymentOutcome Declined(InvoiceDecline reason, long remaining = 0, long? available = null) =>
+        new(false, reason, 0, 0, null, remaining, available);
+}

@@ -1,0 +1,225 @@
+using ItSchool.Accounts;
+using ItSchool.Invoices;
+using ItSchool.Payments;
+using ItSchool.Pupils;
+using ItSchool.Wallets;
+using ItSchool.Web.Payments;
+using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
+using ItSchool.Web.Wallets;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using QRCoder;
+
+namespace ItSchool.Web.Invoices;
+
+/// <summary>
+/// The parent's "Finances › Demandes de paiement" for the child whose account is open: the list with its
+/// legend, the details, and paying by transfer or from the wallet.
+/// </summary>
+public static class InvoicePages
+{
+    public static void AddInvoices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<DemoInvoiceSeed>();
+        builder.Services.AddSingleton<OverdueReminderJob>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminderJob>());
+    }
+
+    public static void MapInvoices(this RouteGroupBuilder school)
+    {
+        school.MapSchoolInvoices();
+        var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent));
+
+        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock) =>
+        {
+            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            {
+                return Results.NotFound();
+            }
+            return new RazorComponentResult<ParentInvoicesPage>(new
+            {
+                PupilId = pupil,
+                Rows = await RowsAsync(context, db, clock, pupil),
+                Compartments = await grains.GetGrain<IPurseGrain>(pupil).GetCompartmentsAsync(),
+                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+            });
+        });
+
+        // The rows alone: the page asks again whenever the live channel says the child's invoices changed.
+        invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock) =>
+        {
+            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            {
+                return Results.NotFound();
+            }
+            return new RazorComponentResult<InvoiceRows>(new
+            {
+                Rows = await RowsAsync(context, db, clock, pupil),
+                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+            });
+        });
+
+        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils) =>
+            await ChildInvoiceAsync(context, grains, pupils, id) is { } invoice
+                ? new RazorComponentResult<InvoiceDetailsDialog>(new { Invoice = invoice })
+                : Results.NotFound());
+
+        invoices.MapGet("/{id:guid}/virement", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            var schoolId = context.School()!.Id;
+            var account = await WalletSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var settings = await InvoiceSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var remaining = Math.Max(0, invoice.RemainingCents);
+            var qr = account?.Iban is { } iban && remaining > 0
+                ? QrPng(EpcQrPayload.For(account.Beneficiary ?? context.School()!.Name, iban, account.Bic, invoice.Communication, remaining))
+                : "";
+            return new RazorComponentResult<InvoiceTransferDialog>(new { Invoice = invoice, Account = account, Offered = settings.BankTransferEnabled, QrPng = qr });
+        });
+
+        invoices.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            return await PdfAsync(context, db, invoice);
+        });
+
+        invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db, IPaymentProvider provider, OnlinePayments payments, ILogger<InvoiceText> logger,
+            [FromForm(Name = "Key")] string? key) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            string problem;
+            if (!(await InvoiceSettings.LoadAsync(db, invoice.SchoolId, context.RequestAborted)).OnlineEnabled)
+            {
+                problem = "Decline.MethodNotOffered";
+            }
+            else if (invoice.RemainingCents <= 0)
+            {
+                problem = "Decline.NothingOwed";
+            }
+            else if (string.IsNullOrWhiteSpace(key) || key.Length > 100)
+            {
+                problem = "Problem.ExpiredForm";
+            }
+            else
+            {
+                // The attempt row names the pupil's general compartment, which exists once the purse has opened.
+                await grains.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync();
+                var user = SignedInUser.From(context.User)!;
+                var schoolUrl = context.SchoolUrl();
+                try
+                {
+                    var payment = await payments.StartOnceAsync(invoice.SchoolId, invoice.PupilId, 1, invoice.RemainingCents, provider.Name, user.Id,
+                        $"invoice/{key}", paymentId => provider.CreateCheckoutAsync(new CheckoutRequest(paymentId, invoice.RemainingCents,
+                            $"Facture {invoice.Number}", schoolUrl, $"{schoolUrl}/paiement/retour?paiement={paymentId}",
+                            $"{schoolUrl}/paiement/retour?paiement={paymentId}&abandon=1"), context.RequestAborted),
+                        invoice.Id, context.RequestAborted);
+                    context.Response.Headers["HX-Redirect"] = payment.RedirectUrl;
+                    return Results.NoContent();
+                }
+                catch (HttpRequestException e)
+                {
+                    logger.LogError(e, "The payment provider could not open a checkout for invoice {InvoiceId}", invoice.Id);
+                    problem = "Problem.ProviderUnavailable";
+                }
+            }
+            return new RazorComponentResult<OnlinePaymentDialog>(new { Invoice = invoice, Problem = problem });
+        });
+
+        invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            return new RazorComponentResult<WalletPaymentDialog>(new
+            {
+                Invoice = invoice,
+                Wallet = (await grains.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync()).FirstOrDefault(),
+                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Key = Guid.NewGuid().ToString(),
+            });
+        });
+
+        invoices.MapPost("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            NpgsqlDataSource db, [FromForm(Name = "Key")] string? key) =>
+        {
+            if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            var user = SignedInUser.From(context.User)!;
+            PaymentOutcome outcome;
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 100)
+            {
+                outcome = PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+            }
+            else
+            {
+                // The form's key is the attempt: a double click or a resent form pays once and answers the same.
+                outcome = await grains.GetGrain<IInvoiceGrain>(id).PayFromWalletAsync(
+                    new WalletPayment($"{user.Id}/{key}", null, new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName)));
+            }
+            return new RazorComponentResult<WalletPaymentDialog>(new
+            {
+                Invoice = (await grains.GetGrain<IInvoiceGrain>(id).GetAsync())!,
+                Wallet = (await grains.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync()).FirstOrDefault(),
+                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Key = key ?? "",
+                Outcome = outcome,
+            });
+        });
+    }
+
+    internal static async Task<IResult> PdfAsync(HttpContext context, NpgsqlDataSource db, InvoiceView invoice)
+    {
+        var school = context.School()!;
+        var pdf = InvoicePdf.Render(invoice, school.Name, await new PupilRegistry(db).FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
+            await WalletSettings.LoadAsync(db, school.Id, context.RequestAborted));
+        return Results.File(pdf, "application/pdf", $"facture-{invoice.Number}.pdf");
+    }
+
+    /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>
+    static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, Guid id)
+    {
+        if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+        {
+            return null;
+        }
+        var invoice = await grains.GetGrain<IInvoiceGrain>(id).GetAsync();
+        return invoice is not null && invoice.SchoolId == context.School()!.Id && invoice.PupilId == pupil ? invoice : null;
+    }
+
+    static Task<IReadOnlyList<InvoiceRow>> RowsAsync(HttpContext context, NpgsqlDataSource db, TimeProvider clock, Guid pupil) =>
+        InvoiceList.SearchAsync(db, new InvoiceFilter(context.School()!.Id, PupilId: pupil), InvoiceStates.Today(clock), context.RequestAborted);
+
+    /// <summary>Issues the demo school's invoices once the cluster runs, only right after a fresh seed.</summary>
+    sealed class DemoInvoiceSeed(IGrainFactory grains, NpgsqlDataSource db, TimeProvider clock, DemoSeed seed) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            seed.JustSeeded ? DemoInvoices.IssueAsync(grains, db, InvoiceStates.Today(clock), cancellationToken) : Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    internal static string QrPng(string payload)
+    {
+        using var generator = new QRCodeGenerator();
+        // Level M is what the EPC guidelines ask for.
+        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M, forceUtf8: true);
+        return Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using ItSchool.Invoices;
+using ItSchool.Mail;
+using ItSchool.Web.Wallets;
+using Microsoft.Extensions.Localization;
+using Npgsql;
+
+namespace ItSchool.Web.Invoices;
+
+/// <summary>
+/// Runs the overdue reminders shortly after start and then every <see cref="Interval"/>. Every node may run it:
+/// <see cref="OverdueReminders"/> sends each step once, whoever runs it and however often.
+/// </summary>
+public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
+    : BackgroundService
+{
+    static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken = default) =>
+        OverdueReminders.SendDueAsync(db, InvoiceStates.Today(clock), clock.GetUtcNow(), Compose, cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(1), stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var sent = await RunOnceAsync(stoppingToken);
+                    if (sent > 0)
+                    {
+                        logger.LogInformation("Queued {Count} overdue invoice reminders", sent);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Overdue reminders failed; the next run retries");
+                }
+                await Task.Delay(Interval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    OutgoingMail Compose(DueReminder reminder, ReminderRecipient to)
+    {
+        var subject = T["Reminder.Subject", reminder.Number, reminder.PupilName].Value;
+        var text = T["Reminder.Body", to.Name, reminder.Label, reminder.Number, reminder.PupilName, reminder.DueOn.ToString("dd/MM/yyyy"),
+            Money.Format(reminder.RemainingCents), reminder.Communication.ToString(), reminder.SchoolName].Value;
+        var html = string.Join("", text.Split('\n').Select(line => $"<p>{WebUtility.HtmlEncode(line)}</p>"));
+        return new OutgoingMail(reminder.SchoolId, to.Address, to.Name, subject, text, html);
+    }
+}

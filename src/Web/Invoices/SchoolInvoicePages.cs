@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ItSchool.Accounts;
+using ItSchool.Invoices;
+using ItSchool.Pupils;
+using ItSchool.Wallets;
+using ItSchool.Web.Management;
+using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
+using ItSchool.Web.Wallets;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Npgsql;
+
+namespace ItSchool.Web.Invoices;
+
+/// <summary>The manager's "Factures": the list with its filters and export, a new invoice, credit notes, settings.</summary>
+public static class SchoolInvoicePages
+{
+    public static void MapSchoolInvoices(this RouteGroupBuilder school)
+    {
+        var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager));
+
+        manager.MapGet("/", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, [AsParameters] ListQuery query) =>
+        {
+            var schoolId = context.School()!.Id;
+            return new RazorComponentResult<SchoolInvoicesPage>(new
+            {
+                Query = query,
+                Rows = await InvoiceList.SearchAsync(db, query.Filter(schoolId), InvoiceStates.Today(clock), context.RequestAborted),
+                Classes = await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
+                Pupil = query.Pupil is { } p ? await new PupilRegistry(db).FindAsync(schoolId, p, context.RequestAborted) : null,
+            });
+        });
+
+        manager.MapGet("/export.csv", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<InvoiceText> T,
+            [AsParameters] ListQuery query) =>
+        {
+            var rows = await InvoiceList.SearchAsync(db, query.Filter(context.School()!.Id), InvoiceStates.Today(clock), context.RequestAborted);
+            context.Response.ContentType = "text/csv; charset=utf-8";
+            context.Response.Headers.ContentDisposition = "attachment; filename=\"factures.csv\"";
+            // Semicolons and a byte-order mark: what Excel in a Belgian locale opens correctly.
+            await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+            await writer.WriteLineAsync(string.Join(';', T["Column.Number"], T["Column.Pupil"], T["Column.Class"], T["Column.Label"],
+                T["Column.Issued"], T["Column.Due"], T["Column.Total"], T["Column.Paid"], T["Column.Credited"], T["Column.Remaining"],
+                T["Column.State"], T["Column.Communication"]));
+            var euros = CultureInfo.GetCultureInfo("fr-BE");
+            foreach (var row in rows)
+            {
+                await writer.WriteLineAsync(string.Join(';', row.Number, Csv(row.PupilName), Csv(row.ClassName), Csv(row.Label),
+                    row.IssuedOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), row.DueOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
+                    (row.TotalCents / 100m).ToString("0.00", euros), (row.PaidCents / 100m).ToString("0.00", euros),
+                    (row.CreditedCents / 100m).ToString("0.00", euros), (row.RemainingCents / 100m).ToString("0.00", euros),
+                    Csv(T[$"State.{row.State}"]), StructuredCommunication.From(row.Communication).ToString()));
+            }
+            return Results.Empty;
+        });
+
+        manager.MapGet("/nouvelle", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
+            await NewInvoicePageAsync(context, db, new NewInvoiceForm { IssuedOn = InvoiceStates.Today(clock).ToString("yyyy-MM-dd") }, null));
+
+        manager.MapPost("/nouvelle", async (HttpContext context, NpgsqlDataSource db, IGrainFactory grains, [FromForm] NewInvoiceForm? form) =>
+        {
+            form ??= new();
+            var schoolId = context.School()!.Id;
+            if (form.Read(schoolId, Actor(context)) is not { } request)
+            {
+                return await NewInvoicePageAsync(context, db, form, form.Problem);
+            }
+            var chosen = (form.Pupils ?? []).Select(p => Guid.TryParse(p, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToList();
+            var className = string.IsNullOrWhiteSpace(form.ClassName) ? null : form.ClassName;
+            var pupils = await InvoiceList.PupilsAsync(db, schoolId, className, chosen, context.RequestAborted);
+            if (pupils.Count == 0 || (className is null && pupils.Count != chosen.Count))
+            {
+                return await NewInvoicePageAsync(context, db, form, "Problem.NoPupils");
+            }
+            foreach (var pupil in pupils)
+            {
+                // One id per form and pupil: the same form sent twice issues each pupil's invoice once.
+                var result = await grains.GetGrain<IInvoiceGrain>(InvoiceId(form.Key!, pupil)).IssueAsync(request with { PupilId = pupil });
+                if (result.Problem is { } problem)
+                {
+                    return await NewInvoicePageAsync(context, db, form, $"Problem.{problem}");
+                }
+            }
+            return Redirect(context, "gestion/factures", "factures-emises", pupils.Count);
+        });
+
+        manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
+            await InvoicePageAsync(context, grains, db, id, null, null));
+
+        manager.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
+            await OwnInvoiceAsync(context, grains, id) is { } invoice
+                ? await InvoicePages.PdfAsync(context, db, (await invoice.GetAsync())!)
+                : Results.NotFound());
+
+        manager.MapPost("/{id:guid}/note-de-credit", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
+            [FromForm] CreditNoteForm? form) =>
+        {
+            form ??= new();
+            long? amount = null;
+            if (!string.IsNullOrWhiteSpace(form.Amount))
+            {
+                if (!Money.TryParseCents(form.Amount, out var cents))
+                {
+                    return await InvoicePageAsync(context, grains, db, id, form, "Problem.InvalidAmount");
+                }
+                amount = cents;
+            }
+            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 || string.IsNullOrWhiteSpace(form.Reason))
+            {
+                return await InvoicePageAsync(context, grains, db, id, form, "Problem.ReasonNeeded");
+            }
+            if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            var outcome = await invoice.CreditAsync(new CreditNote(form.Key, amount, form.Reason.Trim(), Actor(context)));
+            return outcome.Accepted
+                ? Redirect(context, $"gestion/factures/{id}", "note-de-credit")
+                : await InvoicePageAsync(context, grains, db, id, form, $"Decline.{outcome.Reason}");
+        });
+
+        manager.MapGet("/reglages", async (HttpContext context, NpgsqlDataSource db) =>
+            new RazorComponentResult<InvoiceSettingsPage>(new
+            {
+                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                ReminderDays = string.Join(", ", await OverdueReminders.LoadDaysAsync(db, context.School()!.Id, context.RequestAborted)),
+            }));
+
+        manager.MapPost("/reglages", async (HttpContext context, NpgsqlDataSource db, [FromForm] SettingsForm? form) =>
+        {
+            form ??= new();
+            var settings = new InvoiceSettings(form.BankTransfer, form.Online, form.Wallet, form.PartialWallet,
+                form.Overpayment == "flag" ? ExcessHandling.Flag : ExcessHandling.Wallet);
+            var days = (form.ReminderDays ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries)
+                .Select(d => int.TryParse(d, out var n) && n is >= 1 and <= 365 ? n : -1).ToList();
+            if (days.Contains(-1) || days.Count > 5)
+            {
+                return (IResult)new RazorComponentResult<InvoiceSettingsPage>(new
+                {
+                    Settings = settings,
+                    ReminderDays = form.ReminderDays ?? "",
+                    Problem = "Problem.InvalidReminderDays",
+                });
+            }
+            await settings.SaveAsync(db, context.School()!.Id, context.RequestAborted);
+            await OverdueReminders.SaveDaysAsync(db, context.School()!.Id, days, context.RequestAborted);
+            return Redirect(context, "gestion/factures/reglages", "reglages-factures");
+        });
+    }
+
+    /// <summary>The invoice, if it is this school's: another school's id answers as if it did not exist.</summary>
+    internal static async Task<IInvoiceGrain?> OwnInvoiceAsync(HttpContext context, IGrainFactory grains, Guid id)
+    {
+        var invoice = grains.GetGrain<IInvoiceGrain>(id);
+        return (await invoice.GetAsync())?.SchoolId == context.School()!.Id ? invoice : null;
+    }
+
+    static async Task<IResult> InvoicePageAsync(HttpContext context, IGrainFactory grains, NpgsqlDataSource db, Guid id, CreditNoteForm? form,
+        string? problem)
+    {
+        if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
+        {
+            return Results.NotFound();
+        }
+        var view = (await invoice.GetAsync())!;
+        return new RazorComponentResult<SchoolInvoicePage>(new
+        {
+            Invoice = view,
+            Pupil = await new PupilRegistry(db).FindAsync(view.SchoolId, view.PupilId, context.RequestAborted),
+            Form = form ?? new CreditNoteForm { Key = Guid.NewGuid().ToString() },
+            Problem = problem,
+        });
+    }
+
+    static async Task<IResult> NewInvoicePageAsync(HttpContext context, NpgsqlDataSource db, NewInvoiceForm form, string? problem)
+    {
+        var registry = new PupilRegistry(db);
+        var schoolId = context.School()!.Id;
+        form.Key ??= Guid.NewGuid().ToString();
+        return new RazorComponentResult<NewInvoicePage>(new
+        {
+            Form = form,
+            Problem = problem,
+            Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
+            Pupils = await registry.ListAsync(schoolId, null, context.RequestAborted),
+        });
+    }
+
+    static Actor Actor(HttpContext context)
+    {
+        var user = SignedInUser.From(context.User)!;
+        return new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName);
+    }
+
+    static RedirectHttpResult Redirect(HttpContext context, string page, string notice, int? count = null) =>
+        TypedResults.Redirect($"{context.Request.PathBase}/{page}?ok={notice}{(count is { } n ? $"&n={n}" : "")}");
+
+    static Guid InvoiceId(string formKey, Guid pupil)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"invoice-form/{formKey}/{pupil}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    static string Csv(string value) =>
+        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
+    /// <summary>The list's query string, read leniently: what does not parse is no filter.</summary>
+    public sealed class ListQuery
+    {
+        [FromQuery(Name = "classe")] public string? ClassName { get; set; }
+        [FromQuery(Name = "etat")] public string? StateText { get; set; }
+        [FromQuery(Name = "eleve")] public string? PupilText { get; set; }
+        [FromQuery(Name = "retard")] public string? OverdueText { get; set; }
+
+        public InvoiceState? State => Enum.TryParse<InvoiceState>(StateText, out var s) && Enum.IsDefined(s) ? s : null;
+        public Guid? Pupil => Guid.TryParse(PupilText, out var p) ? p : null;
+        public bool Overdue => OverdueText is "1" or "on" or "true";
+
+        public InvoiceFilter Filter(Guid schoolId) =>
+            new(schoolId, string.IsNullOrWhiteSpace(ClassName) ? null : ClassName, State, Pupil, Overdue);
+
+        public string Query() => string.Join('&', new[]
+        {
+            string.IsNullOrWhiteSpace(ClassName) ? null : $"classe={Uri.EscapeDataString(ClassName)}",
+            State is { } s ? $"etat={s}" : null,
+            Pupil is { } p ? $"eleve={p}" : null,
+            Overdue ? "retard=1" : null,
+        }.Where(part => part is not null));
+    }
+
+    public sealed class NewInvoiceForm
+    {
+        public const int LineCount = 5;
+
+        public string? Key { get; set; }
+        public string? ClassName { get; set; }
+        public string[]? Pupils { get; set; }
+        public string? Label { get; set; }
+        public string? IssuedOn { get; set; }
+        public string? DueOn { get; set; }
+        public string[]? LineLabel { get; set; }
+        public string[]? Quantity { get; set; }
+        public string[]? UnitPrice { get; set; }
+
+        public string? Problem { get; private set; }
+
+        /// <summary>The invoice the form describes (for no pupil yet), or null with <see cref="Problem"/> set.</summary>
+        public NewInvoice? Read(Guid schoolId, Actor actor)
+        {
+            var lines = new List<InvoiceLine>();
+            for (var i = 0; i < LineCount; i++)
+            {
+                var label = LineLabel?.ElementAtOrDefault(i)?.Trim();
+                var quantity = Quantity?.ElementAtOrDefault(i);
+                var price = UnitPrice?.ElementAtOrDefault(i);
+                if (string.IsNullOrWhiteSpace(label) && string.IsNullOrWhiteSpace(price))
+                {
+                    continue;
+                }
+                if (string.IsNullOrWhiteSpace(label) || !int.TryParse(string.IsNullOrWhiteSpace(quantity) ? "1" : quantity, out var q) || q <= 0
+                    || !Money.TryParseCents(price, out var cents))
+                {
+                    Problem = "Problem.InvalidLine";
+                    return null;
+                }
+                lines.Add(new InvoiceLine(label, q, cents));
+            }
+            if (string.IsNullOrWhiteSpace(Key) || Key.Length > 100)
+            {
+                Problem = "Problem.ExpiredForm";
+            }
+            else if (string.IsNullOrWhiteSpace(Label))
+            {
+                Problem = "Problem.NoLabel";
+            }
+            else if (lines.Count == 0)
+            {
+                Problem = "Problem.NoLines";
+            }
+            else if (!DateOnly.TryParseExact(IssuedOn, "yyyy-MM-dd", out var issued) || !DateOnly.TryParseExact(DueOn, "yyyy-MM-dd", out var due))
+            {
+                Problem = "Problem.InvalidDates";
+            }
+            else if (due < issued)
+            {
+                Problem = "Problem.DueBeforeIssue";
+            }
+            else
+            {
+                return new NewInvoice(schoolId, Guid.Empty, Label.Trim(), issued, due, lines, actor);
+            }
+            return null;
+        }
+    }
+
+    public sealed class CreditNoteForm
+    {
+        public string? Key { get; set; }
+        public string? Amount { get; set; }
+        public string? Reason { get; set; }
+    }
+
+    public sealed class SettingsForm
+    {
+        public bool BankTransfer { get; set; }
+        public bool Online { get; set; }
+        public bool Wallet { get; set; }
+        public bool PartialWallet { get; set; }
+        public string? Overpayment { get; set; }
+        public string? ReminderDays { get; set; }
+    }
+}

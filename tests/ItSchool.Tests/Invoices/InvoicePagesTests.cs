@@ -1,0 +1,145 @@
+using System.Net;
+using ItSchool.Invoices;
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using ItSchool.Wallets;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ItSchool.Tests.Invoices;
+
+public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
+{
+    [Fact]
+    public async Task The_demo_school_starts_with_Lefevre_invoices_in_every_state_of_the_legend()
+    {
+        var parent = await SignedIn.AsAsync(web, "amelie.lefevre");
+        await Forms.PostAsync(parent, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, "Benoît")}");
+        var benoit = await parent.GetStringAsync("/e/demo/finances/factures");
+        Assert.Contains("data-state=\"Overdue\"", benoit);
+        Assert.Contains("data-state=\"Paid\"", benoit);
+        Assert.DoesNotContain("Excursion", benoit);
+
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var rows = await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id), InvoiceStates.Today(web.Clock));
+        Assert.Equal([InvoiceState.Open, InvoiceState.Overdue, InvoiceState.Paid, InvoiceState.Credited],
+            rows.Where(r => r.PupilName.StartsWith("Lefèvre")).Select(r => r.State).Distinct().Order());
+        var dashboard = await parent.GetStringAsync("/e/demo/tableau-de-bord");
+        Assert.Contains("Vous avez 1 facture(s) à payer", dashboard);
+    }
+
+    [Fact]
+    public async Task A_manager_bills_a_whole_class_once_even_if_the_form_is_sent_twice()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var key = Guid.NewGuid().ToString();
+        (string, string)[] form =
+        [
+            ("Key", key), ("ClassName", "4B"), ("Label", "Sortie théâtre"), ("IssuedOn", "2026-11-20"), ("DueOn", "2026-12-20"),
+            ("LineLabel", "Place"), ("Quantity", "1"), ("UnitPrice", "12,50"), ("LineLabel", "Bus"), ("Quantity", "1"), ("UnitPrice", "3"),
+        ];
+        var first = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle", form);
+        var second = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var theatre = (await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id, ClassName: "4B"), InvoiceStates.Today(web.Clock)))
+            .Where(r => r.Label == "Sortie théâtre").ToList();
+        Assert.Equal(["Dubois Chloé", "Lefèvre Lucas"], theatre.Select(r => r.PupilName).Order());
+        Assert.All(theatre, r => Assert.Equal(1_550, r.TotalCents));
+
+        var list = await manager.GetStringAsync("/e/demo/gestion/factures?classe=4B");
+        Assert.Contains("Sortie théâtre", list);
+        Assert.DoesNotContain("Garderie Étude", list);
+        var csv = await manager.GetStringAsync("/e/demo/gestion/factures/export.csv?classe=4B");
+        Assert.Contains(theatre[0].Number, csv);
+        Assert.Contains("15,50", csv);
+    }
+
+    [Fact]
+    public async Task A_bad_invoice_form_gets_a_clear_message_and_issues_nothing()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var before = await CountAsync(db);
+
+        var noLines = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle",
+            ("Key", "k1"), ("ClassName", "4B"), ("Label", "Vide"), ("IssuedOn", "2026-11-20"), ("DueOn", "2026-12-20"));
+        Assert.Contains("Ajoutez au moins une ligne.", await noLines.Content.ReadAsStringAsync());
+        var badPrice = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle",
+            ("Key", "k2"), ("ClassName", "4B"), ("Label", "Prix"), ("IssuedOn", "2026-11-20"), ("DueOn", "2026-12-20"),
+            ("LineLabel", "Place"), ("Quantity", "1"), ("UnitPrice", "douze"));
+        Assert.Contains("Chaque ligne a besoin", await badPrice.Content.ReadAsStringAsync());
+        var foreignPupil = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle",
+            ("Key", "k3"), ("Pupils", Guid.NewGuid().ToString()), ("Label", "Intrus"), ("IssuedOn", "2026-11-20"), ("DueOn", "2026-12-20"),
+            ("LineLabel", "Place"), ("Quantity", "1"), ("UnitPrice", "5"));
+        Assert.Contains("Choisissez une classe ou au moins un élève", await foreignPupil.Content.ReadAsStringAsync());
+
+        Assert.Equal(before, await CountAsync(db));
+    }
+
+    [Fact]
+    public async Task A_manager_credits_part_of_an_invoice_and_a_forged_id_changes_nothing()
+    {
+        var lucas = await DemoPupils.IdAsync(web, "Lucas");
+        var id = Guid.CreateVersion7();
+        var grains = web.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<IInvoiceGrain>(id).IssueAsync(InvoiceCluster.Trip(lucas) with { SchoolId = DemoSchool.Id });
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var page = $"/e/demo/gestion/factures/{id}";
+
+        var tooMuch = await Forms.PostAsync(manager, page, $"{page}/note-de-credit", ("Key", "cn-a"), ("Amount", "100"), ("Reason", "Geste"));
+        Assert.Contains("ne peut dépasser le reste à payer", await tooMuch.Content.ReadAsStringAsync());
+        var credited = await Forms.PostAsync(manager, page, $"{page}/note-de-credit", ("Key", "cn-b"), ("Amount", "10"), ("Reason", "Car offert"));
+        Assert.Equal(HttpStatusCode.Redirect, credited.StatusCode);
+        Assert.Equal(1_000, (await grains.GetGrain<IInvoiceGrain>(id).GetAsync())!.CreditedCents);
+
+        var forged = await Forms.PostAsync(manager, page, $"/e/demo/gestion/factures/{Guid.NewGuid()}/note-de-credit",
+            ("Key", "cn-c"), ("Reason", "x"));
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/e/demo/gestion/factures/{Guid.NewGuid()}")).StatusCode);
+        var parent = await SignedIn.AsAsync(web, "marc.dubois");
+        Assert.Equal(HttpStatusCode.NotFound, (await parent.GetAsync(page)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_parent_cannot_see_or_pay_another_familys_invoice()
+    {
+        var lucas = await DemoPupils.IdAsync(web, "Lucas");
+        var id = Guid.CreateVersion7();
+        var grains = web.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<IInvoiceGrain>(id).IssueAsync(InvoiceCluster.Trip(lucas));
+        var marc = await SignedIn.AsAsync(web, "marc.dubois");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await marc.GetAsync($"/e/demo/finances/factures/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await marc.GetAsync($"/e/demo/finances/factures/{id}/virement")).StatusCode);
+        var pay = await Forms.PostAsync(marc, "/e/demo/finances/factures", $"/e/demo/finances/factures/{id}/portefeuille", ("Key", "steal"));
+        Assert.Equal(HttpStatusCode.NotFound, pay.StatusCode);
+        Assert.Equal(0, (await grains.GetGrain<IInvoiceGrain>(id).GetAsync())!.PaidCents);
+    }
+
+    [Fact]
+    public async Task The_settings_say_which_ways_of_paying_parents_are_offered()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var saved = await Forms.PostAsync(manager, "/e/demo/gestion/factures/reglages", "/e/demo/gestion/factures/reglages",
+            ("BankTransfer", "true"), ("Wallet", "true"), ("Overpayment", "flag"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        try
+        {
+            Assert.Equal(new InvoiceSettings(true, false, true, false, ExcessHandling.Flag), await InvoiceSettings.LoadAsync(db, DemoSchool.Id));
+        }
+        finally
+        {
+            await InvoiceSettings.Default.SaveAsync(db, DemoSchool.Id);
+        }
+    }
+
+    static async Task<long> CountAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("SELECT count(*) FROM invoices");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
