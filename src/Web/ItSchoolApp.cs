@@ -1,4 +1,5 @@
 using ItSchool.Web.Accounts;
+using ItSchool.Web.BankStatements;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Payments;
@@ -36,6 +37,7 @@ public static class ItSchoolApp
         builder.AddWallets();
         builder.AddPointOfSale();
         builder.AddPayments();
+        builder.AddBankStatements();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -48,6 +50,7 @@ public static class ItSchoolApp
         app.MapLive();
         app.MapPosApiV1();
         app.MapPaymentWebhooks();
+        app.MapBankStatementsApi();
         var school = app.MapSchool();
         school.MapAccounts();
         school.MapDashboard();
@@ -59,6 +62,7 @@ public static class ItSchoolApp
         school.MapPosAdmin();
         school.MapPayments();
         school.MapManagement();
+        school.MapBankStatements();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

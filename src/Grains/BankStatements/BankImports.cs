@@ -120,7 +120,12 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     public Task<ImportReport> ImportAsync(Guid schoolId, string fileName, Func<Stream> open, Actor actor, CancellationToken cancellationToken = default) =>
         RunAsync(schoolId, Guid.CreateVersion7(), fileName, open, actor, cancellationToken);
 
-    async Task<ImportReport> RunAsync(Guid schoolId, Guid importId, string? newFileName, Func<Stream> open, Actor actor, CancellationToken cancellationToken)
+    /// <param name="stopBeforeSettling">Tests stop here to play a crash between recording the movements and crediting them.</param>
+    internal Task<ImportReport> ImportAsync(Guid schoolId, string fileName, Func<Stream> open, Actor actor, bool stopBeforeSettling) =>
+        RunAsync(schoolId, Guid.CreateVersion7(), fileName, open, actor, CancellationToken.None, stopBeforeSettling);
+
+    async Task<ImportReport> RunAsync(Guid schoolId, Guid importId, string? newFileName, Func<Stream> open, Actor actor, CancellationToken cancellationToken,
+        bool stopBeforeSettling = false)
     {
         var by = actor.Name ?? actor.Id ?? "?";
         if (newFileName is not null)
@@ -150,6 +155,10 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             return (await FindAsync(schoolId, importId, cancellationToken))!;
         }
 
+        if (stopBeforeSettling)
+        {
+            return (await FindAsync(schoolId, importId, cancellationToken))!;
+        }
         var (credited, creditedCents, invoicesPaid, declined) = await SettleAsync(schoolId, importId, statements, actor, cancellationToken);
         await using var update = db.CreateCommand("""
             UPDATE bank_imports SET credited = @credited, credited_cents = @cents, invoices_paid = @invoices, unmatched = unmatched + @declined

@@ -14,6 +14,7 @@ public sealed class DemoModules(IGrainFactory grains, DemoSeed seed) : IHostedSe
         {
             await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Wallets);
             await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.PointOfSale);
+            await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.BankStatements);
         }
     }
 

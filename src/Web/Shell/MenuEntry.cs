@@ -26,6 +26,8 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Mail", "gestion/courriels", null, Managers),
         new("Menu.SchoolWallets", "gestion/portefeuilles", SchoolModule.Wallets, Managers),
         new("Menu.PosAdmin", "gestion/caisses", SchoolModule.PointOfSale, Managers),
+        new("Menu.BankStatements", "gestion/releves", SchoolModule.BankStatements, Managers),
+        new("Menu.ApiKeys", "gestion/cles-api", SchoolModule.BankStatements, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>

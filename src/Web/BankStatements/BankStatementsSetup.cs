@@ -1,0 +1,30 @@
+using ItSchool.Accounts;
+using ItSchool.BankStatements;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ItSchool.Web.BankStatements;
+
+/// <summary>
+/// Bank statement reconciliation: the manager's pages under <c>gestion/releves</c> (upload, preview, apply,
+/// report, history, "À traiter"), the manager API keys, and the admin API that imports a statement file.
+/// </summary>
+public static class BankStatementsSetup
+{
+    public static void AddBankStatements(this WebApplicationBuilder builder)
+    {
+        // The invoices module replaces this with its own matcher once it exists.
+        builder.Services.TryAddSingleton<IInvoiceMatcher, NoInvoices>();
+        builder.Services.AddSingleton<MovementMatching>();
+        builder.Services.AddSingleton<BankImports>();
+        builder.Services.AddSingleton<MovementsToResolve>();
+        builder.Services.AddSingleton<ManagerApiKeys>();
+    }
+
+    public static void MapBankStatements(this RouteGroupBuilder school)
+    {
+        var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager));
+        manager.MapBankStatementPages();
+        manager.MapResolvePages();
+        manager.MapApiKeyPages();
+    }
+}
