@@ -18,7 +18,8 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     public const int MaxPreviewLines = 500;
     public const string TopUpSubject = "Rechargement par virement";
     const int BatchSize = 2000;
-    const int CreditsInFlight = 64;
+    const int SettleBatchSize = 10_000;
+    const int CreditsInFlight = 128;
 
     /// <summary>Keeps an uploaded file until the manager has seen its preview and applies it.</summary>
     public async Task<Guid> UploadAsync(Guid schoolId, string fileName, byte[] content, string uploadedBy, CancellationToken cancellationToken = default)
@@ -319,7 +320,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
                 select.Parameters.AddWithValue("years", statements.Select(s => (short)s.Year).ToArray());
                 select.Parameters.AddWithValue("numbers", statements.Select(s => s.Number).ToArray());
                 select.Parameters.AddWithValue("after", after);
-                select.Parameters.AddWithValue("limit", BatchSize);
+                select.Parameters.AddWithValue("limit", SettleBatchSize);
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -335,10 +336,19 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             }
             after = pending[^1].Id;
 
+            // A pupil's credits go to its purse together, so that the purse writes them in one batch.
             var outcomes = new Outcome[pending.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, pending.Count),
+            var byTarget = Enumerable.Range(0, pending.Count).GroupBy(i => pending[i].PupilId ?? pending[i].InvoiceId);
+            await Parallel.ForEachAsync(byTarget,
                 new ParallelOptions { MaxDegreeOfParallelism = CreditsInFlight, CancellationToken = cancellationToken },
-                async (i, _) => outcomes[i] = await SettleOneAsync(pending[i], importId, actor));
+                async (target, _) =>
+                {
+                    var settled = await Task.WhenAll(target.Select(i => SettleOneAsync(pending[i], importId, actor)));
+                    foreach (var (i, outcome) in target.Zip(settled))
+                    {
+                        outcomes[i] = outcome;
+                    }
+                });
             await using (var update = db.CreateCommand("""
                 UPDATE bank_movements m SET status = o.status, ledger_entry_id = o.entry, reason = o.reason
                 FROM unnest(@ids, @statuses, @entries, @reasons) AS o(id, status, entry, reason)

@@ -29,7 +29,10 @@ public sealed class CodaWriter(Stream stream, string account)
     /// <summary>A movement: a structured communication when <paramref name="communication"/> is one, free text otherwise.</summary>
     public void Movement(string reference, long amountCents, string communication, string? counterpartyName = null)
     {
-        sequence++;
+        if (++sequence > 9_999)
+        {
+            throw new InvalidOperationException("A CODA statement numbers its movements on four digits: start a new statement.");
+        }
         if (amountCents >= 0)
         {
             credits += amountCents;
