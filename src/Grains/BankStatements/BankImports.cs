@@ -148,7 +148,10 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         try
         {
             (format, statements) = StatementFile.Check(open);
-            await RecordAsync(schoolId, importId, format, statements, open, cancellationToken);
+            if (!await RecordAsync(schoolId, importId, format, statements, open, cancellationToken))
+            {
+                return (await FindAsync(schoolId, importId, cancellationToken))!;
+            }
         }
         catch (StatementFormatException problem)
         {
@@ -176,15 +179,24 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
 
     /// <summary>
     /// The statements and their new movements, all in one transaction, under a lock per school so that two
-    /// imports of the same account check its history one after the other.
+    /// imports of the same account check its history one after the other. False when this import was
+    /// applied meanwhile (the confirmation sent twice at once): the first one's report stands.
     /// </summary>
-    async Task RecordAsync(Guid schoolId, Guid importId, StatementFormat format, IReadOnlyList<StatementSummary> statements,
+    async Task<bool> RecordAsync(Guid schoolId, Guid importId, StatementFormat format, IReadOnlyList<StatementSummary> statements,
         Func<Stream> open, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, "SELECT pg_advisory_xact_lock(hashtextextended('bank-import/' || @school::text, 0))", cancellationToken,
             ("school", schoolId));
+        await using (var status = new NpgsqlCommand("SELECT status FROM bank_imports WHERE id = @import", connection))
+        {
+            status.Parameters.AddWithValue("import", importId);
+            if (await status.ExecuteScalarAsync(cancellationToken) is not "previewed")
+            {
+                return false;
+            }
+        }
         var states = await StatesAsync(connection, schoolId, statements, cancellationToken);
         await Execute(connection, """
             CREATE TEMP TABLE incoming (
@@ -291,6 +303,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             """, cancellationToken, ("import", importId), ("format", format.ToString()), ("now", clock.GetUtcNow()),
             ("statements", statements.Count), ("movements", inserted + duplicates), ("duplicates", duplicates), ("unmatched", unmatched));
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>

@@ -45,6 +45,22 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task The_same_confirmation_sent_twice_at_once_applies_once_and_both_get_the_first_report()
+    {
+        var statements = new Statements();
+        var benoit = await Statements.CommunicationAsync(web, "Benoît", 2);
+        var before = await Statements.BalanceAsync(web, "Benoît", 2);
+        var id = await Imports.UploadAsync(DemoSchool.Id, "double.cod", statements.Coda([("G1", 640, benoit.ToString())]), "Claire Dupont");
+
+        var reports = await Task.WhenAll(Imports.ApplyAsync(DemoSchool.Id, id, Manager), Imports.ApplyAsync(DemoSchool.Id, id, Manager));
+        var final = (await Imports.FindAsync(DemoSchool.Id, id))!;
+        Assert.Equal((ImportStatus.Applied, 1, 0, 1), (final.Status, final.Movements, final.Duplicates, final.Credited));
+        Assert.All(reports, r => Assert.Equal(id, r!.Id));
+        Assert.Equal(before + 640, await Statements.BalanceAsync(web, "Benoît", 2));
+        Assert.Null(await Imports.ApplyAsync(Guid.NewGuid(), id, Manager));
+    }
+
+    [Fact]
     public async Task An_overlapping_later_file_adds_only_what_is_new()
     {
         var statements = new Statements();
