@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- operations [--pupils 600]
 // dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 // dotnet run -c Release --project bench/ItSchool.Bench -- invoices [--seconds 10] [--concurrency 64] [--pupils 1000]
+// dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import");
     return 2;
 }
 
@@ -30,6 +31,11 @@ try
     if (options.Scenario == "invoices")
     {
         Console.WriteLine(await InvoiceScenario.RunAsync(db, connectionString, options));
+        return 0;
+    }
+    if (options.Scenario == "import")
+    {
+        Console.WriteLine(await ImportScenario.RunAsync(db, connectionString, args));
         return 0;
     }
     if (options.Scenario == "operations")

@@ -1,4 +1,5 @@
 using ItSchool.Web.Accounts;
+using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
@@ -38,6 +39,7 @@ public static class ItSchoolApp
         builder.AddPointOfSale();
         builder.AddPayments();
         builder.AddInvoices();
+        builder.AddBankStatements();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class ItSchoolApp
         app.MapLive();
         app.MapPosApiV1();
         app.MapPaymentWebhooks();
+        app.MapBankStatementsApi();
         var school = app.MapSchool();
         school.MapAccounts();
         school.MapDashboard();
@@ -62,6 +65,7 @@ public static class ItSchoolApp
         school.MapPayments();
         school.MapManagement();
         school.MapInvoices();
+        school.MapBankStatements();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

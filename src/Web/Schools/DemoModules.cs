@@ -15,6 +15,7 @@ public sealed class DemoModules(IGrainFactory grains, DemoSeed seed) : IHostedSe
             await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Wallets);
             await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.PointOfSale);
             await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Invoices);
+            await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.BankStatements);
         }
     }
 

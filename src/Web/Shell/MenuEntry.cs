@@ -29,6 +29,8 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.PosAdmin", "gestion/caisses", SchoolModule.PointOfSale, Managers),
         new("Menu.Invoices", "finances/factures", SchoolModule.Invoices, Parents),
         new("Menu.SchoolInvoices", "gestion/factures", SchoolModule.Invoices, Managers),
+        new("Menu.BankStatements", "gestion/releves", SchoolModule.BankStatements, Managers),
+        new("Menu.ApiKeys", "gestion/cles-api", SchoolModule.BankStatements, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using ItSchool.BankStatements;
+using ItSchool.Wallets;
+using ItSchool.Web.Schools;
+
+namespace ItSchool.Web.BankStatements;
+
+/// <summary>
+/// <c>POST /api/admin/v1/bank-statements</c>: a school's own program sends a statement file (the raw body,
+/// or one or several files in a multipart form) with a manager API key; the answer is the import report,
+/// or an RFC 7807 problem naming the line or element at fault. Sending the same file again is harmless:
+/// its statements are recognised and no money moves twice.
+/// </summary>
+public static class BankStatementsApi
+{
+    public static void MapBankStatementsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/admin/v1/bank-statements", ImportAsync).DisableAntiforgery()
+            .Produces<ImportAnswer[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Import one or several CODA or camt.053 statement files.");
+    }
+
+    static async Task<IResult> ImportAsync(HttpContext context, ManagerApiKeys keys, BankImports imports)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var key = await keys.AuthenticateAsync(secret, context.RequestAborted);
+        if (key is null || (context.School() is { } school && school.Id != key.SchoolId))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problem(401, "invalid_key", "Clé d'API inconnue ou révoquée.");
+        }
+        var actor = new Actor(ActorKind.User, $"api-key/{key.Id}", $"{key.Name} (clé d'API)");
+
+        // Each file is spooled to a temporary file and read from there once per pass: memory stays flat.
+        var files = new List<(string Name, string Path)>();
+        try
+        {
+            if (context.Request.HasFormContentType)
+            {
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                foreach (var file in form.Files.Where(f => f.Length > 0))
+                {
+                    var path = Path.GetTempFileName();
+                    await using (var target = File.Create(path))
+                    {
+                        await file.CopyToAsync(target, context.RequestAborted);
+                    }
+                    files.Add((Path.GetFileName(file.FileName), path));
+                }
+            }
+            else
+            {
+                var path = Path.GetTempFileName();
+                await using (var target = File.Create(path))
+                {
+                    await context.Request.Body.CopyToAsync(target, context.RequestAborted);
+                }
+                files.Add((context.Request.Headers["X-File-Name"].FirstOrDefault() ?? "api", path));
+            }
+            if (files.Count == 0 || files.All(f => new FileInfo(f.Path).Length == 0))
+            {
+                return Problem(400, "empty_body", "Envoyez le fichier de relevé dans le corps de la requête (ou en multipart).");
+            }
+
+            var answers = new List<ImportAnswer>();
+            foreach (var (name, path) in files)
+            {
+                var report = await imports.ImportAsync(key.SchoolId, name, () => File.OpenRead(path), actor, context.RequestAborted);
+                if (report.Status == ImportStatus.Rejected)
+                {
+                    return Problem(422, "invalid_statement", $"{name} : {report.Problem}", new() { ["importId"] = report.Id, ["file"] = name });
+                }
+                answers.Add(new ImportAnswer(report.Id, report.FileName, report.Statements, report.Movements, report.Duplicates, report.Credited,
+                    report.CreditedCents, report.InvoicesPaid, report.Unmatched));
+            }
+            return TypedResults.Ok(answers);
+        }
+        finally
+        {
+            foreach (var (_, path) in files)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    static IResult Problem(int status, string code, string title, Dictionary<string, object?>? extensions = null)
+    {
+        var problem = new Dictionary<string, object?> { ["type"] = "about:blank", ["title"] = title, ["status"] = status, ["code"] = code };
+        foreach (var (name, value) in extensions ?? [])
+        {
+            problem[name] = value;
+        }
+        return Results.Content(JsonSerializer.Serialize(problem), "application/problem+json", statusCode: status);
+    }
+}
+
+public sealed record ImportAnswer(Guid ImportId, string FileName, int Statements, int Movements, int Duplicates, int Credited, long CreditedCents,
+    int InvoicesPaid, int Unmatched);
