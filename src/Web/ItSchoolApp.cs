@@ -1,6 +1,7 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
+using ItSchool.Web.Meetings;
 using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.PointOfSale;
@@ -36,6 +37,7 @@ public static class ItSchoolApp
         builder.AddWallets();
         builder.AddPointOfSale();
         builder.AddPayments();
+        builder.AddMeetings();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -59,6 +61,7 @@ public static class ItSchoolApp
         school.MapPosAdmin();
         school.MapPayments();
         school.MapManagement();
+        school.MapMeetings();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -22,12 +22,12 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
             insert.Parameters.AddWithValue("starts", evening.Starts);
             insert.Parameters.AddWithValue("ends", evening.Ends);
             insert.Parameters.AddWithValue("slot", evening.SlotMinutes);
-            insert.Parameters.AddWithValue("opens", evening.OpensAt);
-            insert.Parameters.AddWithValue("closes", evening.ClosesAt);
+            insert.Parameters.AddWithValue("opens", evening.OpensAt.ToUniversalTime());
+            insert.Parameters.AddWithValue("closes", evening.ClosesAt.ToUniversalTime());
             insert.Parameters.AddWithValue("per_pupil", (object?)evening.MaxPerPupil ?? DBNull.Value);
             insert.Parameters.AddWithValue("per_teacher", evening.MaxPerParentPerTeacher);
             insert.Parameters.AddWithValue("gap", evening.GapBetween);
-            insert.Parameters.AddWithValue("now", now);
+            insert.Parameters.AddWithValue("now", now.ToUniversalTime());
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var teacher in evening.Teachers)
@@ -91,6 +91,44 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         return lines;
     }
 
+    /// <summary>The school's teachers, whom an evening may invite.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Name)>> TeachersAsync(Guid schoolId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, first_name || ' ' || last_name FROM users WHERE school_id = @school AND role = 'teacher' ORDER BY last_name, first_name
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var teachers = new List<(Guid, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            teachers.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+        return teachers;
+    }
+
+    /// <summary>Every guardian of a pupil in these classes: whom the school may book for with this teacher.</summary>
+    public async Task<IReadOnlyList<Family>> FamiliesAsync(Guid schoolId, IReadOnlyList<string> classes, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.id, p.id, u.first_name || ' ' || u.last_name, p.first_name || ' ' || p.last_name, p.class_name
+            FROM guardianships g
+            JOIN users u ON u.id = g.user_id
+            JOIN pupils p ON p.id = g.pupil_id
+            WHERE g.school_id = @school AND upper(p.class_name) = ANY(@classes)
+            ORDER BY p.class_name, p.last_name, p.first_name, u.last_name, u.first_name
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("classes", classes.Select(c => c.ToUpperInvariant()).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var families = new List<Family>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            families.Add(new Family(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+        }
+        return families;
+    }
+
     async Task<IReadOnlyList<MeetingEvening>> ReadAsync(string where, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = db.CreateCommand($"""
@@ -134,3 +172,5 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
 /// <summary>An appointment with the names the teacher's list and the school's pages print.</summary>
 public sealed record AppointmentLine(Guid TeacherId, int Slot, Guid ParentId, Guid PupilId, string ParentName, string? ParentEmail,
     string PupilName, string ClassName);
+/// <summary>A guardian and one of their children, as the school picks them to book on their behalf.</summary>
+public sealed record Family(Guid ParentId, Guid PupilId, string ParentName, string PupilName, string ClassName);

@@ -43,14 +43,18 @@ public enum Refusal
     UnknownTimetable,
 }
 
-/// <summary>The answer to a change: done or refused, and the grid as it is now (so the page can show it).</summary>
+/// <summary>
+/// The answer to a change: done or refused, and the grid as it is now (so the page can show it).
+/// <see cref="Changed"/> is false when it was already so (a double click): nothing to announce again.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TimetableResult(
     [property: Id(0)] bool Done,
     [property: Id(1)] Refusal? Reason,
-    [property: Id(2)] TimetableGrid Grid)
+    [property: Id(2)] TimetableGrid Grid,
+    [property: Id(3)] bool Changed = false)
 {
-    public static TimetableResult Accepted(TimetableGrid grid) => new(true, null, grid);
+    public static TimetableResult Accepted(TimetableGrid grid, bool changed = false) => new(true, null, grid, changed);
 
     public static TimetableResult Refused(Refusal reason, TimetableGrid grid) => new(false, reason, grid);
 }

@@ -189,7 +189,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         version++;
         var grid = Grid();
         GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new TimetableChanged(evening!.SchoolId, grid)).Ignore();
-        return TimetableResult.Accepted(grid);
+        return TimetableResult.Accepted(grid, changed: true);
     }
 
     TimetableResult Accepted() => TimetableResult.Accepted(Grid());

@@ -26,6 +26,9 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.Mail", "gestion/courriels", null, Managers),
         new("Menu.SchoolWallets", "gestion/portefeuilles", SchoolModule.Wallets, Managers),
         new("Menu.PosAdmin", "gestion/caisses", SchoolModule.PointOfSale, Managers),
+        new("Menu.Meetings", "reunions", SchoolModule.Meetings, Parents),
+        new("Menu.Meetings", "reunions/mes-grilles", SchoolModule.Meetings, new HashSet<Role> { Role.Teacher }),
+        new("Menu.Meetings", "gestion/reunions", SchoolModule.Meetings, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>
