@@ -45,8 +45,9 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
             booked[appointment.Slot] = appointment;
         }
         breaks = [.. savedBreaks];
-        // Versions only grow, across activations too, so a page never takes an older grid for a newer one.
-        version = clock.GetUtcNow().UtcTicks;
+        // Versions only grow, across activations too, so a page never takes an older grid for a newer one;
+        // microseconds stay below 2^53, so the browser compares them exactly.
+        version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
     }
 
     public Task<TimetableGrid> GetGridAsync() => Task.FromResult(Grid());

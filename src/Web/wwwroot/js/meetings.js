@@ -137,8 +137,10 @@
     if (grids.length === 0 || !window.signalR) {
       return;
     }
+    // The hub lives among the school's pages, whose every POST (here: the negotiation) carries the antiforgery token.
+    var token = document.querySelector('meta[name="request-verification-token"]');
     var connection = new signalR.HubConnectionBuilder()
-      .withUrl(new URL("hubs/meetings", document.baseURI).href)
+      .withUrl(new URL("hubs/meetings", document.baseURI).href, { headers: { RequestVerificationToken: token ? token.content : "" } })
       .withAutomaticReconnect()
       .build();
     connection.on("grid", function (html) {
