@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- wallet [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 // dotnet run -c Release --project bench/ItSchool.Bench -- operations [--pupils 600]
 // dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
+// dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "meetings"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, meetings");
     return 2;
 }
 
@@ -24,6 +25,11 @@ try
     if (options.Scenario == "pos")
     {
         Console.WriteLine(await PosScenario.RunAsync(db, connectionString, options));
+        return 0;
+    }
+    if (options.Scenario == "meetings")
+    {
+        Console.WriteLine(await MeetingsScenario.RunAsync(db, connectionString, options, args));
         return 0;
     }
     if (options.Scenario == "operations")

@@ -5,19 +5,25 @@ using Npgsql;
 namespace ItSchool.Meetings;
 
 /// <summary>
-/// Not reentrant: each request is decided and written before the next one is looked at, so "is this slot
-/// free?" and "take it" can never be split by another parent's request. A refusal costs no database round
-/// trip, which is what keeps the opening-night rush on a popular teacher short.
+/// Every decision is taken synchronously, between awaits, against the slots as they are plus the slots being
+/// written: a slot whose booking is being written is already held, so a second parent is refused at once and
+/// nobody waits behind a database round trip to hear "taken". Writes of different slots run side by side;
+/// a slot is shown as booked to everybody only once its row is committed, or released if the write fails.
+/// Calls of one parent never overlap here: they come one at a time through that parent's agenda.
 /// This grain calls no other grain and waits for none (the live publish is one-way): whoever calls it can
 /// wait for it without any risk of a cycle.
 /// </summary>
+[Reentrant]
 public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILogger<TimetableGrain> logger) : Grain, ITimetableGrain
 {
     readonly TimetableStore store = new(db);
     MeetingEvening? evening;
     MeetingTeacher? teacher;
     readonly Dictionary<int, Appointment> booked = [];
+    // Slots whose booking or move is being written, with the write's outcome (a double click waits for it).
+    readonly Dictionary<int, (Appointment Appointment, Task<bool> Written)> writing = [];
     HashSet<int> breaks = [];
+    readonly HashSet<int> breaksBeingWritten = [];
     long version;
 
     Guid EveningId => this.GetPrimaryKey(out _);
@@ -61,21 +67,39 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         if (booked.TryGetValue(booking.Slot, out var holder))
         {
             // The same parent clicking twice gets the same answer; anyone else finds it taken.
-            return holder.ParentId == booking.ParentId && holder.PupilId == booking.PupilId ? Accepted() : Refused(Refusal.SlotTaken);
+            return Same(holder, booking) ? Accepted() : Refused(Refusal.SlotTaken);
         }
-        if (breaks.Contains(booking.Slot))
+        if (writing.TryGetValue(booking.Slot, out var pending))
+        {
+            return Same(pending.Appointment, booking) && await pending.Written ? Accepted() : Refused(Refusal.SlotTaken);
+        }
+        if (breaks.Contains(booking.Slot) || breaksBeingWritten.Contains(booking.Slot))
         {
             return Refused(Refusal.SlotUnavailable);
         }
-        if (booked.Values.Count(a => a.ParentId == booking.ParentId) >= evening!.MaxPerParentPerTeacher)
+        if (booked.Values.Concat(writing.Values.Select(w => w.Appointment)).Count(a => a.ParentId == booking.ParentId) >= evening!.MaxPerParentPerTeacher)
         {
             return Refused(Refusal.TeacherLimitReached);
         }
         var appointment = new Appointment(EveningId, TeacherId, booking.Slot, booking.ParentId, booking.PupilId);
-        if (await Guarded(() => store.BookAsync(evening.SchoolId, appointment, teacher!.Classes, evening.MaxPerPupil, clock.GetUtcNow()))
-            is { } refusal)
+        var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        writing[booking.Slot] = (appointment, outcome.Task);
+        Refusal? refusal;
+        try
         {
-            return Refused(refusal);
+            refusal = await Guarded(() => store.BookAsync(evening.SchoolId, appointment, teacher!.Classes, evening.MaxPerPupil, clock.GetUtcNow()));
+        }
+        catch
+        {
+            writing.Remove(booking.Slot);
+            outcome.SetResult(false);
+            throw;
+        }
+        writing.Remove(booking.Slot);
+        outcome.SetResult(refusal is null);
+        if (refusal is { } reason)
+        {
+            return Refused(reason);
         }
         booked[booking.Slot] = appointment;
         return Changed();
@@ -95,20 +119,34 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         {
             return Accepted();
         }
-        if (booked.ContainsKey(move.ToSlot))
+        if (booked.ContainsKey(move.ToSlot) || writing.ContainsKey(move.ToSlot))
         {
             return Refused(Refusal.SlotTaken);
         }
-        if (breaks.Contains(move.ToSlot))
+        if (breaks.Contains(move.ToSlot) || breaksBeingWritten.Contains(move.ToSlot))
         {
             return Refused(Refusal.SlotUnavailable);
         }
-        if (!await Guarded(() => store.MoveAsync(appointment, move.ToSlot)))
+        // The new slot is held from now on; the old one stays the parent's until the move is committed.
+        var moved = appointment with { Slot = move.ToSlot };
+        var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        writing[move.ToSlot] = (moved, outcome.Task);
+        bool done;
+        try
+        {
+            done = await Guarded(() => store.MoveAsync(appointment, move.ToSlot));
+        }
+        finally
+        {
+            writing.Remove(move.ToSlot);
+        }
+        outcome.SetResult(done);
+        if (!done)
         {
             return Refused(Refusal.NotYourAppointment);
         }
         booked.Remove(move.FromSlot);
-        booked[move.ToSlot] = appointment with { Slot = move.ToSlot };
+        booked[move.ToSlot] = moved;
         return Changed();
     }
 
@@ -122,11 +160,16 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         {
             return Refused(Refusal.NotYourAppointment);
         }
+        // Until the row is gone the slot stays booked: nobody can take it before it is really free.
         await Guarded(async () =>
         {
             await store.CancelAsync(appointment);
             return true;
         });
+        if (booked.GetValueOrDefault(cancellation.Slot) != appointment)
+        {
+            return Accepted();
+        }
         booked.Remove(cancellation.Slot);
         return Changed();
     }
@@ -137,19 +180,28 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         {
             return Refused(refused);
         }
-        if (booked.ContainsKey(slot))
+        if (booked.ContainsKey(slot) || writing.ContainsKey(slot))
         {
             return Refused(Refusal.SlotBooked);
         }
-        if (breaks.Contains(slot) == isBreak)
+        if (breaks.Contains(slot) == isBreak || breaksBeingWritten.Contains(slot))
         {
             return Accepted();
         }
-        await Guarded(async () =>
+        // A break being written already refuses bookings; a break being lifted stays a break until it is.
+        breaksBeingWritten.Add(slot);
+        try
         {
-            await store.SetBreakAsync(EveningId, TeacherId, slot, isBreak);
-            return true;
-        });
+            await Guarded(async () =>
+            {
+                await store.SetBreakAsync(EveningId, TeacherId, slot, isBreak);
+                return true;
+            });
+        }
+        finally
+        {
+            breaksBeingWritten.Remove(slot);
+        }
         if (isBreak)
         {
             breaks.Add(slot);
@@ -160,6 +212,8 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         }
         return Changed();
     }
+
+    static bool Same(Appointment held, Booking booking) => held.ParentId == booking.ParentId && held.PupilId == booking.PupilId;
 
     Refusal? Check(int slot, bool byStaff) =>
         teacher is null ? Refusal.UnknownTimetable
@@ -195,12 +249,15 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
 
     TimetableResult Accepted() => TimetableResult.Accepted(Grid());
 
-    TimetableResult Refused(Refusal reason) => TimetableResult.Refused(reason, Grid());
+    /// <summary>A refusal shows the slots being written as taken too: that is why a slot was refused.</summary>
+    TimetableResult Refused(Refusal reason) => TimetableResult.Refused(reason, Grid(withWrites: true));
 
-    TimetableGrid Grid() => evening is null || teacher is null
+    /// <summary>Committed slots (what is being written shows once it is durable), unless asked otherwise.</summary>
+    TimetableGrid Grid(bool withWrites = false) => evening is null || teacher is null
         ? TimetableGrid.None
         : new TimetableGrid(EveningId, TeacherId, version, Enumerable.Range(0, evening.SlotCount).Select(i =>
             booked.TryGetValue(i, out var a) ? new Slot(i, SlotState.Booked, a.ParentId, a.PupilId)
+            : withWrites && writing.TryGetValue(i, out var w) ? new Slot(i, SlotState.Booked, w.Appointment.ParentId, w.Appointment.PupilId)
             : breaks.Contains(i) ? new Slot(i, SlotState.Break)
             : new Slot(i, SlotState.Free)).ToList());
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ItSchool.Live;
 using ItSchool.Meetings;
 using ItSchool.Web.Live;
@@ -43,13 +44,41 @@ public sealed class MeetingsRelay(IGrainFactory grains, IHubContext<MeetingsHub>
         }
     }
 
+    // Per timetable, the newest change not yet sent. While one grid is being rendered and sent, newer
+    // changes only replace each other here: on opening night the watchers get the grid as it is now, not
+    // every version they would replace at once anyway.
+    readonly ConcurrentDictionary<(Guid Evening, Guid Teacher), TimetableChanged> waiting = new();
+    readonly ConcurrentDictionary<(Guid Evening, Guid Teacher), bool> sending = new();
+
     public Task OnChangeAsync(LiveChange change)
     {
         if (change is TimetableChanged timetable)
         {
-            _ = RelayAsync(timetable);
+            var key = (timetable.Grid.EveningId, timetable.Grid.TeacherId);
+            waiting.AddOrUpdate(key, timetable, (_, known) => known.Grid.Version >= timetable.Grid.Version ? known : timetable);
+            if (sending.TryAdd(key, true))
+            {
+                _ = SendWaitingAsync(key);
+            }
         }
         return Task.CompletedTask;
+    }
+
+    async Task SendWaitingAsync((Guid Evening, Guid Teacher) key)
+    {
+        while (true)
+        {
+            while (waiting.TryRemove(key, out var change))
+            {
+                await RelayAsync(change);
+            }
+            sending.TryRemove(key, out _);
+            // A change that arrived between the last look and the release must not wait for the next one.
+            if (waiting.IsEmpty || !waiting.ContainsKey(key) || !sending.TryAdd(key, true))
+            {
+                return;
+            }
+        }
     }
 
     async Task RelayAsync(TimetableChanged change)

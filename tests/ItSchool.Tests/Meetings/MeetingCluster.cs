@@ -23,7 +23,9 @@ public sealed class MeetingCluster : IAsyncLifetime
     {
         await Database.InitializeAsync();
         await DemoSchool.SeedIfEmptyAsync(Database.Db, NullLogger.Instance);
-        Cluster = await TestSilos.StartAsync(Database.ConnectionString);
+        // Hundreds of agendas wake at once in these tests; a bounded pool makes them queue for connections
+        // instead of exhausting the test server that other test classes share.
+        Cluster = await TestSilos.StartAsync(Database.ConnectionString + ";Maximum Pool Size=30");
         await Grains.GetGrain<ILiveNodesGrain>(0).SubscribeAsync(Cluster.Client.CreateObjectReference<ILiveObserver>(Watcher));
     }
 

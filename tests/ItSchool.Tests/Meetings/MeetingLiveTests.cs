@@ -11,8 +11,21 @@ using Npgsql;
 
 namespace ItSchool.Tests.Meetings;
 
-public sealed partial class MeetingLiveTests(WebNode web) : IClassFixture<WebNode>
+public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) : IClassFixture<MeetingLiveTests.BoundedNode>
 {
+    /// <summary>The web node on a bounded connection pool: two hundred agendas wake at once here.</summary>
+    public sealed class BoundedNode : IAsyncLifetime
+    {
+        public WebNode Web { get; } = new();
+
+        public async Task InitializeAsync() =>
+            await Web.StartAsync(await (await TestPostgres.GetAsync()).CreateDatabaseAsync() + ";Maximum Pool Size=30");
+
+        public Task DisposeAsync() => Web.DisposeAsync();
+    }
+
+    readonly WebNode web = node.Web;
+
     [GeneratedRegex("""<li class="slot (\w+)[^"]*"\s+data-slot="(\d+)""")]
     private static partial Regex SlotTag();
 

@@ -42,6 +42,21 @@
   }
 
   document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".slot .book, .slot .break-toggle");
+    if (!button) {
+      return;
+    }
+    var slot = button.closest(".slot"), grid = slot.closest(".timetable");
+    if (button.classList.contains("book")) {
+      // The school books for the family chosen in the list above the grid.
+      var family = document.getElementById("meeting-family");
+      post(grid, "reserver", family ? { Slot: slot.dataset.slot, Family: family.value } : { Slot: slot.dataset.slot });
+    } else {
+      post(grid, "pause", { Slot: slot.dataset.slot, On: button.dataset.on });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
     var cross = event.target.closest && event.target.closest(".slot .cancel");
     if (!cross) {
       return;
