@@ -11,6 +11,7 @@ using Npgsql;
 
 namespace ItSchool.Tests.Meetings;
 
+[Collection(MeetingRushes.Name)]
 public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) : IClassFixture<MeetingLiveTests.BoundedNode>
 {
     /// <summary>The web node on a bounded connection pool: two hundred agendas wake at once here.</summary>

@@ -3,6 +3,7 @@ using ItSchool.Meetings;
 
 namespace ItSchool.Tests.Meetings;
 
+[Collection(MeetingRushes.Name)]
 public sealed class TimetableGrainTests(MeetingCluster meetings) : IClassFixture<MeetingCluster>
 {
     [Fact]
