@@ -21,6 +21,7 @@ public sealed class MeetingCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        MeetingRushes.CloseIdleConnections();
         await Database.InitializeAsync();
         await DemoSchool.SeedIfEmptyAsync(Database.Db, NullLogger.Instance);
         // Hundreds of agendas wake at once in these tests; a bounded pool makes them queue for connections

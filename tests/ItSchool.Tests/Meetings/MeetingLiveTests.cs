@@ -19,8 +19,11 @@ public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) 
     {
         public WebNode Web { get; } = new();
 
-        public async Task InitializeAsync() =>
+        public async Task InitializeAsync()
+        {
+            MeetingRushes.CloseIdleConnections();
             await Web.StartAsync(await (await TestPostgres.GetAsync()).CreateDatabaseAsync() + ";Maximum Pool Size=30");
+        }
 
         public Task DisposeAsync() => Web.DisposeAsync();
     }

@@ -152,6 +152,32 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(HttpStatusCode.NotFound, (await claire.GetAsync($"/e/demo/gestion/reunions/{Guid.NewGuid()}")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_manager_books_moves_and_cancels_for_a_family_who_is_told_by_mail()
+    {
+        var evening = await DemoEveningAsync();
+        var sophie = TeacherId(evening, "Sophie");
+        using var claire = await SignedIn.AsAsync(web, "claire.dupont");
+        var page = $"/e/demo/reunions/{evening.Id}/grilles/{sophie}";
+        var families = await web.Services.GetRequiredService<MeetingEvenings>().FamiliesAsync(DemoSchool.Id, ["6A", "4B"]);
+        var benoit = families.First(f => f.PupilName.StartsWith("Benoît") && f.ParentName.StartsWith("Pierre"));
+        Assert.Contains($"{benoit.ParentId}:{benoit.PupilId}", await claire.GetStringAsync(page));
+
+        Assert.Contains("Choisissez d'abord une famille", await HtmxTextAsync(claire, page, $"{page}/reserver", ("Slot", "8")));
+        var genevieve = await DemoPupils.IdAsync(web, "Geneviève");
+        Assert.Contains("ne reçoit pas les parents de cet élève",
+            await HtmxTextAsync(claire, page, $"{page}/reserver", ("Slot", "8"), ("Family", $"{benoit.ParentId}:{genevieve}")));
+        Assert.Contains("Rendez-vous de 18:20 réservé pour la famille",
+            await HtmxTextAsync(claire, page, $"{page}/reserver", ("Slot", "8"), ("Family", $"{benoit.ParentId}:{benoit.PupilId}")));
+        await web.Mail.WaitForAsync(m => m.To.ToString().Contains("pierre.lefevre") && m.Subject!.Contains("18:20"));
+        Assert.Contains("Rendez-vous déplacé de 18:20 à 18:50", await HtmxTextAsync(claire, page, $"{page}/deplacer", ("From", "8"), ("To", "11")));
+        Assert.Contains("Ce rendez-vous n'est pas (ou plus) le vôtre", await HtmxTextAsync(claire, page, $"{page}/annuler", ("Slot", "8")));
+        Assert.Contains("Rendez-vous de 18:50 annulé ; le parent en est prévenu",
+            await HtmxTextAsync(claire, page, $"{page}/annuler", ("Slot", "11")));
+        await web.Mail.WaitForAsync(m => m.To.ToString().Contains("pierre.lefevre") && m.TextBody!.Contains("L'école a dû annuler"));
+        Assert.Empty(await web.Services.GetRequiredService<IGrainFactory>().Agenda(evening.Id, benoit.ParentId).GetAppointmentsAsync());
+    }
+
     static string MeetingCalendarTime(MeetingEvening evening, int slot) =>
         ItSchool.Web.Meetings.MeetingCalendar.Instant(evening, evening.SlotStart(slot)).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'");
 }
