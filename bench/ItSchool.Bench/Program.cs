@@ -8,10 +8,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 // dotnet run -c Release --project bench/ItSchool.Bench -- invoices [--seconds 10] [--concurrency 64] [--pupils 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
+// dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings");
     return 2;
 }
 
@@ -36,6 +37,11 @@ try
     if (options.Scenario == "import")
     {
         Console.WriteLine(await ImportScenario.RunAsync(db, connectionString, args));
+        return 0;
+    }
+    if (options.Scenario == "meetings")
+    {
+        Console.WriteLine(await MeetingsScenario.RunAsync(db, connectionString, options, args));
         return 0;
     }
     if (options.Scenario == "operations")

@@ -3,6 +3,7 @@ using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
+using ItSchool.Web.Meetings;
 using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.PointOfSale;
@@ -40,6 +41,7 @@ public static class ItSchoolApp
         builder.AddPayments();
         builder.AddInvoices();
         builder.AddBankStatements();
+        builder.AddMeetings();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -66,6 +68,7 @@ public static class ItSchoolApp
         school.MapManagement();
         school.MapInvoices();
         school.MapBankStatements();
+        school.MapMeetings();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -86,7 +86,7 @@ public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, 
         {
             try
             {
-                await smtp.SendAsync(ToMime(mail, settings), cancellationToken);
+                await smtp.SendAsync(ToMime(mail, await outbox.AttachmentsAsync(mail.Id, cancellationToken), settings), cancellationToken);
                 await outbox.MarkSentAsync(mail.Id, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -99,7 +99,7 @@ public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, 
         return due.Count;
     }
 
-    static MimeMessage ToMime(OutboxEntry mail, SmtpSettings settings)
+    static MimeMessage ToMime(OutboxEntry mail, IReadOnlyList<MailAttachment> attachments, SmtpSettings settings)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
@@ -107,7 +107,12 @@ public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, 
         message.Subject = mail.Subject;
         // The outbox id doubles as Message-Id, so a retry after a lost acknowledgement is recognisable.
         message.MessageId = $"{mail.Id}@itschool";
-        message.Body = new BodyBuilder { TextBody = mail.RenderText(), HtmlBody = mail.RenderHtml() }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = mail.RenderText(), HtmlBody = mail.RenderHtml() };
+        foreach (var attachment in attachments)
+        {
+            body.Attachments.Add(attachment.FileName, System.Text.Encoding.UTF8.GetBytes(attachment.Content), ContentType.Parse(attachment.ContentType));
+        }
+        message.Body = body.ToMessageBody();
         return message;
     }
 }

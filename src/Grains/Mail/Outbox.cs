@@ -34,6 +34,18 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
         command.Parameters.AddWithValue("secret", (object?)mail.Secret ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (attachment, position) in mail.Attachments.Select((a, i) => (a, i)))
+        {
+            await using var attach = db.CreateCommand("""
+                INSERT INTO mail_attachments (mail_id, position, file_name, content_type, content) VALUES (@id, @position, @name, @type, @content)
+                """);
+            attach.Parameters.AddWithValue("id", id);
+            attach.Parameters.AddWithValue("position", position);
+            attach.Parameters.AddWithValue("name", attachment.FileName);
+            attach.Parameters.AddWithValue("type", attachment.ContentType);
+            attach.Parameters.AddWithValue("content", attachment.Content);
+            await attach.ExecuteNonQueryAsync(cancellationToken);
+        }
         MailQueued?.Invoke();
         return id;
     }
@@ -74,6 +86,20 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
         command.Parameters.AddWithValue("lease_end", now + lease);
         command.Parameters.AddWithValue("batch", batch);
         return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<MailAttachment>> AttachmentsAsync(Guid mailId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT file_name, content_type, content FROM mail_attachments WHERE mail_id = @id ORDER BY position");
+        command.Parameters.AddWithValue("id", mailId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var attachments = new List<MailAttachment>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            attachments.Add(new MailAttachment(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+        return attachments;
     }
 
     internal async Task MarkSentAsync(Guid id, CancellationToken cancellationToken)

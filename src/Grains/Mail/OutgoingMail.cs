@@ -14,7 +14,12 @@ public sealed record OutgoingMail(
     string? Secret = null)
 {
     public const string SecretPlaceholder = "{secret}";
+
+    public IReadOnlyList<MailAttachment> Attachments { get; init; } = [];
 }
+
+/// <summary>A text file sent with a mail (a calendar file).</summary>
+public sealed record MailAttachment(string FileName, string ContentType, string Content);
 
 /// <summary>A mail as the outbox keeps it.</summary>
 public sealed record OutboxEntry(

@@ -31,6 +31,9 @@ public sealed record MenuEntry(string TextKey, string Href, SchoolModule? Module
         new("Menu.SchoolInvoices", "gestion/factures", SchoolModule.Invoices, Managers),
         new("Menu.BankStatements", "gestion/releves", SchoolModule.BankStatements, Managers),
         new("Menu.ApiKeys", "gestion/cles-api", SchoolModule.BankStatements, Managers),
+        new("Menu.Meetings", "reunions", SchoolModule.Meetings, Parents),
+        new("Menu.Meetings", "reunions/mes-grilles", SchoolModule.Meetings, new HashSet<Role> { Role.Teacher }),
+        new("Menu.Meetings", "gestion/reunions", SchoolModule.Meetings, Managers),
     ];
 
     public bool IsVisible(Role role, IReadOnlySet<SchoolModule> enabled) =>

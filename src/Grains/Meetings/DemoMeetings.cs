@@ -1,0 +1,34 @@
+using ItSchool.Schools;
+using Npgsql;
+
+namespace ItSchool.Meetings;
+
+/// <summary>
+/// The demo school's meeting evening, two weeks after the first start, with its booking window already open
+/// so a newcomer can book, move and cancel at once: Sophie Martin sees the parents of 6A and 4B, Julien
+/// Peeters those of 4B and 1C.
+/// </summary>
+public static class DemoMeetings
+{
+    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+
+    public static async Task CreateAsync(NpgsqlDataSource db, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Brussels).DateTime).AddDays(14);
+        var teachers = new List<MeetingTeacher>();
+        foreach (var (userName, room, classes) in new[] { ("sophie.martin", "Local 12", new[] { "6A", "4B" }), ("julien.peeters", "Local 7", ["4B", "1C"]) })
+        {
+            await using var find = db.CreateCommand("SELECT id FROM users WHERE school_id = @school AND user_name = @name");
+            find.Parameters.AddWithValue("school", DemoSchool.Id);
+            find.Parameters.AddWithValue("name", userName);
+            if (await find.ExecuteScalarAsync(cancellationToken) is Guid id)
+            {
+                teachers.Add(new MeetingTeacher(id, userName, room, classes));
+            }
+        }
+        var closes = day.ToDateTime(new TimeOnly(12, 0));
+        await new MeetingEvenings(db).CreateAsync(new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de parents du printemps", day,
+            new TimeOnly(17, 0), new TimeOnly(20, 0), 10, now.AddHours(-1), new DateTimeOffset(closes, Brussels.GetUtcOffset(closes)),
+            MaxPerPupil: null, MaxPerParentPerTeacher: 2, GapBetween: false, teachers), now, cancellationToken);
+    }
+}

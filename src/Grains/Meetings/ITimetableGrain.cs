@@ -1,0 +1,55 @@
+using ItSchool.Live;
+using Orleans.Concurrency;
+
+namespace ItSchool.Meetings;
+
+/// <summary>
+/// One teacher's grid for one meeting evening (key: the evening's id and <see cref="Timetables.KeyOf"/> the
+/// teacher). It owns the slots: book, move, cancel and breaks are decided here one at a time, so two parents
+/// can never hold the same slot. Parents' requests reach it through their <see cref="IParentAgendaGrain"/>,
+/// which guards the rules that span several teachers.
+/// </summary>
+public interface ITimetableGrain : IGrainWithGuidCompoundKey
+{
+    [AlwaysInterleave]
+    Task<TimetableGrid> GetGridAsync();
+
+    Task<TimetableResult> BookSlotAsync(Booking booking);
+
+    Task<TimetableResult> MoveAppointmentAsync(Move move);
+
+    Task<TimetableResult> CancelAppointmentAsync(Cancellation cancellation);
+
+    /// <summary>A break or unavailable slot (or back to free); a booked slot must be cancelled first.</summary>
+    Task<TimetableResult> SetBreakAsync(int slot, bool isBreak);
+}
+
+/// <summary><paramref name="ByStaff"/>: the teacher or the school acting for the parent, also outside the booking window.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Booking([property: Id(0)] Guid ParentId, [property: Id(1)] Guid PupilId, [property: Id(2)] int Slot,
+    [property: Id(3)] bool ByStaff = false);
+
+[GenerateSerializer, Immutable]
+public sealed record Move([property: Id(0)] Guid ParentId, [property: Id(1)] int FromSlot, [property: Id(2)] int ToSlot,
+    [property: Id(3)] bool ByStaff = false);
+
+[GenerateSerializer, Immutable]
+public sealed record Cancellation([property: Id(0)] Guid ParentId, [property: Id(1)] int Slot, [property: Id(2)] bool ByStaff = false);
+
+/// <summary>A teacher's grid changed; open pages of that timetable show the new version.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TimetableChanged(Guid SchoolId, [property: Id(1)] TimetableGrid Grid) : LiveChange(SchoolId);
+
+public static class Timetables
+{
+    // A string key part that always holds a non-hex character, so Orleans never reads it as a number.
+    public static string KeyOf(Guid teacherId) => $"teacher-{teacherId:N}";
+
+    public static string AgendaKeyOf(Guid parentId) => $"parent-{parentId:N}";
+
+    public static ITimetableGrain Timetable(this IGrainFactory grains, Guid eveningId, Guid teacherId) =>
+        grains.GetGrain<ITimetableGrain>(eveningId, KeyOf(teacherId), null);
+
+    public static IParentAgendaGrain Agenda(this IGrainFactory grains, Guid eveningId, Guid parentId) =>
+        grains.GetGrain<IParentAgendaGrain>(eveningId, AgendaKeyOf(parentId), null);
+}

@@ -1,0 +1,171 @@
+using ItSchool.Accounts;
+using ItSchool.Meetings;
+using ItSchool.Pupils;
+using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace ItSchool.Web.Meetings;
+
+/// <summary>
+/// The parent's side, for the child whose account is open: the evenings with their appointments and the
+/// child's teachers, then a teacher's grid where a click books, a drag moves and the cross cancels.
+/// </summary>
+public static class FamilyMeetingPages
+{
+    public static void MapFamilyMeetings(this RouteGroupBuilder school)
+    {
+        var family = school.MapGroup("/reunions").RequireAuthorization(nameof(Role.Parent));
+
+        family.MapGet("", async (HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, TimeProvider clock) =>
+        {
+            if (await OpenChildAsync(context, pupils) is not { } child)
+            {
+                return (IResult)Results.Redirect($"{context.Request.PathBase}/comptes");
+            }
+            var user = SignedInUser.From(context.User)!;
+            var choices = new List<EveningChoice>();
+            foreach (var evening in await UpcomingAsync(evenings, child, clock, context.RequestAborted))
+            {
+                var mine = await evenings.LinesAsync(child.SchoolId, evening.Id, parentId: user.Id, cancellationToken: context.RequestAborted);
+                choices.Add(new EveningChoice(evening, evening.TeachersOf(child.ClassName).ToList(), mine));
+            }
+            return new RazorComponentResult<MeetingsPage>(new { Child = child, Choices = choices });
+        });
+
+        family.MapGet("/{evening:guid}/enseignants/{teacher:guid}", async (Guid evening, Guid teacher, HttpContext context,
+            PupilDirectory pupils, MeetingEvenings evenings, IGrainFactory grains) =>
+        {
+            if (await ResolveAsync(context, pupils, evenings, evening, teacher) is not { } found)
+            {
+                return (IResult)Results.NotFound();
+            }
+            var user = SignedInUser.From(context.User)!;
+            return new RazorComponentResult<FamilyGridPage>(new
+            {
+                found.Evening,
+                found.Teacher,
+                found.Child,
+                Grid = await grains.Timetable(evening, teacher).GetGridAsync(),
+                Mine = await evenings.LinesAsync(found.Child.SchoolId, evening, parentId: user.Id, cancellationToken: context.RequestAborted),
+                Me = MeetingHolder.Of(evening, user.Id),
+            });
+        });
+
+        family.MapPost("/{evening:guid}/enseignants/{teacher:guid}/reserver", (Guid evening, Guid teacher, HttpContext context,
+            [FromForm] SlotForm form, [AsParameters] FamilyServices services) =>
+            ActAsync(context, services, evening, teacher, (agenda, child) => agenda.BookAsync(teacher, child.Id, MeetingAnswers.Slot(form.Slot)),
+                (found, result, M) =>
+                {
+                    var slot = MeetingAnswers.Slot(form.Slot);
+                    return (M["Done.Booked", MeetingAnswers.Time(found.Evening, slot), found.Teacher.Name],
+                        new MeetingChange(MeetingChangeKind.Booked, found.Evening, found.Teacher, SignedInUser.From(context.User)!.Id, found.Child.Id, slot));
+                }));
+
+        family.MapPost("/{evening:guid}/enseignants/{teacher:guid}/deplacer", (Guid evening, Guid teacher, HttpContext context,
+            [FromForm] SlotForm form, [AsParameters] FamilyServices services) =>
+            ActAsync(context, services, evening, teacher,
+                (agenda, _) => agenda.MoveAsync(teacher, MeetingAnswers.Slot(form.From), MeetingAnswers.Slot(form.To)),
+                (found, result, M) =>
+                {
+                    var (from, to) = (MeetingAnswers.Slot(form.From), MeetingAnswers.Slot(form.To));
+                    var pupil = result.Grid.Slots[to].PupilId ?? found.Child.Id;
+                    return (M["Done.Moved", MeetingAnswers.Time(found.Evening, from), MeetingAnswers.Time(found.Evening, to)],
+                        new MeetingChange(MeetingChangeKind.Moved, found.Evening, found.Teacher, SignedInUser.From(context.User)!.Id, pupil, to, from));
+                }));
+
+        family.MapPost("/{evening:guid}/enseignants/{teacher:guid}/annuler", async (Guid evening, Guid teacher, HttpContext context,
+            [FromForm] SlotForm form, [AsParameters] FamilyServices services) =>
+        {
+            var slot = MeetingAnswers.Slot(form.Slot);
+            // Which child the appointment was for is known only before it goes.
+            var before = slot >= 0 ? await services.Grains.Timetable(evening, teacher).GetGridAsync() : TimetableGrid.None;
+            var pupil = before.Slots.ElementAtOrDefault(slot)?.PupilId;
+            return await ActAsync(context, services, evening, teacher, (agenda, _) => agenda.CancelAsync(teacher, slot),
+                (found, result, M) => (M["Done.Cancelled", MeetingAnswers.Time(found.Evening, slot)],
+                    new MeetingChange(MeetingChangeKind.Cancelled, found.Evening, found.Teacher, SignedInUser.From(context.User)!.Id,
+                        pupil ?? found.Child.Id, slot)));
+        });
+    }
+
+    public sealed record FamilyServices(PupilDirectory Pupils, MeetingEvenings Evenings, IGrainFactory Grains, MeetingMails Mails,
+        IStringLocalizer<MeetingText> M);
+
+    public sealed class SlotForm
+    {
+        public string? Slot { get; set; }
+        public string? From { get; set; }
+        public string? To { get; set; }
+    }
+
+    public sealed record EveningChoice(MeetingEvening Evening, IReadOnlyList<MeetingTeacher> Teachers, IReadOnlyList<AppointmentLine> Mine);
+
+    sealed record Found(MeetingEvening Evening, MeetingTeacher Teacher, Pupil Child);
+
+    static async Task<IResult> ActAsync(HttpContext context, FamilyServices services, Guid eveningId, Guid teacherId,
+        Func<IParentAgendaGrain, Pupil, Task<TimetableResult>> act,
+        Func<Found, TimetableResult, IStringLocalizer<MeetingText>, (string Message, MeetingChange Change)> done)
+    {
+        if (await ResolveAsync(context, services.Pupils, services.Evenings, eveningId, teacherId) is not { } found)
+        {
+            return Results.NotFound();
+        }
+        var user = SignedInUser.From(context.User)!;
+        var result = await act(services.Grains.Agenda(eveningId, user.Id), found.Child);
+        string message;
+        if (result.Done)
+        {
+            var (text, change) = done(found, result, services.M);
+            message = text;
+            if (result.Changed)
+            {
+                await services.Mails.SendAsync(change, context.School()!.Name, context.RequestAborted);
+            }
+        }
+        else
+        {
+            message = MeetingAnswers.Refusal(services.M, found.Evening, result.Reason!.Value);
+        }
+        return new RazorComponentResult<GridAnswer>(new
+        {
+            found.Evening,
+            result.Grid,
+            Me = MeetingHolder.Of(eveningId, user.Id),
+            Message = message,
+            Problem = !result.Done,
+            Mine = await services.Evenings.LinesAsync(found.Child.SchoolId, eveningId, parentId: user.Id, cancellationToken: context.RequestAborted),
+        });
+    }
+
+    /// <summary>The evening, a teacher of it and the open child, only if that teacher sees parents of the child's class.</summary>
+    static async Task<Found?> ResolveAsync(HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, Guid eveningId, Guid teacherId)
+    {
+        if (await OpenChildAsync(context, pupils) is not { } child
+            || await evenings.FindAsync(child.SchoolId, eveningId, context.RequestAborted) is not { } evening
+            || evening.TeachersOf(child.ClassName).FirstOrDefault(t => t.TeacherId == teacherId) is not { } teacher)
+        {
+            return null;
+        }
+        return new Found(evening, teacher, child);
+    }
+
+    public static async Task<Pupil?> OpenChildAsync(HttpContext context, PupilDirectory pupils)
+    {
+        var user = SignedInUser.From(context.User);
+        return user?.PupilId is { } id
+            ? (await pupils.ChildrenOfAsync(context.School()!.Id, user.Id, context.RequestAborted)).FirstOrDefault(c => c.Id == id)
+            : null;
+    }
+
+    /// <summary>Evenings still to come where one of the child's teachers sees parents.</summary>
+    public static async Task<IReadOnlyList<MeetingEvening>> UpcomingAsync(MeetingEvenings evenings, Pupil child, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Brussels).DateTime);
+        return (await evenings.ListAsync(child.SchoolId, cancellationToken))
+            .Where(e => e.Day >= today && e.TeachersOf(child.ClassName).Any()).ToList();
+    }
+
+    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using ItSchool.Meetings;
+
+namespace ItSchool.Web.Meetings;
+
+/// <summary>
+/// The appointment as an iCalendar file (RFC 5545) for the parent's calendar. Its UID stays the same for a
+/// parent, a pupil and a teacher through moves and cancellation, so a calendar updates the one event instead
+/// of adding another; SEQUENCE grows with each version.
+/// </summary>
+public static class MeetingCalendar
+{
+    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+
+    public static string For(MeetingChange change, string schoolName, string pupilName, DateTimeOffset now)
+    {
+        var evening = change.Evening;
+        var cancelled = change.Kind == MeetingChangeKind.Cancelled;
+        var lines = new List<string>
+        {
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//ItSchool//Reunions de parents//FR",
+            "CALSCALE:GREGORIAN",
+            cancelled ? "METHOD:CANCEL" : "METHOD:PUBLISH",
+            "BEGIN:VEVENT",
+            $"UID:meeting-{evening.Id:N}-{change.Teacher.TeacherId:N}-{change.ParentId:N}-{change.PupilId:N}@itschool",
+            $"SEQUENCE:{now.ToUnixTimeSeconds() - new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds()}",
+            $"DTSTAMP:{Utc(now)}",
+            $"DTSTART:{Utc(Instant(evening, evening.SlotStart(change.Slot)))}",
+            $"DTEND:{Utc(Instant(evening, evening.SlotEnd(change.Slot)))}",
+            $"SUMMARY:{Text($"{evening.Name} – {change.Teacher.Name} ({pupilName})")}",
+            $"LOCATION:{Text(string.IsNullOrEmpty(change.Teacher.Room) ? schoolName : $"{schoolName}, {change.Teacher.Room}")}",
+            cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        };
+        return string.Concat(lines.Select(l => Fold(l) + "\r\n"));
+    }
+
+    /// <summary>The moment a slot starts, from the school's (Brussels) wall-clock time.</summary>
+    public static DateTimeOffset Instant(MeetingEvening evening, TimeOnly time)
+    {
+        var local = evening.Day.ToDateTime(time);
+        return new DateTimeOffset(local, Brussels.GetUtcOffset(local));
+    }
+
+    static string Utc(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    static string Text(string value) =>
+        value.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,").Replace("\n", "\\n");
+
+    /// <summary>Lines longer than 75 octets continue on the next line after a space, never inside a UTF-8 character.</summary>
+    static string Fold(string line)
+    {
+        var result = new StringBuilder();
+        var octets = 0;
+        foreach (var rune in line.EnumerateRunes())
+        {
+            var size = rune.Utf8SequenceLength;
+            if (octets + size > 75)
+            {
+                result.Append("\r\n ");
+                octets = 1;
+            }
+            result.Append(rune.ToString());
+            octets += size;
+        }
+        return result.ToString();
+    }
+}

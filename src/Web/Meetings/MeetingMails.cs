@@ -1,0 +1,61 @@
+using System.Text.Encodings.Web;
+using ItSchool.Accounts;
+using ItSchool.Mail;
+using ItSchool.Meetings;
+using ItSchool.Pupils;
+using Microsoft.Extensions.Localization;
+
+namespace ItSchool.Web.Meetings;
+
+public enum MeetingChangeKind
+{
+    Booked,
+    Moved,
+    Cancelled,
+}
+
+/// <summary>A change to one appointment, as the parent is told about it.</summary>
+public sealed record MeetingChange(MeetingChangeKind Kind, MeetingEvening Evening, MeetingTeacher Teacher, Guid ParentId, Guid PupilId,
+    int Slot, int? FromSlot = null, bool ByStaff = false);
+
+/// <summary>
+/// The parent's confirmation of each booking, move and cancellation (also when the teacher or the school made
+/// it), through the outbox, with the appointment as a calendar file.
+/// </summary>
+public sealed class MeetingMails(Outbox outbox, AccountDirectory accounts, PupilDirectory pupils,
+    IStringLocalizer<MeetingText> M, TimeProvider clock)
+{
+    public async Task SendAsync(MeetingChange change, string schoolName, CancellationToken cancellationToken = default)
+    {
+        var evening = change.Evening;
+        var parent = await accounts.FindAsync(evening.SchoolId, change.ParentId, cancellationToken);
+        if (string.IsNullOrWhiteSpace(parent?.Email))
+        {
+            return;
+        }
+        var pupil = (await pupils.ChildrenOfAsync(evening.SchoolId, change.ParentId, cancellationToken)).FirstOrDefault(p => p.Id == change.PupilId);
+        var pupilName = pupil?.DisplayName ?? "";
+        var time = MeetingAnswers.Time(evening, change.Slot);
+        var day = evening.Day.ToString("dddd d MMMM yyyy");
+        var subject = M[$"Mail.{change.Kind}.Subject", change.Teacher.Name, time].Value;
+        var what = change.Kind switch
+        {
+            MeetingChangeKind.Moved => M["Mail.Moved.Body", change.Teacher.Name, pupilName, day, MeetingAnswers.Time(evening, change.FromSlot ?? change.Slot), time],
+            MeetingChangeKind.Cancelled when change.ByStaff => M["Mail.CancelledByStaff.Body", change.Teacher.Name, pupilName, day, time],
+            _ => M[$"Mail.{change.Kind}.Body", change.Teacher.Name, pupilName, day, time],
+        };
+        var paragraphs = new List<string> { M["Mail.Greeting", parent.FirstName], what };
+        if (change.Kind != MeetingChangeKind.Cancelled && !string.IsNullOrEmpty(change.Teacher.Room))
+        {
+            paragraphs.Add(M["Room", change.Teacher.Room]);
+        }
+        paragraphs.Add(M["Mail.Calendar"]);
+        var html = HtmlEncoder.Default;
+        var calendar = MeetingCalendar.For(change, schoolName, pupilName, clock.GetUtcNow());
+        await outbox.EnqueueAsync(new OutgoingMail(evening.SchoolId, parent.Email, parent.DisplayName, subject,
+            string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")))
+        {
+            Attachments = [new MailAttachment("rendez-vous.ics", "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
+        }, cancellationToken);
+    }
+}

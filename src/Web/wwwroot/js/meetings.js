@@ -1,0 +1,183 @@
+// The meeting grids: live pushes per timetable, and the parent's gestures — a click on a green slot books
+// (htmx), dragging an own appointment onto a green slot moves it, the cross cancels; both after a
+// confirmation. Pointer events, so a mouse and a finger work alike.
+(function () {
+  "use strict";
+
+  function format(text, values) {
+    return text.replace(/\{(\d)\}/g, function (_, i) { return values[Number(i)]; });
+  }
+
+  // The families' grid is the same for everybody; the page knows its own holder token and marks its slots.
+  function markMine() {
+    var owner = document.querySelector("[data-me]");
+    if (!owner || !owner.dataset.me) {
+      return;
+    }
+    document.querySelectorAll(".timetable.families .slot").forEach(function (slot) {
+      slot.classList.toggle("mine", slot.dataset.holder === owner.dataset.me);
+    });
+  }
+  document.addEventListener("htmx:afterSettle", markMine);
+  document.addEventListener("htmx:oobAfterSwap", markMine);
+
+  function post(grid, action, values) {
+    htmx.ajax("POST", grid.dataset.base + "/" + action, { target: "#" + grid.id, swap: "outerHTML", values: values });
+  }
+
+  function confirmThen(question, action) {
+    var dialog = document.getElementById("meeting-confirm");
+    dialog.querySelector(".question").textContent = question;
+    dialog.returnValue = "";
+    dialog.onclose = function () {
+      if (dialog.returnValue === "yes") {
+        action();
+      }
+    };
+    dialog.showModal();
+  }
+
+  function texts(grid) {
+    return grid.closest("[data-move-text]").dataset;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".slot .book, .slot .break-toggle");
+    if (!button) {
+      return;
+    }
+    var slot = button.closest(".slot"), grid = slot.closest(".timetable");
+    if (button.classList.contains("book")) {
+      // The school books for the family chosen in the list above the grid.
+      var family = document.getElementById("meeting-family");
+      post(grid, "reserver", family ? { Slot: slot.dataset.slot, Family: family.value } : { Slot: slot.dataset.slot });
+    } else {
+      post(grid, "pause", { Slot: slot.dataset.slot, On: button.dataset.on });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var cross = event.target.closest && event.target.closest(".slot .cancel");
+    if (!cross) {
+      return;
+    }
+    var slot = cross.closest(".slot"), grid = slot.closest(".timetable");
+    confirmThen(format(texts(grid).cancelText, [slot.dataset.time]), function () {
+      post(grid, "annuler", { Slot: slot.dataset.slot });
+    });
+  });
+
+  // Drag and drop: a few pixels of travel make it a drag; a free slot of the same grid under the pointer
+  // is the target; letting go there asks "Déplacer le rendez-vous de 18:10 à 18:40 ?".
+  var drag = null;
+  function movable(slot) {
+    var grid = slot.closest(".timetable");
+    return grid.classList.contains("staff") || slot.classList.contains("mine");
+  }
+  function endDrag() {
+    if (!drag) {
+      return null;
+    }
+    var ended = drag;
+    drag = null;
+    if (ended.ghost) {
+      ended.ghost.remove();
+    }
+    ended.slot.classList.remove("dragging");
+    if (ended.over) {
+      ended.over.classList.remove("drop-target");
+    }
+    return ended;
+  }
+  document.addEventListener("pointerdown", function (event) {
+    var slot = event.target.closest && event.target.closest(".slot.booked");
+    if (!slot || event.target.closest("button") || event.button > 0 || !movable(slot)) {
+      return;
+    }
+    event.preventDefault();
+    drag = { slot: slot, grid: slot.closest(".timetable"), pointer: event.pointerId, x: event.clientX, y: event.clientY, ghost: null, over: null };
+  });
+  document.addEventListener("pointermove", function (event) {
+    if (!drag || event.pointerId !== drag.pointer) {
+      return;
+    }
+    if (!drag.ghost) {
+      if (Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y) < 6) {
+        return;
+      }
+      drag.ghost = drag.slot.cloneNode(true);
+      drag.ghost.classList.add("ghost");
+      drag.ghost.removeAttribute("data-slot");
+      document.body.appendChild(drag.ghost);
+      drag.slot.classList.add("dragging");
+    }
+    drag.ghost.style.left = event.clientX + 8 + "px";
+    drag.ghost.style.top = event.clientY + 8 + "px";
+    var under = document.elementFromPoint(event.clientX, event.clientY);
+    var target = under && under.closest(".slot.free");
+    // The grid may have been replaced by a live push since the drag began: compare grids by id.
+    if (target && target.closest(".timetable").id !== drag.grid.id) {
+      target = null;
+    }
+    if (drag.over !== target) {
+      if (drag.over) {
+        drag.over.classList.remove("drop-target");
+      }
+      drag.over = target;
+      if (target) {
+        target.classList.add("drop-target");
+      }
+    }
+  });
+  document.addEventListener("pointerup", function (event) {
+    if (!drag || event.pointerId !== drag.pointer) {
+      return;
+    }
+    var ended = endDrag();
+    if (ended.over) {
+      var from = ended.slot.dataset, to = ended.over.dataset;
+      var grid = document.getElementById(ended.grid.id);
+      confirmThen(format(texts(grid).moveText, [from.time, to.time]), function () {
+        post(grid, "deplacer", { From: from.slot, To: to.slot });
+      });
+    }
+  });
+  document.addEventListener("pointercancel", endDrag);
+
+  // Live: each grid on the page watches its timetable; a pushed grid replaces the shown one if it is newer
+  // (pushes may overtake one another, and an own click's answer may come first).
+  document.addEventListener("DOMContentLoaded", function () {
+    markMine();
+    var grids = document.querySelectorAll(".timetable[data-evening]");
+    if (grids.length === 0 || !window.signalR) {
+      return;
+    }
+    // The hub lives among the school's pages, whose every POST (here: the negotiation) carries the antiforgery token.
+    var token = document.querySelector('meta[name="request-verification-token"]');
+    var connection = new signalR.HubConnectionBuilder()
+      .withUrl(new URL("hubs/meetings", document.baseURI).href, { headers: { RequestVerificationToken: token ? token.content : "" } })
+      .withAutomaticReconnect()
+      .build();
+    connection.on("grid", function (html) {
+      var template = document.createElement("template");
+      template.innerHTML = html.trim();
+      var fresh = template.content.firstElementChild;
+      var shown = fresh && document.getElementById(fresh.id);
+      if (!shown || Number(fresh.dataset.version) <= Number(shown.dataset.version)) {
+        return;
+      }
+      shown.replaceWith(fresh);
+      htmx.process(fresh);
+      markMine();
+    });
+    // Watching sends the grid back if it changed since the page was rendered (or while reconnecting).
+    function watch() {
+      return Promise.all(Array.from(document.querySelectorAll(".timetable[data-evening]")).map(function (grid) {
+        return connection.invoke("Watch", grid.dataset.evening, grid.dataset.teacher, Number(grid.dataset.version));
+      })).then(function () { document.body.dataset.meetings = "watching"; });
+    }
+    connection.onreconnecting(function () { document.body.dataset.meetings = "reconnecting"; });
+    connection.onreconnected(watch);
+    connection.start().then(watch).catch(function () { document.body.dataset.meetings = "disconnected"; });
+  });
+})();

@@ -1,0 +1,134 @@
+using ItSchool.Meetings;
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ItSchool.Tests.Meetings;
+
+public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
+{
+    async Task<MeetingEvening> DemoEveningAsync() =>
+        (await web.Services.GetRequiredService<MeetingEvenings>().ListAsync(DemoSchool.Id)).Single(e => e.Name == "Réunion de parents du printemps");
+
+    static Guid TeacherId(MeetingEvening evening, string name) => evening.Teachers.Single(t => t.Name.StartsWith(name)).TeacherId;
+
+    async Task<IPage> OpenAsync(string userName, string? child, string path)
+    {
+        var page = await chromium.SignInAsync(web, userName);
+        if (child is not null)
+        {
+            await page.Locator(".account-card").Filter(new() { HasText = child })
+                .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
+        }
+        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.GotoAsync(new Uri(web.DemoSchool, path).ToString());
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
+        return page;
+    }
+
+    static ILocator Slot(IPage page, int slot) => page.Locator($".timetable .slot[data-slot='{slot}']");
+
+    static async Task DragAsync(IPage page, ILocator from, ILocator to)
+    {
+        var start = (await from.BoundingBoxAsync())!;
+        var end = (await to.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(start.X + 12, start.Y + start.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(end.X + end.Width / 2, end.Y + end.Height / 2, new() { Steps = 12 });
+        await page.Mouse.UpAsync();
+    }
+
+    [Fact]
+    public async Task A_parent_books_by_click_moves_by_drag_and_cancels_with_the_cross_while_the_teacher_watches()
+    {
+        var evening = await DemoEveningAsync();
+        var julien = TeacherId(evening, "Julien");
+        var teacher = await OpenAsync("julien.peeters", null, $"reunions/{evening.Id}/grilles/{julien}");
+        var parent = await OpenAsync("marc.dubois", null, $"reunions/{evening.Id}/enseignants/{julien}");
+
+        await Slot(parent, 1).GetByRole(AriaRole.Button, new() { Name = "Réserver le créneau de 17:10" }).ClickAsync();
+        await Assertions.Expect(Slot(parent, 1)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
+        await Assertions.Expect(parent.Locator("#meeting-message")).ToContainTextAsync("Rendez-vous réservé à 17:10 avec Julien Peeters");
+        await Assertions.Expect(parent.Locator(".my-appointments")).ToContainTextAsync("17:10–17:20");
+        await Assertions.Expect(Slot(teacher, 1)).ToContainTextAsync("Marc Dubois");
+        await Assertions.Expect(Slot(teacher, 1)).ToContainTextAsync("Chloé Dubois (4B)");
+
+        await DragAsync(parent, Slot(parent, 1), Slot(parent, 4));
+        var confirm = parent.Locator("#meeting-confirm");
+        await Assertions.Expect(confirm).ToBeVisibleAsync();
+        await Assertions.Expect(confirm).ToContainTextAsync("Déplacer le rendez-vous de 17:10 à 17:40 ?");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirmer" }).ClickAsync();
+        await Assertions.Expect(Slot(parent, 4)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
+        await Assertions.Expect(Slot(parent, 1)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+        await Assertions.Expect(Slot(teacher, 4)).ToContainTextAsync("Marc Dubois");
+        await Assertions.Expect(Slot(teacher, 1)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+
+        await Slot(parent, 4).GetByRole(AriaRole.Button, new() { Name = "Annuler le rendez-vous de 17:40" }).ClickAsync();
+        await Assertions.Expect(confirm).ToContainTextAsync("Annuler le rendez-vous de 17:40 ?");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirmer" }).ClickAsync();
+        await Assertions.Expect(Slot(parent, 4)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+        await Assertions.Expect(Slot(teacher, 4)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+        await Assertions.Expect(parent.Locator(".my-appointments")).ToContainTextAsync("aucun rendez-vous");
+        Assert.DoesNotContain((await web.Services.GetRequiredService<IGrainFactory>().Timetable(evening.Id, julien).GetGridAsync()).Slots,
+            s => s.State == SlotState.Booked);
+    }
+
+    [Fact]
+    public async Task A_drag_dismissed_at_the_confirmation_changes_nothing_and_another_family_sees_bookings_live_without_names()
+    {
+        var evening = await DemoEveningAsync();
+        var sophie = TeacherId(evening, "Sophie");
+        var amelie = await OpenAsync("amelie.lefevre", "Lucas", $"reunions/{evening.Id}/enseignants/{sophie}");
+        var marc = await OpenAsync("marc.dubois", null, $"reunions/{evening.Id}/enseignants/{sophie}");
+
+        await Slot(amelie, 10).Locator(".book").ClickAsync();
+        await Assertions.Expect(Slot(marc, 10)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bbooked\\b"));
+        await Assertions.Expect(Slot(marc, 10)).ToContainTextAsync("Réservé");
+        await Assertions.Expect(Slot(marc, 10)).Not.ToContainTextAsync("Lefèvre");
+        await Assertions.Expect(Slot(marc, 10).Locator(".cancel")).ToBeHiddenAsync();
+
+        // Marc cannot drag someone else's appointment; Amélie drags hers and then says no.
+        await DragAsync(marc, Slot(marc, 10), Slot(marc, 12));
+        await Assertions.Expect(marc.Locator("#meeting-confirm")).ToBeHiddenAsync();
+        await DragAsync(amelie, Slot(amelie, 10), Slot(amelie, 12));
+        await amelie.Locator("#meeting-confirm").GetByRole(AriaRole.Button, new() { Name = "Non" }).ClickAsync();
+        await Assertions.Expect(amelie.Locator("#meeting-confirm")).ToBeHiddenAsync();
+        Assert.Equal(SlotState.Booked, (await web.Services.GetRequiredService<IGrainFactory>().Timetable(evening.Id, sophie).GetGridAsync()).Slots[10].State);
+        await Assertions.Expect(Slot(amelie, 10)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
+
+        // The same time with the other teacher of Lucas is refused with the reason.
+        var julien = TeacherId(evening, "Julien");
+        await amelie.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{julien}").ToString());
+        await Slot(amelie, 10).Locator(".book").ClickAsync();
+        await Assertions.Expect(amelie.Locator("#meeting-message")).ToContainTextAsync("Vous avez déjà un rendez-vous avec un autre enseignant à cette heure-là.");
+        await Assertions.Expect(Slot(amelie, 10)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+    }
+
+    [Fact]
+    public async Task A_teacher_marks_a_break_that_families_see_and_cancels_a_booking_before_making_it_a_break()
+    {
+        var evening = await DemoEveningAsync();
+        var julien = TeacherId(evening, "Julien");
+        var teacher = await OpenAsync("julien.peeters", null, $"reunions/{evening.Id}/grilles/{julien}");
+        var parent = await OpenAsync("marc.dubois", null, $"reunions/{evening.Id}/enseignants/{julien}");
+
+        await Slot(teacher, 15).GetByRole(AriaRole.Button, new() { Name = "Marquer 19:30 comme pause" }).ClickAsync();
+        await Assertions.Expect(Slot(parent, 15)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bbreak\\b"));
+        await Assertions.Expect(Slot(parent, 15)).ToContainTextAsync("Indisponible");
+
+        await Slot(parent, 16).Locator(".book").ClickAsync();
+        await Assertions.Expect(Slot(teacher, 16)).ToContainTextAsync("Marc Dubois");
+        await Assertions.Expect(Slot(teacher, 16).GetByRole(AriaRole.Button, new() { Name = "Marquer 19:40 comme pause" })).ToHaveCountAsync(0);
+        await Slot(teacher, 16).GetByRole(AriaRole.Button, new() { Name = "Annuler le rendez-vous de 19:40" }).ClickAsync();
+        await teacher.Locator("#meeting-confirm").GetByRole(AriaRole.Button, new() { Name = "Confirmer" }).ClickAsync();
+        await Assertions.Expect(Slot(parent, 16)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+        await web.Mail.WaitForAsync(m => m.Subject!.Contains("19:40 annulé") && m.TextBody!.Contains("L'école a dû annuler"));
+        await Slot(teacher, 16).GetByRole(AriaRole.Button, new() { Name = "Marquer 19:40 comme pause" }).ClickAsync();
+        await Assertions.Expect(Slot(parent, 16)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bbreak\\b"));
+
+        var list = await teacher.Context.NewPageAsync();
+        await list.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/grilles/{julien}/liste").ToString());
+        await Assertions.Expect(list.Locator("tr[data-slot='15']")).ToContainTextAsync("Indisponible");
+    }
+}
