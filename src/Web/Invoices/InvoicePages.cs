@@ -138,6 +138,37 @@ public static class InvoicePages
             return new RazorComponentResult<OnlinePaymentDialog>(new { Invoice = invoice, Problem = problem });
         });
 
+        invoices.MapPost("/selection/portefeuille", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            [FromForm] SelectionForm? form) =>
+        {
+            var key = form?.Key;
+            var chosen = new List<InvoiceView>();
+            foreach (var text in (form?.Invoices ?? []).Distinct().Take(50))
+            {
+                // One invoice that is not the open child's and nothing is paid: the selection was forged.
+                if (!Guid.TryParse(text, out var id) || await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+                {
+                    return Results.NotFound();
+                }
+                chosen.Add(invoice);
+            }
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 100 || chosen.Count == 0)
+            {
+                return new RazorComponentResult<SelectionPaymentDialog>(new { Problem = "Problem.NothingSelected" });
+            }
+            var user = SignedInUser.From(context.User)!;
+            var actor = new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName);
+            var results = new List<(InvoiceView Invoice, PaymentOutcome Outcome)>();
+            // One after the other, oldest due first, each under its own key derived from the form's: a resent
+            // form pays nothing twice, and a wallet that runs short pays the earliest invoices.
+            foreach (var invoice in chosen.OrderBy(i => i.DueOn))
+            {
+                results.Add((invoice, await grains.GetGrain<IInvoiceGrain>(invoice.Id)
+                    .PayFromWalletAsync(new WalletPayment($"{user.Id}/{key}/{invoice.Id}", null, actor))));
+            }
+            return new RazorComponentResult<SelectionPaymentDialog>(new { Results = results });
+        });
+
         invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
             NpgsqlDataSource db) =>
         {
@@ -213,6 +244,12 @@ public static class InvoicePages
             seed.JustSeeded ? DemoInvoices.IssueAsync(grains, db, InvoiceStates.Today(clock), cancellationToken) : Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    public sealed class SelectionForm
+    {
+        public string? Key { get; set; }
+        public string[]? Invoices { get; set; }
     }
 
     internal static string QrPng(string payload)

@@ -122,6 +122,40 @@ public static class SchoolInvoicePages
                 : await InvoicePageAsync(context, grains, db, id, form, $"Decline.{outcome.Reason}");
         });
 
+        manager.MapGet("/frais", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
+            await ChargesPageAsync(context, db, clock, null, null));
+
+        manager.MapPost("/frais/import", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock,
+            [FromForm(Name = "fichier")] IFormFile? file) =>
+        {
+            string? text = null;
+            if (file is { Length: > 0 and <= 2_000_000 })
+            {
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer, context.RequestAborted);
+                text = CsvText.DecodeUtf8(buffer.ToArray());
+            }
+            var result = text is null
+                ? new ChargeImportResult(0, 0, [(1, "Unreadable")])
+                : await Charges.ImportAsync(db, context.School()!.Id, text, clock.GetUtcNow(), context.RequestAborted);
+            return await ChargesPageAsync(context, db, clock, result, null);
+        });
+
+        manager.MapPost("/frais/facturer", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, IGrainFactory grains,
+            [FromForm] GroupedForm? form) =>
+        {
+            form ??= new();
+            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 || string.IsNullOrWhiteSpace(form.Label)
+                || !DateOnly.TryParseExact(form.From, "yyyy-MM-dd", out var from) || !DateOnly.TryParseExact(form.To, "yyyy-MM-dd", out var to)
+                || !DateOnly.TryParseExact(form.DueOn, "yyyy-MM-dd", out var due) || to < from || due < InvoiceStates.Today(clock))
+            {
+                return await ChargesPageAsync(context, db, clock, null, "Problem.GroupedForm");
+            }
+            var issued = await Charges.InvoiceAsync(grains, db, context.School()!.Id, form.Key, form.Label.Trim(), from, to, InvoiceStates.Today(clock),
+                due, Actor(context), context.RequestAborted);
+            return Redirect(context, "gestion/factures", "factures-emises", issued);
+        });
+
         manager.MapGet("/reglages", async (HttpContext context, NpgsqlDataSource db) =>
             new RazorComponentResult<InvoiceSettingsPage>(new
             {
@@ -172,6 +206,22 @@ public static class SchoolInvoicePages
             Pupil = await new PupilRegistry(db).FindAsync(view.SchoolId, view.PupilId, context.RequestAborted),
             Form = form ?? new CreditNoteForm { Key = Guid.NewGuid().ToString() },
             Problem = problem,
+        });
+    }
+
+    static async Task<IResult> ChargesPageAsync(HttpContext context, NpgsqlDataSource db, TimeProvider clock, ChargeImportResult? import,
+        string? problem)
+    {
+        var today = InvoiceStates.Today(clock);
+        return new RazorComponentResult<ChargesPage>(new
+        {
+            Charges = await Charges.UnbilledAsync(db, context.School()!.Id, cancellationToken: context.RequestAborted),
+            Import = import,
+            Problem = problem,
+            Key = Guid.NewGuid().ToString(),
+            From = new DateOnly(today.Year, today.Month, 1).AddMonths(-1),
+            To = new DateOnly(today.Year, today.Month, 1).AddDays(-1),
+            DueOn = today.AddDays(30),
         });
     }
 
@@ -301,6 +351,15 @@ public static class SchoolInvoicePages
         public string? Key { get; set; }
         public string? Amount { get; set; }
         public string? Reason { get; set; }
+    }
+
+    public sealed class GroupedForm
+    {
+        public string? Key { get; set; }
+        public string? Label { get; set; }
+        public string? From { get; set; }
+        public string? To { get; set; }
+        public string? DueOn { get; set; }
     }
 
     public sealed class SettingsForm

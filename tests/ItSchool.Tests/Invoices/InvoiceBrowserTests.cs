@@ -64,6 +64,33 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
         Assert.Equal($"BCD\n002\n1\nSCT\n{DemoWallets.Bic}\nÉcole de démo ASBL\n{DemoWallets.Iban}\nEUR50.00\n\n{view.Communication.Digits}", decoded);
     }
 
+    [Fact]
+    public async Task A_parent_ticks_two_invoices_and_pays_them_together_from_the_wallet()
+    {
+        var benoit = await DemoPupils.IdAsync(web, "Benoît");
+        var grains = web.Services.GetRequiredService<IGrainFactory>();
+        var ids = new[] { Guid.CreateVersion7(), Guid.CreateVersion7() };
+        foreach (var id in ids)
+        {
+            await grains.GetGrain<IInvoiceGrain>(id).IssueAsync(InvoiceCluster.Trip(benoit));
+        }
+        await grains.GetGrain<IPurseGrain>(benoit).CreditAsync(InvoiceCluster.TopUp(20_000));
+        var page = await OpenInvoicesAsync("Benoît");
+
+        foreach (var id in ids)
+        {
+            await page.Locator($"tr[data-invoice='{id}'] input[type=checkbox]").CheckAsync();
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Payer la sélection depuis le portefeuille" }).ClickAsync();
+
+        var dialog = page.Locator("dialog#dialog");
+        await Assertions.Expect(dialog.Locator("li[data-accepted='true']")).ToHaveCountAsync(2);
+        foreach (var id in ids)
+        {
+            await Assertions.Expect(page.Locator($"tr[data-invoice='{id}']")).ToHaveAttributeAsync("data-state", "Paid");
+        }
+    }
+
     async Task<IPage> OpenInvoicesAsync(string? child)
     {
         var page = await chromium.SignInAsync(web, "amelie.lefevre");

@@ -137,6 +137,40 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         }
     }
 
+    [Fact]
+    public async Task A_parent_pays_a_selection_of_invoices_from_the_wallet_once_and_never_another_familys()
+    {
+        var geneviève = await DemoPupils.IdAsync(web, "Geneviève");
+        var grains = web.Services.GetRequiredService<IGrainFactory>();
+        var first = (await grains.GetGrain<IInvoiceGrain>(Guid.CreateVersion7()).IssueAsync(InvoiceCluster.Trip(geneviève))).Invoice!;
+        var second = (await grains.GetGrain<IInvoiceGrain>(Guid.CreateVersion7()).IssueAsync(InvoiceCluster.Trip(geneviève))).Invoice!;
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
+        var foreign = (await grains.GetGrain<IInvoiceGrain>(Guid.CreateVersion7()).IssueAsync(InvoiceCluster.Trip(chloe))).Invoice!;
+        var purse = grains.GetGrain<IPurseGrain>(geneviève);
+        await purse.CreditAsync(InvoiceCluster.TopUp(15_000));
+        var before = (await purse.GetCompartmentsAsync())[0].BalanceCents;
+        var amelie = await SignedIn.AsAsync(web, "amelie.lefevre");
+        await Forms.PostAsync(amelie, "/e/demo/comptes", $"/e/demo/comptes/{geneviève}");
+        const string url = "/e/demo/finances/factures/selection/portefeuille";
+
+        var forged = await Forms.PostAsync(amelie, "/e/demo/finances/factures", url,
+            ("Key", "sel-0"), ("Invoices", first.Id.ToString()), ("Invoices", foreign.Id.ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+        Assert.Equal(before, (await purse.GetCompartmentsAsync())[0].BalanceCents);
+
+        (string, string)[] form = [("Key", "sel-1"), ("Invoices", first.Id.ToString()), ("Invoices", second.Id.ToString())];
+        var paid = await Forms.PostAsync(amelie, "/e/demo/finances/factures", url, form);
+        var again = await Forms.PostAsync(amelie, "/e/demo/finances/factures", url, form);
+
+        var html = WebUtility.HtmlDecode(await paid.Content.ReadAsStringAsync());
+        Assert.Equal(2, html.Split("data-accepted=\"true\"").Length - 1);
+        Assert.Equal(html, WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()));
+        Assert.Equal(before - 12_000, (await purse.GetCompartmentsAsync())[0].BalanceCents);
+        Assert.Equal(InvoiceState.Paid, (await grains.GetGrain<IInvoiceGrain>(first.Id).GetAsync())!.State);
+        Assert.Equal(InvoiceState.Paid, (await grains.GetGrain<IInvoiceGrain>(second.Id).GetAsync())!.State);
+        Assert.Equal(0, (await grains.GetGrain<IInvoiceGrain>(foreign.Id).GetAsync())!.PaidCents);
+    }
+
     static async Task<long> CountAsync(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("SELECT count(*) FROM invoices");

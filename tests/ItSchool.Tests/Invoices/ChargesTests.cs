@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text;
+using ItSchool.Invoices;
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using Npgsql;
+
+namespace ItSchool.Tests.Invoices;
+
+public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
+{
+    [Fact]
+    public async Task Imported_charges_become_one_grouped_invoice_per_pupil_once()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var today = InvoiceStates.Today(web.Clock);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var csv = $"""
+            matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire
+            ;Chloé;Dubois;4B;{lastMonth:dd/MM/yyyy};Garderie du soir;3;2,50
+            ;Chloé;Dubois;4B;{lastMonth.AddDays(3):dd/MM/yyyy};Étude dirigée;1;3
+            ;Lucas;Lefèvre;4B;{lastMonth.AddDays(5):dd/MM/yyyy};Garderie du soir;2;2,50
+            """;
+
+        var first = await UploadAsync(manager, csv);
+        Assert.Contains("3 frais ajoutés, 0 déjà présents.", first);
+        Assert.Contains("0 frais ajoutés, 3 déjà présents.", await UploadAsync(manager, csv));
+
+        var key = Guid.NewGuid().ToString();
+        (string, string)[] form =
+        [
+            ("Key", key), ("Label", "Facture groupée test"), ("From", lastMonth.ToString("yyyy-MM-dd")),
+            ("To", lastMonth.AddMonths(1).AddDays(-1).ToString("yyyy-MM-dd")), ("DueOn", today.AddDays(20).ToString("yyyy-MM-dd")),
+        ];
+        var grouped = await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
+        Assert.Equal(HttpStatusCode.Redirect, grouped.StatusCode);
+        await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
+
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var invoices = (await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id), today)).Where(r => r.Label == "Facture groupée test").ToList();
+        Assert.Equal([("Dubois Chloé", 1_050L), ("Lefèvre Lucas", 500L)], invoices.Select(r => (r.PupilName, r.TotalCents)).Order());
+        Assert.Empty(await Charges.UnbilledAsync(db, DemoSchool.Id));
+    }
+
+    [Fact]
+    public async Task A_charges_file_with_a_bad_line_names_it_and_imports_nothing()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var before = (await Charges.UnbilledAsync(db, DemoSchool.Id)).Count;
+
+        var page = await UploadAsync(manager, """
+            matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire
+            ;Chloé;Dubois;4B;03/10/2026;Photos;1;12
+            ;Personne;Inconnu;9Z;03/10/2026;Photos;1;12
+            ;Chloé;Dubois;4B;31/02/2026;Photos;1;12
+            """);
+
+        Assert.Contains("Ligne 3 : élève inconnu", page);
+        Assert.Contains("Ligne 4 : date invalide", page);
+        Assert.Equal(before, (await Charges.UnbilledAsync(db, DemoSchool.Id)).Count);
+    }
+
+    static async Task<string> UploadAsync(HttpClient manager, string csv)
+    {
+        var token = Forms.AntiforgeryToken(await manager.GetStringAsync("/e/demo/gestion/factures/frais"));
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "fichier", "frais.csv" },
+        };
+        var response = await manager.PostAsync("/e/demo/gestion/factures/frais/import", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
+}
