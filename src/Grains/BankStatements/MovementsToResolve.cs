@@ -45,16 +45,22 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
         return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<UnresolvedMovement>> ListAsync(Guid schoolId, int limit = 200, CancellationToken cancellationToken = default)
+    /// <summary>One line of the list, with its suggestions; null unless it is this school's and still to resolve.</summary>
+    public async Task<UnresolvedMovement?> FindAsync(Guid schoolId, long movementId, CancellationToken cancellationToken = default) =>
+        (await ListAsync(schoolId, 1, cancellationToken, movementId)).SingleOrDefault();
+
+    public async Task<IReadOnlyList<UnresolvedMovement>> ListAsync(Guid schoolId, int limit = 200, CancellationToken cancellationToken = default,
+        long? onlyId = null)
     {
         var rows = new List<(long Id, long Amount, DateOnly Date, string? Name, string? Account, string? Communication, string? Reason)>();
         await using (var command = db.CreateCommand("""
             SELECT id, amount_cents, value_date, counterparty_name, counterparty_account, communication, reason
-            FROM bank_movements WHERE school_id = @school AND status = 'to_resolve'
+            FROM bank_movements WHERE school_id = @school AND status = 'to_resolve' AND (@id::bigint IS NULL OR id = @id)
             ORDER BY value_date DESC, id DESC LIMIT @limit
             """))
         {
             command.Parameters.AddWithValue("school", schoolId);
+            command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)onlyId ?? DBNull.Value });
             command.Parameters.AddWithValue("limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -71,7 +71,7 @@ public static class ResolvePages
     {
         var schoolId = context.School()!.Id;
         var movement = long.TryParse(movementId, out var id)
-            ? (await toResolve.ListAsync(schoolId, 10_000, context.RequestAborted)).FirstOrDefault(m => m.Id == id)
+            ? await toResolve.FindAsync(schoolId, id, context.RequestAborted)
             : null;
         if (movement is null)
         {

@@ -174,6 +174,9 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(ResolveProblem.UnknownCompartment, await ToResolve.AssignToCompartmentAsync(DemoSchool.Id, byName.Id, Guid.NewGuid(), 1, Manager));
         Assert.Equal(ResolveProblem.UnknownInvoice, await ToResolve.AssignToInvoiceAsync(DemoSchool.Id, byName.Id, invoice.ToString(), Manager));
         Assert.DoesNotContain(await ToResolve.ListAsync(DemoSchool.Id), m => m.Id == byTypo.Id || m.Id == debit.Id);
+        Assert.Null(await ToResolve.FindAsync(DemoSchool.Id, byTypo.Id));
+        Assert.Null(await ToResolve.FindAsync(Guid.NewGuid(), byName.Id));
+        Assert.Equal(byName.Suggestions, (await ToResolve.FindAsync(DemoSchool.Id, byName.Id))!.Suggestions);
     }
 
     [Fact]

@@ -75,6 +75,9 @@ public sealed partial class BankPagesTests(WebNode web) : IClassFixture<WebNode>
         var chloe = await DemoPupils.IdAsync(web, "Chloé");
         Assert.Contains($"value=\"{chloe}:1\"", list);
         var before = await Statements.BalanceAsync(web, "Chloé");
+        var one = await manager.GetStringAsync($"/e/demo/gestion/releves/a-traiter/{id}");
+        Assert.Contains("Pas pour ItSchool", one);
+        Assert.Contains($"<option value=\"{chloe}:1\">Chloé Dubois (4B) · Portefeuille général (nom de l&#x27;élève dans la communication)</option>", one);
 
         var done = await Forms.PostAsync(manager, "/e/demo/gestion/releves/a-traiter", $"/e/demo/gestion/releves/a-traiter/{id}/portefeuille",
             ("Target", $"{chloe}:1"));
