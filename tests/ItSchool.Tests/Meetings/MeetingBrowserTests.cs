@@ -75,6 +75,53 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task On_a_touch_screen_a_parent_books_with_a_tap_and_moves_with_a_finger()
+    {
+        var evening = await DemoEveningAsync();
+        var sophie = TeacherId(evening, "Sophie");
+        var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE", HasTouch = true, ViewportSize = new() { Width = 412, Height = 915 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
+        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
+        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{sophie}").ToString());
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
+
+        await Slot(page, 2).Locator(".book").TapAsync();
+        await Assertions.Expect(Slot(page, 2)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
+
+        // A finger, as the browser gets it from a touch screen: touch start, moves, end.
+        await Slot(page, 5).ScrollIntoViewIfNeededAsync();
+        var from = (await Slot(page, 2).BoundingBoxAsync())!;
+        var to = (await Slot(page, 5).BoundingBoxAsync())!;
+        var touch = await context.NewCDPSessionAsync(page);
+        async Task Finger(string type, double x, double y) =>
+            await touch.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
+            {
+                ["type"] = type,
+                ["touchPoints"] = type == "touchEnd" ? Array.Empty<object>() : new object[] { new Dictionary<string, object> { ["x"] = x, ["y"] = y } },
+            });
+        var (x0, y0) = (from.X + 10, from.Y + from.Height / 2);
+        var (x1, y1) = (to.X + to.Width / 2, to.Y + to.Height / 2);
+        await Finger("touchStart", x0, y0);
+        for (var step = 1; step <= 10; step++)
+        {
+            await Finger("touchMove", x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10);
+        }
+        await Finger("touchEnd", x1, y1);
+
+        var confirm = page.Locator("#meeting-confirm");
+        await Assertions.Expect(confirm).ToContainTextAsync("Déplacer le rendez-vous de 17:20 à 17:50 ?");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirmer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#meeting-message")).ToContainTextAsync("Rendez-vous déplacé de 17:20 à 17:50");
+        await Assertions.Expect(Slot(page, 5)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
+        await Assertions.Expect(Slot(page, 2)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_drag_dismissed_at_the_confirmation_changes_nothing_and_another_family_sees_bookings_live_without_names()
     {
         var evening = await DemoEveningAsync();
