@@ -11,7 +11,7 @@ namespace ItSchool.Web.Live;
 /// does the same, so a change made through one node reaches the browsers connected to any other.
 /// </summary>
 public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, FragmentRenderer fragments, LedgerQueries ledger,
-    LiveViewers viewers, ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
+    LiveViewers viewers, IEnumerable<ILiveChangeHandler> handlers, ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
 {
     static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
 
@@ -45,6 +45,10 @@ public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, Fr
 
     public Task OnChangeAsync(LiveChange change)
     {
+        foreach (var handler in handlers)
+        {
+            handler.OnChange(change);
+        }
         _ = change switch
         {
             PurseChanged purse when viewers.AnyFor(purse.PupilId) => RelayAsync(purse),

@@ -9,48 +9,18 @@ namespace ItSchool.Web.Meetings;
 /// <summary>
 /// Relays timetable changes to the pages watching them on this node: the grid is rendered once per change
 /// for all families (no names) and once for the staff (with names), whatever the number of watchers.
-/// Listens to the cluster like <see cref="LiveRelay"/>, as a node of its own.
+/// The node's <see cref="LiveRelay"/> hands it every change.
 /// </summary>
-public sealed class MeetingsRelay(IGrainFactory grains, IHubContext<MeetingsHub> hub, FragmentRenderer fragments, MeetingEvenings evenings,
-    WatchedTimetables watched, ILogger<MeetingsRelay> logger) : BackgroundService, ILiveObserver
+public sealed class MeetingsRelay(IHubContext<MeetingsHub> hub, FragmentRenderer fragments, MeetingEvenings evenings,
+    WatchedTimetables watched, ILogger<MeetingsRelay> logger) : ILiveChangeHandler
 {
-    static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var self = grains.CreateObjectReference<ILiveObserver>(this);
-        var nodes = grains.GetGrain<ILiveNodesGrain>(0);
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await nodes.SubscribeAsync(self);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Could not subscribe the meeting grids to live changes; retrying");
-                }
-                await Task.Delay(Renewal, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await nodes.UnsubscribeAsync(self).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { });
-        }
-    }
-
     // Per timetable, the newest change not yet sent. While one grid is being rendered and sent, newer
     // changes only replace each other here: on opening night the watchers get the grid as it is now, not
     // every version they would replace at once anyway.
     readonly ConcurrentDictionary<(Guid Evening, Guid Teacher), TimetableChanged> waiting = new();
     readonly ConcurrentDictionary<(Guid Evening, Guid Teacher), bool> sending = new();
 
-    public Task OnChangeAsync(LiveChange change)
+    public void OnChange(LiveChange change)
     {
         if (change is TimetableChanged timetable)
         {
@@ -61,7 +31,6 @@ public sealed class MeetingsRelay(IGrainFactory grains, IHubContext<MeetingsHub>
                 _ = SendWaitingAsync(key);
             }
         }
-        return Task.CompletedTask;
     }
 
     async Task SendWaitingAsync((Guid Evening, Guid Teacher) key)

@@ -1,5 +1,6 @@
 using ItSchool.Meetings;
 using ItSchool.Schools;
+using ItSchool.Web.Live;
 using ItSchool.Web.Schools;
 
 namespace ItSchool.Web.Meetings;
@@ -13,7 +14,7 @@ public static class MeetingsSetup
         builder.Services.AddSingleton<MeetingMails>();
         builder.Services.AddSingleton<WatchedTimetables>();
         builder.Services.AddSingleton<MeetingsRelay>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<MeetingsRelay>());
+        builder.Services.AddSingleton<ILiveChangeHandler>(services => services.GetRequiredService<MeetingsRelay>());
     }
 
     public static void MapMeetings(this RouteGroupBuilder school)
