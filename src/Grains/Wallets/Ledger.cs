@@ -13,66 +13,86 @@ public sealed class Ledger(NpgsqlDataSource db)
     /// <summary>How far back a purse remembers idempotency keys in memory; older replays are caught by the database.</summary>
     public static readonly TimeSpan RememberedKeys = TimeSpan.FromDays(60);
 
+    /// <summary>
+    /// Opens a purse: its compartments (creating the rows of any the school added), each checked against the
+    /// ledger's sum, and the entries of the keys it must remember. Purses that wake at the same moment — a
+    /// bank statement crediting thousands of pupils — are opened together, in one round trip.
+    /// </summary>
     public async Task<PurseSnapshot> OpenAsync(Guid pupilId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        Guid schoolId;
-        await using (var open = new NpgsqlCommand("""
+        var opened = await openings.RunAsync((pupilId, now));
+        return opened.Snapshot ?? throw opened.Error!;
+    }
+
+    sealed record Opened(PurseSnapshot? Snapshot, Exception? Error);
+
+    readonly RoundTrips<(Guid PupilId, DateTimeOffset Now), Opened> openings = new(calls => OpenAllAsync(db, calls));
+
+    static async Task<IReadOnlyList<Opened>> OpenAllAsync(NpgsqlDataSource db, IReadOnlyList<(Guid PupilId, DateTimeOffset Now)> calls)
+    {
+        var pupils = calls.Select(c => c.PupilId).Distinct().ToArray();
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             INSERT INTO purse_compartments (pupil_id, compartment, school_id)
             SELECT p.id, w.compartment, p.school_id
             FROM pupils p JOIN wallet_compartments w ON w.school_id = p.school_id
-            WHERE p.id = @pupil
-            ON CONFLICT DO NOTHING;
-            SELECT school_id FROM pupils WHERE id = @pupil;
-            """, connection))
+            WHERE p.id = ANY(@pupils)
+            ON CONFLICT DO NOTHING
+            """) { Parameters = { new("pupils", pupils) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT id, school_id FROM pupils WHERE id = ANY(@pupils)")
         {
-            open.Parameters.AddWithValue("pupil", pupilId);
-            schoolId = await open.ExecuteScalarAsync(cancellationToken) as Guid?
-                ?? throw new InvalidOperationException($"No pupil {pupilId}: a purse belongs to a pupil.");
-        }
-
-        var compartments = new List<PurseCompartment>();
-        await using (var read = new NpgsqlCommand("""
-            SELECT c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication,
+            Parameters = { new("pupils", pupils) },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT c.pupil_id, c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication,
                    (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger_entries l
                     WHERE l.pupil_id = c.pupil_id AND l.compartment = c.compartment)
             FROM purse_compartments c JOIN wallet_compartments w ON w.school_id = c.school_id AND w.compartment = c.compartment
-            WHERE c.pupil_id = @pupil
-            ORDER BY c.compartment
-            """, connection))
+            WHERE c.pupil_id = ANY(@pupils)
+            ORDER BY c.pupil_id, c.compartment
+            """) { Parameters = { new("pupils", pupils) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT pupil_id, idempotency_key, id, compartment, amount_cents, balance_after_cents, kind
+            FROM ledger_entries WHERE pupil_id = ANY(@pupils) AND occurred_at > @since
+            ORDER BY id
+            """) { Parameters = { new("pupils", pupils), new("since", calls.Min(c => c.Now) - RememberedKeys) } });
+
+        // The insert returns no rows, so the reader opens on the pupils.
+        await using var reader = await batch.ExecuteReaderAsync();
+        var schools = new Dictionary<Guid, Guid>();
+        while (await reader.ReadAsync())
         {
-            read.Parameters.AddWithValue("pupil", pupilId);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            schools[reader.GetGuid(0)] = reader.GetGuid(1);
+        }
+        await reader.NextResultAsync();
+        var compartments = pupils.ToDictionary(p => p, _ => new List<PurseCompartment>());
+        var mismatches = new Dictionary<Guid, Exception>();
+        while (await reader.ReadAsync())
+        {
+            var pupil = reader.GetGuid(0);
+            var compartment = new PurseCompartment(reader.GetInt16(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4),
+                StructuredCommunication.From(reader.GetInt64(5)));
+            var ledgerSum = reader.GetInt64(6);
+            if (ledgerSum != compartment.BalanceCents)
             {
-                var compartment = new PurseCompartment(reader.GetInt16(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
-                    StructuredCommunication.From(reader.GetInt64(4)));
-                var ledgerSum = reader.GetInt64(5);
-                if (ledgerSum != compartment.BalanceCents)
-                {
-                    throw new LedgerMismatchException(pupilId, compartment.Compartment, compartment.BalanceCents, ledgerSum);
-                }
-                compartments.Add(compartment);
+                mismatches.TryAdd(pupil, new LedgerMismatchException(pupil, compartment.Compartment, compartment.BalanceCents, ledgerSum));
             }
+            compartments[pupil].Add(compartment);
+        }
+        await reader.NextResultAsync();
+        var recent = pupils.ToDictionary(p => p, _ => new List<StoredEntry>());
+        while (await reader.ReadAsync())
+        {
+            recent[reader.GetGuid(0)].Add(new StoredEntry(reader.GetString(1), reader.GetInt64(2), reader.GetInt16(3), reader.GetInt64(4),
+                reader.GetInt64(5), LedgerNames.FromDatabase<MovementKind>(reader.GetString(6))));
         }
 
-        var recent = new List<StoredEntry>();
-        await using (var keys = new NpgsqlCommand("""
-            SELECT idempotency_key, id, compartment, amount_cents, balance_after_cents, kind
-            FROM ledger_entries WHERE pupil_id = @pupil AND occurred_at > @since
-            ORDER BY id
-            """, connection))
-        {
-            keys.Parameters.AddWithValue("pupil", pupilId);
-            keys.Parameters.AddWithValue("since", now - RememberedKeys);
-            await using var reader = await keys.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                recent.Add(new StoredEntry(reader.GetString(0), reader.GetInt64(1), reader.GetInt16(2), reader.GetInt64(3),
-                    reader.GetInt64(4), LedgerNames.FromDatabase<MovementKind>(reader.GetString(5))));
-            }
-        }
-        return new PurseSnapshot(schoolId, compartments, recent);
+        return calls.Select(c =>
+            !schools.TryGetValue(c.PupilId, out var school)
+                ? new Opened(null, new InvalidOperationException($"No pupil {c.PupilId}: a purse belongs to a pupil."))
+                : mismatches.TryGetValue(c.PupilId, out var mismatch)
+                    ? new Opened(null, mismatch)
+                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId]), null)).ToList();
     }
 
     /// <summary>
