@@ -51,24 +51,57 @@ public static class Charges
             {
                 errors.Add((record.Line, "UnknownPupil"));
             }
-            else if (!DateOnly.TryParseExact(f[4], ["dd/MM/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
+            else if (Check(f[4], f[5], f[6], f[7]) is var (problem, row) && problem is not null)
             {
-                errors.Add((record.Line, "InvalidDate"));
-            }
-            else if (f[5].Length is 0 or > 200 || !int.TryParse(f[6], out var quantity) || quantity is <= 0 or > 1000
-                || !TryCents(f[7], out var unit))
-            {
-                errors.Add((record.Line, "InvalidLine"));
+                errors.Add((record.Line, problem));
             }
             else
             {
-                rows.Add((pupil.Value, on, f[5], quantity, unit));
+                rows.Add((pupil.Value, row.On, row.Label, row.Quantity, row.Unit));
             }
         }
         if (errors.Count > 0)
         {
             return new ChargeImportResult(0, 0, errors);
         }
+        var added = await InsertAsync(db, schoolId, rows, now, cancellationToken);
+        return new ChargeImportResult(added, rows.Count - added, []);
+    }
+
+    /// <summary>One charge typed by the manager: null when added (or already there), else the problem's name.</summary>
+    public static async Task<string?> AddAsync(NpgsqlDataSource db, Guid schoolId, string? pupilId, string? date, string? label,
+        string? quantity, string? unitPrice, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        // The pupil comes from a select, but a form can be forged: only a pupil of this school is taken.
+        if (!Guid.TryParse(pupilId, out var pupil) || (await PupilsAsync(db, schoolId, cancellationToken)).All(p => p.Id != pupil))
+        {
+            return "UnknownPupil";
+        }
+        if (Check(date ?? "", (label ?? "").Trim(), quantity ?? "", unitPrice ?? "") is var (problem, row) && problem is not null)
+        {
+            return problem;
+        }
+        await InsertAsync(db, schoolId, [(pupil, row.On, row.Label, row.Quantity, row.Unit)], now, cancellationToken);
+        return null;
+    }
+
+    static (string? Problem, (DateOnly On, string Label, int Quantity, long Unit) Row) Check(string date, string label, string quantity,
+        string unitPrice)
+    {
+        if (!DateOnly.TryParseExact(date, ["dd/MM/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
+        {
+            return ("InvalidDate", default);
+        }
+        if (label.Length is 0 or > 200 || !int.TryParse(quantity, out var count) || count is <= 0 or > 1000 || !TryCents(unitPrice, out var unit))
+        {
+            return ("InvalidLine", default);
+        }
+        return (null, (on, label, count, unit));
+    }
+
+    static async Task<int> InsertAsync(NpgsqlDataSource db, Guid schoolId,
+        IReadOnlyList<(Guid Pupil, DateOnly On, string Label, int Quantity, long Unit)> rows, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var command = db.CreateCommand("""
             INSERT INTO invoice_charges (id, school_id, pupil_id, charged_on, label, quantity, unit_cents, created_at)
             SELECT gen_random_uuid(), @school, r.pupil, r.charged_on, r.label, r.quantity, r.unit, @now
@@ -82,8 +115,7 @@ public static class Charges
         command.Parameters.AddWithValue("labels", rows.Select(r => r.Label).ToArray());
         command.Parameters.AddWithValue("quantities", rows.Select(r => r.Quantity).ToArray());
         command.Parameters.AddWithValue("units", rows.Select(r => r.Unit).ToArray());
-        var added = await command.ExecuteNonQueryAsync(cancellationToken);
-        return new ChargeImportResult(added, rows.Count - added, []);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task<IReadOnlyList<Charge>> UnbilledAsync(NpgsqlDataSource db, Guid schoolId, DateOnly? from = null, DateOnly? to = null,

@@ -74,7 +74,9 @@ public sealed class LivePublisherGrain(TimeProvider clock, ILogger<LivePublisher
 
     public async Task PublishAsync(LiveChange change)
     {
-        if (clock.GetUtcNow() >= refreshAfter)
+        // An empty list is asked again at once: right after a start, a change published before the first node
+        // subscribed must not leave this activation deaf for the whole refresh period.
+        if (clock.GetUtcNow() >= refreshAfter || nodes.Count == 0)
         {
             nodes = await GrainFactory.GetGrain<ILiveNodesGrain>(0).GetNodesAsync();
             refreshAfter = clock.GetUtcNow() + Refresh;

@@ -141,6 +141,16 @@ public static class SchoolInvoicePages
             return await ChargesPageAsync(context, db, clock, result, null);
         });
 
+        manager.MapPost("/frais/ajouter", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, [FromForm] ChargeForm? form) =>
+        {
+            form ??= new();
+            var problem = await Charges.AddAsync(db, context.School()!.Id, form.Pupil, form.ChargedOn, form.Label, form.Quantity, form.UnitPrice,
+                clock.GetUtcNow(), context.RequestAborted);
+            return problem is null
+                ? Redirect(context, "gestion/factures/frais", "frais-ajoute")
+                : await ChargesPageAsync(context, db, clock, null, $"Charges.AddError.{problem}");
+        });
+
         manager.MapPost("/frais/facturer", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, IGrainFactory grains,
             [FromForm] GroupedForm? form) =>
         {
@@ -216,6 +226,8 @@ public static class SchoolInvoicePages
         return new RazorComponentResult<ChargesPage>(new
         {
             Charges = await Charges.UnbilledAsync(db, context.School()!.Id, cancellationToken: context.RequestAborted),
+            Pupils = await new PupilRegistry(db).ListAsync(context.School()!.Id, null, context.RequestAborted),
+            Today = today,
             Import = import,
             Problem = problem,
             Key = Guid.NewGuid().ToString(),
@@ -351,6 +363,15 @@ public static class SchoolInvoicePages
         public string? Key { get; set; }
         public string? Amount { get; set; }
         public string? Reason { get; set; }
+    }
+
+    public sealed class ChargeForm
+    {
+        public string? Pupil { get; set; }
+        public string? ChargedOn { get; set; }
+        public string? Label { get; set; }
+        public string? Quantity { get; set; }
+        public string? UnitPrice { get; set; }
     }
 
     public sealed class GroupedForm
