@@ -60,7 +60,7 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
         Assert.True(StructuredCommunication.TryParse(await dialog.Locator("code.communication").TextContentAsync(), out var shown));
         Assert.Equal(view.Communication, shown);
         var source = await dialog.Locator("img.epc-qr").GetAttributeAsync("src");
-        var decoded = await DecodeQrAsync(Convert.FromBase64String(source!["data:image/png;base64,".Length..]));
+        var decoded = await QrCodes.DecodeAsync(Convert.FromBase64String(source!["data:image/png;base64,".Length..]));
         Assert.Equal($"BCD\n002\n1\nSCT\n{DemoWallets.Bic}\nÉcole de démo ASBL\n{DemoWallets.Iban}\nEUR50.00\n\n{view.Communication.Digits}", decoded);
     }
 
@@ -102,27 +102,5 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
         await page.WaitForURLAsync("**/finances/factures");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         return page;
-    }
-
-    /// <summary>Reads the QR code with zbar (Debian's zbar-tools), as a banking app's scanner would.</summary>
-    static async Task<string> DecodeQrAsync(byte[] png)
-    {
-        const string zbar = "/usr/bin/zbarimg";
-        Assert.True(File.Exists(zbar), "QR decoding needs Debian's zbar-tools (./test.sh installs it): apt-get install -y zbar-tools");
-        var file = Path.GetTempFileName() + ".png";
-        await File.WriteAllBytesAsync(file, png);
-        try
-        {
-            var start = new ProcessStartInfo(zbar, ["--raw", "-q", "-Sbinary", file]) { RedirectStandardOutput = true };
-            using var process = Process.Start(start)!;
-            using var output = new MemoryStream();
-            await process.StandardOutput.BaseStream.CopyToAsync(output);
-            await process.WaitForExitAsync();
-            return System.Text.Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n');
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }

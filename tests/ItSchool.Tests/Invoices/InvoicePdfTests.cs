@@ -36,7 +36,7 @@ public sealed class InvoicePdfTests(WebNode web) : IClassFixture<WebNode>
         var image = Assert.Single(page.GetImages());
         Assert.True(image.TryGetPng(out var png));
         Assert.Equal(EpcQrPayload.For("École de démo ASBL", DemoWallets.Iban, DemoWallets.Bic, view.Communication, 4_450),
-            await DecodeQrAsync(png));
+            await QrCodes.DecodeAsync(png));
     }
 
     [Fact]
@@ -47,26 +47,5 @@ public sealed class InvoicePdfTests(WebNode web) : IClassFixture<WebNode>
         var view = (await invoice.IssueAsync(InvoiceCluster.Trip(lucas))).Invoice!;
         var marc = await SignedIn.AsAsync(web, "marc.dubois");
         Assert.Equal(HttpStatusCode.NotFound, (await marc.GetAsync($"/e/demo/finances/factures/{view.Id}/facture.pdf")).StatusCode);
-    }
-
-    static async Task<string> DecodeQrAsync(byte[] png)
-    {
-        const string zbar = "/usr/bin/zbarimg";
-        Assert.True(File.Exists(zbar), "QR decoding needs Debian's zbar-tools (./test.sh installs it): apt-get install -y zbar-tools");
-        var file = Path.GetTempFileName() + ".png";
-        await File.WriteAllBytesAsync(file, png);
-        try
-        {
-            var start = new ProcessStartInfo(zbar, ["--raw", "-q", "-Sbinary", file]) { RedirectStandardOutput = true };
-            using var process = Process.Start(start)!;
-            using var output = new MemoryStream();
-            await process.StandardOutput.BaseStream.CopyToAsync(output);
-            await process.WaitForExitAsync();
-            return System.Text.Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n');
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 }
