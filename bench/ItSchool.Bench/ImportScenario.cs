@@ -46,14 +46,7 @@ public static class ImportScenario
                 files.Add((size, path, expected, validate, heap));
             }
 
-            var app = await ItSchoolApp.BuildAsync(
-            [
-                "--urls", "http://127.0.0.1:0",
-                $"--ConnectionStrings:ItSchool={connectionString}",
-                $"--Orleans:SiloPort={WalletScenario.FreePort()}", $"--Orleans:GatewayPort={WalletScenario.FreePort()}",
-                "--Logging:LogLevel:Default=Warning",
-            ]);
-            await app.StartAsync();
+            var app = await BenchNodes.StartWebAsync(connectionString);
             try
             {
                 var imports = app.Services.GetRequiredService<BankImports>();

@@ -23,16 +23,7 @@ public static class InvoiceScenario
     public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options)
     {
         var pupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);
-        var settings = new ClusterSettings { ClusterId = "bench", ServiceId = "bench", SiloPort = WalletScenario.FreePort(), GatewayPort = WalletScenario.FreePort() };
-        using var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .UseOrleans(silo =>
-            {
-                silo.Services.AddSingleton(db);
-                silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings);
-            })
-            .Build();
-        await host.StartAsync();
+        using var host = await BenchNodes.StartSiloAsync(db, connectionString);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         try
         {

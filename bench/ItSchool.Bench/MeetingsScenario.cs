@@ -36,15 +36,7 @@ public static partial class MeetingsScenario
         var parents = int.Parse(Value(args, "--parents", "500"));
         var teachers = int.Parse(Value(args, "--teachers", "1"));
         var watching = int.Parse(Value(args, "--watchers", parents.ToString()));
-        var app = await ItSchoolApp.BuildAsync(
-        [
-            "--urls", "http://127.0.0.1:0",
-            $"--ConnectionStrings:ItSchool={connectionString}",
-            $"--Orleans:SiloPort={WalletScenario.FreePort()}", $"--Orleans:GatewayPort={WalletScenario.FreePort()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--ItSchool:RateLimits:SecretsPerMinute=100000",
-        ]);
-        await app.StartAsync();
+        var app = await BenchNodes.StartWebAsync(connectionString, "--ItSchool:RateLimits:SecretsPerMinute=100000");
         var connections = new List<HubConnection>();
         try
         {

@@ -23,14 +23,7 @@ public static class PosScenario
 {
     public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options)
     {
-        var app = await ItSchoolApp.BuildAsync(
-        [
-            "--urls", "http://127.0.0.1:0",
-            $"--ConnectionStrings:ItSchool={connectionString}",
-            $"--Orleans:SiloPort={WalletScenario.FreePort()}", $"--Orleans:GatewayPort={WalletScenario.FreePort()}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync();
+        var app = await BenchNodes.StartWebAsync(connectionString);
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -30,16 +30,7 @@ public static class WalletScenario
         // active purse's back is exactly what the purse's guarded update refuses.
         var pursePupils = await CreatePupilsAsync(db, options.Pupils);
         var baselinePupils = await CreatePupilsAsync(db, options.Pupils);
-        var settings = new ClusterSettings { ClusterId = "bench", ServiceId = "bench", SiloPort = FreePort(), GatewayPort = FreePort() };
-        using var host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .UseOrleans(silo =>
-            {
-                silo.Services.AddSingleton(db);
-                silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings);
-            })
-            .Build();
-        await host.StartAsync();
+        using var host = await BenchNodes.StartSiloAsync(db, connectionString);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         try
         {
@@ -193,12 +184,5 @@ public static class WalletScenario
         report.AppendLine();
         report.AppendLine("Every balance equals its ledger's sum after the run.");
         return report.ToString();
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -193,32 +193,24 @@ public sealed partial class AccountFlowTests(WebNode web) : IClassFixture<WebNod
         using var client = web.CreateClient();
         await Forms.PostAsync(client, "/e/demo/mot-de-passe-oublie", "/e/demo/mot-de-passe-oublie", ("Email", "direction@demo.example.be"));
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        await Until(async () => await Scalar<long>(db,
-            "SELECT count(*) FROM mail_outbox WHERE recipient_address = 'direction@demo.example.be' AND attempts > 0 AND last_error IS NOT NULL") == 1);
+        await Eventually.TrueAsync(async () => await Scalar<long>(db,
+            "SELECT count(*) FROM mail_outbox WHERE recipient_address = 'direction@demo.example.be' AND attempts > 0 AND last_error IS NOT NULL") == 1,
+            because: "The condition did not become true within 30 s");
 
         web.Mail.Accepting = true;
         web.Clock.Advance(TimeSpan.FromMinutes(2));
         var mail = await web.Mail.WaitForMailToAsync("direction@demo.example.be");
         Assert.Equal("Nouveau jeton de connexion – École de démo", mail.Subject);
         // Once delivered, the outbox no longer holds the token.
-        await Until(async () => await Scalar<long>(db,
-            "SELECT count(*) FROM mail_outbox WHERE recipient_address = 'direction@demo.example.be' AND sent_at IS NOT NULL AND secret IS NULL") == 1);
+        await Eventually.TrueAsync(async () => await Scalar<long>(db,
+            "SELECT count(*) FROM mail_outbox WHERE recipient_address = 'direction@demo.example.be' AND sent_at IS NOT NULL AND secret IS NULL") == 1,
+            because: "The condition did not become true within 30 s");
     }
 
     static async Task<T> Scalar<T>(NpgsqlDataSource db, string sql)
     {
         await using var command = db.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 30 s");
-            await Task.Delay(50);
-        }
     }
 
     static async Task<HttpResponseMessage> PostNewPasswordAsync(HttpClient client, string passwordPage, string token, string password, string confirmation) =>

@@ -142,20 +142,3 @@ public sealed class WalletPaymentRecoveryTests(MigratedDatabase database) : ICla
         return id;
     }
 }
-
-/// <summary>Waits for a condition instead of sleeping a fixed time.</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The condition did not come true in time.");
-            }
-            await Task.Delay(100);
-        }
-    }
-}

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using ItSchool.Meetings;
@@ -58,14 +57,10 @@ public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) 
         var expected = grid.Slots.Select(s => (s.Index, s.State.ToString().ToLowerInvariant())).ToList();
         foreach (var (connection, grids) in watchers)
         {
-            var watch = Stopwatch.StartNew();
-            string? newest;
-            while ((newest = grids.MaxBy(Version)) is null || Version(newest) != grid.Version)
-            {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"A watcher never received version {grid.Version}.");
-                await Task.Delay(20);
-            }
-            Assert.Equal(expected, SlotTag().Matches(newest).Select(m => (int.Parse(m.Groups[2].Value), m.Groups[1].Value)).ToList());
+            string? newest = null;
+            await Eventually.TrueAsync(() => (newest = grids.MaxBy(Version)) is not null && Version(newest) == grid.Version,
+                TimeSpan.FromSeconds(10), $"A watcher never received version {grid.Version}.");
+            Assert.Equal(expected, SlotTag().Matches(newest!).Select(m => (int.Parse(m.Groups[2].Value), m.Groups[1].Value)).ToList());
             await connection.DisposeAsync();
         }
     }

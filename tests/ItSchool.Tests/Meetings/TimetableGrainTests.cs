@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ItSchool.Meetings;
+using ItSchool.Tests.Rig;
 
 namespace ItSchool.Tests.Meetings;
 
@@ -218,7 +218,8 @@ public sealed class TimetableGrainTests(MeetingCluster meetings) : IClassFixture
             "SELECT count(DISTINCT parent_id) FROM meeting_appointments WHERE evening_id = @e AND teacher_id = @t", ("e", evening.Id), ("t", teacher)));
         Assert.Equal(20, await meetings.RowsAsync(evening.Id, teacher));
 
-        await Eventually(() => meetings.Watcher.Newest(evening.Id, teacher)?.Version == grid.Version);
+        await Eventually.TrueAsync(() => meetings.Watcher.Newest(evening.Id, teacher)?.Version == grid.Version, TimeSpan.FromSeconds(10),
+            "The condition never held.");
         Assert.Equal(grid.Slots, meetings.Watcher.Newest(evening.Id, teacher)!.Slots);
     }
 
@@ -249,15 +250,5 @@ public sealed class TimetableGrainTests(MeetingCluster meetings) : IClassFixture
             Assert.Equal(families[loser].Parent, grid.Slots[pair * 3 + loser % 2].ParentId);
         }
         Assert.Equal(12, await meetings.RowsAsync(evening.Id, teacher));
-    }
-
-    static async Task Eventually(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "The condition never held.");
-            await Task.Delay(20);
-        }
     }
 }
