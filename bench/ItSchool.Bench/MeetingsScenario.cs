@@ -196,7 +196,7 @@ public static partial class MeetingsScenario
             await insert.ExecuteNonQueryAsync();
         }
         var now = DateTimeOffset.UtcNow;
-        var evening = new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Bench", DateOnly.FromDateTime(now.UtcDateTime).AddDays(7),
+        var evening = new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Bench", [DateOnly.FromDateTime(now.UtcDateTime).AddDays(7)],
             new TimeOnly(17, 0), new TimeOnly(17, 0).AddMinutes(10 * Slots), 10, now.AddMinutes(-1), now.AddDays(1), null, 1, false,
             teacherIds.Select(t => new MeetingTeacher(t, "Prof Bench", null, ["BENCH"])).ToList());
         await new MeetingEvenings(db).CreateAsync(evening, now);

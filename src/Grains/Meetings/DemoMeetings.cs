@@ -27,7 +27,7 @@ public static class DemoMeetings
             }
         }
         var closes = day.ToDateTime(new TimeOnly(12, 0));
-        await new MeetingEvenings(db).CreateAsync(new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de parents du printemps", day,
+        await new MeetingEvenings(db).CreateAsync(new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de parents du printemps", [day],
             new TimeOnly(17, 0), new TimeOnly(20, 0), 10, now.AddHours(-1), new DateTimeOffset(closes, Brussels.GetUtcOffset(closes)),
             MaxPerPupil: null, MaxPerParentPerTeacher: 2, GapBetween: false, teachers), now, cancellationToken);
     }

@@ -22,16 +22,24 @@ public interface ITimetableGrain : IGrainWithGuidCompoundKey
 
     /// <summary>A break or unavailable slot (or back to free); a booked slot must be cancelled first.</summary>
     Task<TimetableResult> SetBreakAsync(int slot, bool isBreak);
+
+    /// <summary>The school changed or deleted the evening: read it again, and show watchers the new grid.</summary>
+    [AlwaysInterleave]
+    Task EveningChangedAsync();
 }
 
-/// <summary><paramref name="ByStaff"/>: the teacher or the school acting for the parent, also outside the booking window.</summary>
+/// <summary>
+/// <paramref name="ByStaff"/>: the teacher or the school acting for the parent, also outside the booking window.
+/// <paramref name="Elsewhere"/>: the slots the parent holds with other teachers, as their agenda knows them;
+/// the timetable holds them against the evening's current setup (same time, or too close with the school's gap).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Booking([property: Id(0)] Guid ParentId, [property: Id(1)] Guid PupilId, [property: Id(2)] int Slot,
-    [property: Id(3)] bool ByStaff = false);
+    [property: Id(3)] bool ByStaff = false, [property: Id(4)] IReadOnlyList<int>? Elsewhere = null);
 
 [GenerateSerializer, Immutable]
 public sealed record Move([property: Id(0)] Guid ParentId, [property: Id(1)] int FromSlot, [property: Id(2)] int ToSlot,
-    [property: Id(3)] bool ByStaff = false);
+    [property: Id(3)] bool ByStaff = false, [property: Id(4)] IReadOnlyList<int>? Elsewhere = null);
 
 [GenerateSerializer, Immutable]
 public sealed record Cancellation([property: Id(0)] Guid ParentId, [property: Id(1)] int Slot, [property: Id(2)] bool ByStaff = false);

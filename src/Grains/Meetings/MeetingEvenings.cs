@@ -10,25 +10,47 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO meeting_evenings (id, school_id, name, day, starts, ends, slot_minutes, opens_at, closes_at,
-                                          max_per_pupil, max_per_parent_per_teacher, gap_between, created_at)
-            VALUES (@id, @school, @name, @day, @starts, @ends, @slot, @opens, @closes, @per_pupil, @per_teacher, @gap, @now)
+            INSERT INTO meeting_evenings (id, school_id, name, days, starts, ends, slot_minutes, opens_at, closes_at,
+                                          max_per_pupil, max_per_parent_per_teacher, gap_between, created_at, revision)
+            VALUES (@id, @school, @name, @days, @starts, @ends, @slot, @opens, @closes, @per_pupil, @per_teacher, @gap, @now, 1)
             """, connection, transaction))
         {
-            insert.Parameters.AddWithValue("id", evening.Id);
-            insert.Parameters.AddWithValue("school", evening.SchoolId);
-            insert.Parameters.AddWithValue("name", evening.Name);
-            insert.Parameters.AddWithValue("day", evening.Day);
-            insert.Parameters.AddWithValue("starts", evening.Starts);
-            insert.Parameters.AddWithValue("ends", evening.Ends);
-            insert.Parameters.AddWithValue("slot", evening.SlotMinutes);
-            insert.Parameters.AddWithValue("opens", evening.OpensAt.ToUniversalTime());
-            insert.Parameters.AddWithValue("closes", evening.ClosesAt.ToUniversalTime());
-            insert.Parameters.AddWithValue("per_pupil", (object?)evening.MaxPerPupil ?? DBNull.Value);
-            insert.Parameters.AddWithValue("per_teacher", evening.MaxPerParentPerTeacher);
-            insert.Parameters.AddWithValue("gap", evening.GapBetween);
+            Setup(insert.Parameters, evening);
             insert.Parameters.AddWithValue("now", now.ToUniversalTime());
             await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await SaveTeachersAsync(connection, transaction, evening, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    static void Setup(NpgsqlParameterCollection parameters, MeetingEvening evening)
+    {
+        parameters.AddWithValue("id", evening.Id);
+        parameters.AddWithValue("school", evening.SchoolId);
+        parameters.AddWithValue("name", evening.Name);
+        parameters.AddWithValue("days", evening.Days.ToArray());
+        parameters.AddWithValue("starts", evening.Starts);
+        parameters.AddWithValue("ends", evening.Ends);
+        parameters.AddWithValue("slot", evening.SlotMinutes);
+        parameters.AddWithValue("opens", evening.OpensAt.ToUniversalTime());
+        parameters.AddWithValue("closes", evening.ClosesAt.ToUniversalTime());
+        parameters.AddWithValue("per_pupil", (object?)evening.MaxPerPupil ?? DBNull.Value);
+        parameters.AddWithValue("per_teacher", evening.MaxPerParentPerTeacher);
+        parameters.AddWithValue("gap", evening.GapBetween);
+    }
+
+    /// <summary>The evening's teachers as given: new ones added, rooms and classes updated, the others (with their breaks) removed.</summary>
+    static async Task SaveTeachersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MeetingEvening evening,
+        CancellationToken cancellationToken)
+    {
+        await using (var remove = new NpgsqlCommand("""
+            DELETE FROM meeting_breaks WHERE evening_id = @evening AND NOT teacher_id = ANY(@kept);
+            DELETE FROM meeting_teachers WHERE evening_id = @evening AND NOT teacher_id = ANY(@kept);
+            """, connection, transaction))
+        {
+            remove.Parameters.AddWithValue("evening", evening.Id);
+            remove.Parameters.AddWithValue("kept", evening.Teachers.Select(t => t.TeacherId).ToArray());
+            await remove.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var teacher in evening.Teachers)
         {
@@ -36,6 +58,7 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
             await using var add = new NpgsqlCommand("""
                 INSERT INTO meeting_teachers (evening_id, teacher_id, room, classes)
                 SELECT @evening, id, @room, @classes FROM users WHERE id = @teacher AND school_id = @school AND role = 'teacher'
+                ON CONFLICT (evening_id, teacher_id) DO UPDATE SET room = EXCLUDED.room, classes = EXCLUDED.classes
                 """, connection, transaction);
             add.Parameters.AddWithValue("evening", evening.Id);
             add.Parameters.AddWithValue("teacher", teacher.TeacherId);
@@ -47,7 +70,121 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
                 throw new InvalidOperationException($"{teacher.TeacherId} is not a teacher of school {evening.SchoolId}.");
             }
         }
+    }
+
+    /// <summary>
+    /// The school's change to an evening. Appointments never move because of it: a change that would give a
+    /// booked slot another date, time or length, or drop a teacher who has appointments, is refused whole.
+    /// Breaks follow their date and time, and go if the new grid has no such slot. The evening stays locked
+    /// from the first read to the commit, so no booking slips in between (see <see cref="TimetableStore"/>).
+    /// </summary>
+    public async Task<EveningChange> UpdateAsync(MeetingEvening changed, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if ((await ReadAsync("e.school_id = @school AND e.id = @evening", cancellationToken, (connection, transaction),
+                ("school", changed.SchoolId), ("evening", changed.Id))).SingleOrDefault() is not { } before)
+        {
+            return new EveningChange(EveningChangeOutcome.NotFound);
+        }
+        var (appointments, breaks) = await SlotsAsync(connection, transaction, changed.Id, cancellationToken);
+        if (appointments.GroupBy(a => a.Teacher).FirstOrDefault(g => changed.Teacher(g.Key) is null) is { } dropped)
+        {
+            return new EveningChange(EveningChangeOutcome.TeacherHasAppointments, before, dropped.Count(), before.Teacher(dropped.Key)?.Name);
+        }
+        var moved = appointments.Count(a => SameSlotIn(before, changed, a.Slot) != a.Slot);
+        if (moved > 0)
+        {
+            return new EveningChange(EveningChangeOutcome.AppointmentsWouldMove, before, moved);
+        }
+        await using (var update = new NpgsqlCommand("""
+            UPDATE meeting_evenings
+            SET name = @name, days = @days, starts = @starts, ends = @ends, slot_minutes = @slot, opens_at = @opens, closes_at = @closes,
+                max_per_pupil = @per_pupil, max_per_parent_per_teacher = @per_teacher, gap_between = @gap,
+                revision = revision + 1, updated_at = @now
+            WHERE id = @id AND school_id = @school
+            """, connection, transaction))
+        {
+            Setup(update.Parameters, changed);
+            update.Parameters.AddWithValue("now", now.ToUniversalTime());
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await SaveTeachersAsync(connection, transaction, changed, cancellationToken);
+        var kept = breaks.Where(b => changed.Teacher(b.Teacher) is not null)
+            .Select(b => (b.Teacher, Slot: SameSlotIn(before, changed, b.Slot))).Where(b => b.Slot is not null).ToList();
+        await using (var rebreak = new NpgsqlCommand("""
+            DELETE FROM meeting_breaks WHERE evening_id = @evening;
+            INSERT INTO meeting_breaks (evening_id, teacher_id, slot) SELECT @evening, t, s FROM unnest(@teachers, @slots) AS b (t, s);
+            """, connection, transaction))
+        {
+            rebreak.Parameters.AddWithValue("evening", changed.Id);
+            rebreak.Parameters.AddWithValue("teachers", kept.Select(b => b.Teacher).ToArray());
+            rebreak.Parameters.AddWithValue("slots", kept.Select(b => b.Slot!.Value).ToArray());
+            await rebreak.ExecuteNonQueryAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
+        return new EveningChange(EveningChangeOutcome.Done, before);
+    }
+
+    /// <summary>
+    /// Deletes the evening with its grids. The appointments it had are returned, so the parents can be told;
+    /// a booking waiting on the evening's lock finds it gone and is refused.
+    /// </summary>
+    public async Task<(MeetingEvening Evening, IReadOnlyList<Appointment> Cancelled)?> DeleteAsync(Guid schoolId, Guid eveningId,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if ((await ReadAsync("e.school_id = @school AND e.id = @evening", cancellationToken, (connection, transaction),
+                ("school", schoolId), ("evening", eveningId))).SingleOrDefault() is not { } evening)
+        {
+            return null;
+        }
+        var cancelled = new List<Appointment>();
+        await using (var delete = new NpgsqlCommand("""
+            DELETE FROM meeting_appointments WHERE evening_id = @evening RETURNING teacher_id, slot, parent_id, pupil_id
+            """, connection, transaction))
+        {
+            delete.Parameters.AddWithValue("evening", eveningId);
+            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                cancelled.Add(new Appointment(eveningId, reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3)));
+            }
+        }
+        await using (var rest = new NpgsqlCommand("""
+            DELETE FROM meeting_breaks WHERE evening_id = @evening;
+            DELETE FROM meeting_teachers WHERE evening_id = @evening;
+            DELETE FROM meeting_evenings WHERE id = @evening;
+            """, connection, transaction))
+        {
+            rest.Parameters.AddWithValue("evening", eveningId);
+            await rest.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return (evening, cancelled);
+    }
+
+    /// <summary>The slot of the changed evening at the same date, time and length as this one, if it has one.</summary>
+    static int? SameSlotIn(MeetingEvening before, MeetingEvening changed, int slot) =>
+        before.SlotMinutes != changed.SlotMinutes || slot >= before.SlotCount ? null : changed.SlotAt(before.SlotDay(slot), before.SlotStart(slot));
+
+    static async Task<(List<(Guid Teacher, int Slot)> Appointments, List<(Guid Teacher, int Slot)> Breaks)> SlotsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid eveningId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT true, teacher_id, slot FROM meeting_appointments WHERE evening_id = @evening
+            UNION ALL
+            SELECT false, teacher_id, slot FROM meeting_breaks WHERE evening_id = @evening
+            """, connection, transaction);
+        command.Parameters.AddWithValue("evening", eveningId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var (appointments, breaks) = (new List<(Guid, int)>(), new List<(Guid, int)>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            (reader.GetBoolean(0) ? appointments : breaks).Add((reader.GetGuid(1), reader.GetInt32(2)));
+        }
+        return (appointments, breaks);
     }
 
     /// <summary>An evening of this school (another school's id finds nothing).</summary>
@@ -129,18 +266,25 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         return families;
     }
 
-    async Task<IReadOnlyList<MeetingEvening>> ReadAsync(string where, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    Task<IReadOnlyList<MeetingEvening>> ReadAsync(string where, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        ReadAsync(where, cancellationToken, null, parameters);
+
+    /// <summary>Inside a transaction, the evenings read are locked until it ends (the school is changing one).</summary>
+    async Task<IReadOnlyList<MeetingEvening>> ReadAsync(string where, CancellationToken cancellationToken,
+        (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? locking, params (string Name, object Value)[] parameters)
     {
-        await using var command = db.CreateCommand($"""
-            SELECT e.id, e.school_id, e.name, e.day, e.starts, e.ends, e.slot_minutes, e.opens_at, e.closes_at,
-                   e.max_per_pupil, e.max_per_parent_per_teacher, e.gap_between,
+        var sql = $"""
+            SELECT e.id, e.school_id, e.name, e.days, e.starts, e.ends, e.slot_minutes, e.opens_at, e.closes_at,
+                   e.max_per_pupil, e.max_per_parent_per_teacher, e.gap_between, e.revision,
                    t.teacher_id, u.first_name || ' ' || u.last_name, t.room, t.classes
             FROM meeting_evenings e
             LEFT JOIN meeting_teachers t ON t.evening_id = e.id
             LEFT JOIN users u ON u.id = t.teacher_id
             WHERE {where}
-            ORDER BY e.day, e.starts, e.id, u.last_name, u.first_name
-            """);
+            ORDER BY e.days[1], e.starts, e.id, u.last_name, u.first_name
+            {(locking is null ? "" : "FOR UPDATE OF e")}
+            """;
+        await using var command = locking is { } open ? new NpgsqlCommand(sql, open.Connection, open.Transaction) : db.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
@@ -154,20 +298,31 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
             if (!teachers.TryGetValue(id, out var list))
             {
                 teachers[id] = list = [];
-                evenings.Add(new MeetingEvening(id, reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateOnly>(3),
+                evenings.Add(new MeetingEvening(id, reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateOnly[]>(3),
                     reader.GetFieldValue<TimeOnly>(4), reader.GetFieldValue<TimeOnly>(5), reader.GetInt32(6),
                     reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<DateTimeOffset>(8),
-                    reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetInt32(10), reader.GetBoolean(11), list));
+                    reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetInt32(10), reader.GetBoolean(11), list, reader.GetInt64(12)));
             }
-            if (!reader.IsDBNull(12))
+            if (!reader.IsDBNull(13))
             {
-                list.Add(new MeetingTeacher(reader.GetGuid(12), reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-                    reader.GetFieldValue<string[]>(15)));
+                list.Add(new MeetingTeacher(reader.GetGuid(13), reader.GetString(14), reader.IsDBNull(15) ? null : reader.GetString(15),
+                    reader.GetFieldValue<string[]>(16)));
             }
         }
         return evenings;
     }
 }
+
+public enum EveningChangeOutcome
+{
+    Done,
+    NotFound,
+    TeacherHasAppointments,
+    AppointmentsWouldMove,
+}
+
+/// <summary>What became of the school's change: <paramref name="Before"/> is the evening as it was (whose grids to refresh).</summary>
+public sealed record EveningChange(EveningChangeOutcome Outcome, MeetingEvening? Before = null, int Appointments = 0, string? TeacherName = null);
 
 /// <summary>An appointment with the names the teacher's list and the school's pages print.</summary>
 public sealed record AppointmentLine(Guid TeacherId, int Slot, Guid ParentId, Guid PupilId, string ParentName, string? ParentEmail,

@@ -6,8 +6,9 @@ namespace ItSchool.Meetings;
 /// How the rule across teachers holds without two grains locking each other:
 /// <list type="bullet">
 /// <item>The agenda is not reentrant, so while it waits for a timetable no other request of this parent is
-/// decided: the time it checked stays reserved for this request alone (two tabs cannot both pass the check
-/// for 18:10 with two different teachers).</item>
+/// decided: the slots it hands the timetable as the parent's appointments elsewhere stay true for this
+/// request alone (two tabs cannot both pass the check for 18:10 with two different teachers). The timetable
+/// holds the new slot against them with the evening as the school set it up at that moment.</item>
 /// <item>Calls go one way only, agenda → timetable. A timetable never calls an agenda, and an agenda never
 /// calls another agenda or two timetables at once, so there is no cycle of grains waiting for each other, and
 /// no deadlock, however many parents race.</item>
@@ -19,7 +20,6 @@ namespace ItSchool.Meetings;
 public sealed class ParentAgendaGrain(NpgsqlDataSource db) : Grain, IParentAgendaGrain
 {
     readonly TimetableStore store = new(db);
-    MeetingEvening? evening;
     List<Appointment>? appointments;
 
     Guid EveningId => this.GetPrimaryKey(out _);
@@ -33,19 +33,13 @@ public sealed class ParentAgendaGrain(NpgsqlDataSource db) : Grain, IParentAgend
         }
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        evening = await new MeetingEvenings(db).FindAsync(EveningId, cancellationToken);
-
     public async Task<IReadOnlyList<Appointment>> GetAppointmentsAsync() => await KnownAsync();
 
     public async Task<TimetableResult> BookAsync(Guid teacherId, Guid pupilId, int slot, bool byStaff = false)
     {
         var known = await KnownAsync();
-        if (Clash(known, teacherId, slot, except: null) is { } clash)
-        {
-            return await RefusedAsync(teacherId, clash);
-        }
-        var result = await Call(() => GrainFactory.Timetable(EveningId, teacherId).BookSlotAsync(new Booking(ParentId, pupilId, slot, byStaff)));
+        var result = await Call(() => GrainFactory.Timetable(EveningId, teacherId)
+            .BookSlotAsync(new Booking(ParentId, pupilId, slot, byStaff, Elsewhere(known, teacherId))));
         if (result.Done && !known.Any(a => a.TeacherId == teacherId && a.Slot == slot))
         {
             known.Add(new Appointment(EveningId, teacherId, slot, ParentId, pupilId));
@@ -57,11 +51,8 @@ public sealed class ParentAgendaGrain(NpgsqlDataSource db) : Grain, IParentAgend
     {
         var known = await KnownAsync();
         var moving = known.FirstOrDefault(a => a.TeacherId == teacherId && a.Slot == fromSlot);
-        if (moving is not null && Clash(known, teacherId, toSlot, except: moving) is { } clash)
-        {
-            return await RefusedAsync(teacherId, clash);
-        }
-        var result = await Call(() => GrainFactory.Timetable(EveningId, teacherId).MoveAppointmentAsync(new Move(ParentId, fromSlot, toSlot, byStaff)));
+        var result = await Call(() => GrainFactory.Timetable(EveningId, teacherId)
+            .MoveAppointmentAsync(new Move(ParentId, fromSlot, toSlot, byStaff, Elsewhere(known, teacherId))));
         if (result.Done && moving is not null)
         {
             known[known.IndexOf(moving)] = moving with { Slot = toSlot };
@@ -80,29 +71,8 @@ public sealed class ParentAgendaGrain(NpgsqlDataSource db) : Grain, IParentAgend
         return result;
     }
 
-    /// <summary>
-    /// Slots are the same for every teacher of the evening, so an overlap is the same slot number with another
-    /// teacher; with the school's gap, the slots next to it with another teacher are refused too (time to walk
-    /// to the other room). Two slots with the same teacher side by side need no walk.
-    /// </summary>
-    Refusal? Clash(List<Appointment> known, Guid teacherId, int slot, Appointment? except)
-    {
-        foreach (var other in known.Where(a => a != except && a.TeacherId != teacherId))
-        {
-            if (other.Slot == slot)
-            {
-                return Refusal.OverlapsOwnAppointment;
-            }
-            if (evening?.GapBetween == true && Math.Abs(other.Slot - slot) == 1)
-            {
-                return Refusal.TooCloseToOwnAppointment;
-            }
-        }
-        return null;
-    }
-
-    async Task<TimetableResult> RefusedAsync(Guid teacherId, Refusal reason) =>
-        TimetableResult.Refused(reason, await GrainFactory.Timetable(EveningId, teacherId).GetGridAsync());
+    static IReadOnlyList<int> Elsewhere(List<Appointment> known, Guid teacherId) =>
+        known.Where(a => a.TeacherId != teacherId).Select(a => a.Slot).ToList();
 
     async Task<TimetableResult> Call(Func<Task<TimetableResult>> call)
     {

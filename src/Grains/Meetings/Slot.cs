@@ -41,6 +41,7 @@ public enum Refusal
     NotTheirTeacher,
     SlotBooked,
     UnknownTimetable,
+    EveningChanged,
 }
 
 /// <summary>

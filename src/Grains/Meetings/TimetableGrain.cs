@@ -12,6 +12,8 @@ namespace ItSchool.Meetings;
 /// Calls of one parent never overlap here: they come one at a time through that parent's agenda.
 /// This grain calls no other grain and waits for none (the live publish is one-way): whoever calls it can
 /// wait for it without any risk of a cycle.
+/// The rules across teachers are held here too, against the slots the parent's agenda says they hold
+/// elsewhere: the agenda knows the parent, this grain knows the evening as the school set it up now.
 /// </summary>
 [Reentrant]
 public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILogger<TimetableGrain> logger) : Grain, ITimetableGrain
@@ -39,8 +41,18 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await LoadAsync(cancellationToken);
+        // Versions only grow, across activations too, so a page never takes an older grid for a newer one;
+        // microseconds stay below 2^53, so the browser compares them exactly.
+        version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+    }
+
+    async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
         evening = await new MeetingEvenings(db).FindAsync(EveningId, cancellationToken);
         teacher = evening?.Teacher(TeacherId);
+        booked.Clear();
+        breaks = [];
         if (teacher is null)
         {
             return;
@@ -51,16 +63,22 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
             booked[appointment.Slot] = appointment;
         }
         breaks = [.. savedBreaks];
-        // Versions only grow, across activations too, so a page never takes an older grid for a newer one;
-        // microseconds stay below 2^53, so the browser compares them exactly.
-        version = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
     }
 
     public Task<TimetableGrid> GetGridAsync() => Task.FromResult(Grid());
 
+    public async Task EveningChangedAsync()
+    {
+        await LoadAsync();
+        if (teacher is not null)
+        {
+            Changed();
+        }
+    }
+
     public async Task<TimetableResult> BookSlotAsync(Booking booking)
     {
-        if (Check(booking.Slot, booking.ByStaff) is { } refused)
+        if ((Check(booking.Slot, booking.ByStaff) ?? Clash(booking.Slot, booking.Elsewhere)) is { } refused)
         {
             return Refused(refused);
         }
@@ -87,7 +105,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         Refusal? refusal;
         try
         {
-            refusal = await Guarded(() => store.BookAsync(evening.SchoolId, appointment, teacher!.Classes, evening.MaxPerPupil, clock.GetUtcNow()));
+            refusal = await Guarded(() => store.BookAsync(evening, appointment, teacher!.Classes, clock.GetUtcNow()));
         }
         catch
         {
@@ -99,7 +117,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         outcome.SetResult(refusal is null);
         if (refusal is { } reason)
         {
-            return Refused(reason);
+            return await RefusedAsync(reason);
         }
         booked[booking.Slot] = appointment;
         return Changed();
@@ -107,7 +125,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
 
     public async Task<TimetableResult> MoveAppointmentAsync(Move move)
     {
-        if (Check(move.ToSlot, move.ByStaff) is { } refused)
+        if ((Check(move.ToSlot, move.ByStaff) ?? Clash(move.ToSlot, move.Elsewhere)) is { } refused)
         {
             return Refused(refused);
         }
@@ -131,19 +149,19 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         var moved = appointment with { Slot = move.ToSlot };
         var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         writing[move.ToSlot] = (moved, outcome.Task);
-        bool done;
+        Refusal? refusal;
         try
         {
-            done = await Guarded(() => store.MoveAsync(appointment, move.ToSlot));
+            refusal = await Guarded(() => store.MoveAsync(appointment, move.ToSlot, evening!.Revision));
         }
         finally
         {
             writing.Remove(move.ToSlot);
         }
-        outcome.SetResult(done);
-        if (!done)
+        outcome.SetResult(refusal is null);
+        if (refusal is { } reason)
         {
-            return Refused(Refusal.NotYourAppointment);
+            return await RefusedAsync(reason);
         }
         booked.Remove(move.FromSlot);
         booked[move.ToSlot] = moved;
@@ -161,11 +179,10 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
             return Refused(Refusal.NotYourAppointment);
         }
         // Until the row is gone the slot stays booked: nobody can take it before it is really free.
-        await Guarded(async () =>
+        if (await Guarded(() => store.CancelAsync(appointment, evening!.Revision)) is { } reason)
         {
-            await store.CancelAsync(appointment);
-            return true;
-        });
+            return await RefusedAsync(reason);
+        }
         if (booked.GetValueOrDefault(cancellation.Slot) != appointment)
         {
             return Accepted();
@@ -190,17 +207,18 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         }
         // A break being written already refuses bookings; a break being lifted stays a break until it is.
         breaksBeingWritten.Add(slot);
+        Refusal? refusal;
         try
         {
-            await Guarded(async () =>
-            {
-                await store.SetBreakAsync(EveningId, TeacherId, slot, isBreak);
-                return true;
-            });
+            refusal = await Guarded(() => store.SetBreakAsync(EveningId, TeacherId, slot, isBreak, evening!.Revision));
         }
         finally
         {
             breaksBeingWritten.Remove(slot);
+        }
+        if (refusal is { } reason)
+        {
+            return await RefusedAsync(reason);
         }
         if (isBreak)
         {
@@ -211,6 +229,26 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
             breaks.Remove(slot);
         }
         return Changed();
+    }
+
+    /// <summary>
+    /// Another of the parent's appointments at the same time, or, with the school's gap, right before or after
+    /// it on the same date (time to walk to the other room).
+    /// </summary>
+    Refusal? Clash(int slot, IReadOnlyList<int>? elsewhere) =>
+        elsewhere is null ? null
+        : elsewhere.Contains(slot) ? Refusal.OverlapsOwnAppointment
+        : evening!.GapBetween && elsewhere.Any(other => evening.SideBySide(slot, other)) ? Refusal.TooCloseToOwnAppointment
+        : null;
+
+    /// <summary>A write refused by the database; if the school changed the evening meanwhile, this grain reads it again first.</summary>
+    async Task<TimetableResult> RefusedAsync(Refusal reason)
+    {
+        if (reason == Refusal.EveningChanged)
+        {
+            await EveningChangedAsync();
+        }
+        return Refused(reason);
     }
 
     static bool Same(Appointment held, Booking booking) => held.ParentId == booking.ParentId && held.PupilId == booking.PupilId;

@@ -4,7 +4,10 @@ namespace ItSchool.Meetings;
 
 /// <summary>
 /// A timetable's rows. Only its grain writes them, one change at a time; each change is one statement or
-/// one transaction, so a move never leaves the parent with both slots or with none.
+/// one transaction, so a move never leaves the parent with both slots or with none. Every write first takes
+/// a share lock on the evening and finds it at the revision the grain decided on; the school's changes take
+/// the same lock exclusively, so a write lands either wholly before a change (which sees it) or is refused
+/// after it with <see cref="Refusal.EveningChanged"/>.
 /// </summary>
 public sealed class TimetableStore(NpgsqlDataSource db)
 {
@@ -50,11 +53,12 @@ public sealed class TimetableStore(NpgsqlDataSource db)
     /// under a lock per (evening, pupil): that the parent is the pupil's guardian, that the pupil is in a class
     /// of this teacher, and the pupil's limit counted over every teacher and both guardians.
     /// </summary>
-    public async Task<Refusal?> BookAsync(Guid schoolId, Appointment booking, IReadOnlyList<string> classes, int? maxPerPupil, DateTimeOffset now)
+    public async Task<Refusal?> BookAsync(MeetingEvening evening, Appointment booking, IReadOnlyList<string> classes, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var check = new NpgsqlCommand("""
+        await using (var check = new NpgsqlCommand($"""
+            {CurrentRevision};
             SELECT pg_advisory_xact_lock(hashtextextended('meeting-pupil:' || @e::text || @pupil::text, 0));
             SELECT EXISTS (SELECT 1 FROM guardianships WHERE school_id = @school AND user_id = @parent AND pupil_id = @pupil),
                    EXISTS (SELECT 1 FROM pupils WHERE id = @pupil AND school_id = @school AND upper(class_name) = ANY(@classes)),
@@ -62,18 +66,23 @@ public sealed class TimetableStore(NpgsqlDataSource db)
             """, connection, transaction))
         {
             check.Parameters.AddWithValue("e", booking.EveningId);
-            check.Parameters.AddWithValue("school", schoolId);
+            check.Parameters.AddWithValue("school", evening.SchoolId);
             check.Parameters.AddWithValue("parent", booking.ParentId);
             check.Parameters.AddWithValue("pupil", booking.PupilId);
             check.Parameters.AddWithValue("classes", classes.Select(c => c.ToUpperInvariant()).ToArray());
             await using var reader = await check.ExecuteReaderAsync();
+            if (!await reader.ReadAsync() || reader.GetInt64(0) != evening.Revision)
+            {
+                return Refusal.EveningChanged;
+            }
+            await reader.NextResultAsync();
             await reader.NextResultAsync();
             await reader.ReadAsync();
             if (!reader.GetBoolean(0) || !reader.GetBoolean(1))
             {
                 return Refusal.NotTheirTeacher;
             }
-            if (maxPerPupil is { } max && reader.GetInt32(2) >= max)
+            if (evening.MaxPerPupil is { } max && reader.GetInt32(2) >= max)
             {
                 return Refusal.PupilLimitReached;
             }
@@ -96,48 +105,70 @@ public sealed class TimetableStore(NpgsqlDataSource db)
     }
 
     /// <summary>One UPDATE: the old slot is freed in the very statement that takes the new one.</summary>
-    public async Task<bool> MoveAsync(Appointment from, int toSlot)
-    {
-        await using var command = db.CreateCommand("""
+    public async Task<Refusal?> MoveAsync(Appointment from, int toSlot, long revision) =>
+        await WriteAsync(from.EveningId, from.TeacherId, revision, """
             UPDATE meeting_appointments SET slot = @to
-            WHERE evening_id = @e AND teacher_id = @t AND slot = @from AND parent_id = @parent
-            """);
-        command.Parameters.AddWithValue("e", from.EveningId);
-        command.Parameters.AddWithValue("t", from.TeacherId);
-        command.Parameters.AddWithValue("to", toSlot);
-        command.Parameters.AddWithValue("from", from.Slot);
-        command.Parameters.AddWithValue("parent", from.ParentId);
-        return await command.ExecuteNonQueryAsync() == 1;
-    }
+            WHERE evening_id = @e AND teacher_id = @t AND slot = @from AND parent_id = @parent AND @current
+            RETURNING 1
+            """, ("to", toSlot), ("from", from.Slot), ("parent", from.ParentId)) switch
+        {
+            null => Refusal.EveningChanged,
+            0 => Refusal.NotYourAppointment,
+            _ => null,
+        };
 
-    public async Task CancelAsync(Appointment appointment)
-    {
-        await using var command = db.CreateCommand("""
-            DELETE FROM meeting_appointments WHERE evening_id = @e AND teacher_id = @t AND slot = @slot AND parent_id = @parent
-            """);
-        command.Parameters.AddWithValue("e", appointment.EveningId);
-        command.Parameters.AddWithValue("t", appointment.TeacherId);
-        command.Parameters.AddWithValue("slot", appointment.Slot);
-        command.Parameters.AddWithValue("parent", appointment.ParentId);
-        await command.ExecuteNonQueryAsync();
-    }
+    public async Task<Refusal?> CancelAsync(Appointment appointment, long revision) =>
+        await WriteAsync(appointment.EveningId, appointment.TeacherId, revision, """
+            DELETE FROM meeting_appointments WHERE evening_id = @e AND teacher_id = @t AND slot = @slot AND parent_id = @parent AND @current
+            RETURNING 1
+            """, ("slot", appointment.Slot), ("parent", appointment.ParentId)) is null ? Refusal.EveningChanged : null;
 
-    public async Task SetBreakAsync(Guid eveningId, Guid teacherId, int slot, bool isBreak)
+    public async Task<Refusal?> SetBreakAsync(Guid eveningId, Guid teacherId, int slot, bool isBreak, long revision) =>
+        await WriteAsync(eveningId, teacherId, revision, isBreak
+            ? "INSERT INTO meeting_breaks (evening_id, teacher_id, slot) SELECT @e, @t, @slot WHERE @current ON CONFLICT DO NOTHING RETURNING 1"
+            : "DELETE FROM meeting_breaks WHERE evening_id = @e AND teacher_id = @t AND slot = @slot AND @current RETURNING 1",
+            ("slot", slot)) is null ? Refusal.EveningChanged : null;
+
+    const string CurrentRevision = "SELECT revision FROM meeting_evenings WHERE id = @e FOR SHARE";
+
+    /// <summary>
+    /// The evening's share lock and the write in one batch, so one implicit transaction and one round trip; the
+    /// write's <c>@current</c> holds only at the grain's revision. Null when the evening changed, or else the
+    /// rows written.
+    /// </summary>
+    async Task<int?> WriteAsync(Guid eveningId, Guid teacherId, long revision, string write, params (string Name, object Value)[] parameters)
     {
-        await using var command = db.CreateCommand(isBreak
-            ? "INSERT INTO meeting_breaks (evening_id, teacher_id, slot) VALUES (@e, @t, @slot) ON CONFLICT DO NOTHING"
-            : "DELETE FROM meeting_breaks WHERE evening_id = @e AND teacher_id = @t AND slot = @slot");
-        command.Parameters.AddWithValue("e", eveningId);
-        command.Parameters.AddWithValue("t", teacherId);
-        command.Parameters.AddWithValue("slot", slot);
-        await command.ExecuteNonQueryAsync();
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Command(CurrentRevision, eveningId, teacherId));
+        var command = Command(write.Replace("@current", "(SELECT revision FROM meeting_evenings WHERE id = @e) = @revision"), eveningId, teacherId);
+        command.Parameters.AddWithValue("revision", revision);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        batch.BatchCommands.Add(command);
+        await using var reader = await batch.ExecuteReaderAsync();
+        if (!await reader.ReadAsync() || reader.GetInt64(0) != revision)
+        {
+            return null;
+        }
+        await reader.NextResultAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            rows++;
+        }
+        return rows;
     }
 
     static NpgsqlBatchCommand Command(string sql, Guid eveningId, Guid teacherId)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddWithValue("e", eveningId);
-        command.Parameters.AddWithValue("t", teacherId);
+        if (sql.Contains("@t"))
+        {
+            command.Parameters.AddWithValue("t", teacherId);
+        }
         return command;
     }
 }

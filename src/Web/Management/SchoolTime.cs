@@ -13,4 +13,7 @@ public static class SchoolTime
     public static string Date(DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Brussels).ToString("d", CultureInfo.CurrentCulture);
 
     public static string DateAndTime(DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Brussels).ToString("g", CultureInfo.CurrentCulture);
+
+    /// <summary>The school's wall-clock time of a moment (what a datetime-local field shows).</summary>
+    public static DateTime Local(DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Brussels).DateTime;
 }

@@ -164,7 +164,7 @@ public static class FamilyMeetingPages
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Brussels).DateTime);
         return (await evenings.ListAsync(child.SchoolId, cancellationToken))
-            .Where(e => e.Day >= today && e.TeachersOf(child.ClassName).Any()).ToList();
+            .Where(e => e.LastDay >= today && e.TeachersOf(child.ClassName).Any()).ToList();
     }
 
     static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");

@@ -16,7 +16,20 @@ public static class MeetingAnswers
         _ => M[$"Refusal.{reason}"],
     };
 
-    public static string Time(MeetingEvening evening, int slot) => evening.SlotStart(slot).ToString("HH:mm");
+    /// <summary>A slot's start as people say it: "18:10", with the date in front when the evening spans several.</summary>
+    public static string Time(MeetingEvening evening, int slot) =>
+        evening.Days.Count == 1 || slot < 0 || slot >= evening.SlotCount
+            ? evening.SlotStart(Math.Max(0, slot)).ToString("HH:mm")
+            : $"{evening.SlotDay(slot).ToString("ddd d/M")} {evening.SlotStart(slot):HH:mm}";
+
+    /// <summary>The evening's dates in full: "jeudi 8 avril 2027", or "jeudi 8 avril 2027 et vendredi 9 avril 2027".</summary>
+    public static string Dates(MeetingEvening evening) => Join(evening.Days.Select(d => d.ToString("dddd d MMMM yyyy")).ToList());
+
+    /// <summary>The dates as the dashboard's event shows them: "08-04-27", or "08-04-27 et 09-04-27".</summary>
+    public static string ShortDates(MeetingEvening evening) => Join(evening.Days.Select(d => d.ToString("dd-MM-yy")).ToList());
+
+    static string Join(IReadOnlyList<string> parts) =>
+        parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} et {parts[^1]}";
 
     /// <summary>A slot number as a form sends it; anything else is a slot that does not exist.</summary>
     public static int Slot(string? value) => int.TryParse(value, out var slot) ? slot : -1;

@@ -28,8 +28,8 @@ public static class MeetingCalendar
             $"UID:meeting-{evening.Id:N}-{change.Teacher.TeacherId:N}-{change.ParentId:N}-{change.PupilId:N}@itschool",
             $"SEQUENCE:{now.ToUnixTimeSeconds() - new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds()}",
             $"DTSTAMP:{Utc(now)}",
-            $"DTSTART:{Utc(Instant(evening, evening.SlotStart(change.Slot)))}",
-            $"DTEND:{Utc(Instant(evening, evening.SlotEnd(change.Slot)))}",
+            $"DTSTART:{Utc(Instant(evening, change.Slot))}",
+            $"DTEND:{Utc(Instant(evening, change.Slot).AddMinutes(evening.SlotMinutes))}",
             $"SUMMARY:{Text($"{evening.Name} – {change.Teacher.Name} ({pupilName})")}",
             $"LOCATION:{Text(string.IsNullOrEmpty(change.Teacher.Room) ? schoolName : $"{schoolName}, {change.Teacher.Room}")}",
             cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED",
@@ -40,9 +40,9 @@ public static class MeetingCalendar
     }
 
     /// <summary>The moment a slot starts, from the school's (Brussels) wall-clock time.</summary>
-    public static DateTimeOffset Instant(MeetingEvening evening, TimeOnly time)
+    public static DateTimeOffset Instant(MeetingEvening evening, int slot)
     {
-        var local = evening.Day.ToDateTime(time);
+        var local = evening.SlotDay(slot).ToDateTime(evening.SlotStart(slot));
         return new DateTimeOffset(local, Brussels.GetUtcOffset(local));
     }
 

@@ -35,12 +35,13 @@ public sealed class MeetingMails(Outbox outbox, AccountDirectory accounts, Pupil
         }
         var pupil = (await pupils.ChildrenOfAsync(evening.SchoolId, change.ParentId, cancellationToken)).FirstOrDefault(p => p.Id == change.PupilId);
         var pupilName = pupil?.DisplayName ?? "";
-        var time = MeetingAnswers.Time(evening, change.Slot);
-        var day = evening.Day.ToString("dddd d MMMM yyyy");
-        var subject = M[$"Mail.{change.Kind}.Subject", change.Teacher.Name, time].Value;
+        var time = evening.SlotStart(change.Slot).ToString("HH:mm");
+        var day = evening.SlotDay(change.Slot).ToString("dddd d MMMM yyyy");
+        var subject = M[$"Mail.{change.Kind}.Subject", change.Teacher.Name, MeetingAnswers.Time(evening, change.Slot)].Value;
         var what = change.Kind switch
         {
-            MeetingChangeKind.Moved => M["Mail.Moved.Body", change.Teacher.Name, pupilName, day, MeetingAnswers.Time(evening, change.FromSlot ?? change.Slot), time],
+            MeetingChangeKind.Moved => M["Mail.Moved.Body", change.Teacher.Name, pupilName, day,
+                MeetingAnswers.Time(evening, change.FromSlot ?? change.Slot), MeetingAnswers.Time(evening, change.Slot)],
             MeetingChangeKind.Cancelled when change.ByStaff => M["Mail.CancelledByStaff.Body", change.Teacher.Name, pupilName, day, time],
             _ => M[$"Mail.{change.Kind}.Body", change.Teacher.Name, pupilName, day, time],
         };

@@ -8,7 +8,11 @@ using Npgsql;
 
 namespace ItSchool.Web.Meetings;
 
-/// <summary>The school's meeting evenings: the list, a new evening (teachers, classes, rooms, window, limits), and every grid of one.</summary>
+/// <summary>
+/// The school's meeting evenings: the list, a new evening (dates, teachers, classes, rooms, window, limits),
+/// every grid of one, and changing or deleting it. A change never moves an appointment; deleting an evening
+/// cancels its appointments and tells the parents.
+/// </summary>
 public static class MeetingsAdminPages
 {
     static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
@@ -26,7 +30,7 @@ public static class MeetingsAdminPages
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var schoolId = context.School()!.Id;
             var teachers = await evenings.TeachersAsync(schoolId, context.RequestAborted);
-            var (evening, problems) = Parse(form, schoolId, teachers, M);
+            var (evening, problems) = Parse(form, Guid.CreateVersion7(), schoolId, teachers, M);
             if (evening is null)
             {
                 return (IResult)new RazorComponentResult<MeetingsAdminPage>(new { Data = await ModelAsync(context, evenings, db, problems, form) });
@@ -50,7 +54,85 @@ public static class MeetingsAdminPages
             }
             return new RazorComponentResult<EveningOverviewPage>(new { Evening = found, Grids = grids });
         });
+
+        admin.MapGet("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db) =>
+            await evenings.FindAsync(context.School()!.Id, evening, context.RequestAborted) is { } found
+                ? await EditPageAsync(context, evenings, db, found, EveningForm.FieldsOf(found), [])
+                : Results.NotFound());
+
+        admin.MapPost("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db,
+            IGrainFactory grains, TimeProvider clock, IStringLocalizer<MeetingText> M) =>
+        {
+            var schoolId = context.School()!.Id;
+            if (await evenings.FindAsync(schoolId, evening, context.RequestAborted) is not { } found)
+            {
+                return Results.NotFound();
+            }
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var typed = form.ToDictionary(f => f.Key, f => f.Value.ToString());
+            var (changed, problems) = Parse(form, evening, schoolId, await evenings.TeachersAsync(schoolId, context.RequestAborted), M);
+            if (changed is null)
+            {
+                return await EditPageAsync(context, evenings, db, found, typed, problems);
+            }
+            var change = await evenings.UpdateAsync(changed, clock.GetUtcNow(), context.RequestAborted);
+            switch (change.Outcome)
+            {
+                case EveningChangeOutcome.NotFound:
+                    return Results.NotFound();
+                case EveningChangeOutcome.TeacherHasAppointments:
+                    return await EditPageAsync(context, evenings, db, found, typed,
+                        [M["Admin.Problem.TeacherHasAppointments", change.TeacherName ?? "", change.Appointments]]);
+                case EveningChangeOutcome.AppointmentsWouldMove:
+                    return await EditPageAsync(context, evenings, db, found, typed, [M["Admin.Problem.AppointmentsWouldMove", change.Appointments]]);
+            }
+            await RefreshGridsAsync(grains, evening, change.Before!.Teachers.Concat(changed.Teachers));
+            return Results.Redirect($"{context.Request.PathBase}/gestion/reunions/{evening}?ok=meeting-changed");
+        });
+
+        admin.MapGet("/{evening:guid}/supprimer", async (Guid evening, HttpContext context, MeetingEvenings evenings) =>
+            await evenings.FindAsync(context.School()!.Id, evening, context.RequestAborted) is { } found
+                ? new RazorComponentResult<DeleteEveningPage>(new
+                {
+                    Evening = found,
+                    Appointments = (await evenings.LinesAsync(found.SchoolId, evening, cancellationToken: context.RequestAborted)).Count,
+                })
+                : Results.NotFound());
+
+        admin.MapPost("/{evening:guid}/supprimer", async (Guid evening, HttpContext context, MeetingEvenings evenings, IGrainFactory grains,
+            MeetingMails mails) =>
+        {
+            if (await evenings.DeleteAsync(context.School()!.Id, evening, context.RequestAborted) is not var (deleted, cancelled))
+            {
+                return Results.NotFound();
+            }
+            await RefreshGridsAsync(grains, evening, deleted.Teachers);
+            foreach (var appointment in cancelled)
+            {
+                if (deleted.Teacher(appointment.TeacherId) is { } teacher)
+                {
+                    await mails.SendAsync(new MeetingChange(MeetingChangeKind.Cancelled, deleted, teacher, appointment.ParentId, appointment.PupilId,
+                        appointment.Slot, ByStaff: true), context.School()!.Name, context.RequestAborted);
+                }
+            }
+            return Results.Redirect($"{context.Request.PathBase}/gestion/reunions?ok=meeting-deleted&n={cancelled.Count}");
+        });
     }
+
+    /// <summary>The timetables read the evening again: open grids show the new one, and a removed teacher's grid closes.</summary>
+    static Task RefreshGridsAsync(IGrainFactory grains, Guid eveningId, IEnumerable<MeetingTeacher> teachers) =>
+        Task.WhenAll(teachers.Select(t => t.TeacherId).Distinct().Select(t => grains.Timetable(eveningId, t).EveningChangedAsync()));
+
+    static async Task<IResult> EditPageAsync(HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db, MeetingEvening evening,
+        IReadOnlyDictionary<string, string> form, IReadOnlyList<string> problems) =>
+        new RazorComponentResult<EditEveningPage>(new
+        {
+            Evening = evening,
+            Teachers = await evenings.TeachersAsync(evening.SchoolId, context.RequestAborted),
+            Classes = await new PupilRegistry(db).ClassesAsync(evening.SchoolId, context.RequestAborted),
+            Form = form,
+            Problems = problems,
+        });
 
     static async Task<MeetingsAdminPage.Model> ModelAsync(HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db,
         IReadOnlyList<string> problems, IFormCollection? form)
@@ -64,8 +146,8 @@ public static class MeetingsAdminPages
             form?.ToDictionary(f => f.Key, f => f.Value.ToString()) ?? []);
     }
 
-    /// <summary>The form as an evening, or what is wrong with it (every problem at once, nothing created).</summary>
-    static (MeetingEvening? Evening, List<string> Problems) Parse(IFormCollection form, Guid schoolId,
+    /// <summary>The form as an evening, or what is wrong with it (every problem at once, nothing created or changed).</summary>
+    static (MeetingEvening? Evening, List<string> Problems) Parse(IFormCollection form, Guid eveningId, Guid schoolId,
         IReadOnlyList<(Guid Id, string Name)> schoolTeachers, IStringLocalizer<MeetingText> M)
     {
         var problems = new List<string>();
@@ -74,7 +156,24 @@ public static class MeetingsAdminPages
         {
             problems.Add(M["Admin.Problem.Name"]);
         }
-        var dayOk = DateOnly.TryParseExact(form["Day"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day);
+        var days = new SortedSet<DateOnly>();
+        var dayOk = true;
+        foreach (var typed in form["Day"].Where(d => !string.IsNullOrWhiteSpace(d)))
+        {
+            if (DateOnly.TryParseExact(typed, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                days.Add(day);
+            }
+            else
+            {
+                dayOk = false;
+            }
+        }
+        if (days.Count > MeetingEvening.MaxDays)
+        {
+            problems.Add(M["Admin.Problem.Days", MeetingEvening.MaxDays]);
+        }
+        dayOk &= days.Count > 0;
         var startsOk = TimeOnly.TryParseExact(form["Starts"], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var starts);
         var endsOk = TimeOnly.TryParseExact(form["Ends"], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var ends);
         var slotOk = int.TryParse(form["SlotMinutes"], out var slotMinutes) && slotMinutes is >= 5 and <= 60;
@@ -138,7 +237,7 @@ public static class MeetingsAdminPages
         {
             return (null, problems.Distinct().ToList());
         }
-        return (new MeetingEvening(Guid.CreateVersion7(), schoolId, name, day, starts, ends, slotMinutes, opens!.Value, closes!.Value,
+        return (new MeetingEvening(eveningId, schoolId, name, days.ToList(), starts, ends, slotMinutes, opens!.Value, closes!.Value,
             maxPerPupil, perTeacher, form["GapBetween"].ToString() is "on" or "true", teachers), problems);
     }
 

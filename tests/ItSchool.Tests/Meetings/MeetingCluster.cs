@@ -52,7 +52,7 @@ public sealed class MeetingCluster : IAsyncLifetime
                 """, ("id", ids[i]), ("school", DemoSchool.Id), ("n", $"N°{i}"));
         }
         var opens = opensAt ?? DateTimeOffset.UtcNow.AddHours(-1);
-        var evening = new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de test", new DateOnly(2027, 4, 8),
+        var evening = new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de test", [new DateOnly(2027, 4, 8)],
             new TimeOnly(17, 0), new TimeOnly(17, 0).AddMinutes(10 * slots), 10, opens, opens.AddDays(7), maxPerPupil,
             maxPerParentPerTeacher, gap, ids.Select(t => new MeetingTeacher(t, "", null, ["5A"])).ToList());
         await new MeetingEvenings(Database.Db).CreateAsync(evening, DateTimeOffset.UtcNow);

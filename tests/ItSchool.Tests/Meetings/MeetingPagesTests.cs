@@ -47,7 +47,7 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Contains("Julien Peeters", list);
         Assert.DoesNotContain("Sophie Martin", list);
         var dashboard = await amelie.GetStringAsync("/e/demo/tableau-de-bord");
-        Assert.Contains($"RÉUNION DE PARENTS {evening.Day:dd-MM-yy}", dashboard);
+        Assert.Contains($"RÉUNION DE PARENTS {evening.FirstDay:dd-MM-yy}", dashboard);
 
         // Geneviève's class (1C) is not Sophie Martin's: her grid is not this child's to book.
         var sophie = TeacherId(evening, "Sophie");
@@ -179,5 +179,5 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
     }
 
     static string MeetingCalendarTime(MeetingEvening evening, int slot) =>
-        ItSchool.Web.Meetings.MeetingCalendar.Instant(evening, evening.SlotStart(slot)).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'");
+        ItSchool.Web.Meetings.MeetingCalendar.Instant(evening, slot).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'");
 }
