@@ -37,9 +37,12 @@ public sealed class MeetingCluster : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    /// <summary>An evening of the demo school with <paramref name="teachers"/> new teachers, each seeing class 5A.</summary>
+    /// <summary>
+    /// An evening of the demo school from 8 April 2027 over <paramref name="days"/> dates, <paramref name="slots"/>
+    /// ten-minute slots a date from 17:00, with <paramref name="teachers"/> new teachers, each seeing class 5A.
+    /// </summary>
     public async Task<(MeetingEvening Evening, Guid[] Teachers)> NewEveningAsync(int teachers = 2, int slots = 20,
-        DateTimeOffset? opensAt = null, int? maxPerPupil = null, int maxPerParentPerTeacher = 1, bool gap = false)
+        DateTimeOffset? opensAt = null, int? maxPerPupil = null, int maxPerParentPerTeacher = 1, bool gap = false, int days = 1)
     {
         var ids = new Guid[teachers];
         for (var i = 0; i < teachers; i++)
@@ -52,7 +55,8 @@ public sealed class MeetingCluster : IAsyncLifetime
                 """, ("id", ids[i]), ("school", DemoSchool.Id), ("n", $"N°{i}"));
         }
         var opens = opensAt ?? DateTimeOffset.UtcNow.AddHours(-1);
-        var evening = new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de test", [new DateOnly(2027, 4, 8)],
+        var evening = new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de test",
+            Enumerable.Range(0, days).Select(d => new DateOnly(2027, 4, 8).AddDays(d)).ToList(),
             new TimeOnly(17, 0), new TimeOnly(17, 0).AddMinutes(10 * slots), 10, opens, opens.AddDays(7), maxPerPupil,
             maxPerParentPerTeacher, gap, ids.Select(t => new MeetingTeacher(t, "", null, ["5A"])).ToList());
         await new MeetingEvenings(Database.Db).CreateAsync(evening, DateTimeOffset.UtcNow);
