@@ -31,7 +31,14 @@ public sealed class TestPostgres
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+        // Every test class has its own database and so its own pools, which would otherwise keep their idle
+        // connections for five minutes after the class is done: the server's connection limit is shared.
+        return new NpgsqlConnectionStringBuilder(adminConnectionString)
+        {
+            Database = name,
+            ConnectionIdleLifetime = 15,
+            ConnectionPruningInterval = 5,
+        }.ConnectionString;
     }
 
     static async Task<TestPostgres> StartAsync()
