@@ -59,17 +59,22 @@ public sealed record MeetingEvening(
 
     public MeetingTeacher? Teacher(Guid teacherId) => Teachers.FirstOrDefault(t => t.TeacherId == teacherId);
 
-    /// <summary>The teachers a pupil's parents may book: those who see parents of the pupil's class.</summary>
-    public IEnumerable<MeetingTeacher> TeachersOf(string className) =>
-        Teachers.Where(t => t.Classes.Contains(className, StringComparer.OrdinalIgnoreCase));
+    /// <summary>The teachers a pupil's parents may book: those who see parents of the pupil's class, or of this pupil.</summary>
+    public IEnumerable<MeetingTeacher> TeachersOf(string className, Guid pupilId) => Teachers.Where(t => t.Sees(className, pupilId));
 }
 
+/// <summary>A teacher taking part, who sees the parents of <paramref name="Classes"/> and of the chosen <paramref name="Pupils"/>.</summary>
 [GenerateSerializer, Immutable]
 public sealed record MeetingTeacher(
     [property: Id(0)] Guid TeacherId,
     [property: Id(1)] string Name,
     [property: Id(2)] string? Room,
-    [property: Id(3)] IReadOnlyList<string> Classes);
+    [property: Id(3)] IReadOnlyList<string> Classes,
+    [property: Id(4)] IReadOnlyList<Guid>? Pupils = null)
+{
+    public bool Sees(string className, Guid pupilId) =>
+        Classes.Contains(className, StringComparer.OrdinalIgnoreCase) || Pupils?.Contains(pupilId) == true;
+}
 
 /// <summary>One of a parent's appointments, as their agenda and their list show it.</summary>
 [GenerateSerializer, Immutable]

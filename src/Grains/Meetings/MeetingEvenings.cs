@@ -56,15 +56,18 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         {
             // Only a teacher of this school can take part: the SELECT finds nothing for anyone else.
             await using var add = new NpgsqlCommand("""
-                INSERT INTO meeting_teachers (evening_id, teacher_id, room, classes)
-                SELECT @evening, id, @room, @classes FROM users WHERE id = @teacher AND school_id = @school AND role = 'teacher'
-                ON CONFLICT (evening_id, teacher_id) DO UPDATE SET room = EXCLUDED.room, classes = EXCLUDED.classes
+                INSERT INTO meeting_teachers (evening_id, teacher_id, room, classes, pupils)
+                SELECT @evening, id, @room, @classes, ARRAY(SELECT p.id FROM pupils p WHERE p.school_id = @school AND p.id = ANY(@pupils))
+                FROM users WHERE id = @teacher AND school_id = @school AND role = 'teacher'
+                ON CONFLICT (evening_id, teacher_id) DO UPDATE SET room = EXCLUDED.room, classes = EXCLUDED.classes, pupils = EXCLUDED.pupils
                 """, connection, transaction);
             add.Parameters.AddWithValue("evening", evening.Id);
             add.Parameters.AddWithValue("teacher", teacher.TeacherId);
             add.Parameters.AddWithValue("school", evening.SchoolId);
             add.Parameters.AddWithValue("room", (object?)teacher.Room ?? DBNull.Value);
             add.Parameters.AddWithValue("classes", teacher.Classes.ToArray());
+            // Only pupils of this school: the ARRAY above keeps no other id.
+            add.Parameters.AddWithValue("pupils", (teacher.Pupils ?? []).ToArray());
             if (await add.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 throw new InvalidOperationException($"{teacher.TeacherId} is not a teacher of school {evening.SchoolId}.");
@@ -244,19 +247,20 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         return teachers;
     }
 
-    /// <summary>Every guardian of a pupil in these classes: whom the school may book for with this teacher.</summary>
-    public async Task<IReadOnlyList<Family>> FamiliesAsync(Guid schoolId, IReadOnlyList<string> classes, CancellationToken cancellationToken = default)
+    /// <summary>Every guardian of a pupil this teacher sees parents of: whom the school may book for with this teacher.</summary>
+    public async Task<IReadOnlyList<Family>> FamiliesAsync(Guid schoolId, MeetingTeacher teacher, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
             SELECT u.id, p.id, u.first_name || ' ' || u.last_name, p.first_name || ' ' || p.last_name, p.class_name
             FROM guardianships g
             JOIN users u ON u.id = g.user_id
             JOIN pupils p ON p.id = g.pupil_id
-            WHERE g.school_id = @school AND upper(p.class_name) = ANY(@classes)
+            WHERE g.school_id = @school AND (upper(p.class_name) = ANY(@classes) OR p.id = ANY(@pupils))
             ORDER BY p.class_name, p.last_name, p.first_name, u.last_name, u.first_name
             """);
         command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("classes", classes.Select(c => c.ToUpperInvariant()).ToArray());
+        command.Parameters.AddWithValue("classes", teacher.Classes.Select(c => c.ToUpperInvariant()).ToArray());
+        command.Parameters.AddWithValue("pupils", (teacher.Pupils ?? []).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var families = new List<Family>();
         while (await reader.ReadAsync(cancellationToken))
@@ -276,7 +280,7 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         var sql = $"""
             SELECT e.id, e.school_id, e.name, e.days, e.starts, e.ends, e.slot_minutes, e.opens_at, e.closes_at,
                    e.max_per_pupil, e.max_per_parent_per_teacher, e.gap_between, e.revision,
-                   t.teacher_id, u.first_name || ' ' || u.last_name, t.room, t.classes
+                   t.teacher_id, u.first_name || ' ' || u.last_name, t.room, t.classes, t.pupils
             FROM meeting_evenings e
             LEFT JOIN meeting_teachers t ON t.evening_id = e.id
             LEFT JOIN users u ON u.id = t.teacher_id
@@ -306,7 +310,7 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
             if (!reader.IsDBNull(13))
             {
                 list.Add(new MeetingTeacher(reader.GetGuid(13), reader.GetString(14), reader.IsDBNull(15) ? null : reader.GetString(15),
-                    reader.GetFieldValue<string[]>(16)));
+                    reader.GetFieldValue<string[]>(16), reader.GetFieldValue<Guid[]>(17)));
             }
         }
         return evenings;

@@ -105,7 +105,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         Refusal? refusal;
         try
         {
-            refusal = await Guarded(() => store.BookAsync(evening, appointment, teacher!.Classes, clock.GetUtcNow()));
+            refusal = await Guarded(() => store.BookAsync(evening, appointment, teacher!, clock.GetUtcNow()));
         }
         catch
         {

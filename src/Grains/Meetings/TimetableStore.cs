@@ -50,10 +50,10 @@ public sealed class TimetableStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Writes a booking the grain has already found free. What the grain cannot see alone is checked here
-    /// under a lock per (evening, pupil): that the parent is the pupil's guardian, that the pupil is in a class
-    /// of this teacher, and the pupil's limit counted over every teacher and both guardians.
+    /// under a lock per (evening, pupil): that the parent is the pupil's guardian, that this teacher sees the
+    /// pupil's parents (by class or by name), and the pupil's limit counted over every teacher and both guardians.
     /// </summary>
-    public async Task<Refusal?> BookAsync(MeetingEvening evening, Appointment booking, IReadOnlyList<string> classes, DateTimeOffset now)
+    public async Task<Refusal?> BookAsync(MeetingEvening evening, Appointment booking, MeetingTeacher teacher, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -61,7 +61,7 @@ public sealed class TimetableStore(NpgsqlDataSource db)
             {CurrentRevision};
             SELECT pg_advisory_xact_lock(hashtextextended('meeting-pupil:' || @e::text || @pupil::text, 0));
             SELECT EXISTS (SELECT 1 FROM guardianships WHERE school_id = @school AND user_id = @parent AND pupil_id = @pupil),
-                   EXISTS (SELECT 1 FROM pupils WHERE id = @pupil AND school_id = @school AND upper(class_name) = ANY(@classes)),
+                   EXISTS (SELECT 1 FROM pupils WHERE id = @pupil AND school_id = @school AND (upper(class_name) = ANY(@classes) OR id = ANY(@pupils))),
                    (SELECT count(*)::int FROM meeting_appointments WHERE evening_id = @e AND pupil_id = @pupil)
             """, connection, transaction))
         {
@@ -69,7 +69,8 @@ public sealed class TimetableStore(NpgsqlDataSource db)
             check.Parameters.AddWithValue("school", evening.SchoolId);
             check.Parameters.AddWithValue("parent", booking.ParentId);
             check.Parameters.AddWithValue("pupil", booking.PupilId);
-            check.Parameters.AddWithValue("classes", classes.Select(c => c.ToUpperInvariant()).ToArray());
+            check.Parameters.AddWithValue("classes", teacher.Classes.Select(c => c.ToUpperInvariant()).ToArray());
+            check.Parameters.AddWithValue("pupils", (teacher.Pupils ?? []).ToArray());
             await using var reader = await check.ExecuteReaderAsync();
             if (!await reader.ReadAsync() || reader.GetInt64(0) != evening.Revision)
             {

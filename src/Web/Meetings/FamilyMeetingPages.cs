@@ -29,7 +29,7 @@ public static class FamilyMeetingPages
             foreach (var evening in await UpcomingAsync(evenings, child, clock, context.RequestAborted))
             {
                 var mine = await evenings.LinesAsync(child.SchoolId, evening.Id, parentId: user.Id, cancellationToken: context.RequestAborted);
-                choices.Add(new EveningChoice(evening, evening.TeachersOf(child.ClassName).ToList(), mine));
+                choices.Add(new EveningChoice(evening, evening.TeachersOf(child.ClassName, child.Id).ToList(), mine));
             }
             return new RazorComponentResult<MeetingsPage>(new { Child = child, Choices = choices });
         });
@@ -143,7 +143,7 @@ public static class FamilyMeetingPages
     {
         if (await OpenChildAsync(context, pupils) is not { } child
             || await evenings.FindAsync(child.SchoolId, eveningId, context.RequestAborted) is not { } evening
-            || evening.TeachersOf(child.ClassName).FirstOrDefault(t => t.TeacherId == teacherId) is not { } teacher)
+            || evening.TeachersOf(child.ClassName, child.Id).FirstOrDefault(t => t.TeacherId == teacherId) is not { } teacher)
         {
             return null;
         }
@@ -164,7 +164,7 @@ public static class FamilyMeetingPages
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Brussels).DateTime);
         return (await evenings.ListAsync(child.SchoolId, cancellationToken))
-            .Where(e => e.LastDay >= today && e.TeachersOf(child.ClassName).Any()).ToList();
+            .Where(e => e.LastDay >= today && e.TeachersOf(child.ClassName, child.Id).Any()).ToList();
     }
 
     static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");

@@ -30,7 +30,8 @@ public static class MeetingsAdminPages
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var schoolId = context.School()!.Id;
             var teachers = await evenings.TeachersAsync(schoolId, context.RequestAborted);
-            var (evening, problems) = Parse(form, Guid.CreateVersion7(), schoolId, teachers, M);
+            var (evening, problems) = Parse(form, Guid.CreateVersion7(), schoolId, teachers,
+                await new PupilRegistry(db).ListAsync(schoolId, cancellationToken: context.RequestAborted), M);
             if (evening is null)
             {
                 return (IResult)new RazorComponentResult<MeetingsAdminPage>(new { Data = await ModelAsync(context, evenings, db, problems, form) });
@@ -57,7 +58,8 @@ public static class MeetingsAdminPages
 
         admin.MapGet("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db) =>
             await evenings.FindAsync(context.School()!.Id, evening, context.RequestAborted) is { } found
-                ? await EditPageAsync(context, evenings, db, found, EveningForm.FieldsOf(found), [])
+                ? await EditPageAsync(context, evenings, db, found,
+                    EveningForm.FieldsOf(found, await new PupilRegistry(db).ListAsync(found.SchoolId, cancellationToken: context.RequestAborted)), [])
                 : Results.NotFound());
 
         admin.MapPost("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db,
@@ -70,7 +72,8 @@ public static class MeetingsAdminPages
             }
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var typed = form.ToDictionary(f => f.Key, f => f.Value.ToString());
-            var (changed, problems) = Parse(form, evening, schoolId, await evenings.TeachersAsync(schoolId, context.RequestAborted), M);
+            var (changed, problems) = Parse(form, evening, schoolId, await evenings.TeachersAsync(schoolId, context.RequestAborted),
+                await new PupilRegistry(db).ListAsync(schoolId, cancellationToken: context.RequestAborted), M);
             if (changed is null)
             {
                 return await EditPageAsync(context, evenings, db, found, typed, problems);
@@ -148,7 +151,7 @@ public static class MeetingsAdminPages
 
     /// <summary>The form as an evening, or what is wrong with it (every problem at once, nothing created or changed).</summary>
     static (MeetingEvening? Evening, List<string> Problems) Parse(IFormCollection form, Guid eveningId, Guid schoolId,
-        IReadOnlyList<(Guid Id, string Name)> schoolTeachers, IStringLocalizer<MeetingText> M)
+        IReadOnlyList<(Guid Id, string Name)> schoolTeachers, IReadOnlyList<RegisteredPupil> schoolPupils, IStringLocalizer<MeetingText> M)
     {
         var problems = new List<string>();
         var name = form["Name"].ToString().Trim();
@@ -222,12 +225,15 @@ public static class MeetingsAdminPages
             }
             var classes = form[$"Classes-{id}"].ToString().Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(c => c.ToUpperInvariant()).Distinct().ToList();
-            if (classes.Count == 0)
+            var (pupils, unknown, ambiguous) = ChosenPupils.Resolve(form[$"Pupils-{id}"].ToString(), schoolPupils);
+            problems.AddRange(unknown.Select(line => M["Admin.Problem.UnknownPupil", line, teacherName].Value));
+            problems.AddRange(ambiguous.Select(line => M["Admin.Problem.AmbiguousPupil", line, teacherName].Value));
+            if (classes.Count == 0 && pupils.Count == 0 && unknown.Count + ambiguous.Count == 0)
             {
                 problems.Add(M["Admin.Problem.Classes", teacherName]);
             }
             var room = form[$"Room-{id}"].ToString().Trim();
-            teachers.Add(new MeetingTeacher(id, teacherName, room.Length == 0 ? null : room[..Math.Min(room.Length, 40)], classes));
+            teachers.Add(new MeetingTeacher(id, teacherName, room.Length == 0 ? null : room[..Math.Min(room.Length, 40)], classes, pupils));
         }
         if (teachers.Count == 0)
         {

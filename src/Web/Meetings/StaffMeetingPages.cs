@@ -39,7 +39,7 @@ public static class StaffMeetingPages
                 found.Teacher,
                 Grid = await grains.Timetable(evening, teacher).GetGridAsync(),
                 Lines = await evenings.LinesAsync(found.Evening.SchoolId, evening, teacher, cancellationToken: context.RequestAborted),
-                Families = manager ? await evenings.FamiliesAsync(found.Evening.SchoolId, found.Teacher.Classes, context.RequestAborted) : [],
+                Families = manager ? await evenings.FamiliesAsync(found.Evening.SchoolId, found.Teacher, context.RequestAborted) : [],
                 CanBook = manager,
             });
         });

@@ -66,6 +66,37 @@ public sealed class EveningAdminPagesTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task A_teacher_can_see_the_parents_of_chosen_pupils_besides_whole_classes()
+    {
+        using var claire = await SignedIn.AsAsync(web, "claire.dupont");
+        var sophie = await SophieAsync();
+        (string, string)[] Chosen(string pupils) =>
+            [.. Fields(sophie, "Élèves choisis", "18:00", Field(Ahead(6))).Where(f => f.Item1 != $"Classes-{sophie}"),
+             ($"Classes-{sophie}", "6A"), ($"Pupils-{sophie}", pupils)];
+
+        var refused = await Forms.PostAsync(claire, "/e/demo/gestion/reunions", "/e/demo/gestion/reunions", Chosen("Chloé Dubois\nPersonne Inconnue"));
+        Assert.Contains("« Personne Inconnue » (pour Sophie Martin) n'est pas un élève de l'école",
+            WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        Assert.DoesNotContain(await Evenings.ListAsync(DemoSchool.Id), e => e.Name == "Élèves choisis");
+
+        var created = await Forms.PostAsync(claire, "/e/demo/gestion/reunions", "/e/demo/gestion/reunions", Chosen("dubois chloé (4b)"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var evening = (await Evenings.ListAsync(DemoSchool.Id)).Single(e => e.Name == "Élèves choisis");
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
+        Assert.Equal([chloe], evening.Teachers.Single().Pupils);
+        Assert.Contains("Chloé Dubois (4B)", WebUtility.HtmlDecode(await claire.GetStringAsync($"/e/demo/gestion/reunions/{evening.Id}/modifier")));
+
+        // Chloé is in 4B, which Sophie does not see here: her parent books her by name all the same, Lucas's (4B) may not.
+        using var marc = await MarcAsync();
+        Assert.Contains("Sophie Martin", await marc.GetStringAsync("/e/demo/reunions"));
+        var marcId = (await Evenings.FamiliesAsync(DemoSchool.Id, evening.Teachers.Single())).Single(f => f.PupilId == chloe).ParentId;
+        Assert.True((await Grains.Agenda(evening.Id, marcId).BookAsync(sophie, chloe, 0)).Done);
+        var lucas = await DemoPupils.IdAsync(web, "Lucas");
+        var pierre = (await Evenings.FamiliesAsync(DemoSchool.Id, new MeetingTeacher(sophie, "", null, ["4B"]))).First(f => f.PupilId == lucas).ParentId;
+        Assert.Equal(Refusal.NotTheirTeacher, (await Grains.Agenda(evening.Id, pierre).BookAsync(sophie, lucas, 1)).Reason);
+    }
+
+    [Fact]
     public async Task The_manager_changes_an_evening_but_never_moves_a_booked_slot()
     {
         using var claire = await SignedIn.AsAsync(web, "claire.dupont");
@@ -83,7 +114,7 @@ public sealed class EveningAdminPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(("Changée", 2), (await Evenings.FindAsync(evening.Id)) is { } saved ? (saved.Name, saved.Days.Count) : default);
 
         // Chloé's parent books 18:15 on the first date; starting at 17:30 instead would move that appointment.
-        var family = (await Evenings.FamiliesAsync(DemoSchool.Id, ["4B"])).First(f => f.PupilName.StartsWith("Chloé"));
+        var family = (await Evenings.FamiliesAsync(DemoSchool.Id, new MeetingTeacher(Guid.Empty, "", null, ["4B"]))).First(f => f.PupilName.StartsWith("Chloé"));
         Assert.True((await Grains.Agenda(evening.Id, family.ParentId).BookAsync(sophie, family.PupilId, 1)).Done);
         var refused = await Forms.PostAsync(claire, edit, edit, Fields(sophie, "Plus tôt", "17:30", Field(Ahead(3)), Field(Ahead(4))));
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
@@ -103,7 +134,7 @@ public sealed class EveningAdminPagesTests(WebNode web) : IClassFixture<WebNode>
         using var claire = await SignedIn.AsAsync(web, "claire.dupont");
         var evening = await CreateAsync(claire, "À supprimer", Field(Ahead(5)));
         var sophie = await SophieAsync();
-        var family = (await Evenings.FamiliesAsync(DemoSchool.Id, ["4B"])).First(f => f.PupilName.StartsWith("Chloé"));
+        var family = (await Evenings.FamiliesAsync(DemoSchool.Id, new MeetingTeacher(Guid.Empty, "", null, ["4B"]))).First(f => f.PupilName.StartsWith("Chloé"));
         Assert.True((await Grains.Agenda(evening.Id, family.ParentId).BookAsync(sophie, family.PupilId, 2)).Done);
         var page = $"/e/demo/gestion/reunions/{evening.Id}/supprimer";
         Assert.Contains("1 rendez-vous seront annulés", WebUtility.HtmlDecode(await claire.GetStringAsync(page)));

@@ -159,7 +159,7 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
         var sophie = TeacherId(evening, "Sophie");
         using var claire = await SignedIn.AsAsync(web, "claire.dupont");
         var page = $"/e/demo/reunions/{evening.Id}/grilles/{sophie}";
-        var families = await web.Services.GetRequiredService<MeetingEvenings>().FamiliesAsync(DemoSchool.Id, ["6A", "4B"]);
+        var families = await web.Services.GetRequiredService<MeetingEvenings>().FamiliesAsync(DemoSchool.Id, new MeetingTeacher(Guid.Empty, "", null, ["6A", "4B"]));
         var benoit = families.First(f => f.PupilName.StartsWith("Benoît") && f.ParentName.StartsWith("Pierre"));
         Assert.Contains($"{benoit.ParentId}:{benoit.PupilId}", await claire.GetStringAsync(page));
 
