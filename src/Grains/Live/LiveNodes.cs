@@ -68,7 +68,8 @@ public interface ILivePublisherGrain : IGrainWithIntegerKey
 [StatelessWorker]
 public sealed class LivePublisherGrain(TimeProvider clock, ILogger<LivePublisherGrain> logger) : Grain, ILivePublisherGrain
 {
-    static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+    /// <summary>How long a publisher keeps its node list: a node that has just subscribed waits this long before it is ready.</summary>
+    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     IReadOnlyList<ILiveObserver> nodes = [];
     DateTimeOffset refreshAfter = DateTimeOffset.MinValue;
 

@@ -60,6 +60,7 @@ public static class LiveSetup
         builder.Services.AddSingleton<LiveViewers>();
         builder.Services.AddSingleton<LiveRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveRelay>());
+        builder.Services.AddHealthChecks().AddCheck<LiveRelay.Readiness>("live", tags: [Platform.Operations.ReadyTag]);
     }
 
     public static void MapLive(this WebApplication app) => app.MapHub<LiveHub>("/hubs/live");

@@ -2,6 +2,7 @@ using ItSchool.Live;
 using ItSchool.Wallets;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ItSchool.Web.Live;
 
@@ -11,9 +12,30 @@ namespace ItSchool.Web.Live;
 /// does the same, so a change made through one node reaches the browsers connected to any other.
 /// </summary>
 public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, FragmentRenderer fragments, LedgerQueries ledger,
-    LiveViewers viewers, IEnumerable<ILiveChangeHandler> handlers, ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
+    LiveViewers viewers, IEnumerable<ILiveChangeHandler> handlers, TimeProvider clock, ILogger<LiveRelay> logger) : BackgroundService, ILiveObserver
 {
     static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
+    // Replaced whole, never changed in place: the health check reads it from another thread.
+    volatile Subscription? subscription;
+
+    sealed record Subscription(DateTimeOffset Since, DateTimeOffset Renewed);
+
+    /// <summary>
+    /// Ready once every live publisher has had time to learn of this node: before that, a change made through
+    /// another node could miss this node's browsers, so the load balancer should not send people here yet.
+    /// </summary>
+    public sealed class Readiness(LiveRelay relay, TimeProvider clock) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var now = clock.GetUtcNow();
+            return Task.FromResult(relay.subscription is not { } subscribed || now - subscribed.Renewed > LiveNodesGrain.Lease
+                ? HealthCheckResult.Unhealthy("Not subscribed to live changes")
+                : now - subscribed.Since < LivePublisherGrain.Refresh
+                    ? HealthCheckResult.Unhealthy("Subscribed to live changes a moment ago; the publishers do not all know this node yet")
+                    : HealthCheckResult.Healthy());
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +48,11 @@ public sealed class LiveRelay(IGrainFactory grains, IHubContext<LiveHub> hub, Fr
                 try
                 {
                     await nodes.SubscribeAsync(self);
+                    var now = clock.GetUtcNow();
+                    // After a lapse the publishers may have dropped this node: it counts as new again.
+                    subscription = subscription is { } known && now - known.Renewed <= LiveNodesGrain.Lease
+                        ? known with { Renewed = now }
+                        : new Subscription(now, now);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -8,7 +8,7 @@ namespace ItSchool.Web.Platform;
 /// <summary>Health endpoints for load balancers and containers, and the Orleans dashboard for operators.</summary>
 public static class Operations
 {
-    const string ReadyTag = "ready";
+    public const string ReadyTag = "ready";
 
     public static void AddOperations(this WebApplicationBuilder builder)
     {

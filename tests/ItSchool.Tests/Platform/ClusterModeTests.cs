@@ -15,7 +15,8 @@ public sealed class ClusterModeTests(MigratedDatabase database) : IClassFixture<
         {
             await web.StartAsync(database.ConnectionString, "--ItSchool:HostSilo=false", "--Orleans:ClusterId=web-as-client");
             using var client = web.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+            await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+                because: "The web node never became ready.");
 
             // The dashboard's menu asks the school grain, which lives on the standalone silos.
             await silos.GrainFactory.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Wallets);

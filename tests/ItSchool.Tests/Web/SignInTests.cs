@@ -12,9 +12,10 @@ public sealed class SignInTests(WebNode web) : IClassFixture<WebNode>
     {
         using var client = web.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-        var ready = await client.GetAsync("/health/ready");
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        // Ready a few seconds after the node subscribed to live changes, once every publisher knows it.
+        HttpResponseMessage? ready = null;
+        await Eventually.TrueAsync(async () => (ready = await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK);
+        Assert.Equal("Healthy", await ready!.Content.ReadAsStringAsync());
     }
 
     [Fact]
