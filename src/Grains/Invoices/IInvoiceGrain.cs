@@ -27,4 +27,7 @@ public interface IInvoiceGrain : IGrainWithGuidKey
 
     /// <summary>A credit note for part or all of what is still owed; an invoice is never deleted.</summary>
     Task<PaymentOutcome> CreditAsync(CreditNote note);
+
+    /// <summary>Settles part or all of the flagged excess, never more than is flagged.</summary>
+    Task<PaymentOutcome> SettleExcessAsync(ExcessSettlement settlement);
 }

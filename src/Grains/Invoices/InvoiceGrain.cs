@@ -198,6 +198,45 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
         return Replay(reference, InvoiceMovementKind.CreditNote, amount)!;
     }
 
+    public async Task<PaymentOutcome> SettleExcessAsync(ExcessSettlement settlement)
+    {
+        var reference = $"settlement/{settlement.Reference}";
+        if (Replay(reference, InvoiceMovementKind.ExcessSettlement, settlement.AmountCents) is { } known)
+        {
+            return known;
+        }
+        if (invoice is null)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
+        }
+        if (invoice.FlaggedCents == 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.NothingFlagged, invoice.RemainingCents);
+        }
+        if (settlement.AmountCents <= 0 || settlement.AmountCents > invoice.FlaggedCents || settlement.To is not (ExcessHandling.Wallet or ExcessHandling.Refund)
+            || string.IsNullOrWhiteSpace(settlement.Reference) || settlement.Reference.Length > 100)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        var causedBy = Describe(settlement.CausedBy);
+        var movement = new InvoiceMovement(InvoiceMovementKind.ExcessSettlement, null, reference, settlement.AmountCents, 0, settlement.AmountCents,
+            settlement.To, null, settlement.Note.Trim(), clock.GetUtcNow());
+        // To the wallet, the same way an excess goes there when the school does not flag: written down first,
+        // then moved with the purse under a key of its own.
+        var toWallet = settlement.To == ExcessHandling.Wallet
+            ? new PendingTransfer($"excess/{Id}/{reference}", Id, invoice.PupilId, PendingKind.ExcessToWallet, settlement.AmountCents, causedBy,
+                clock.GetUtcNow())
+            : null;
+        await store.RecordAsync(Id, invoice.SchoolId, movement, causedBy, null, null, toWallet);
+        await ReloadAsync();
+        if (toWallet is not null)
+        {
+            await WatchPendingAsync();
+            await FinishAsync(toWallet);
+        }
+        return Replay(reference, InvoiceMovementKind.ExcessSettlement, settlement.AmountCents)!;
+    }
+
     /// <summary>A wallet attempt's answer: paid, declined by the purse, or still open (to be finished on its own).</summary>
     async Task<PaymentOutcome> AnswerAttemptAsync(string key, long? available)
     {

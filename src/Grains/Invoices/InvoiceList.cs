@@ -12,7 +12,7 @@ public sealed record InvoiceRow(
 
 /// <summary>What the school's list is narrowed to; null means no filter.</summary>
 public sealed record InvoiceFilter(Guid SchoolId, string? ClassName = null, InvoiceState? State = null, Guid? PupilId = null,
-    bool OverdueOnly = false);
+    bool OverdueOnly = false, bool FlaggedOnly = false);
 
 public static class InvoiceList
 {
@@ -31,12 +31,14 @@ public static class InvoiceList
               AND (@class::text IS NULL OR p.class_name = @class)
               AND (@pupil::uuid IS NULL OR i.pupil_id = @pupil)
               AND (NOT @overdue OR (i.due_on < @today AND i.paid_cents + i.credited_cents < i.total_cents))
+              AND (NOT @flagged OR i.flagged_cents > 0)
             ORDER BY i.issued_on DESC, i.number DESC
             """);
         command.Parameters.AddWithValue("school", filter.SchoolId);
         command.Parameters.Add(new NpgsqlParameter("class", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter.ClassName ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("pupil", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)filter.PupilId ?? DBNull.Value });
         command.Parameters.AddWithValue("overdue", filter.OverdueOnly);
+        command.Parameters.AddWithValue("flagged", filter.FlaggedOnly);
         command.Parameters.AddWithValue("today", today);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<InvoiceRow>();

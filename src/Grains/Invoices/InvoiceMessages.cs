@@ -77,6 +77,7 @@ public enum InvoiceDecline
     ReferenceUsedForAnotherMovement = 6,
     /// <summary>The wallet could not answer now: the payment is written down and will be finished on its own.</summary>
     InProgress = 7,
+    NothingFlagged = 8,
 }
 
 /// <summary>Where money paid beyond what was owed went.</summary>
@@ -84,7 +85,21 @@ public enum ExcessHandling
 {
     Wallet = 1,
     Flag = 2,
+    /// <summary>Paid back to the payer by the school from its own bank account (only when settling a flagged excess).</summary>
+    Refund = 3,
 }
+
+/// <summary>
+/// The manager's decision on part or all of a flagged excess: <see cref="To"/> the pupil's wallet, or
+/// <see cref="ExcessHandling.Refund"/> (the school paid it back itself). The reference is the idempotency key.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ExcessSettlement(
+    [property: Id(0)] string Reference,
+    [property: Id(1)] long AmountCents,
+    [property: Id(2)] ExcessHandling To,
+    [property: Id(3)] string Note,
+    [property: Id(4)] Actor CausedBy);
 
 /// <summary>
 /// What a payment or credit note did: how much went to the invoice, how much was beyond what was owed and

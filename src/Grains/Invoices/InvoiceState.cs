@@ -67,6 +67,8 @@ public enum InvoiceMovementKind
 {
     Payment = 1,
     CreditNote = 2,
+    /// <summary>The manager settles a flagged excess: to the wallet, or paid back by the school's bank.</summary>
+    ExcessSettlement = 3,
 }
 
 [GenerateSerializer, Immutable]

@@ -136,7 +136,8 @@ public sealed class InvoiceStore(NpgsqlDataSource db)
         sums.Parameters.AddWithValue("invoice", invoiceId);
         sums.Parameters.AddWithValue("paid", movement.Kind == InvoiceMovementKind.Payment ? movement.AppliedCents : 0L);
         sums.Parameters.AddWithValue("credited", movement.Kind == InvoiceMovementKind.CreditNote ? movement.AppliedCents : 0L);
-        sums.Parameters.AddWithValue("flagged", movement.Excess == ExcessHandling.Flag ? movement.ExcessCents : 0L);
+        sums.Parameters.AddWithValue("flagged", movement.Kind == InvoiceMovementKind.ExcessSettlement ? -movement.ExcessCents
+            : movement.Excess == ExcessHandling.Flag ? movement.ExcessCents : 0L);
         batch.BatchCommands.Add(sums);
 
         if (finishing is { } finish)

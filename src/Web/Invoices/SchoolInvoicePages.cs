@@ -122,6 +122,33 @@ public static class SchoolInvoicePages
                 : await InvoicePageAsync(context, grains, db, id, form, $"Decline.{outcome.Reason}");
         });
 
+        manager.MapPost("/{id:guid}/trop-percu", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
+            [FromForm] SettlementForm? form) =>
+        {
+            form ??= new();
+            if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
+            var flagged = (await invoice.GetAsync())!.FlaggedCents;
+            var amount = flagged;
+            if (!string.IsNullOrWhiteSpace(form.Amount) && !Money.TryParseCents(form.Amount, out amount))
+            {
+                return await InvoicePageAsync(context, grains, db, id, null, null, form, "Problem.InvalidAmount");
+            }
+            ExcessHandling? to = form.To switch { "wallet" => ExcessHandling.Wallet, "refund" => ExcessHandling.Refund, _ => null };
+            var note = form.Note?.Trim() ?? "";
+            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 || to is null || note.Length > 200
+                || (to == ExcessHandling.Refund && note.Length == 0))
+            {
+                return await InvoicePageAsync(context, grains, db, id, null, null, form, "Problem.SettlementNeedsChoice");
+            }
+            var outcome = await invoice.SettleExcessAsync(new ExcessSettlement(form.Key, amount, to.Value, note, Actor(context)));
+            return outcome.Accepted
+                ? Redirect(context, $"gestion/factures/{id}", to == ExcessHandling.Wallet ? "trop-percu-portefeuille" : "trop-percu-rembourse")
+                : await InvoicePageAsync(context, grains, db, id, null, null, form, $"Settlement.Decline.{outcome.Reason}");
+        });
+
         manager.MapGet("/frais", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
             await ChargesPageAsync(context, db, clock, null, null));
 
@@ -203,7 +230,7 @@ public static class SchoolInvoicePages
     }
 
     static async Task<IResult> InvoicePageAsync(HttpContext context, IGrainFactory grains, NpgsqlDataSource db, Guid id, CreditNoteForm? form,
-        string? problem)
+        string? problem, SettlementForm? settlement = null, string? settlementProblem = null)
     {
         if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
         {
@@ -216,6 +243,8 @@ public static class SchoolInvoicePages
             Pupil = await new PupilRegistry(db).FindAsync(view.SchoolId, view.PupilId, context.RequestAborted),
             Form = form ?? new CreditNoteForm { Key = Guid.NewGuid().ToString() },
             Problem = problem,
+            Settlement = settlement ?? new SettlementForm { Key = Guid.NewGuid().ToString() },
+            SettlementProblem = settlementProblem,
         });
     }
 
@@ -276,13 +305,15 @@ public static class SchoolInvoicePages
         [FromQuery(Name = "etat")] public string? StateText { get; set; }
         [FromQuery(Name = "eleve")] public string? PupilText { get; set; }
         [FromQuery(Name = "retard")] public string? OverdueText { get; set; }
+        [FromQuery(Name = "trop-percu")] public string? FlaggedText { get; set; }
 
         public InvoiceState? State => Enum.TryParse<InvoiceState>(StateText, out var s) && Enum.IsDefined(s) ? s : null;
         public Guid? Pupil => Guid.TryParse(PupilText, out var p) ? p : null;
         public bool Overdue => OverdueText is "1" or "on" or "true";
+        public bool Flagged => FlaggedText is "1" or "on" or "true";
 
         public InvoiceFilter Filter(Guid schoolId) =>
-            new(schoolId, string.IsNullOrWhiteSpace(ClassName) ? null : ClassName, State, Pupil, Overdue);
+            new(schoolId, string.IsNullOrWhiteSpace(ClassName) ? null : ClassName, State, Pupil, Overdue, Flagged);
 
         public string Query() => string.Join('&', new[]
         {
@@ -290,6 +321,7 @@ public static class SchoolInvoicePages
             State is { } s ? $"etat={s}" : null,
             Pupil is { } p ? $"eleve={p}" : null,
             Overdue ? "retard=1" : null,
+            Flagged ? "trop-percu=1" : null,
         }.Where(part => part is not null));
     }
 
@@ -363,6 +395,16 @@ public static class SchoolInvoicePages
         public string? Key { get; set; }
         public string? Amount { get; set; }
         public string? Reason { get; set; }
+    }
+
+    /// <summary>The manager's decision on a flagged excess; the key, drawn when the page is shown, makes a double submit one settlement.</summary>
+    public sealed class SettlementForm
+    {
+        public string? Key { get; set; }
+        public string? Amount { get; set; }
+        /// <summary>"wallet" or "refund".</summary>
+        public string? To { get; set; }
+        public string? Note { get; set; }
     }
 
     public sealed class ChargeForm

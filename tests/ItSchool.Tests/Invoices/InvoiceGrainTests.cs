@@ -140,6 +140,43 @@ public sealed class InvoiceGrainTests(InvoiceCluster invoices) : IClassFixture<I
     }
 
     [Fact]
+    public async Task A_flagged_excess_is_settled_to_the_wallet_or_as_refunded_once_and_never_beyond_what_is_flagged()
+    {
+        await invoices.SetSettingsAsync(ToWallet with { Overpayment = ExcessHandling.Flag });
+        try
+        {
+            var pupil = await invoices.NewPupilAsync();
+            var (id, _) = await invoices.IssueAsync(pupil);
+            var invoice = invoices.Invoice(id);
+            await invoice.PayByTransferAsync(new InvoiceTransfer("BANK-SETTLE-1", 7_500, new DateOnly(2026, 11, 5), "A. Payeur"));
+            Assert.Equal(1_500, (await invoice.GetAsync())!.FlaggedCents);
+            var manager = new Actor(ActorKind.User, null, "Claire Dupont");
+
+            var tooMuch = await invoice.SettleExcessAsync(new ExcessSettlement("form-1", 1_501, ExcessHandling.Wallet, "", manager));
+            var flagAgain = await invoice.SettleExcessAsync(new ExcessSettlement("form-1", 100, ExcessHandling.Flag, "", manager));
+            var toWallet = await invoice.SettleExcessAsync(new ExcessSettlement("form-2", 400, ExcessHandling.Wallet, "", manager));
+            var twice = await invoice.SettleExcessAsync(new ExcessSettlement("form-2", 400, ExcessHandling.Wallet, "", manager));
+            var refunded = await invoice.SettleExcessAsync(new ExcessSettlement("form-3", 1_100, ExcessHandling.Refund, "Virement du 6/11", manager));
+            var nothingLeft = await invoice.SettleExcessAsync(new ExcessSettlement("form-4", 1, ExcessHandling.Refund, "x", manager));
+
+            Assert.Equal((false, InvoiceDecline.InvalidAmount), (tooMuch.Accepted, tooMuch.Reason));
+            Assert.Equal((false, InvoiceDecline.InvalidAmount), (flagAgain.Accepted, flagAgain.Reason));
+            Assert.Equal(new PaymentOutcome(true, null, 0, 400, ExcessHandling.Wallet, 0, null), toWallet);
+            Assert.Equal(toWallet, twice);
+            Assert.Equal(new PaymentOutcome(true, null, 0, 1_100, ExcessHandling.Refund, 0, null), refunded);
+            Assert.Equal((false, InvoiceDecline.NothingFlagged), (nothingLeft.Accepted, nothingLeft.Reason));
+            var view = (await invoice.GetAsync())!;
+            Assert.Equal((0L, 6_000L, InvoiceState.Paid), (view.FlaggedCents, view.PaidCents, view.State));
+            Assert.Equal(400, (await invoices.Purse(pupil).GetCompartmentsAsync())[0].BalanceCents);
+            Assert.Equal("Virement du 6/11", view.Movements.Single(m => m.Excess == ExcessHandling.Refund).Note);
+        }
+        finally
+        {
+            await invoices.SetSettingsAsync(ToWallet);
+        }
+    }
+
+    [Fact]
     public async Task Credit_notes_lower_what_is_owed_partly_or_wholly_and_never_below_zero()
     {
         var pupil = await invoices.NewPupilAsync();

@@ -104,6 +104,56 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task A_manager_settles_a_flagged_overpayment_once_and_a_refund_needs_a_note()
+    {
+        var lucas = await DemoPupils.IdAsync(web, "Lucas");
+        var id = Guid.CreateVersion7();
+        var grains = web.Services.GetRequiredService<IGrainFactory>();
+        var invoice = grains.GetGrain<IInvoiceGrain>(id);
+        await invoice.IssueAsync(InvoiceCluster.Trip(lucas) with { SchoolId = DemoSchool.Id });
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await (InvoiceSettings.Default with { Overpayment = ExcessHandling.Flag }).SaveAsync(db, DemoSchool.Id);
+        try
+        {
+            await invoice.PayByTransferAsync(new InvoiceTransfer("BANK-PAGE-SETTLE", 7_500, new DateOnly(2026, 11, 20), "Pierre Lefèvre"));
+        }
+        finally
+        {
+            await InvoiceSettings.Default.SaveAsync(db, DemoSchool.Id);
+        }
+        var balance = async () => (await grains.GetGrain<IPurseGrain>(lucas).GetCompartmentsAsync())[0].BalanceCents;
+        var before = await balance();
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var page = $"/e/demo/gestion/factures/{id}";
+        Assert.Contains("Trop-perçu à régler : 15,00", WebUtility.HtmlDecode(await manager.GetStringAsync(page)));
+        var toSettle = await manager.GetStringAsync("/e/demo/gestion/factures?trop-percu=1");
+        Assert.Contains(id.ToString(), toSettle);
+        Assert.DoesNotContain("data-state=\"Overdue\"", toSettle);
+
+        var noNote = await Forms.PostAsync(manager, page, $"{page}/trop-percu", ("Key", "settle-a"), ("To", "refund"));
+        Assert.Contains("pour un remboursement, notez quand", WebUtility.HtmlDecode(await noNote.Content.ReadAsStringAsync()));
+        var tooMuch = await Forms.PostAsync(manager, page, $"{page}/trop-percu", ("Key", "settle-b"), ("Amount", "16"), ("To", "wallet"));
+        Assert.Contains("ne pas dépasser le trop-perçu", WebUtility.HtmlDecode(await tooMuch.Content.ReadAsStringAsync()));
+        for (var i = 0; i < 2; i++)
+        {
+            // The same form sent twice (a double click) settles once.
+            var toWallet = await Forms.PostAsync(manager, page, $"{page}/trop-percu", ("Key", "settle-c"), ("Amount", "5"), ("To", "wallet"));
+            Assert.Equal(HttpStatusCode.Redirect, toWallet.StatusCode);
+        }
+        Assert.Equal(before + 500, await balance());
+        var refunded = await Forms.PostAsync(manager, page, $"{page}/trop-percu", ("Key", "settle-d"), ("To", "refund"),
+            ("Note", "Remboursé le 21/11 sur BE68 5390 0754 7034"));
+        Assert.Equal(HttpStatusCode.Redirect, refunded.StatusCode);
+        var after = WebUtility.HtmlDecode(await manager.GetStringAsync(refunded.Headers.Location!.ToString()));
+        Assert.Contains("Remboursement du trop-perçu enregistré", after);
+        Assert.DoesNotContain("Trop-perçu à régler", after);
+        Assert.Equal((0L, before + 500), ((await invoice.GetAsync())!.FlaggedCents, await balance()));
+
+        var forged = await Forms.PostAsync(manager, page, $"/e/demo/gestion/factures/{Guid.NewGuid()}/trop-percu", ("Key", "settle-e"), ("To", "wallet"));
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+    }
+
+    [Fact]
     public async Task A_parent_cannot_see_or_pay_another_familys_invoice()
     {
         var lucas = await DemoPupils.IdAsync(web, "Lucas");
