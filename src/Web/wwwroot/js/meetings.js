@@ -8,14 +8,24 @@
     return text.replace(/\{(\d)\}/g, function (_, i) { return values[Number(i)]; });
   }
 
-  // The families' grid is the same for everybody; the page knows its own holder token and marks its slots.
+  // The families' grid is the same for everybody; the page knows its own holder token and marks its slots,
+  // and the booking tokens of its household (another guardian and one of the children) with who booked.
   function markMine() {
     var owner = document.querySelector("[data-me]");
     if (!owner || !owner.dataset.me) {
       return;
     }
+    var household = owner.dataset.household ? JSON.parse(owner.dataset.household) : {};
     document.querySelectorAll(".timetable.families .slot").forEach(function (slot) {
-      slot.classList.toggle("mine", slot.dataset.holder === owner.dataset.me);
+      var mine = slot.dataset.holder === owner.dataset.me;
+      var booking = slot.dataset.booking;
+      var by = !mine && booking && Object.prototype.hasOwnProperty.call(household, booking) ? household[booking] : null;
+      slot.classList.toggle("mine", mine);
+      slot.classList.toggle("family", by !== null);
+      var label = slot.querySelector(".family .by");
+      if (label) {
+        label.textContent = by !== null ? " (" + by + ")" : "";
+      }
     });
   }
   document.addEventListener("htmx:afterSettle", markMine);
