@@ -59,6 +59,23 @@ public static class FamilyMeetingPages
             });
         });
 
+        // The family list alone: an open grid asks for it again when a push shows another guardian's change.
+        family.MapGet("/{evening:guid}/famille", async (Guid evening, HttpContext context, PupilDirectory pupils, MeetingEvenings evenings,
+            HouseholdAppointments household) =>
+        {
+            if (await OpenChildAsync(context, pupils) is not { } child
+                || await evenings.FindAsync(child.SchoolId, evening, context.RequestAborted) is not { } found)
+            {
+                return (IResult)Results.NotFound();
+            }
+            var user = SignedInUser.From(context.User)!;
+            return new RazorComponentResult<MyAppointments>(new
+            {
+                Evening = found,
+                Family = new FamilyList(await household.LinesAsync(child.SchoolId, evening, user.Id, context.RequestAborted), user.Id, child.ClassName),
+            });
+        });
+
         family.MapPost("/{evening:guid}/enseignants/{teacher:guid}/reserver", (Guid evening, Guid teacher, HttpContext context,
             [FromForm] SlotForm form, [AsParameters] FamilyServices services) =>
             ActAsync(context, services, evening, teacher, (agenda, child) => agenda.BookAsync(teacher, child.Id, MeetingAnswers.Slot(form.Slot)),

@@ -130,6 +130,13 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         Assert.DoesNotContain("Lefèvre", marcMeetings);
         Assert.DoesNotContain("réservé par", FamilyList(marcMeetings));
         Assert.Contains("17:20–17:30", FamilyList(marcMeetings));
+
+        // The list alone, as an open grid fetches it after a push: the open child's family only; an unknown evening is not found.
+        var marcList = await PageAsync(marc, $"/e/demo/reunions/{evening.Id}/famille");
+        Assert.Contains("17:20–17:30", marcList);
+        Assert.DoesNotContain("Lefèvre", marcList);
+        Assert.Contains("réservé par Pierre Lefèvre", await PageAsync(amelie, $"/e/demo/reunions/{evening.Id}/famille"));
+        Assert.Equal(HttpStatusCode.NotFound, (await amelie.GetAsync($"/e/demo/reunions/{Guid.NewGuid()}/famille")).StatusCode);
     }
 
     [Fact]
@@ -151,6 +158,12 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(family.Locator(".state.family")).ToBeVisibleAsync();
         await Assertions.Expect(family.Locator(".taken")).ToBeHiddenAsync();
         await Assertions.Expect(family.Locator(".cancel")).ToBeHiddenAsync();
+        // The family list above the grid follows: Pierre's appointment, marked as his.
+        var line = amelie.Locator($".my-appointments li[data-teacher='{sophie}'][data-slot='12']");
+        await Assertions.Expect(line).ToHaveClassAsync("other-guardian");
+        await Assertions.Expect(line).ToContainTextAsync("19:00–19:10");
+        await Assertions.Expect(line).ToContainTextAsync("réservé par Pierre Lefèvre");
+        await Assertions.Expect(marc.Locator(".my-appointments")).Not.ToContainTextAsync("Pierre");
 
         // Another family sees a taken slot, no mark and no name.
         await Assertions.Expect(Slot(marc, 12)).ToHaveClassAsync(new Regex("\\bbooked\\b"));
@@ -174,6 +187,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(family).ToHaveClassAsync(new Regex("\\bfree\\b"));
         await Assertions.Expect(family).Not.ToHaveClassAsync(new Regex("\\bfamily\\b"));
         await Assertions.Expect(Slot(marc, 12)).ToHaveClassAsync(new Regex("\\bfree\\b"));
+        await Assertions.Expect(line).ToHaveCountAsync(0);
     }
 
     async Task<IPage> OpenAsync(string userName, string? child, string path)

@@ -28,6 +28,19 @@
       }
     });
   }
+  // What the household holds on the page's families grids: when a push changes it (the other guardian
+  // booked, moved or cancelled), the family list above the grid is fetched again.
+  function householdMarks() {
+    return Array.from(document.querySelectorAll(".timetable.families .slot.mine, .timetable.families .slot.family")).map(function (slot) {
+      return slot.closest(".timetable").id + ":" + slot.dataset.slot + ":" + slot.dataset.booking;
+    }).join(" ");
+  }
+  function refreshFamilyList(grid) {
+    var list = document.getElementById("my-appointments-" + grid.dataset.evening.replace(/-/g, ""));
+    if (list) {
+      htmx.ajax("GET", "reunions/" + grid.dataset.evening + "/famille", { target: "#" + list.id, swap: "outerHTML" });
+    }
+  }
   document.addEventListener("htmx:afterSettle", markMine);
   document.addEventListener("htmx:oobAfterSwap", markMine);
 
@@ -176,9 +189,13 @@
       if (!shown || Number(fresh.dataset.version) <= Number(shown.dataset.version)) {
         return;
       }
+      var before = householdMarks();
       shown.replaceWith(fresh);
       htmx.process(fresh);
       markMine();
+      if (householdMarks() !== before) {
+        refreshFamilyList(fresh);
+      }
     });
     // Watching sends the grid back if it changed since the page was rendered (or while reconnecting).
     function watch() {
