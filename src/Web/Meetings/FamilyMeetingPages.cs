@@ -9,8 +9,9 @@ using Microsoft.Extensions.Localization;
 namespace ItSchool.Web.Meetings;
 
 /// <summary>
-/// The parent's side, for the child whose account is open: the evenings with their appointments and the
-/// child's teachers, then a teacher's grid where a click books, a drag moves and the cross cancels.
+/// The parent's side, for the child whose account is open: the evenings with the family's appointments (every
+/// child's, whichever guardian booked them) and the child's teachers, then a teacher's grid where a click
+/// books, a drag moves and the cross cancels.
 /// </summary>
 public static class FamilyMeetingPages
 {
@@ -18,7 +19,8 @@ public static class FamilyMeetingPages
     {
         var family = school.MapGroup("/reunions").RequireAuthorization(nameof(Role.Parent));
 
-        family.MapGet("", async (HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, TimeProvider clock) =>
+        family.MapGet("", async (HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, HouseholdAppointments household,
+            TimeProvider clock) =>
         {
             if (await OpenChildAsync(context, pupils) is not { } child)
             {
@@ -28,14 +30,15 @@ public static class FamilyMeetingPages
             var choices = new List<EveningChoice>();
             foreach (var evening in await UpcomingAsync(evenings, child, clock, context.RequestAborted))
             {
-                var mine = await evenings.LinesAsync(child.SchoolId, evening.Id, parentId: user.Id, cancellationToken: context.RequestAborted);
-                choices.Add(new EveningChoice(evening, evening.TeachersOf(child.ClassName, child.Id).ToList(), mine));
+                var lines = await household.LinesAsync(child.SchoolId, evening.Id, user.Id, context.RequestAborted);
+                choices.Add(new EveningChoice(evening, evening.TeachersOf(child.ClassName, child.Id).ToList(), new FamilyList(lines, user.Id, child)));
             }
             return new RazorComponentResult<MeetingsPage>(new { Child = child, Choices = choices });
         });
 
         family.MapGet("/{evening:guid}/enseignants/{teacher:guid}", async (Guid evening, Guid teacher, HttpContext context,
-            PupilDirectory pupils, MeetingEvenings evenings, IGrainFactory grains) =>
+            PupilDirectory pupils, MeetingEvenings evenings, HouseholdAppointments household, IGrainFactory grains,
+            IStringLocalizer<MeetingText> M) =>
         {
             if (await ResolveAsync(context, pupils, evenings, evening, teacher) is not { } found)
             {
@@ -48,8 +51,28 @@ public static class FamilyMeetingPages
                 found.Teacher,
                 found.Child,
                 Grid = await grains.Timetable(evening, teacher).GetGridAsync(),
-                Mine = await evenings.LinesAsync(found.Child.SchoolId, evening, parentId: user.Id, cancellationToken: context.RequestAborted),
+                Family = new FamilyList(await household.LinesAsync(found.Child.SchoolId, evening, user.Id, context.RequestAborted), user.Id,
+                    found.Child),
                 Me = MeetingHolder.Of(evening, user.Id),
+                Household = (await household.CoGuardiansAsync(found.Child.SchoolId, user.Id, context.RequestAborted))
+                    .ToDictionary(g => MeetingHolder.Of(evening, g.ParentId, g.PupilId), g => M["Household.GridBy", g.FirstName, g.PupilFirstName].Value),
+            });
+        });
+
+        // The family list alone: an open grid asks for it again when a push shows another guardian's change.
+        family.MapGet("/{evening:guid}/famille", async (Guid evening, HttpContext context, PupilDirectory pupils, MeetingEvenings evenings,
+            HouseholdAppointments household) =>
+        {
+            if (await OpenChildAsync(context, pupils) is not { } child
+                || await evenings.FindAsync(child.SchoolId, evening, context.RequestAborted) is not { } found)
+            {
+                return (IResult)Results.NotFound();
+            }
+            var user = SignedInUser.From(context.User)!;
+            return new RazorComponentResult<MyAppointments>(new
+            {
+                Evening = found,
+                Family = new FamilyList(await household.LinesAsync(child.SchoolId, evening, user.Id, context.RequestAborted), user.Id, child),
             });
         });
 
@@ -73,7 +96,7 @@ public static class FamilyMeetingPages
                     var pupil = result.Grid.Slots[to].PupilId ?? found.Child.Id;
                     return (M["Done.Moved", MeetingAnswers.Time(found.Evening, from), MeetingAnswers.Time(found.Evening, to)],
                         new MeetingChange(MeetingChangeKind.Moved, found.Evening, found.Teacher, SignedInUser.From(context.User)!.Id, pupil, to, from));
-                }));
+                }, MeetingAnswers.Slot(form.From)));
 
         family.MapPost("/{evening:guid}/enseignants/{teacher:guid}/annuler", async (Guid evening, Guid teacher, HttpContext context,
             [FromForm] SlotForm form, [AsParameters] FamilyServices services) =>
@@ -85,12 +108,12 @@ public static class FamilyMeetingPages
             return await ActAsync(context, services, evening, teacher, (agenda, _) => agenda.CancelAsync(teacher, slot),
                 (found, result, M) => (M["Done.Cancelled", MeetingAnswers.Time(found.Evening, slot)],
                     new MeetingChange(MeetingChangeKind.Cancelled, found.Evening, found.Teacher, SignedInUser.From(context.User)!.Id,
-                        pupil ?? found.Child.Id, slot)));
+                        pupil ?? found.Child.Id, slot)), slot);
         });
     }
 
-    public sealed record FamilyServices(PupilDirectory Pupils, MeetingEvenings Evenings, IGrainFactory Grains, MeetingMails Mails,
-        IStringLocalizer<MeetingText> M);
+    public sealed record FamilyServices(PupilDirectory Pupils, MeetingEvenings Evenings, HouseholdAppointments Household, IGrainFactory Grains,
+        MeetingMails Mails, IStringLocalizer<MeetingText> M);
 
     public sealed class SlotForm
     {
@@ -99,13 +122,17 @@ public static class FamilyMeetingPages
         public string? To { get; set; }
     }
 
-    public sealed record EveningChoice(MeetingEvening Evening, IReadOnlyList<MeetingTeacher> Teachers, IReadOnlyList<AppointmentLine> Mine);
+    public sealed record EveningChoice(MeetingEvening Evening, IReadOnlyList<MeetingTeacher> Teachers, FamilyList Family);
+
+    /// <summary>The family's appointments as <paramref name="ParentId"/> sees them, with the open child's class (whose teachers' grids they can open).</summary>
+    /// <summary>The family's appointments as <paramref name="ParentId"/> reads them, on the pages of the open child.</summary>
+    public sealed record FamilyList(IReadOnlyList<AppointmentLine> Lines, Guid ParentId, Pupil OpenChild);
 
     sealed record Found(MeetingEvening Evening, MeetingTeacher Teacher, Pupil Child);
 
     static async Task<IResult> ActAsync(HttpContext context, FamilyServices services, Guid eveningId, Guid teacherId,
         Func<IParentAgendaGrain, Pupil, Task<TimetableResult>> act,
-        Func<Found, TimetableResult, IStringLocalizer<MeetingText>, (string Message, MeetingChange Change)> done)
+        Func<Found, TimetableResult, IStringLocalizer<MeetingText>, (string Message, MeetingChange Change)> done, int held = -1)
     {
         if (await ResolveAsync(context, services.Pupils, services.Evenings, eveningId, teacherId) is not { } found)
         {
@@ -125,7 +152,9 @@ public static class FamilyMeetingPages
         }
         else
         {
-            message = MeetingAnswers.Refusal(services.M, found.Evening, result.Reason!.Value);
+            message = await OtherGuardianAsync(services, found, user.Id, result, held, context.RequestAborted) is { } booker
+                ? services.M["Household.NotYours", booker.Name]
+                : MeetingAnswers.Refusal(services.M, found.Evening, result.Reason!.Value);
         }
         return new RazorComponentResult<GridAnswer>(new
         {
@@ -134,8 +163,24 @@ public static class FamilyMeetingPages
             Me = MeetingHolder.Of(eveningId, user.Id),
             Message = message,
             Problem = !result.Done,
-            Mine = await services.Evenings.LinesAsync(found.Child.SchoolId, eveningId, parentId: user.Id, cancellationToken: context.RequestAborted),
+            Family = new FamilyList(await services.Household.LinesAsync(found.Child.SchoolId, eveningId, user.Id, context.RequestAborted), user.Id,
+                found.Child),
         });
+    }
+
+    /// <summary>
+    /// Who of the household holds the appointment the parent tried to move or cancel as theirs: the timetable
+    /// refused it (an appointment belongs to the guardian who booked it), and the parent should know whom to ask.
+    /// </summary>
+    static async Task<CoGuardian?> OtherGuardianAsync(FamilyServices services, Found found, Guid parentId, TimetableResult result, int held,
+        CancellationToken cancellationToken)
+    {
+        if (result.Reason != Refusal.NotYourAppointment || result.Grid.Slots.ElementAtOrDefault(held) is not { ParentId: { } booker, PupilId: { } pupil })
+        {
+            return null;
+        }
+        return (await services.Household.CoGuardiansAsync(found.Child.SchoolId, parentId, cancellationToken))
+            .FirstOrDefault(g => g.ParentId == booker && g.PupilId == pupil);
     }
 
     /// <summary>The evening, a teacher of it and the open child, only if that teacher sees parents of the child's class.</summary>

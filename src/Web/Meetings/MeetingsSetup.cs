@@ -11,6 +11,7 @@ public static class MeetingsSetup
     public static void AddMeetings(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<MeetingEvenings>();
+        builder.Services.AddSingleton<HouseholdAppointments>();
         builder.Services.AddSingleton<MeetingMails>();
         builder.Services.AddSingleton<WatchedTimetables>();
         builder.Services.AddSingleton<MeetingsRelay>();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ItSchool.Tests.Rig;
 
@@ -75,6 +76,11 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             await app.StopAsync();
             await app.DisposeAsync();
             app = null;
+            // The Orleans ADO.NET providers open their connections through Npgsql's global pool for this
+            // database, which keeps idle ones for minutes after the node is gone: over a whole run, the test
+            // classes' dead nodes would hold the server's connection limit.
+            using var pooled = new NpgsqlConnection(ConnectionString);
+            NpgsqlConnection.ClearPool(pooled);
         }
         await Mail.DisposeAsync();
     }

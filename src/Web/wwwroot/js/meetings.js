@@ -8,15 +8,38 @@
     return text.replace(/\{(\d)\}/g, function (_, i) { return values[Number(i)]; });
   }
 
-  // The families' grid is the same for everybody; the page knows its own holder token and marks its slots.
+  // The families' grid is the same for everybody; the page knows its own holder token and marks its slots,
+  // and the booking tokens of its household (another guardian and one of the children) with who booked.
   function markMine() {
     var owner = document.querySelector("[data-me]");
     if (!owner || !owner.dataset.me) {
       return;
     }
+    var household = owner.dataset.household ? JSON.parse(owner.dataset.household) : {};
     document.querySelectorAll(".timetable.families .slot").forEach(function (slot) {
-      slot.classList.toggle("mine", slot.dataset.holder === owner.dataset.me);
+      var mine = slot.dataset.holder === owner.dataset.me;
+      var booking = slot.dataset.booking;
+      var by = !mine && booking && Object.prototype.hasOwnProperty.call(household, booking) ? household[booking] : null;
+      slot.classList.toggle("mine", mine);
+      slot.classList.toggle("family", by !== null);
+      var label = slot.querySelector(".family .by");
+      if (label) {
+        label.textContent = by !== null ? " (" + by + ")" : "";
+      }
     });
+  }
+  // What the household holds on the page's families grids: when a push changes it (the other guardian
+  // booked, moved or cancelled), the family list above the grid is fetched again.
+  function householdMarks() {
+    return Array.from(document.querySelectorAll(".timetable.families .slot.mine, .timetable.families .slot.family")).map(function (slot) {
+      return slot.closest(".timetable").id + ":" + slot.dataset.slot + ":" + slot.dataset.booking;
+    }).join(" ");
+  }
+  function refreshFamilyList(grid) {
+    var list = document.getElementById("my-appointments-" + grid.dataset.evening.replace(/-/g, ""));
+    if (list) {
+      htmx.ajax("GET", "reunions/" + grid.dataset.evening + "/famille", { target: "#" + list.id, swap: "outerHTML" });
+    }
   }
   document.addEventListener("htmx:afterSettle", markMine);
   document.addEventListener("htmx:oobAfterSwap", markMine);
@@ -166,9 +189,13 @@
       if (!shown || Number(fresh.dataset.version) <= Number(shown.dataset.version)) {
         return;
       }
+      var before = householdMarks();
       shown.replaceWith(fresh);
       htmx.process(fresh);
       markMine();
+      if (householdMarks() !== before) {
+        refreshFamilyList(fresh);
+      }
     });
     // Watching sends the grid back if it changed since the page was rendered (or while reconnecting).
     function watch() {
