@@ -7,13 +7,14 @@ using ItSchool.Tests.Rig;
 using ItSchool.Web.Meetings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
+using Microsoft.Playwright;
 using Npgsql;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 
 namespace ItSchool.Tests.Meetings;
 
-public sealed class MeetingPdfTests(WebNode web) : IClassFixture<WebNode>
+public sealed class MeetingPdfTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
 {
     const string Headings = "Heure Parent Élève Classe";
 
@@ -186,6 +187,34 @@ public sealed class MeetingPdfTests(WebNode web) : IClassFixture<WebNode>
         }
         var julien = evening.Teachers.ToList().FindIndex(t => t.Name.StartsWith("Julien")) + 1;
         Assert.Equal("18:00-18:10 Amélie Lefèvre Geneviève Lefèvre 1C", Row(pdf.GetPage(julien), "18:00"));
+    }
+
+    [Fact]
+    public async Task The_teacher_and_the_manager_download_the_PDF_from_their_pages()
+    {
+        var evening = await DemoEveningAsync();
+        var julien = Teacher(evening, "Julien").TeacherId;
+        var teacher = await chromium.SignInAsync(web, "julien.peeters");
+        await teacher.WaitForURLAsync("**/tableau-de-bord");
+        await teacher.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/grilles/{julien}").ToString());
+        var own = await DownloadAsync(teacher);
+        Assert.Equal("rendez-vous-reunion-de-parents-du-printemps-julien-peeters.pdf", own.File);
+        Assert.Equal("Julien Peeters · Local : Local 7", Lines(own.Pdf.GetPage(1))[2]);
+
+        var manager = await chromium.SignInAsync(web, "claire.dupont");
+        await manager.WaitForURLAsync("**/tableau-de-bord");
+        await manager.GotoAsync(new Uri(web.DemoSchool, $"gestion/reunions/{evening.Id}").ToString());
+        var whole = await DownloadAsync(manager);
+        Assert.Equal("rendez-vous-reunion-de-parents-du-printemps.pdf", whole.File);
+        Assert.Equal(evening.Teachers.Count, whole.Pdf.NumberOfPages);
+        own.Pdf.Dispose();
+        whole.Pdf.Dispose();
+    }
+
+    static async Task<(string File, PdfDocument Pdf)> DownloadAsync(IPage page)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Télécharger en PDF" }).ClickAsync());
+        return (download.SuggestedFilename, PdfDocument.Open(await File.ReadAllBytesAsync(await download.PathAsync())));
     }
 
     [Fact]
