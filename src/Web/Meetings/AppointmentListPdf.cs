@@ -24,7 +24,8 @@ public static class AppointmentListPdf
     {
         using var document = new PdfDocumentBuilder();
         var (regular, bold) = PdfFonts.AddTo(document);
-        var printed = M["Pdf.Printed", SchoolTime.Local(printedAt).ToString("dd/MM/yyyy"), SchoolTime.Local(printedAt).ToString("HH:mm")];
+        var local = SchoolTime.Local(printedAt);
+        var printed = M["Pdf.Printed", local.ToString("dd/MM/yyyy"), local.ToString("HH:mm")];
         foreach (var teacher in teachers)
         {
             var pages = Paginate(evening, teacher.Grid);
