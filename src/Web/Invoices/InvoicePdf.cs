@@ -2,10 +2,10 @@ using System.Globalization;
 using ItSchool.Invoices;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
+using ItSchool.Web.Platform;
 using QRCoder;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
-using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
 
 namespace ItSchool.Web.Invoices;
@@ -21,16 +21,16 @@ public static class InvoicePdf
     public static byte[] Render(InvoiceView invoice, string schoolName, RegisteredPupil? pupil, WalletSettings? account)
     {
         using var document = new PdfDocumentBuilder();
-        var (regular, bold) = Fonts(document);
+        var (regular, bold) = PdfFonts.AddTo(document);
         var page = document.AddPage(PageSize.A4);
         const double left = 56, right = 539;
         var y = 786.0;
 
-        void Text(string text, double size, double x, PdfDocumentBuilder.AddedFont font) => page.AddText(Printable(text), size, new PdfPoint(x, y), font);
+        void Text(string text, double size, double x, PdfDocumentBuilder.AddedFont font) => page.AddText(PdfFonts.Printable(text), size, new PdfPoint(x, y), font);
 
         void RightAligned(string text, double size, double x, PdfDocumentBuilder.AddedFont font)
         {
-            var printable = Printable(text);
+            var printable = PdfFonts.Printable(text);
             var width = page.MeasureText(printable, size, new PdfPoint(0, 0), font).Sum(l => l.Width);
             page.AddText(printable, size, new PdfPoint(x - width, y), font);
         }
@@ -112,32 +112,7 @@ public static class InvoicePdf
         return document.Build();
     }
 
-    // PdfPig's standard fonts have no accented letters, which French needs: the PDF embeds a TrueType sans
-    // from the machine (Debian's fonts-dejavu-core), and only without one falls back to plain letters.
-    static readonly (byte[] Regular, byte[] Bold)? SystemFont = new[]
-    {
-        ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    }.Where(f => File.Exists(f.Item1) && File.Exists(f.Item2)).Select(f => ((byte[], byte[])?)(File.ReadAllBytes(f.Item1), File.ReadAllBytes(f.Item2)))
-        .FirstOrDefault();
-
-    static (PdfDocumentBuilder.AddedFont Regular, PdfDocumentBuilder.AddedFont Bold) Fonts(PdfDocumentBuilder document) =>
-        SystemFont is var (regular, bold)
-            ? (document.AddTrueTypeFont(regular), document.AddTrueTypeFont(bold))
-            : (document.AddStandard14Font(Standard14Font.Helvetica), document.AddStandard14Font(Standard14Font.HelveticaBold));
-
     static string Euros(long cents) => (cents / 100m).ToString("#,##0.00", Belgian) + " EUR";
-
-    /// <summary>fr-BE groups thousands with a narrow no-break space; without an embedded font, accents go too.</summary>
-    static string Printable(string text)
-    {
-        var spaced = text.Replace('\u202f', ' ').Replace('\u00a0', ' ').Replace('—', '-').Replace('–', '-').Replace('’', '\'');
-        if (SystemFont is not null)
-        {
-            return spaced;
-        }
-        var plain = spaced.Normalize(System.Text.NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark);
-        return new string(plain.Select(c => c < 128 ? c : '?').ToArray());
-    }
 
     static byte[] QrPng(string payload)
     {

@@ -29,5 +29,6 @@ public static class MeetingsSetup
         meetings.MapFamilyMeetings();
         meetings.MapStaffMeetings();
         meetings.MapMeetingsAdmin();
+        meetings.MapMeetingPdfs();
     }
 }

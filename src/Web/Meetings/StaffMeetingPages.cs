@@ -139,7 +139,7 @@ public static class StaffMeetingPages
         public string? Family { get; set; }
     }
 
-    sealed record Found(MeetingEvening Evening, MeetingTeacher Teacher);
+    internal sealed record Found(MeetingEvening Evening, MeetingTeacher Teacher);
 
     static (Guid Parent, Guid Pupil)? Family(string? value) =>
         value?.Split(':') is [var parent, var pupil] && Guid.TryParse(parent, out var p) && Guid.TryParse(pupil, out var c) ? (p, c) : null;
@@ -167,7 +167,7 @@ public static class StaffMeetingPages
         });
 
     /// <summary>The evening and teacher, for the school's manager or for that very teacher; nobody else.</summary>
-    static async Task<Found?> ResolveAsync(HttpContext context, MeetingEvenings evenings, Guid eveningId, Guid teacherId)
+    internal static async Task<Found?> ResolveAsync(HttpContext context, MeetingEvenings evenings, Guid eveningId, Guid teacherId)
     {
         var user = SignedInUser.From(context.User)!;
         if (user.Role == Role.Teacher && user.Id != teacherId)
