@@ -78,13 +78,14 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
     /// <summary>
     /// The school's change to an evening. Appointments never move because of it: a change that would give a
     /// booked slot another date, time or length, or drop a teacher who has appointments, is refused whole.
-    /// Breaks follow their date and time, and go if the new grid has no such slot. The evening stays locked
+    /// Breaks follow their date and time, and go if the new grid has no such slot. The evening's lock is held
     /// from the first read to the commit, so no booking slips in between (see <see cref="TimetableStore"/>).
     /// </summary>
     public async Task<EveningChange> UpdateAsync(MeetingEvening changed, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, changed.Id, cancellationToken);
         if ((await ReadAsync("e.school_id = @school AND e.id = @evening", cancellationToken, (connection, transaction),
                 ("school", changed.SchoolId), ("evening", changed.Id))).SingleOrDefault() is not { } before)
         {
@@ -131,13 +132,14 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
 
     /// <summary>
     /// Deletes the evening with its grids. The appointments it had are returned, so the parents can be told;
-    /// a booking waiting on the evening's lock finds it gone and is refused.
+    /// a write waiting on the evening's lock finds it gone and is refused.
     /// </summary>
     public async Task<(MeetingEvening Evening, IReadOnlyList<Appointment> Cancelled)?> DeleteAsync(Guid schoolId, Guid eveningId,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, eveningId, cancellationToken);
         if ((await ReadAsync("e.school_id = @school AND e.id = @evening", cancellationToken, (connection, transaction),
                 ("school", schoolId), ("evening", eveningId))).SingleOrDefault() is not { } evening)
         {
@@ -166,6 +168,14 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         }
         await transaction.CommitAsync(cancellationToken);
         return (evening, cancelled);
+    }
+
+    /// <summary>Waits for the writes to the evening's timetables under way, and holds back new ones until the transaction ends.</summary>
+    static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid eveningId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(TimetableStore.ExclusiveEveningLock, connection, transaction);
+        command.Parameters.AddWithValue("e", eveningId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The slot of the changed evening at the same date, time and length as this one, if it has one.</summary>
@@ -273,9 +283,9 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
     Task<IReadOnlyList<MeetingEvening>> ReadAsync(string where, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
         ReadAsync(where, cancellationToken, null, parameters);
 
-    /// <summary>Inside a transaction, the evenings read are locked until it ends (the school is changing one).</summary>
+    /// <summary>Inside the transaction of a change when one is given (after the evening's lock).</summary>
     async Task<IReadOnlyList<MeetingEvening>> ReadAsync(string where, CancellationToken cancellationToken,
-        (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? locking, params (string Name, object Value)[] parameters)
+        (NpgsqlConnection Connection, NpgsqlTransaction Transaction)? inTransaction, params (string Name, object Value)[] parameters)
     {
         var sql = $"""
             SELECT e.id, e.school_id, e.name, e.days, e.starts, e.ends, e.slot_minutes, e.opens_at, e.closes_at,
@@ -286,9 +296,8 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
             LEFT JOIN users u ON u.id = t.teacher_id
             WHERE {where}
             ORDER BY e.days[1], e.starts, e.id, u.last_name, u.first_name
-            {(locking is null ? "" : "FOR UPDATE OF e")}
             """;
-        await using var command = locking is { } open ? new NpgsqlCommand(sql, open.Connection, open.Transaction) : db.CreateCommand(sql);
+        await using var command = inTransaction is { } open ? new NpgsqlCommand(sql, open.Connection, open.Transaction) : db.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

@@ -5,9 +5,10 @@ namespace ItSchool.Meetings;
 /// <summary>
 /// A timetable's rows. Only its grain writes them, one change at a time; each change is one statement or
 /// one transaction, so a move never leaves the parent with both slots or with none. Every write first takes
-/// a share lock on the evening and finds it at the revision the grain decided on; the school's changes take
-/// the same lock exclusively, so a write lands either wholly before a change (which sees it) or is refused
-/// after it with <see cref="Refusal.EveningChanged"/>.
+/// the evening's lock shared and finds the evening at the revision the grain decided on; the school's changes
+/// take the same lock exclusively, so a write lands either wholly before a change (which sees it) or is
+/// refused after it with <see cref="Refusal.EveningChanged"/>. The lock is an advisory one: a row lock
+/// (FOR SHARE) taken by every booking of opening night would rewrite the evening's row for each new holder.
 /// </summary>
 public sealed class TimetableStore(NpgsqlDataSource db)
 {
@@ -58,6 +59,7 @@ public sealed class TimetableStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var check = new NpgsqlCommand($"""
+            {EveningLock};
             {CurrentRevision};
             SELECT pg_advisory_xact_lock(hashtextextended('meeting-pupil:' || @e::text || @pupil::text, 0));
             SELECT EXISTS (SELECT 1 FROM guardianships WHERE school_id = @school AND user_id = @parent AND pupil_id = @pupil),
@@ -72,6 +74,7 @@ public sealed class TimetableStore(NpgsqlDataSource db)
             check.Parameters.AddWithValue("classes", teacher.Classes.Select(c => c.ToUpperInvariant()).ToArray());
             check.Parameters.AddWithValue("pupils", (teacher.Pupils ?? []).ToArray());
             await using var reader = await check.ExecuteReaderAsync();
+            await reader.NextResultAsync();
             if (!await reader.ReadAsync() || reader.GetInt64(0) != evening.Revision)
             {
                 return Refusal.EveningChanged;
@@ -130,16 +133,22 @@ public sealed class TimetableStore(NpgsqlDataSource db)
             : "DELETE FROM meeting_breaks WHERE evening_id = @e AND teacher_id = @t AND slot = @slot AND @current RETURNING 1",
             ("slot", slot)) is null ? Refusal.EveningChanged : null;
 
-    const string CurrentRevision = "SELECT revision FROM meeting_evenings WHERE id = @e FOR SHARE";
+    /// <summary>Shared by every write to the evening's timetables, exclusive while the school changes the evening.</summary>
+    public const string EveningLock = "SELECT pg_advisory_xact_lock_shared(hashtextextended('meeting-evening:' || @e::text, 0))";
+
+    public const string ExclusiveEveningLock = "SELECT pg_advisory_xact_lock(hashtextextended('meeting-evening:' || @e::text, 0))";
+
+    const string CurrentRevision = "SELECT revision FROM meeting_evenings WHERE id = @e";
 
     /// <summary>
-    /// The evening's share lock and the write in one batch, so one implicit transaction and one round trip; the
+    /// The evening's lock, its revision and the write in one batch, so one implicit transaction and one round trip; the
     /// write's <c>@current</c> holds only at the grain's revision. Null when the evening changed, or else the
     /// rows written.
     /// </summary>
     async Task<int?> WriteAsync(Guid eveningId, Guid teacherId, long revision, string write, params (string Name, object Value)[] parameters)
     {
         await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Command(EveningLock, eveningId, teacherId));
         batch.BatchCommands.Add(Command(CurrentRevision, eveningId, teacherId));
         var command = Command(write.Replace("@current", "(SELECT revision FROM meeting_evenings WHERE id = @e) = @revision"), eveningId, teacherId);
         command.Parameters.AddWithValue("revision", revision);
@@ -149,6 +158,7 @@ public sealed class TimetableStore(NpgsqlDataSource db)
         }
         batch.BatchCommands.Add(command);
         await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
         if (!await reader.ReadAsync() || reader.GetInt64(0) != revision)
         {
             return null;
