@@ -52,6 +52,8 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--Orleans:SiloPort={FreePort()}",
             $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            // A node is not ready for its first seconds (see LiveRelay.Readiness): expected, not worth a line each poll.
+            "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
             $"--ItSchool:Smtp:Host={(DeliversMail ? "127.0.0.1" : "")}",
             "--ItSchool:RateLimits:SecretsPerMinute=10000",
             $"--ItSchool:Smtp:Port={Mail.Port}",
