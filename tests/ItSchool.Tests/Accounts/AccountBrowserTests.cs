@@ -22,7 +22,7 @@ public sealed partial class AccountBrowserTests(WebNode web, Chromium chromium) 
         var link = LinkIn(await web.Mail.WaitForMailToAsync("marc.dubois@example.be"));
 
         await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Première connexion" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Jeton de connexion")).Not.ToBeEmptyAsync();
@@ -45,7 +45,7 @@ public sealed partial class AccountBrowserTests(WebNode web, Chromium chromium) 
     public async Task A_parent_resets_a_forgotten_password_then_switches_between_her_three_children()
     {
         await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
         await page.GetByRole(AriaRole.Link, new() { Name = "Mot de passe oublié ?" }).ClickAsync();
         await page.GetByLabel("Adresse e-mail").FillAsync("amelie.lefevre@example.be");

@@ -9,7 +9,7 @@ public sealed class BankBrowserTests(WebNode web, Chromium chromium) : IClassFix
     public async Task A_statement_uploaded_by_the_manager_shows_on_the_parents_open_dashboard_without_reloading()
     {
         var parent = await chromium.SignInAsync(web, "marc.dubois");
-        await parent.WaitForURLAsync("**/tableau-de-bord");
+        await parent.WaitForDashboardAsync();
         await Assertions.Expect(parent.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         var balance = parent.Locator(".compartment[data-compartment='1'] .balance");
         var before = long.Parse((await balance.GetAttributeAsync("data-cents"))!);
@@ -21,7 +21,7 @@ public sealed class BankBrowserTests(WebNode web, Chromium chromium) : IClassFix
         try
         {
             var manager = await chromium.SignInAsync(web, "claire.dupont");
-            await manager.WaitForURLAsync("**/tableau-de-bord");
+            await manager.WaitForDashboardAsync();
             await manager.GetByRole(AriaRole.Link, new() { Name = "Relevés bancaires" }).ClickAsync();
             await manager.GetByLabel("Fichiers de relevés (un ou plusieurs)").SetInputFilesAsync(file);
             await manager.GetByRole(AriaRole.Button, new() { Name = "Voir l'aperçu" }).ClickAsync();

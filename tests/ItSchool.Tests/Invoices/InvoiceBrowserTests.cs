@@ -97,7 +97,7 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
         var card = child is null ? page.Locator(".account-card").Filter(new() { HasText = "Geneviève" })
             : page.Locator(".account-card").Filter(new() { HasText = child });
         await card.GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Demandes de paiement" }).ClickAsync();
         await page.WaitForURLAsync("**/finances/factures");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");

@@ -18,7 +18,7 @@ public sealed partial class ManagementBrowserTests(WebNode.WithOutboxOnly web, C
     public async Task The_manager_imports_a_family_invites_the_parent_who_follows_the_mail_to_the_first_connection()
     {
         await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("claire.dupont");
         await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);

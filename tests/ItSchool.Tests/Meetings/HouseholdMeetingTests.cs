@@ -198,7 +198,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
             await page.Locator(".account-card").Filter(new() { HasText = child })
                 .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
         }
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await page.GotoAsync(new Uri(web.DemoSchool, path).ToString());
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
         return page;

@@ -21,7 +21,7 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
             await page.Locator(".account-card").Filter(new() { HasText = child })
                 .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
         }
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await page.GotoAsync(new Uri(web.DemoSchool, path).ToString());
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
         return page;
@@ -80,12 +80,12 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
         var evening = await DemoEveningAsync();
         var sophie = TeacherId(evening, "Sophie");
         var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE", HasTouch = true, ViewportSize = new() { Width = 412, Height = 915 } });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
         await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await page.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{sophie}").ToString());
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
 

@@ -195,14 +195,14 @@ public sealed class MeetingPdfTests(WebNode web, Chromium chromium) : IClassFixt
         var evening = await DemoEveningAsync();
         var julien = Teacher(evening, "Julien").TeacherId;
         var teacher = await chromium.SignInAsync(web, "julien.peeters");
-        await teacher.WaitForURLAsync("**/tableau-de-bord");
+        await teacher.WaitForDashboardAsync();
         await teacher.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/grilles/{julien}").ToString());
         var own = await DownloadAsync(teacher);
         Assert.Equal("rendez-vous-reunion-de-parents-du-printemps-julien-peeters.pdf", own.File);
         Assert.Equal("Julien Peeters · Local : Local 7", Lines(own.Pdf.GetPage(1))[2]);
 
         var manager = await chromium.SignInAsync(web, "claire.dupont");
-        await manager.WaitForURLAsync("**/tableau-de-bord");
+        await manager.WaitForDashboardAsync();
         await manager.GotoAsync(new Uri(web.DemoSchool, $"gestion/reunions/{evening.Id}").ToString());
         var whole = await DownloadAsync(manager);
         Assert.Equal("rendez-vous-reunion-de-parents-du-printemps.pdf", whole.File);

@@ -10,12 +10,12 @@ public sealed class TopUpBrowserTests(PaymentNode web, Chromium chromium) : ICla
     public async Task A_parent_pays_online_on_the_sandbox_page_and_sees_the_balance_grow()
     {
         var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
         await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         var before = await web.BalanceAsync("Chloé");
 
@@ -34,7 +34,7 @@ public sealed class TopUpBrowserTests(PaymentNode web, Chromium chromium) : ICla
         await page.WaitForURLAsync("**/paiement/retour?**");
         await Assertions.Expect(page.Locator("#payment-status")).ToContainTextAsync("Paiement réussi");
         await page.GetByRole(AriaRole.Link, new() { Name = "Retour au tableau de bord" }).ClickAsync();
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await Assertions.Expect(page.Locator(".compartment[data-compartment='1'] .balance"))
             .ToHaveAttributeAsync("data-cents", (before + 1_250).ToString());
         await Assertions.Expect(page.Locator(".ledger tbody tr").First).ToContainTextAsync("12,50 €");

@@ -71,7 +71,7 @@ public sealed class TillBrowserTests(WebNode web, Chromium chromium) : IClassFix
     async Task<IPage> SignInAsync(string userName)
     {
         var page = await chromium.SignInAsync(web, userName);
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         return page;
     }
 }

@@ -36,7 +36,7 @@ public sealed class Chromium : IAsyncLifetime
     public async Task<IPage> SignInAsync(WebNode web, string userName, string password = ItSchool.Schools.DemoSchool.Password)
     {
         var context = await Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync(userName);
         await page.GetByLabel("Mot de passe").FillAsync(password);

@@ -120,7 +120,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
             await page.Locator(".account-card").Filter(new() { HasText = child })
                 .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
         }
-        await page.WaitForURLAsync("**/tableau-de-bord");
+        await page.WaitForDashboardAsync();
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         return page;
     }

@@ -10,7 +10,7 @@ public sealed class ShellBrowserTests(WebNode web, Chromium chromium) : IClassFi
     public async Task A_parent_signs_in_in_Chromium_and_the_page_connects_to_the_live_hub()
     {
         await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = await context.NewPageAsync();
+        var page = (await context.NewPageAsync()).Recorded();
 
         await page.GotoAsync(new Uri(web.DemoSchool, "tableau-de-bord").ToString());
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
