@@ -67,6 +67,29 @@ public sealed class OnlinePayments(NpgsqlDataSource db, TimeProvider clock)
     public Task<OnlinePayment?> FindByProviderIdAsync(string providerPaymentId, CancellationToken cancellationToken = default) =>
         FindWhereAsync("provider_payment_id = @value", providerPaymentId, cancellationToken);
 
+    /// <summary>The provider's ids of the attempts still pending that were started between the two moments, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(string provider, DateTimeOffset startedAfter, DateTimeOffset startedBefore,
+        int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT provider_payment_id FROM online_payments
+            WHERE status = 'pending' AND provider = @provider AND provider_payment_id IS NOT NULL
+              AND created_at > @after AND created_at < @before
+            ORDER BY created_at LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("provider", provider);
+        command.Parameters.AddWithValue("after", startedAfter);
+        command.Parameters.AddWithValue("before", startedBefore);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
     /// <summary>
     /// Records what the provider said. Paid is final: once money has moved, a late "failed" or "expired"
     /// (webhooks arrive in any order) never hides it.

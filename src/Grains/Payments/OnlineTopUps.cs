@@ -38,7 +38,7 @@ public enum WebhookOutcome
 /// purse under the key <c>online/{provider}/{providerPaymentId}</c>, so any number of webhooks credit once.
 /// </summary>
 public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, NpgsqlDataSource db,
-    IGrainFactory grains, ILogger<OnlineTopUps> logger)
+    IGrainFactory grains, TimeProvider clock, ILogger<OnlineTopUps> logger)
 {
     public const string Subject = "Rechargement en ligne";
 
@@ -99,6 +99,32 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
             default:
                 throw new InvalidOperationException("Unknown webhook reading");
         }
+    }
+
+    /// <summary>
+    /// Asks the provider about the attempts still pending after <paramref name="quietFor"/> (a webhook lost on
+    /// the way, an app that was down when it came), and does what their webhook would have done: a paid one is
+    /// credited (once: the purse's key is the provider's id, as for the webhook), a failed or expired one says
+    /// so. Attempts older than <paramref name="giveUpAfter"/> are left to the school.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<WebhookOutcome, int>> ReconcileAsync(TimeSpan quietFor, TimeSpan giveUpAfter,
+        CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var outcomes = new Dictionary<WebhookOutcome, int>();
+        foreach (var providerPaymentId in await payments.PendingAsync(provider.Name, now - giveUpAfter, now - quietFor, 500, cancellationToken))
+        {
+            try
+            {
+                var outcome = await ConfirmAsync(providerPaymentId, cancellationToken);
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not reconcile {Provider} payment {ProviderPaymentId}; the next run tries again", provider.Name, providerPaymentId);
+            }
+        }
+        return outcomes;
     }
 
     async Task<WebhookOutcome> ConfirmAsync(string providerPaymentId, CancellationToken cancellationToken)

@@ -22,6 +22,8 @@ public static class PaymentsSetup
                 : services.GetRequiredService<SandboxProvider>());
         builder.Services.AddSingleton<OnlinePayments>();
         builder.Services.AddSingleton<OnlineTopUps>();
+        builder.Services.AddSingleton<PaymentReconciliationJob>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PaymentReconciliationJob>());
     }
 
     public static void MapPayments(this RouteGroupBuilder school)

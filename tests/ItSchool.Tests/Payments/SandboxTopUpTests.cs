@@ -75,6 +75,37 @@ public sealed class SandboxTopUpTests(PaymentNode web) : IClassFixture<PaymentNo
     }
 
     [Fact]
+    public async Task A_payment_whose_webhook_never_came_is_credited_once_by_the_reconciliation_and_a_failed_one_marked()
+    {
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        var before = await web.BalanceAsync("Chloé");
+        var sandbox = web.Services.GetRequiredService<SandboxProvider>();
+        var paid = TopUpClient.SandboxId(await TopUpClient.StartAsync(marc, "17"));
+        var failed = TopUpClient.SandboxId(await TopUpClient.StartAsync(marc, "18"));
+        var open = TopUpClient.SandboxId(await TopUpClient.StartAsync(marc, "19"));
+        // The provider's books change, but no webhook reaches the app.
+        await sandbox.SettleAsync(paid, paid: true, ItSchool.Wallets.PaymentMethod.Card);
+        await sandbox.SettleAsync(failed, paid: false, ItSchool.Wallets.PaymentMethod.Card);
+        var job = web.Services.GetRequiredService<ItSchool.Web.Payments.PaymentReconciliationJob>();
+
+        // Too recent: its webhook may still be on the way.
+        await job.RunOnceAsync();
+        Assert.Equal(OnlinePaymentStatus.Pending, (await web.PaymentAsync(paid)).Status);
+
+        web.Clock.Advance(ItSchool.Web.Payments.PaymentReconciliationJob.QuietFor + TimeSpan.FromMinutes(1));
+        await job.RunOnceAsync();
+        await job.RunOnceAsync();
+
+        Assert.Equal(before + 1_700, await web.BalanceAsync("Chloé"));
+        Assert.Equal(1, await web.LedgerEntriesAsync($"online/sandbox/{paid}"));
+        Assert.Equal((OnlinePaymentStatus.Paid, OnlinePaymentStatus.Failed, OnlinePaymentStatus.Pending),
+            ((await web.PaymentAsync(paid)).Status, (await web.PaymentAsync(failed)).Status, (await web.PaymentAsync(open)).Status));
+        // The webhook that comes late after all credits nothing more.
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(sandbox.Webhook(paid))).StatusCode);
+        Assert.Equal(before + 1_700, await web.BalanceAsync("Chloé"));
+    }
+
+    [Fact]
     public async Task A_forged_or_unsigned_webhook_is_refused_and_credits_nothing()
     {
         using var marc = await SignedIn.AsAsync(web, "marc.dubois");

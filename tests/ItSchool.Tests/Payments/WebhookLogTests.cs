@@ -25,7 +25,7 @@ public sealed class WebhookLogTests(PaymentNode web) : IClassFixture<PaymentNode
         var lines = new Lines();
         var sandbox = web.Services.GetRequiredService<SandboxProvider>();
         var topUps = new OnlineTopUps(sandbox, web.Services.GetRequiredService<OnlinePayments>(), web.Services.GetRequiredService<PupilDirectory>(),
-            web.Services.GetRequiredService<NpgsqlDataSource>(), web.Grains, lines);
+            web.Services.GetRequiredService<NpgsqlDataSource>(), web.Grains, web.Clock, lines);
         var (body, _) = sandbox.Webhook("sbx_forged");
 
         Assert.Equal(WebhookOutcome.Refused, await topUps.ConfirmAsync(new WebhookRequest(body, new Dictionary<string, string>
