@@ -9,38 +9,9 @@ namespace ItSchool.Meetings;
 /// </summary>
 public sealed class HouseholdAppointments(NpgsqlDataSource db)
 {
-    /// <summary>
-    /// The evening's appointments of the parent's children, and the parent's own (also for a child whose
-    /// guardianship has ended since: the parent still holds them).
-    /// </summary>
-    public async Task<IReadOnlyList<AppointmentLine>> LinesAsync(Guid schoolId, Guid eveningId, Guid parentId,
-        CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT a.teacher_id, a.slot, a.parent_id, a.pupil_id, u.first_name || ' ' || u.last_name,
-                   p.first_name || ' ' || p.last_name, p.class_name
-            FROM meeting_appointments a
-            JOIN meeting_evenings e ON e.id = a.evening_id
-            JOIN users u ON u.id = a.parent_id
-            JOIN pupils p ON p.id = a.pupil_id
-            WHERE e.school_id = @school AND a.evening_id = @evening
-              AND (a.parent_id = @parent
-                   OR a.pupil_id IN (SELECT g.pupil_id FROM guardianships g WHERE g.user_id = @parent AND g.school_id = @school))
-            ORDER BY a.slot, a.teacher_id
-            """);
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("evening", eveningId);
-        command.Parameters.AddWithValue("parent", parentId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var lines = new List<AppointmentLine>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // The other guardian's address is not this parent's to read.
-            lines.Add(new AppointmentLine(reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3), reader.GetString(4),
-                null, reader.GetString(5), reader.GetString(6)));
-        }
-        return lines;
-    }
+    /// <summary>The evening's appointments of the parent's children, and the parent's own (see <see cref="MeetingEvenings.LinesAsync"/>).</summary>
+    public Task<IReadOnlyList<AppointmentLine>> LinesAsync(Guid schoolId, Guid eveningId, Guid parentId, CancellationToken cancellationToken = default) =>
+        new MeetingEvenings(db).LinesAsync(schoolId, eveningId, householdOf: parentId, cancellationToken: cancellationToken);
 
     /// <summary>For each child of the parent, the child's other guardians: whose bookings are the family's.</summary>
     public async Task<IReadOnlyList<CoGuardian>> CoGuardiansAsync(Guid schoolId, Guid parentId, CancellationToken cancellationToken = default)

@@ -212,25 +212,33 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
     public Task<IReadOnlyList<MeetingEvening>> ListAsync(Guid schoolId, CancellationToken cancellationToken = default) =>
         ReadAsync("e.school_id = @school", cancellationToken, ("school", schoolId));
 
-    /// <summary>Every appointment of the evening with the names a teacher or the school reads (the printable list).</summary>
+    /// <summary>
+    /// Every appointment of the evening with the names a teacher or the school reads (the printable list), or
+    /// those of one household: the parent's own and their children's, whichever guardian booked them (also a
+    /// child whose guardianship has ended since: the parent still holds those). A household's lines carry no
+    /// e-mail address: the other guardian's is not this parent's to read.
+    /// </summary>
     public async Task<IReadOnlyList<AppointmentLine>> LinesAsync(Guid schoolId, Guid eveningId, Guid? teacherId = null,
-        Guid? parentId = null, CancellationToken cancellationToken = default)
+        Guid? householdOf = null, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT a.teacher_id, a.slot, a.parent_id, a.pupil_id, u.first_name || ' ' || u.last_name, u.email,
+            SELECT a.teacher_id, a.slot, a.parent_id, a.pupil_id, u.first_name || ' ' || u.last_name,
+                   CASE WHEN @household::uuid IS NULL THEN u.email END,
                    p.first_name || ' ' || p.last_name, p.class_name
             FROM meeting_appointments a
             JOIN meeting_evenings e ON e.id = a.evening_id
             JOIN users u ON u.id = a.parent_id
             JOIN pupils p ON p.id = a.pupil_id
             WHERE e.school_id = @school AND a.evening_id = @evening
-              AND (@teacher::uuid IS NULL OR a.teacher_id = @teacher) AND (@parent::uuid IS NULL OR a.parent_id = @parent)
+              AND (@teacher::uuid IS NULL OR a.teacher_id = @teacher)
+              AND (@household::uuid IS NULL OR a.parent_id = @household
+                   OR a.pupil_id IN (SELECT g.pupil_id FROM guardianships g WHERE g.user_id = @household AND g.school_id = @school))
             ORDER BY a.slot, a.teacher_id
             """);
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("evening", eveningId);
         command.Parameters.Add(new NpgsqlParameter("teacher", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)teacherId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("parent", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)parentId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("household", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)householdOf ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var lines = new List<AppointmentLine>();
         while (await reader.ReadAsync(cancellationToken))

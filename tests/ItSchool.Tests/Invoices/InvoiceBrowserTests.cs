@@ -93,11 +93,7 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
 
     async Task<IPage> OpenInvoicesAsync(string? child)
     {
-        var page = await chromium.SignInAsync(web, "amelie.lefevre");
-        var card = child is null ? page.Locator(".account-card").Filter(new() { HasText = "Geneviève" })
-            : page.Locator(".account-card").Filter(new() { HasText = child });
-        await card.GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
-        await page.WaitForDashboardAsync();
+        var page = await chromium.SignInToDashboardAsync(web, "amelie.lefevre", child ?? "Geneviève");
         await page.GetByRole(AriaRole.Link, new() { Name = "Demandes de paiement" }).ClickAsync();
         await page.WaitForURLAsync("**/finances/factures");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");

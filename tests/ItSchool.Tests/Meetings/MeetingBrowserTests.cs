@@ -15,13 +15,7 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
 
     async Task<IPage> OpenAsync(string userName, string? child, string path)
     {
-        var page = await chromium.SignInAsync(web, userName);
-        if (child is not null)
-        {
-            await page.Locator(".account-card").Filter(new() { HasText = child })
-                .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
-        }
-        await page.WaitForDashboardAsync();
+        var page = await chromium.SignInToDashboardAsync(web, userName, child);
         await page.GotoAsync(new Uri(web.DemoSchool, path).ToString());
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
         return page;

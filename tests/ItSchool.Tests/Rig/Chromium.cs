@@ -44,6 +44,19 @@ public sealed class Chromium : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Signed in and on the dashboard, in <paramref name="child"/>'s account for a parent of several children.</summary>
+    public async Task<IPage> SignInToDashboardAsync(WebNode web, string userName, string? child = null)
+    {
+        var page = await SignInAsync(web, userName);
+        if (child is not null)
+        {
+            await page.Locator(".account-card").Filter(new() { HasText = child })
+                .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
+        }
+        await page.WaitForDashboardAsync();
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

@@ -114,13 +114,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
 
     async Task<IPage> OpenChildAsync(string userName, string? child)
     {
-        var page = await chromium.SignInAsync(web, userName);
-        if (child is not null)
-        {
-            await page.Locator(".account-card").Filter(new() { HasText = child })
-                .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
-        }
-        await page.WaitForDashboardAsync();
+        var page = await chromium.SignInToDashboardAsync(web, userName, child);
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         return page;
     }
