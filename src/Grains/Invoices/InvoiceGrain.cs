@@ -191,11 +191,8 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
             // A credit note only lowers what is still owed; money already paid is not refunded by it.
             return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
         }
-        var movement = new InvoiceMovement(InvoiceMovementKind.CreditNote, null, reference, amount, amount, 0, null, null,
-            string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim(), clock.GetUtcNow());
-        await store.RecordAsync(Id, invoice.SchoolId, movement, Describe(note.CausedBy), null, null, null);
-        await ReloadAsync();
-        return Replay(reference, InvoiceMovementKind.CreditNote, amount)!;
+        return await RecordAsync(new InvoiceMovement(InvoiceMovementKind.CreditNote, null, reference, amount, amount, 0, null, null,
+            string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim(), clock.GetUtcNow()), Describe(note.CausedBy), null, null);
     }
 
     public async Task<PaymentOutcome> SettleExcessAsync(ExcessSettlement settlement)
@@ -218,23 +215,9 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
         {
             return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
         }
-        var causedBy = Describe(settlement.CausedBy);
-        var movement = new InvoiceMovement(InvoiceMovementKind.ExcessSettlement, null, reference, settlement.AmountCents, 0, settlement.AmountCents,
-            settlement.To, null, settlement.Note.Trim(), clock.GetUtcNow());
-        // To the wallet, the same way an excess goes there when the school does not flag: written down first,
-        // then moved with the purse under a key of its own.
-        var toWallet = settlement.To == ExcessHandling.Wallet
-            ? new PendingTransfer($"excess/{Id}/{reference}", Id, invoice.PupilId, PendingKind.ExcessToWallet, settlement.AmountCents, causedBy,
-                clock.GetUtcNow())
-            : null;
-        await store.RecordAsync(Id, invoice.SchoolId, movement, causedBy, null, null, toWallet);
-        await ReloadAsync();
-        if (toWallet is not null)
-        {
-            await WatchPendingAsync();
-            await FinishAsync(toWallet);
-        }
-        return Replay(reference, InvoiceMovementKind.ExcessSettlement, settlement.AmountCents)!;
+        // To the wallet, the same way an excess goes there when the school does not flag.
+        return await RecordAsync(new InvoiceMovement(InvoiceMovementKind.ExcessSettlement, null, reference, settlement.AmountCents, 0,
+            settlement.AmountCents, settlement.To, null, settlement.Note.Trim(), clock.GetUtcNow()), Describe(settlement.CausedBy), null, null);
     }
 
     /// <summary>A wallet attempt's answer: paid, declined by the purse, or still open (to be finished on its own).</summary>
@@ -255,19 +238,28 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
     {
         var applied = Math.Min(amount, Math.Max(0, invoice!.RemainingCents));
         var excess = amount - applied;
-        var movement = new InvoiceMovement(InvoiceMovementKind.Payment, method, reference, amount, applied, excess,
-            excess > 0 ? excessTo : null, payer, null, clock.GetUtcNow());
-        var refund = excess > 0 && excessTo == ExcessHandling.Wallet
-            ? new PendingTransfer($"excess/{Id}/{reference}", Id, invoice.PupilId, PendingKind.ExcessToWallet, excess, causedBy, clock.GetUtcNow())
+        return await RecordAsync(new InvoiceMovement(InvoiceMovementKind.Payment, method, reference, amount, applied, excess,
+            excess > 0 ? excessTo : null, payer, null, clock.GetUtcNow()), causedBy, valueDate, finishing);
+    }
+
+    /// <summary>
+    /// Appends a movement and answers it. What it sends to the wallet is written down with it as a pending
+    /// transfer, then moved with the purse under a key of its own (finished later if the purse cannot answer now).
+    /// </summary>
+    async Task<PaymentOutcome> RecordAsync(InvoiceMovement movement, string causedBy, DateOnly? valueDate, (string Key, string Outcome)? finishing)
+    {
+        var toWallet = movement is { Excess: ExcessHandling.Wallet, ExcessCents: > 0 }
+            ? new PendingTransfer($"excess/{Id}/{movement.Reference}", Id, invoice!.PupilId, PendingKind.ExcessToWallet, movement.ExcessCents, causedBy,
+                clock.GetUtcNow())
             : null;
-        await store.RecordAsync(Id, invoice.SchoolId, movement, causedBy, valueDate, finishing, refund);
+        await store.RecordAsync(Id, invoice!.SchoolId, movement, causedBy, valueDate, finishing, toWallet);
         await ReloadAsync();
-        if (refund is not null)
+        if (toWallet is not null)
         {
             await WatchPendingAsync();
-            await FinishAsync(refund);
+            await FinishAsync(toWallet);
         }
-        return Replay(reference, InvoiceMovementKind.Payment, amount)!;
+        return Replay(movement.Reference, movement.Kind, movement.ReceivedCents)!;
     }
 
     /// <summary>True when nothing is left pending.</summary>

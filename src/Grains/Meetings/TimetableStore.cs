@@ -148,8 +148,8 @@ public sealed class TimetableStore(NpgsqlDataSource db)
     async Task<int?> WriteAsync(Guid eveningId, Guid teacherId, long revision, string write, params (string Name, object Value)[] parameters)
     {
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(Command(EveningLock, eveningId, teacherId));
-        batch.BatchCommands.Add(Command(CurrentRevision, eveningId, teacherId));
+        batch.BatchCommands.Add(Command(EveningLock, eveningId));
+        batch.BatchCommands.Add(Command(CurrentRevision, eveningId));
         var command = Command(write.Replace("@current", "(SELECT revision FROM meeting_evenings WHERE id = @e) = @revision"), eveningId, teacherId);
         command.Parameters.AddWithValue("revision", revision);
         foreach (var (name, value) in parameters)
@@ -172,13 +172,13 @@ public sealed class TimetableStore(NpgsqlDataSource db)
         return rows;
     }
 
-    static NpgsqlBatchCommand Command(string sql, Guid eveningId, Guid teacherId)
+    static NpgsqlBatchCommand Command(string sql, Guid eveningId, Guid? teacherId = null)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddWithValue("e", eveningId);
-        if (sql.Contains("@t"))
+        if (teacherId is { } teacher)
         {
-            command.Parameters.AddWithValue("t", teacherId);
+            command.Parameters.AddWithValue("t", teacher);
         }
         return command;
     }

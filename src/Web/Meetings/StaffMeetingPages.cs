@@ -81,11 +81,10 @@ public static class StaffMeetingPages
                 return Results.NotFound();
             }
             var (from, to) = (MeetingAnswers.Slot(form.From), MeetingAnswers.Slot(form.To));
-            var holder = (await services.Grains.Timetable(evening, teacher).GetGridAsync()).Slots.ElementAtOrDefault(from);
-            if (holder is not { ParentId: { } parent, PupilId: { } pupil })
+            var (grid, holder) = await HolderAsync(services, evening, teacher, from);
+            if (holder is not var (parent, pupil))
             {
-                return await AnswerAsync(context, services, found, await services.Grains.Timetable(evening, teacher).GetGridAsync(),
-                    MeetingAnswers.Refusal(services.M, found.Evening, Refusal.NotYourAppointment), problem: true);
+                return await NobodyThereAsync(context, services, found, grid);
             }
             var result = await services.Grains.Agenda(evening, parent).MoveAsync(teacher, from, to, byStaff: true);
             return await FinishAsync(context, services, found, result,
@@ -101,11 +100,10 @@ public static class StaffMeetingPages
                 return Results.NotFound();
             }
             var slot = MeetingAnswers.Slot(form.Slot);
-            var holder = (await services.Grains.Timetable(evening, teacher).GetGridAsync()).Slots.ElementAtOrDefault(slot);
-            if (holder is not { ParentId: { } parent, PupilId: { } pupil })
+            var (grid, holder) = await HolderAsync(services, evening, teacher, slot);
+            if (holder is not var (parent, pupil))
             {
-                return await AnswerAsync(context, services, found, await services.Grains.Timetable(evening, teacher).GetGridAsync(),
-                    MeetingAnswers.Refusal(services.M, found.Evening, Refusal.NotYourAppointment), problem: true);
+                return await NobodyThereAsync(context, services, found, grid);
             }
             var result = await services.Grains.Agenda(evening, parent).CancelAsync(teacher, slot, byStaff: true);
             return await FinishAsync(context, services, found, result, services.M["Done.CancelledForParent", MeetingAnswers.Time(found.Evening, slot)],
@@ -143,6 +141,16 @@ public static class StaffMeetingPages
 
     static (Guid Parent, Guid Pupil)? Family(string? value) =>
         value?.Split(':') is [var parent, var pupil] && Guid.TryParse(parent, out var p) && Guid.TryParse(pupil, out var c) ? (p, c) : null;
+
+    /// <summary>The family holding a slot, whom the school moves or cancels for; the grid as it is, to show when nobody does.</summary>
+    static async Task<(TimetableGrid Grid, (Guid Parent, Guid Pupil)? Holder)> HolderAsync(StaffServices services, Guid evening, Guid teacher, int slot)
+    {
+        var grid = await services.Grains.Timetable(evening, teacher).GetGridAsync();
+        return (grid, grid.Slots.ElementAtOrDefault(slot) is { ParentId: { } parent, PupilId: { } pupil } ? (parent, pupil) : null);
+    }
+
+    static Task<IResult> NobodyThereAsync(HttpContext context, StaffServices services, Found found, TimetableGrid grid) =>
+        AnswerAsync(context, services, found, grid, MeetingAnswers.Refusal(services.M, found.Evening, Refusal.NotYourAppointment), problem: true);
 
     static async Task<IResult> FinishAsync(HttpContext context, StaffServices services, Found found, TimetableResult result, string done,
         MeetingChange? change)

@@ -6,6 +6,7 @@ using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static ItSchool.Tests.Meetings.MeetingGrids;
 
 namespace ItSchool.Tests.Meetings;
 
@@ -144,8 +145,8 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
     {
         var (evening, sophie) = await DemoEveningAsync();
         var path = $"reunions/{evening.Id}/enseignants/{sophie}";
-        var amelie = await OpenAsync("amelie.lefevre", "Lucas", path);
-        var marc = await OpenAsync("marc.dubois", null, path);
+        var amelie = await chromium.OpenMeetingPageAsync(web, "amelie.lefevre", "Lucas", path);
+        var marc = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, path);
         using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
         var grid = $"/e/demo/{path}";
 
@@ -190,13 +191,5 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(line).ToHaveCountAsync(0);
     }
 
-    async Task<IPage> OpenAsync(string userName, string? child, string path)
-    {
-        var page = await chromium.SignInToDashboardAsync(web, userName, child);
-        await page.GotoAsync(new Uri(web.DemoSchool, path).ToString());
-        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
-        return page;
-    }
 
-    static ILocator Slot(IPage page, int slot) => page.Locator($".timetable .slot[data-slot='{slot}']");
 }

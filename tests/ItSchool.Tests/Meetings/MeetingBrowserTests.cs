@@ -3,6 +3,7 @@ using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static ItSchool.Tests.Meetings.MeetingGrids;
 
 namespace ItSchool.Tests.Meetings;
 
@@ -13,15 +14,7 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
 
     static Guid TeacherId(MeetingEvening evening, string name) => evening.Teachers.Single(t => t.Name.StartsWith(name)).TeacherId;
 
-    async Task<IPage> OpenAsync(string userName, string? child, string path)
-    {
-        var page = await chromium.SignInToDashboardAsync(web, userName, child);
-        await page.GotoAsync(new Uri(web.DemoSchool, path).ToString());
-        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
-        return page;
-    }
 
-    static ILocator Slot(IPage page, int slot) => page.Locator($".timetable .slot[data-slot='{slot}']");
 
     static async Task DragAsync(IPage page, ILocator from, ILocator to)
     {
@@ -38,8 +31,8 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
     {
         var evening = await DemoEveningAsync();
         var julien = TeacherId(evening, "Julien");
-        var teacher = await OpenAsync("julien.peeters", null, $"reunions/{evening.Id}/grilles/{julien}");
-        var parent = await OpenAsync("marc.dubois", null, $"reunions/{evening.Id}/enseignants/{julien}");
+        var teacher = await chromium.OpenMeetingPageAsync(web, "julien.peeters", null, $"reunions/{evening.Id}/grilles/{julien}");
+        var parent = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, $"reunions/{evening.Id}/enseignants/{julien}");
 
         await Slot(parent, 1).GetByRole(AriaRole.Button, new() { Name = "Réserver le créneau de 17:10" }).ClickAsync();
         await Assertions.Expect(Slot(parent, 1)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
@@ -73,15 +66,9 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
     {
         var evening = await DemoEveningAsync();
         var sophie = TeacherId(evening, "Sophie");
-        var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE", HasTouch = true, ViewportSize = new() { Width = 412, Height = 915 } });
-        var page = (await context.NewPageAsync()).Recorded();
-        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
-        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForDashboardAsync();
-        await page.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{sophie}").ToString());
-        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
+        var page = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, $"reunions/{evening.Id}/enseignants/{sophie}",
+            new() { Locale = "fr-BE", HasTouch = true, ViewportSize = new() { Width = 412, Height = 915 } });
+        var context = page.Context;
 
         await Slot(page, 2).Locator(".book").TapAsync();
         await Assertions.Expect(Slot(page, 2)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
@@ -120,8 +107,8 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
     {
         var evening = await DemoEveningAsync();
         var sophie = TeacherId(evening, "Sophie");
-        var amelie = await OpenAsync("amelie.lefevre", "Lucas", $"reunions/{evening.Id}/enseignants/{sophie}");
-        var marc = await OpenAsync("marc.dubois", null, $"reunions/{evening.Id}/enseignants/{sophie}");
+        var amelie = await chromium.OpenMeetingPageAsync(web, "amelie.lefevre", "Lucas", $"reunions/{evening.Id}/enseignants/{sophie}");
+        var marc = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, $"reunions/{evening.Id}/enseignants/{sophie}");
 
         await Slot(amelie, 10).Locator(".book").ClickAsync();
         await Assertions.Expect(Slot(marc, 10)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bbooked\\b"));
@@ -151,8 +138,8 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
     {
         var evening = await DemoEveningAsync();
         var julien = TeacherId(evening, "Julien");
-        var teacher = await OpenAsync("julien.peeters", null, $"reunions/{evening.Id}/grilles/{julien}");
-        var parent = await OpenAsync("marc.dubois", null, $"reunions/{evening.Id}/enseignants/{julien}");
+        var teacher = await chromium.OpenMeetingPageAsync(web, "julien.peeters", null, $"reunions/{evening.Id}/grilles/{julien}");
+        var parent = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, $"reunions/{evening.Id}/enseignants/{julien}");
 
         await Slot(teacher, 15).GetByRole(AriaRole.Button, new() { Name = "Marquer 19:30 comme pause" }).ClickAsync();
         await Assertions.Expect(Slot(parent, 15)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bbreak\\b"));

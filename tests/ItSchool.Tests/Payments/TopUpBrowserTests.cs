@@ -1,4 +1,3 @@
-using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using Microsoft.Playwright;
 
@@ -9,13 +8,7 @@ public sealed class TopUpBrowserTests(PaymentNode web, Chromium chromium) : ICla
     [Fact]
     public async Task A_parent_pays_online_on_the_sandbox_page_and_sees_the_balance_grow()
     {
-        var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
-        var page = (await context.NewPageAsync()).Recorded();
-        await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
-        await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("marc.dubois");
-        await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForDashboardAsync();
+        var page = await chromium.SignInToDashboardAsync(web, "marc.dubois");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         var before = await web.BalanceAsync("Chloé");
 
@@ -38,6 +31,6 @@ public sealed class TopUpBrowserTests(PaymentNode web, Chromium chromium) : ICla
         await Assertions.Expect(page.Locator(".compartment[data-compartment='1'] .balance"))
             .ToHaveAttributeAsync("data-cents", (before + 1_250).ToString());
         await Assertions.Expect(page.Locator(".ledger tbody tr").First).ToContainTextAsync("12,50 €");
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 }

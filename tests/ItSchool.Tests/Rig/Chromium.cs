@@ -32,10 +32,14 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A new browser (own cookies), signed in at the demo school of <paramref name="web"/>.</summary>
-    public async Task<IPage> SignInAsync(WebNode web, string userName, string password = ItSchool.Schools.DemoSchool.Password)
+    /// <summary>
+    /// A new browser (own cookies; French unless <paramref name="options"/> say otherwise, a phone's screen for
+    /// instance), signed in at the demo school of <paramref name="web"/>.
+    /// </summary>
+    public async Task<IPage> SignInAsync(WebNode web, string userName, string password = ItSchool.Schools.DemoSchool.Password,
+        BrowserNewContextOptions? options = null)
     {
-        var context = await Browser.NewContextAsync(new() { Locale = "fr-BE" });
+        var context = await Browser.NewContextAsync(options ?? new() { Locale = "fr-BE" });
         var page = (await context.NewPageAsync()).Recorded();
         await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync(userName);
@@ -45,9 +49,9 @@ public sealed class Chromium : IAsyncLifetime
     }
 
     /// <summary>Signed in and on the dashboard, in <paramref name="child"/>'s account for a parent of several children.</summary>
-    public async Task<IPage> SignInToDashboardAsync(WebNode web, string userName, string? child = null)
+    public async Task<IPage> SignInToDashboardAsync(WebNode web, string userName, string? child = null, BrowserNewContextOptions? options = null)
     {
-        var page = await SignInAsync(web, userName);
+        var page = await SignInAsync(web, userName, options: options);
         if (child is not null)
         {
             await page.Locator(".account-card").Filter(new() { HasText = child })
