@@ -38,6 +38,7 @@ static class BenchNodes
             $"--ConnectionStrings:ItSchool={connectionString}",
             $"--Orleans:SiloPort={FreePort()}", $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            "--ItSchool:Demo=true",
             .. settings,
         ]);
         await app.StartAsync();

@@ -28,6 +28,7 @@ public static class ItSchoolApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.AddInstallation();
         await builder.AddDatabaseAsync(cancellationToken);
         builder.AddCluster();
         builder.AddSharedKeys();

@@ -46,7 +46,8 @@ public static class DatabaseSetup
         var db = NpgsqlDataSource.Create(settings.ConnectionString);
         builder.Services.AddSingleton(db);
         await Migrations.ApplyAsync(db, logger, cancellationToken);
-        var seeded = builder.Configuration.GetValue("ItSchool:SeedDemoSchool", true)
+        // Production never gets the demo school, whatever the database holds: it is seeded in demo mode only.
+        var seeded = InstallationSettings.IsDemo(builder.Configuration)
             && await DemoSchool.SeedIfEmptyAsync(db, logger, cancellationToken);
         builder.Services.AddSingleton(new DemoSeed(seeded));
     }

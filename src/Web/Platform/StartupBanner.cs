@@ -10,6 +10,10 @@ public static class StartupBanner
 {
     public static void Print(WebApplication app)
     {
+        if (!app.Services.GetRequiredService<InstallationSettings>().Demo)
+        {
+            return;
+        }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var url = addresses.FirstOrDefault() ?? "";
         var local = app.Services.GetService<LocalPostgres>();
@@ -17,7 +21,8 @@ public static class StartupBanner
         var accounts = string.Join("\n", DemoSchool.Accounts.Select(a => $"    {a.UserName,-16} {a.Role,-8} {a.FirstName} {a.LastName}"));
         app.Logger.LogInformation("""
 
-            ItSchool is running at {Url}
+            ItSchool is running at {Url} in DEMO MODE: demo school, published passwords and keys, test payments.
+              Never use it with real data; for a real school see "Run it for a real school" in the README.
               Demo school: {Url}/e/{Slug}/  (or http://{Host}:{Port}/)
               Demo accounts (password {Password}):
             {Accounts}

@@ -1,4 +1,5 @@
 using ItSchool.Schools;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Schools;
@@ -14,15 +15,14 @@ public static class SchoolResolution
     public static School? School(this HttpContext context) => context.Features.Get<SchoolFeature>()?.School;
 
     /// <summary>
-    /// The school's absolute address, for links in e-mails. With <c>ItSchool:PublicUrl</c> set (production),
-    /// it never comes from the request: a forged Host header on "mot de passe oublié" must not send a
-    /// parent a link to someone else's site. Without it (a single node on a laptop), the request's own.
+    /// The school's absolute address, for links in e-mails. With <c>ItSchool:PublicUrl</c> (required in
+    /// production) it never comes from the request: a forged Host header on "mot de passe oublié" must not
+    /// send a parent a link to someone else's site. Without it (demo mode on a laptop), the request's own.
     /// </summary>
     public static string SchoolUrl(this HttpContext context)
     {
         var school = context.School()!;
-        var publicUrl = context.RequestServices.GetRequiredService<IConfiguration>()["ItSchool:PublicUrl"];
-        if (!string.IsNullOrWhiteSpace(publicUrl) && Uri.TryCreate(publicUrl, UriKind.Absolute, out var installation))
+        if (context.RequestServices.GetRequiredService<InstallationSettings>().PublicAddress is { } installation)
         {
             return school.Host is { } host
                 ? $"{installation.Scheme}://{host}"

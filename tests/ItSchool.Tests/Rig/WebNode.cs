@@ -30,6 +30,12 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public bool UseEphemeralKeys { get; init; } = true;
 
+    /// <summary>
+    /// Demo mode (the default: the demo school, its keys and the sandbox provider, as the README's run
+    /// command); false starts the node as production does, with <c>ItSchool:PublicUrl</c> set.
+    /// </summary>
+    public bool Demo { get; init; } = true;
+
     /// <summary>Whether the node has an SMTP server (its <see cref="Mail"/> sink) or keeps mail in the outbox.</summary>
     protected virtual bool DeliversMail => true;
     public SmtpSink Mail { get; } = new();
@@ -56,6 +62,8 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
             $"--ItSchool:Smtp:Host={(DeliversMail ? "127.0.0.1" : "")}",
             "--ItSchool:RateLimits:SecretsPerMinute=10000",
+            $"--ItSchool:Demo={Demo}",
+            .. Demo ? Array.Empty<string>() : ["--ItSchool:PublicUrl=https://portail.example.be"],
             $"--ItSchool:Smtp:Port={Mail.Port}",
             .. arguments,
         ], builder =>
