@@ -6,4 +6,5 @@ public sealed record School(
     [property: Id(0)] Guid Id,
     [property: Id(1)] string Slug,
     [property: Id(2)] string Name,
-    [property: Id(3)] string? Host);
+    [property: Id(3)] string? Host,
+    [property: Id(4)] bool Suspended = false);

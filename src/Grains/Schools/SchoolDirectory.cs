@@ -1,50 +1,98 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace ItSchool.Schools;
 
 /// <summary>
-/// Resolves a request's school by slug or host. Every request needs this, and schools are few and
-/// rarely change, so answers are cached for a short while.
+/// Resolves a request's school by slug, host or id. Every request needs this, and an installation holds a
+/// few hundred schools at most, so the whole list is kept in memory and read again every half minute.
+/// Only existing schools take memory: a name that is not in the list is looked up in the database each
+/// time (one indexed query, nothing remembered), so a flood of unknown host names costs no memory.
 /// </summary>
 public sealed class SchoolDirectory(NpgsqlDataSource db, TimeProvider clock)
 {
-    static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
-    readonly ConcurrentDictionary<string, (School? School, DateTimeOffset Expires)> cache = new();
+    static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    readonly SemaphoreSlim reload = new(1, 1);
+    volatile Snapshot? snapshot;
+
+    sealed record Snapshot(
+        IReadOnlyDictionary<Guid, School> ById, IReadOnlyDictionary<string, School> BySlug,
+        IReadOnlyDictionary<string, School> ByHost, DateTimeOffset LoadedAt);
 
     public Task<School?> FindBySlugAsync(string slug, CancellationToken cancellationToken = default) =>
-        CachedAsync("slug:" + slug.ToLowerInvariant(), "slug = @value", slug.ToLowerInvariant(), cancellationToken);
+        FindAsync(s => s.BySlug.GetValueOrDefault(slug.ToLowerInvariant()), "slug = @value", slug.ToLowerInvariant(), cancellationToken);
 
     public Task<School?> FindByHostAsync(string host, CancellationToken cancellationToken = default) =>
-        CachedAsync("host:" + host.ToLowerInvariant(), "host = @value", host.ToLowerInvariant(), cancellationToken);
+        FindAsync(s => s.ByHost.GetValueOrDefault(host.ToLowerInvariant()), "host = @value", host.ToLowerInvariant(), cancellationToken);
+
+    public Task<School?> FindByIdAsync(Guid id, CancellationToken cancellationToken = default) =>
+        FindAsync(s => s.ById.GetValueOrDefault(id), "id = @value", id, cancellationToken);
 
     public async Task<IReadOnlyList<School>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT id, slug, name, host FROM schools ORDER BY name");
+        var current = await CurrentAsync(cancellationToken);
+        return [.. current.ById.Values.OrderBy(s => s.Name, StringComparer.CurrentCulture)];
+    }
+
+    /// <summary>After this node changed a school (created, suspended, reopened): read them again at the next request.</summary>
+    public void Forget() => snapshot = null;
+
+    async Task<School?> FindAsync(Func<Snapshot, School?> find, string condition, object value, CancellationToken cancellationToken)
+    {
+        if (find(await CurrentAsync(cancellationToken)) is { } school)
+        {
+            return school;
+        }
+        await using var command = db.CreateCommand($"SELECT EXISTS (SELECT 1 FROM schools WHERE {condition})");
+        command.Parameters.AddWithValue("value", value);
+        if (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            return null;
+        }
+        // Created since the list was read (perhaps by another node).
+        Forget();
+        return find(await CurrentAsync(cancellationToken));
+    }
+
+    async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var current = snapshot;
+        if (current is not null && clock.GetUtcNow() - current.LoadedAt < Lifetime)
+        {
+            return current;
+        }
+        await reload.WaitAsync(cancellationToken);
+        try
+        {
+            current = snapshot;
+            if (current is not null && clock.GetUtcNow() - current.LoadedAt < Lifetime)
+            {
+                return current;
+            }
+            snapshot = current = await LoadAsync(cancellationToken);
+            return current;
+        }
+        finally
+        {
+            reload.Release();
+        }
+    }
+
+    async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        var loadedAt = clock.GetUtcNow();
+        await using var command = db.CreateCommand("SELECT id, slug, name, host, suspended_at IS NOT NULL FROM schools");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var schools = new List<School>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            schools.Add(Read(reader));
+            schools.Add(new School(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4)));
         }
-        return schools;
+        return new Snapshot(
+            schools.ToDictionary(s => s.Id),
+            schools.ToDictionary(s => s.Slug),
+            schools.Where(s => s.Host is not null).ToDictionary(s => s.Host!),
+            loadedAt);
     }
-
-    async Task<School?> CachedAsync(string key, string condition, string value, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        if (cache.TryGetValue(key, out var hit) && hit.Expires > now)
-        {
-            return hit.School;
-        }
-        await using var command = db.CreateCommand($"SELECT id, slug, name, host FROM schools WHERE {condition}");
-        command.Parameters.AddWithValue("value", value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var school = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-        cache[key] = (school, now + CacheLifetime);
-        return school;
-    }
-
-    static School Read(NpgsqlDataReader reader) =>
-        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
 }

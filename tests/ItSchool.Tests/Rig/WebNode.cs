@@ -32,7 +32,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>
     /// Demo mode (the default: the demo school, its keys and the sandbox provider, as the README's run
-    /// command); false starts the node as production does, with <c>ItSchool:PublicUrl</c> set.
+    /// command); false starts the node as production does, with <c>ItSchool:PublicUrl</c> its own address.
     /// </summary>
     public bool Demo { get; init; } = true;
 
@@ -49,9 +49,11 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     public async Task StartAsync(string connectionString, params string[] arguments)
     {
         ConnectionString = connectionString;
+        // In production the public address is required: the node's own, so that mail links lead back to it.
+        var port = Demo ? 0 : FreePort();
         app = await ItSchoolApp.BuildAsync(
         [
-            "--urls", "http://127.0.0.1:0",
+            "--urls", $"http://127.0.0.1:{port}",
             "--contentRoot", WebProjectDirectory(),
             "--applicationName", "ItSchool.Web",
             $"--ConnectionStrings:ItSchool={ConnectionString}",
@@ -63,7 +65,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--ItSchool:Smtp:Host={(DeliversMail ? "127.0.0.1" : "")}",
             "--ItSchool:RateLimits:SecretsPerMinute=10000",
             $"--ItSchool:Demo={Demo}",
-            .. Demo ? Array.Empty<string>() : ["--ItSchool:PublicUrl=https://portail.example.be"],
+            .. Demo ? Array.Empty<string>() : [$"--ItSchool:PublicUrl=http://127.0.0.1:{port}"],
             $"--ItSchool:Smtp:Port={Mail.Port}",
             .. arguments,
         ], builder =>
