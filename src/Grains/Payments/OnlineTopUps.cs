@@ -59,6 +59,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         TopUpProblem? problem = settings switch
         {
             null or { OnlineEnabled: false } => TopUpProblem.OnlineDisabled,
+            _ when provider is OfflineProvider => TopUpProblem.OnlineDisabled,
             _ when request.AmountCents < settings.OnlineMinCents => TopUpProblem.BelowMinimum,
             _ when request.AmountCents > settings.OnlineMaxCents => TopUpProblem.AboveMaximum,
             _ => null,

@@ -7,8 +7,13 @@ public sealed class PaymentSettings : IValidatableObject
 {
     public const string Section = "ItSchool:Payments";
 
-    /// <summary><c>sandbox</c> (the demo default: a test checkout page inside the app) or <c>stripe</c>.</summary>
-    public string Provider { get; set; } = SandboxProvider.ProviderName;
+    /// <summary>
+    /// <c>stripe</c>, or <c>sandbox</c> (a test checkout page inside the app, the default in demo mode and
+    /// refused anywhere else); unset in production, online payments are off.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Provider);
 
     public SandboxSettings Sandbox { get; set; } = new();
 
@@ -16,13 +21,13 @@ public sealed class PaymentSettings : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider is not (SandboxProvider.ProviderName or StripeProvider.ProviderName))
+        if (Provider is not (null or "" or SandboxProvider.ProviderName or StripeProvider.ProviderName))
         {
-            yield return new ValidationResult($"{Section}:Provider must be '{SandboxProvider.ProviderName}' or '{StripeProvider.ProviderName}', not '{Provider}'.");
+            yield return new ValidationResult($"ItSchool__Payments__Provider must be '{StripeProvider.ProviderName}' (or '{SandboxProvider.ProviderName}' in demo mode), not '{Provider}'.");
         }
         if (Provider == StripeProvider.ProviderName && (string.IsNullOrWhiteSpace(Stripe.SecretKey) || string.IsNullOrWhiteSpace(Stripe.WebhookSecret)))
         {
-            yield return new ValidationResult($"{Section}:Stripe:SecretKey and {Section}:Stripe:WebhookSecret are required with the Stripe provider.");
+            yield return new ValidationResult("ItSchool__Payments__Stripe__SecretKey and ItSchool__Payments__Stripe__WebhookSecret are required with the Stripe provider.");
         }
     }
 }

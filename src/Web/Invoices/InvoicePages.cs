@@ -101,7 +101,7 @@ public static class InvoicePages
                 return Results.NotFound();
             }
             string problem;
-            if (!(await InvoiceSettings.LoadAsync(db, invoice.SchoolId, context.RequestAborted)).OnlineEnabled)
+            if (provider is OfflineProvider || !(await InvoiceSettings.LoadAsync(db, invoice.SchoolId, context.RequestAborted)).OnlineEnabled)
             {
                 problem = "Decline.MethodNotOffered";
             }

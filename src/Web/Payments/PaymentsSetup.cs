@@ -1,4 +1,5 @@
 using ItSchool.Payments;
+using ItSchool.Web.Platform;
 using Microsoft.Extensions.Options;
 
 namespace ItSchool.Web.Payments;
@@ -8,7 +9,12 @@ public static class PaymentsSetup
 {
     public static void AddPayments(this WebApplicationBuilder builder)
     {
+        var demo = InstallationSettings.IsDemo(builder.Configuration);
         builder.Services.AddOptions<PaymentSettings>().Bind(builder.Configuration.GetSection(PaymentSettings.Section))
+            .PostConfigure(settings => settings.Provider = string.IsNullOrWhiteSpace(settings.Provider) && demo ? SandboxProvider.ProviderName : settings.Provider)
+            // The sandbox's checkout page credits a wallet at a click: anywhere but demo mode it would be free money.
+            .Validate(settings => demo || settings.Provider != SandboxProvider.ProviderName,
+                "The sandbox payment provider exists for demo mode only: set ItSchool__Payments__Provider=stripe (with its keys), or leave it unset to keep online payments off.")
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<SandboxProvider>();
@@ -17,9 +23,12 @@ public static class PaymentsSetup
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<PaymentSettings>>()));
         builder.Services.AddSingleton<IPaymentProvider>(services =>
-            services.GetRequiredService<IOptions<PaymentSettings>>().Value.Provider == StripeProvider.ProviderName
-                ? services.GetRequiredService<StripeProvider>()
-                : services.GetRequiredService<SandboxProvider>());
+            services.GetRequiredService<IOptions<PaymentSettings>>().Value.Provider switch
+            {
+                StripeProvider.ProviderName => services.GetRequiredService<StripeProvider>(),
+                SandboxProvider.ProviderName => services.GetRequiredService<SandboxProvider>(),
+                _ => new OfflineProvider(),
+            });
         builder.Services.AddSingleton<OnlinePayments>();
         builder.Services.AddSingleton<OnlineTopUps>();
         builder.Services.AddSingleton<PaymentReconciliationJob>();

@@ -1,6 +1,9 @@
 using System.Text;
+using ItSchool.Accounts;
 using ItSchool.Payments;
 using ItSchool.Wallets;
+using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -16,15 +19,19 @@ public static class SandboxCheckoutPages
 {
     public static void MapSandboxCheckout(this RouteGroupBuilder school)
     {
-        school.MapGet("/paiement-sandbox/{id}", async (string id, IPaymentProvider provider, SandboxProvider sandbox, HttpContext context) =>
-            provider is SandboxProvider && await sandbox.FindAsync(id, context.RequestAborted) is { } checkout
+        // Only the parent who started the payment, signed in, in demo mode: the page credits a wallet at a click.
+        var checkoutPage = school.MapGroup("/paiement-sandbox").RequireAuthorization(nameof(Role.Parent));
+
+        checkoutPage.MapGet("/{id}", async (string id, IPaymentProvider provider, SandboxProvider sandbox, OnlinePayments payments,
+            HttpContext context) =>
+            await OwnCheckoutAsync(id, provider, sandbox, payments, context) is { } checkout
                 ? (IResult)new RazorComponentResult<SandboxCheckoutPage>(new { Checkout = checkout })
                 : Results.NotFound());
 
-        school.MapPost("/paiement-sandbox/{id}", async (string id, IPaymentProvider provider, SandboxProvider sandbox, HttpContext context,
-            IServer server, IHttpClientFactory clients, ILogger<SandboxProvider> logger, [FromForm] SandboxForm form) =>
+        checkoutPage.MapPost("/{id}", async (string id, IPaymentProvider provider, SandboxProvider sandbox, OnlinePayments payments,
+            HttpContext context, IServer server, IHttpClientFactory clients, ILogger<SandboxProvider> logger, [FromForm] SandboxForm form) =>
         {
-            if (provider is not SandboxProvider || await sandbox.FindAsync(id, context.RequestAborted) is not { } checkout)
+            if (await OwnCheckoutAsync(id, provider, sandbox, payments, context) is not { } checkout)
             {
                 return Results.NotFound();
             }
@@ -51,6 +58,19 @@ public static class SandboxCheckoutPages
             }
             return Results.Redirect(checkout.ReturnUrl);
         });
+    }
+
+    static async Task<SandboxCheckout?> OwnCheckoutAsync(string id, IPaymentProvider provider, SandboxProvider sandbox,
+        OnlinePayments payments, HttpContext context)
+    {
+        var user = SignedInUser.From(context.User);
+        if (provider is not SandboxProvider || user is null
+            || await payments.FindByProviderIdAsync(id, context.RequestAborted) is not { } payment
+            || payment.Provider != SandboxProvider.ProviderName || payment.StartedBy != user.Id || payment.SchoolId != context.School()!.Id)
+        {
+            return null;
+        }
+        return await sandbox.FindAsync(id, context.RequestAborted);
     }
 
     /// <summary>

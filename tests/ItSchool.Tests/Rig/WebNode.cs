@@ -76,7 +76,17 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
                 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             }
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A start refused by validation: nothing runs, and the test reads the exception.
+            await app.DisposeAsync();
+            app = null;
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
     }
