@@ -4,6 +4,7 @@ using ItSchool.Web.Invoices;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Meetings;
+using ItSchool.Web.Operators;
 using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.PointOfSale;
@@ -36,6 +37,7 @@ public static class ItSchoolApp
         builder.AddInterface();
         builder.AddSchools();
         builder.AddAccounts();
+        builder.AddOperators();
         builder.AddLive();
         builder.AddWallets();
         builder.AddPointOfSale();
@@ -52,6 +54,7 @@ public static class ItSchoolApp
         app.UseInterface();
         app.UseAccounts();
         app.MapSchoolChooser();
+        app.MapPlatform();
         app.MapLive();
         app.MapPosApiV1();
         app.MapPaymentWebhooks();

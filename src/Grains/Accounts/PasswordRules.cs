@@ -12,6 +12,11 @@ public static class PasswordRules
         {
             return PasswordProblem.TooWeak;
         }
+        // Published in the README: an account that chose it would be open to anyone.
+        if (password == Schools.DemoSchool.Password)
+        {
+            return PasswordProblem.Published;
+        }
         if (password.Contains(userName, StringComparison.OrdinalIgnoreCase))
         {
             return PasswordProblem.ContainsUserName;
@@ -28,5 +33,6 @@ public enum PasswordProblem
 {
     TooWeak,
     ContainsUserName,
+    Published,
     ConfirmationDiffers,
 }

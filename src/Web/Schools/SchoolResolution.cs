@@ -19,16 +19,20 @@ public static class SchoolResolution
     /// production) it never comes from the request: a forged Host header on "mot de passe oublié" must not
     /// send a parent a link to someone else's site. Without it (demo mode on a laptop), the request's own.
     /// </summary>
-    public static string SchoolUrl(this HttpContext context)
+    public static string SchoolUrl(this HttpContext context) => context.SchoolUrl(context.School()!);
+
+    /// <summary>Any school's absolute address, as <see cref="SchoolUrl(HttpContext)"/> builds it (the operator's invitations).</summary>
+    public static string SchoolUrl(this HttpContext context, School school)
     {
-        var school = context.School()!;
         if (context.RequestServices.GetRequiredService<InstallationSettings>().PublicAddress is { } installation)
         {
             return school.Host is { } host
                 ? $"{installation.Scheme}://{host}"
                 : $"{installation.GetLeftPart(UriPartial.Path).TrimEnd('/')}/e/{school.Slug}";
         }
-        return $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+        return context.School()?.Id == school.Id
+            ? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}"
+            : $"{context.Request.Scheme}://{context.Request.Host}/e/{school.Slug}";
     }
 
     /// <summary>
@@ -69,6 +73,13 @@ public static class SchoolResolution
             else
             {
                 school = await directory.FindByHostAsync(request.Host.Host, context.RequestAborted);
+            }
+            if (school is { Suspended: true })
+            {
+                // Nothing is deleted: the operator reopens the school and everything is there again.
+                await new RazorComponentResult<SuspendedSchoolPage>(new { School = school }) { StatusCode = StatusCodes.Status403Forbidden }
+                    .ExecuteAsync(context);
+                return;
             }
             if (school is not null)
             {

@@ -1,0 +1,18 @@
+using ItSchool.Operators;
+using ItSchool.Web.Platform;
+
+namespace ItSchool.Web.Operators;
+
+/// <summary>The platform operator: their account and session, the setup link, and the schools they run.</summary>
+public static class OperatorsSetup
+{
+    public static void AddOperators(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PlatformOperators>();
+        builder.Services.AddSingleton<OperatedSchools>();
+        builder.Services.AddSingleton<SetupLink>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SetupLink>());
+        var installation = builder.Configuration.GetSection(InstallationSettings.Section).Get<InstallationSettings>() ?? new();
+        builder.Services.AddAuthentication().AddOperatorSessions(!installation.Demo && installation.PublicAddress?.Scheme == "https");
+    }
+}
