@@ -33,7 +33,7 @@ public enum SchoolProblem
 /// <summary>A school as the operator's list shows it: no pupil, no parent, only the school itself.</summary>
 public sealed record OperatedSchool(
     Guid Id, string Name, string Slug, string? Host, string? PostalAddress, string? EnterpriseNumber,
-    DateTimeOffset CreatedAt, DateTimeOffset? SuspendedAt, int Managers);
+    DateTimeOffset CreatedAt, DateTimeOffset? SuspendedAt);
 
 /// <summary>
 /// The operator's side of schools: creating one with its first manager in one transaction, suspending and
@@ -181,15 +181,14 @@ public sealed partial class OperatedSchools(NpgsqlDataSource db, TimeProvider cl
     }
 
     const string Select = """
-        SELECT s.id, s.name, s.slug, s.host, s.postal_address, s.enterprise_number, s.created_at, s.suspended_at,
-               (SELECT count(*)::int FROM users u WHERE u.school_id = s.id AND u.role = 'manager')
+        SELECT s.id, s.name, s.slug, s.host, s.postal_address, s.enterprise_number, s.created_at, s.suspended_at
         FROM schools s
         """;
 
     static OperatedSchool Read(NpgsqlDataReader reader) =>
         new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.GetInt32(8));
+            reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
 
     static async Task<School?> FindAsync(NpgsqlConnection connection, Guid id, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
+using ItSchool.Accounts;
 using ItSchool.Operators;
 using ItSchool.Web.Platform;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ItSchool.Web.Operators;
 
@@ -10,6 +12,7 @@ public static class OperatorsSetup
     {
         builder.Services.AddSingleton<PlatformOperators>();
         builder.Services.AddSingleton<OperatedSchools>();
+        builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.AddSingleton<SetupLink>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SetupLink>());
         var installation = builder.Configuration.GetSection(InstallationSettings.Section).Get<InstallationSettings>() ?? new();

@@ -96,11 +96,14 @@ public static class PlatformPages
             return TypedResults.Redirect($"/plateforme/ecoles/{school.Id}?ok=creee");
         });
 
-        operatorOnly.MapGet("/ecoles/{id:guid}", async (Guid id, OperatedSchools schools, IGrainFactory grains, HttpContext context) =>
+        operatorOnly.MapGet("/ecoles/{id:guid}", async (Guid id, OperatedSchools schools, StaffAccounts staff, IGrainFactory grains,
+            HttpContext context) =>
             await schools.FindAsync(id, context.RequestAborted) is { } school
                 ? (IResult)new RazorComponentResult<SchoolPage>(new
                 {
                     School = school,
+                    // The school's managers only: the operator sees no parent, pupil or teacher.
+                    Managers = (await staff.ListAsync(id, context.RequestAborted)).Where(m => m.Role == Role.Manager).ToList(),
                     Modules = await grains.GetGrain<ISchoolGrain>(id).GetEnabledModulesAsync(),
                     Address = context.SchoolUrl(new School(school.Id, school.Slug, school.Name, school.Host)),
                 })

@@ -87,6 +87,13 @@ public sealed partial class PlatformTests(ProductionNode web) : IClassFixture<Pr
         Assert.Contains("Athénée Royal d'Uccle", mail.Subject);
         // The school has its own host name: the invitation leads there, never to the address the operator used.
         Assert.StartsWith("http://portail.ar-uccle.example.be/premiere-connexion?jeton=", FirstConnectionLink().Match(mail.TextBody ?? "").Value);
+
+        // A lost mail: the operator sends a new invitation, whose token replaces the first; they never see either.
+        var manager = Regex.Match(details, @"responsables/([0-9a-f-]{36})/invitation").Groups[1].Value;
+        Assert.DoesNotContain("jeton", details);
+        var resent = await Forms.PostAsync(ops, $"/plateforme/ecoles/{id}", $"/plateforme/ecoles/{id}/responsables/{manager}/invitation");
+        Assert.Equal($"/plateforme/ecoles/{id}?ok=invitation", resent.Headers.Location?.ToString());
+        await Eventually.TrueAsync(() => web.Mail.Received.Count(m => m.To.ToString().Contains("ar-uccle")) == 2);
     }
 
     [Theory]
