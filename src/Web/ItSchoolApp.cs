@@ -51,6 +51,7 @@ public static class ItSchoolApp
         app.UseSchools();
         app.UseInterface();
         app.UseAccounts();
+        app.UseModules();
         app.MapSchoolChooser();
         app.MapLive();
         app.MapPosApiV1();
