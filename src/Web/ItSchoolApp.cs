@@ -53,6 +53,7 @@ public static class ItSchoolApp
         app.UseSchools();
         app.UseInterface();
         app.UseAccounts();
+        app.UseModules();
         app.MapSchoolChooser();
         app.MapPlatform();
         app.MapLive();

@@ -21,9 +21,16 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     const int SettleBatchSize = 10_000;
     const int CreditsInFlight = 128;
 
+    /// <summary>A preview nobody applied within this time is abandoned (its file dropped) at the school's next import.</summary>
+    public static readonly TimeSpan PreviewLifetime = TimeSpan.FromHours(24);
+
+    public const string AbandonedPreview = "aperçu abandonné : il n'a pas été appliqué dans les 24 heures ; envoyez à nouveau le fichier";
+    public const string AbandonedImport = "rien n'a été enregistré ; envoyez à nouveau le fichier";
+
     /// <summary>Keeps an uploaded file until the manager has seen its preview and applies it.</summary>
     public async Task<Guid> UploadAsync(Guid schoolId, string fileName, byte[] content, string uploadedBy, CancellationToken cancellationToken = default)
     {
+        await ExpirePreviewsAsync(schoolId, cancellationToken);
         var id = Guid.CreateVersion7();
         await using var command = db.CreateCommand("""
             INSERT INTO bank_imports (id, school_id, file_name, content, status, uploaded_at, uploaded_by)
@@ -52,7 +59,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         IReadOnlyList<StatementState> states;
         try
         {
-            (format, var statements) = StatementFile.Check(Open);
+            (format, var statements) = StatementFile.Check(Open, cancellationToken);
             await using var connection = await db.OpenConnectionAsync(cancellationToken);
             states = await StatesAsync(connection, schoolId, statements, cancellationToken);
         }
@@ -67,7 +74,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         var lines = new List<MovementMatch>();
         using var stream = Open();
         var index = 0;
-        foreach (var reading in StatementFile.Statements(StatementFile.Read(format, stream)))
+        foreach (var reading in StatementFile.Statements(StatementFile.Read(format, stream, cancellationToken)))
         {
             if (states[index++].AlreadyImported)
             {
@@ -110,6 +117,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     /// <summary>Applies an uploaded file after its preview; null when there is no such import in this school.</summary>
     public async Task<ImportReport?> ApplyAsync(Guid schoolId, Guid importId, Actor actor, CancellationToken cancellationToken = default)
     {
+        await ExpirePreviewsAsync(schoolId, cancellationToken);
         if (await ContentAsync(schoolId, importId, cancellationToken) is not { } content)
         {
             return await FindAsync(schoolId, importId, cancellationToken);
@@ -131,6 +139,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         var by = actor.Name ?? actor.Id ?? "?";
         if (newFileName is not null)
         {
+            await ExpirePreviewsAsync(schoolId, cancellationToken);
             await using var insert = db.CreateCommand("""
                 INSERT INTO bank_imports (id, school_id, file_name, status, uploaded_at, uploaded_by)
                 VALUES (@id, @school, @name, 'previewed', @now, @by)
@@ -147,7 +156,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         IReadOnlyList<StatementSummary> statements;
         try
         {
-            (format, statements) = StatementFile.Check(open);
+            (format, statements) = StatementFile.Check(open, cancellationToken);
             if (!await RecordAsync(schoolId, importId, format, statements, open, cancellationToken))
             {
                 return (await FindAsync(schoolId, importId, cancellationToken))!;
@@ -158,7 +167,20 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             await RejectAsync(schoolId, importId, problem, cancellationToken);
             return (await FindAsync(schoolId, importId, cancellationToken))!;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left before the recording (one transaction) committed: nothing was recorded. A file sent
+            // through the API is then abandoned, not left "previewed"; an uploaded preview stays, to be applied again.
+            if (newFileName is not null)
+            {
+                await RejectAsync(schoolId, importId, new StatementFormatException("connexion interrompue", AbandonedImport), CancellationToken.None);
+            }
+            throw;
+        }
 
+        // The movements are recorded: crediting them is finished even if the client leaves now, so that the
+        // report is whole and no movement waits for the same file to be sent again.
+        cancellationToken = CancellationToken.None;
         if (stopBeforeSettling)
         {
             return (await FindAsync(schoolId, importId, cancellationToken))!;
@@ -209,7 +231,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         using (var stream = open())
         {
             var index = 0;
-            foreach (var reading in StatementFile.Statements(StatementFile.Read(format, stream)))
+            foreach (var reading in StatementFile.Statements(StatementFile.Read(format, stream, cancellationToken)))
             {
                 var state = states[index++];
                 if (state.AlreadyImported)
@@ -497,6 +519,19 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             states.Add(new StatementState(s, false));
         }
         return states;
+    }
+
+    /// <summary>Previews older than <see cref="PreviewLifetime"/> (and imports whose process died before recording) are abandoned.</summary>
+    async Task ExpirePreviewsAsync(Guid schoolId, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE bank_imports SET status = 'rejected', content = NULL, problem = @problem
+            WHERE school_id = @school AND status = 'previewed' AND uploaded_at < @cutoff
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("problem", AbandonedPreview);
+        command.Parameters.AddWithValue("cutoff", clock.GetUtcNow() - PreviewLifetime);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     async Task RejectAsync(Guid schoolId, Guid importId, StatementFormatException problem, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public static class CamtReader
         IgnoreWhitespace = true,
         IgnoreProcessingInstructions = true,
         XmlResolver = null,
+        MaxCharactersInDocument = StatementFile.MaxBytes,
     };
 
     public static IEnumerable<StatementPart> Read(Stream stream)
@@ -47,7 +48,7 @@ public static class CamtReader
 
     static IEnumerable<StatementPart> ReadXml(Stream stream)
     {
-        using var reader = XmlReader.Create(stream, Settings);
+        using var reader = new GuardedXmlReader(XmlReader.Create(stream, Settings));
         reader.MoveToContent();
         if (reader.LocalName != "Document" || !reader.NamespaceURI.StartsWith(NamespacePrefix, StringComparison.Ordinal))
         {

@@ -35,11 +35,19 @@ public static class StatementFile
         };
     }
 
-    public static IEnumerable<StatementPart> Read(StatementFormat format, Stream stream) =>
-        format == StatementFormat.Coda ? CodaReader.Read(stream) : CamtReader.Read(stream);
+    /// <summary>Above the upload page's 50 MB cap: a bigger file is refused before it costs more than one pass.</summary>
+    public const long MaxBytes = 64 * 1024 * 1024;
+
+    /// <param name="cancellationToken">The request's: a client that leaves stops the pass at its next read.</param>
+    public static IEnumerable<StatementPart> Read(StatementFormat format, Stream stream, CancellationToken cancellationToken = default)
+    {
+        var guarded = new GuardedStatementStream(stream, cancellationToken);
+        return format == StatementFormat.Coda ? CodaReader.Read(guarded) : CamtReader.Read(guarded);
+    }
 
     /// <summary>The checking pass: every rule of the format, and each statement's summary and digest.</summary>
-    public static (StatementFormat Format, IReadOnlyList<StatementSummary> Statements) Check(Func<Stream> open)
+    public static (StatementFormat Format, IReadOnlyList<StatementSummary> Statements) Check(Func<Stream> open,
+        CancellationToken cancellationToken = default)
     {
         StatementFormat format;
         using (var head = open())
@@ -48,7 +56,7 @@ public static class StatementFile
         }
         using var stream = open();
         var statements = new List<StatementSummary>();
-        foreach (var statement in Statements(Read(format, stream)))
+        foreach (var statement in Statements(Read(format, stream, cancellationToken)))
         {
             statement.Finish();
             statements.Add(statement.Summary);

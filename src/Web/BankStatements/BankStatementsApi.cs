@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ItSchool.BankStatements;
+using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 
 namespace ItSchool.Web.BankStatements;
@@ -15,7 +17,7 @@ public static class BankStatementsApi
 {
     public static void MapBankStatementsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/admin/v1/bank-statements", ImportAsync).DisableAntiforgery()
+        app.MapPost("/api/admin/v1/bank-statements", ImportAsync).DisableAntiforgery().RequireModule(SchoolModule.BankStatements)
             .Produces<ImportAnswer[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -27,11 +29,15 @@ public static class BankStatementsApi
     {
         var header = context.Request.Headers.Authorization.ToString();
         var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var key = await keys.AuthenticateAsync(secret, context.RequestAborted);
+        var key = context.IsRefusedDemoKey(secret) ? null : await keys.AuthenticateAsync(secret, context.RequestAborted);
         if (key is null || (context.School() is { } school && school.Id != key.SchoolId))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(401, "invalid_key", "Clé d'API inconnue ou révoquée.");
+        }
+        if (await Modules.RefusalAsync(context, key.SchoolId) is { } refusal)
+        {
+            return refusal;
         }
         var actor = new Actor(ActorKind.User, $"api-key/{key.Id}", $"{key.Name} (clé d'API)");
 

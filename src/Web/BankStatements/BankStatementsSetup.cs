@@ -1,6 +1,8 @@
 using ItSchool.Accounts;
 using ItSchool.BankStatements;
 using ItSchool.Invoices;
+using ItSchool.Schools;
+using ItSchool.Web.Schools;
 
 namespace ItSchool.Web.BankStatements;
 
@@ -21,7 +23,7 @@ public static class BankStatementsSetup
 
     public static void MapBankStatements(this RouteGroupBuilder school)
     {
-        var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager));
+        var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.BankStatements);
         manager.MapBankStatementPages();
         manager.MapResolvePages();
         manager.MapApiKeyPages();

@@ -2,6 +2,7 @@ using ItSchool.Accounts;
 using ItSchool.Invoices;
 using ItSchool.Payments;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Payments;
 using ItSchool.Web.Schools;
@@ -29,7 +30,7 @@ public static class InvoicePages
     public static void MapInvoices(this RouteGroupBuilder school)
     {
         school.MapSchoolInvoices();
-        var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent));
+        var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Invoices);
 
         invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock) =>
         {

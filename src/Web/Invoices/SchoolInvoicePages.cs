@@ -4,6 +4,7 @@ using System.Text;
 using ItSchool.Accounts;
 using ItSchool.Invoices;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Management;
 using ItSchool.Web.Schools;
@@ -20,7 +21,7 @@ public static class SchoolInvoicePages
 {
     public static void MapSchoolInvoices(this RouteGroupBuilder school)
     {
-        var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager));
+        var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.Invoices);
 
         manager.MapGet("/", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, [AsParameters] ListQuery query) =>
         {

@@ -20,12 +20,8 @@ public static class MeetingsSetup
 
     public static void MapMeetings(this RouteGroupBuilder school)
     {
-        school.MapHub<MeetingsHub>("/hubs/meetings");
-        var meetings = school.MapGroup("").AddEndpointFilter(async (context, next) =>
-            await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(context.HttpContext.School()!.Id)
-                .GetEnabledModulesAsync() is var enabled && enabled.Contains(SchoolModule.Meetings)
-                ? await next(context)
-                : Results.NotFound());
+        school.MapHub<MeetingsHub>("/hubs/meetings").RequireModule(SchoolModule.Meetings);
+        var meetings = school.MapGroup("").RequireModule(SchoolModule.Meetings);
         meetings.MapFamilyMeetings();
         meetings.MapStaffMeetings();
         meetings.MapMeetingsAdmin();

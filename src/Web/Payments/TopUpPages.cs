@@ -1,6 +1,7 @@
 using ItSchool.Accounts;
 using ItSchool.Payments;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -22,7 +23,7 @@ public static class TopUpPages
             PupilDirectory pupils, NpgsqlDataSource db) =>
             await DialogAsync(context, grains, pupils, db, compartment, null, null, Guid.NewGuid().ToString()) is { } dialog
                 ? (IResult)dialog
-                : Results.NotFound());
+                : Results.NotFound()).RequireModule(SchoolModule.Wallets);
 
         parent.MapPost("/portefeuille/paiement-en-ligne", async (HttpContext context, IGrainFactory grains,
             PupilDirectory pupils, NpgsqlDataSource db, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, [FromForm] TopUpForm form) =>
@@ -61,7 +62,7 @@ public static class TopUpPages
             }
             return await DialogAsync(context, grains, pupils, db, compartment, form.Amount, problem, form.Key ?? Guid.NewGuid().ToString())
                 ?? Results.NotFound();
-        });
+        }).RequireModule(SchoolModule.Wallets);
 
         parent.MapGet("/paiement/retour", async (Guid? paiement, int? abandon, HttpContext context, OnlinePayments payments) =>
             await OwnPaymentAsync(context, payments, paiement) is { } payment

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
@@ -18,7 +19,7 @@ public static class PosAdminPages
 {
     public static void MapPosAdmin(this RouteGroupBuilder school)
     {
-        var admin = school.MapGroup("/gestion/caisses").RequireAuthorization(nameof(Role.Manager));
+        var admin = school.MapGroup("/gestion/caisses").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.PointOfSale);
 
         admin.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db) =>
             new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db)));

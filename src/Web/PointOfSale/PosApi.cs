@@ -1,6 +1,8 @@
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
+using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
 
@@ -31,7 +33,7 @@ public static class PosApi
     public static RouteGroupBuilder MapPosApiV1(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        var api = app.MapGroup("/api/pos/v1").AddEndpointFilter(AuthenticateTerminalAsync).DisableAntiforgery()
+        var api = app.MapGroup("/api/pos/v1").AddEndpointFilter(AuthenticateTerminalAsync).DisableAntiforgery().RequireModule(SchoolModule.PointOfSale)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapPost("/sales", PostSaleAsync)
             .Accepts<SaleRequest>("application/json")
@@ -64,14 +66,14 @@ public static class PosApi
         var http = context.HttpContext;
         var header = http.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var terminal = await http.RequestServices.GetRequiredService<Terminals>().AuthenticateAsync(key, http.RequestAborted);
+        var terminal = http.IsRefusedDemoKey(key) ? null : await http.RequestServices.GetRequiredService<Terminals>().AuthenticateAsync(key, http.RequestAborted);
         if (terminal is null || (http.School() is { } school && school.Id != terminal.SchoolId))
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "invalid_key", "Clé de terminal inconnue ou révoquée.");
         }
         http.Features.Set(new TerminalFeature(terminal));
-        return await next(context);
+        return await Modules.RefusalAsync(http, terminal.SchoolId) ?? await next(context);
     }
 
     static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting)

@@ -1,6 +1,7 @@
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
@@ -42,6 +43,6 @@ public static class SalesJournal
             return context.Request.Headers.ContainsKey("HX-Request")
                 ? (IResult)new RazorComponentResult<SalesJournalResults>(new { model.Lines })
                 : new RazorComponentResult<SalesJournalPage>(model);
-        }).RequireAuthorization(nameof(Role.Parent));
+        }).RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.PointOfSale);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ItSchool.PointOfSale;
+using ItSchool.Schools;
 using ItSchool.Web.Schools;
 
 namespace ItSchool.Web.PointOfSale;
@@ -16,7 +17,7 @@ public static class Till
 
     public static void MapTill(this RouteGroupBuilder school)
     {
-        var till = school.MapGroup("/caisse").RequireAuthorization(Policy);
+        var till = school.MapGroup("/caisse").RequireAuthorization(Policy).RequireModule(SchoolModule.PointOfSale);
 
         till.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, Guid? terminal) =>
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ItSchool.Accounts;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,7 @@ public static class Finances
 {
     public static void MapFinances(this RouteGroupBuilder school)
     {
-        var finances = school.MapGroup("/finances").RequireAuthorization(nameof(Role.Parent));
+        var finances = school.MapGroup("/finances").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Wallets);
 
         finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db) =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ItSchool.Accounts;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -18,7 +19,7 @@ public static class SchoolWalletPages
 {
     public static void MapSchoolWallets(this RouteGroupBuilder school)
     {
-        var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager));
+        var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.Wallets);
 
         wallets.MapGet("", async (HttpContext context, NpgsqlDataSource db, string? q) =>
         {

@@ -1,5 +1,6 @@
 using ItSchool.Accounts;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -20,7 +21,7 @@ public static class WalletPages
 
     public static void MapWallets(this RouteGroupBuilder school)
     {
-        var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent));
+        var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Wallets);
 
         wallet.MapGet("/{compartment:int}/virement", async (int compartment, HttpContext context, IGrainFactory grains,
             PupilDirectory pupils, NpgsqlDataSource db) =>

@@ -36,6 +36,12 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public bool Demo { get; init; } = true;
 
+    /// <summary>
+    /// The certificate that encrypts the key ring, as production requires with an external database: by
+    /// default the run's shared one, so that nodes on one database read each other's keys; null for none.
+    /// </summary>
+    public string? KeyCertificate { get; init; } = TestCertificates.Shared;
+
     /// <summary>Whether the node has an SMTP server (its <see cref="Mail"/> sink) or keeps mail in the outbox.</summary>
     protected virtual bool DeliversMail => true;
     public SmtpSink Mail { get; } = new();
@@ -67,6 +73,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--ItSchool:Demo={Demo}",
             .. Demo ? Array.Empty<string>() : [$"--ItSchool:PublicUrl=http://127.0.0.1:{port}"],
             $"--ItSchool:Smtp:Port={Mail.Port}",
+            .. KeyCertificate is null ? Array.Empty<string>() : [$"--ItSchool:DataProtection:Certificate:Path={KeyCertificate}"],
             .. arguments,
         ], builder =>
         {

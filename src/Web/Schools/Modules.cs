@@ -1,0 +1,58 @@
+using System.Text.Json;
+using ItSchool.Schools;
+
+namespace ItSchool.Web.Schools;
+
+/// <summary>
+/// A feature declares its module once, on its route group or hub (<c>.RequireModule(SchoolModule.Invoices)</c>);
+/// in a school that switched the module off, its pages, fragments and hubs answer 404 as if they did not
+/// exist, and its APIs a 403 problem with the code <c>module_disabled</c>. The school is the request's
+/// (checked here, after routing) or, for the key-authenticated APIs, the key's (<see cref="RefusalAsync"/>,
+/// called once the key resolved it).
+/// </summary>
+public static class Modules
+{
+    sealed record ModuleRequirement(SchoolModule Module);
+
+    public static TBuilder RequireModule<TBuilder>(this TBuilder builder, SchoolModule module) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ModuleRequirement(module));
+
+    public static void UseModules(this WebApplication app) =>
+        app.Use(async (context, next) =>
+        {
+            // An API's key names its school (and a key for another school than the address's gets 401 first):
+            // it checks once the key resolved it.
+            if (!IsApi(context) && context.School() is { } school && await RefusalAsync(context, school.Id) is { } refusal)
+            {
+                await refusal.ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+
+    /// <summary>Null when the school has every module the endpoint requires; otherwise the answer to send.</summary>
+    public static async Task<IResult?> RefusalAsync(HttpContext context, Guid schoolId)
+    {
+        var required = context.GetEndpoint()?.Metadata.GetOrderedMetadata<ModuleRequirement>() ?? [];
+        if (required.Count == 0)
+        {
+            return null;
+        }
+        var enabled = await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
+        if (required.All(r => enabled.Contains(r.Module)))
+        {
+            return null;
+        }
+        return IsApi(context)
+            ? Results.Content(JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["type"] = "about:blank",
+                ["title"] = "Ce module n'est pas activé pour cette école.",
+                ["status"] = StatusCodes.Status403Forbidden,
+                ["code"] = "module_disabled",
+            }), "application/problem+json", statusCode: StatusCodes.Status403Forbidden)
+            : Results.NotFound();
+    }
+
+    static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+}
