@@ -30,9 +30,17 @@ public static class Modules
             await next(context);
         });
 
-    /// <summary>Null when the school has every module the endpoint requires; otherwise the answer to send.</summary>
+    /// <summary>
+    /// Null when the school is open and has every module the endpoint requires; otherwise the answer to send.
+    /// (Pages of a suspended school never get here: its address answers "suspended" before routing.)
+    /// </summary>
     public static async Task<IResult?> RefusalAsync(HttpContext context, Guid schoolId)
     {
+        if (IsApi(context) && await context.RequestServices.GetRequiredService<SchoolDirectory>().FindByIdAsync(schoolId, context.RequestAborted)
+            is null or { Suspended: true })
+        {
+            return Problem(StatusCodes.Status403Forbidden, "school_suspended", "Cette école est suspendue.");
+        }
         var required = context.GetEndpoint()?.Metadata.GetOrderedMetadata<ModuleRequirement>() ?? [];
         if (required.Count == 0)
         {
@@ -44,15 +52,18 @@ public static class Modules
             return null;
         }
         return IsApi(context)
-            ? Results.Content(JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["type"] = "about:blank",
-                ["title"] = "Ce module n'est pas activé pour cette école.",
-                ["status"] = StatusCodes.Status403Forbidden,
-                ["code"] = "module_disabled",
-            }), "application/problem+json", statusCode: StatusCodes.Status403Forbidden)
+            ? Problem(StatusCodes.Status403Forbidden, "module_disabled", "Ce module n'est pas activé pour cette école.")
             : Results.NotFound();
     }
+
+    static IResult Problem(int status, string code, string title) =>
+        Results.Content(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["type"] = "about:blank",
+            ["title"] = title,
+            ["status"] = status,
+            ["code"] = code,
+        }), "application/problem+json", statusCode: status);
 
     static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }

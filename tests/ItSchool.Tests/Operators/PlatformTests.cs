@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using Microsoft.Extensions.DependencyInjection;
@@ -123,6 +124,11 @@ public sealed partial class PlatformTests(ProductionNode web) : IClassFixture<Pr
         var id = await CreateSchoolAsync("en-pause", "direction@en-pause.example.be");
         using var manager = await ManagerSignedInAsync("en-pause", "direction@en-pause.example.be");
         using var ops = await PlatformClient.OperatorAsync(web);
+        await web.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(id).EnableModuleAsync(SchoolModule.PointOfSale);
+        var (_, key) = await web.Services.GetRequiredService<Terminals>().CreateAsync(id, "Cantine", TerminalKind.Canteen, 1);
+        using var till = web.CreateClient();
+        till.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        Assert.Equal(HttpStatusCode.NotFound, (await till.GetAsync("/api/pos/v1/cards/0000")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Redirect, (await Forms.PostAsync(ops, $"/plateforme/ecoles/{id}", $"/plateforme/ecoles/{id}/suspendre")).StatusCode);
 
@@ -131,9 +137,13 @@ public sealed partial class PlatformTests(ProductionNode web) : IClassFixture<Pr
         Assert.Contains("Cette école est suspendue", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Forbidden, (await web.CreateClient().GetAsync("/e/en-pause/connexion")).StatusCode);
         Assert.Contains("Suspendue depuis", WebUtility.HtmlDecode(await ops.GetStringAsync("/plateforme")));
+        var refused = await till.GetAsync("/api/pos/v1/cards/0000");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("school_suspended", await refused.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.Redirect, (await Forms.PostAsync(ops, $"/plateforme/ecoles/{id}", $"/plateforme/ecoles/{id}/rouvrir")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync("/e/en-pause/tableau-de-bord")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await till.GetAsync("/api/pos/v1/cards/0000")).StatusCode);
     }
 
     async Task<Guid> CreateSchoolAsync(string slug, string managerEmail)
