@@ -83,11 +83,51 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Replaces the password when the current one is right. With <paramref name="endOtherSessions"/> the
-    /// session stamp changes, so every other session ends; the caller re-issues its own cookie.
+    /// Whether a session issued with <paramref name="stamp"/> is still open: the account's stamp has not
+    /// changed since, and this very session (when it has an id) has not signed out.
+    /// </summary>
+    public async Task<bool> IsSessionOpenAsync(Guid schoolId, Guid userId, Guid stamp, Guid? sessionId,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT session_stamp = @stamp AND NOT EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = @session)
+            FROM users WHERE school_id = @school AND id = @id
+            """);
+        command.Parameters.AddWithValue("stamp", stamp);
+        command.Parameters.Add(new NpgsqlParameter("session", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)sessionId ?? DBNull.Value });
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>
+    /// Ends one session for good (its cookie opens nothing any more), until <paramref name="cookieLifetime"/>
+    /// from now, after which the cookie would be refused anyway. Older rows go at the same time.
+    /// </summary>
+    public async Task EndSessionAsync(Guid schoolId, Guid userId, Guid sessionId, TimeSpan cookieLifetime,
+        CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = db.CreateCommand("""
+            WITH gone AS (DELETE FROM ended_sessions WHERE expires_at < @now)
+            INSERT INTO ended_sessions (session_id, school_id, user_id, expires_at)
+            SELECT @session, @school, @id, @until WHERE EXISTS (SELECT 1 FROM users WHERE school_id = @school AND id = @id)
+            ON CONFLICT (session_id) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("session", sessionId);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        command.Parameters.AddWithValue("until", now + cookieLifetime);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the password when the current one is right, and changes the session stamp: whoever knew the
+    /// old password may hold a session, so every other session ends; the caller re-issues its own cookie.
     /// </summary>
     public async Task<UserAccount?> ChangePasswordAsync(Guid schoolId, Guid userId, string currentPassword, string newPasswordHash,
-        bool endOtherSessions, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         await using (var read = db.CreateCommand("SELECT password_hash FROM users WHERE school_id = @school AND id = @id"))
         {
@@ -99,13 +139,23 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
             }
         }
         await using var update = db.CreateCommand($"""
-            UPDATE users SET password_hash = @hash,
-                             session_stamp = CASE WHEN @end_sessions THEN gen_random_uuid() ELSE session_stamp END
+            UPDATE users SET password_hash = @hash, session_stamp = gen_random_uuid()
             WHERE school_id = @school AND id = @id
             RETURNING {Columns}
             """);
         update.Parameters.AddWithValue("hash", newPasswordHash);
-        update.Parameters.AddWithValue("end_sessions", endOtherSessions);
+        update.Parameters.AddWithValue("school", schoolId);
+        update.Parameters.AddWithValue("id", userId);
+        await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>"Se déconnecter des autres appareils": a new session stamp; the caller re-issues its own cookie.</summary>
+    public async Task<UserAccount?> EndOtherSessionsAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var update = db.CreateCommand($"""
+            UPDATE users SET session_stamp = gen_random_uuid() WHERE school_id = @school AND id = @id RETURNING {Columns}
+            """);
         update.Parameters.AddWithValue("school", schoolId);
         update.Parameters.AddWithValue("id", userId);
         await using var reader = await update.ExecuteReaderAsync(cancellationToken);

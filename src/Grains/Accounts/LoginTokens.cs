@@ -3,14 +3,21 @@ using Npgsql;
 namespace ItSchool.Accounts;
 
 /// <summary>
-/// Issues and redeems one-time login tokens. A token is valid 14 days, opens its account once, and a newer
-/// token for the same person replaces every older one. Only the token's hash is stored.
+/// Issues and redeems one-time login tokens. An invitation is valid 14 days, a password reset a few hours;
+/// a token opens its account once, and a newer token of the same purpose replaces the older ones. The two
+/// purposes live side by side: anybody can ask for a reset by typing a parent's address, and that must not
+/// cancel the invitation the school sent. Using either token ends the other. Only the token's hash is stored.
 /// </summary>
 public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(14);
+    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(14);
 
-    /// <summary>A new token for the person, replacing any token they have not used yet.</summary>
+    /// <summary>A reset link sits in a mailbox that may be read by others later: it should not outlive the evening.</summary>
+    public static readonly TimeSpan ResetLifetime = TimeSpan.FromHours(4);
+
+    public static TimeSpan LifetimeOf(TokenPurpose purpose) => purpose == TokenPurpose.Invitation ? InvitationLifetime : ResetLifetime;
+
+    /// <summary>A new token for the person, replacing any token of the same purpose they have not used yet.</summary>
     public async Task<string> IssueAsync(Guid schoolId, Guid userId, TokenPurpose purpose, CancellationToken cancellationToken = default)
     {
         var token = LoginToken.Create();
@@ -19,9 +26,10 @@ public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var revoke = new NpgsqlCommand("""
             UPDATE login_tokens SET revoked_at = @now
-            WHERE user_id = @user AND school_id = @school AND used_at IS NULL AND revoked_at IS NULL
+            WHERE user_id = @user AND school_id = @school AND purpose = @purpose AND used_at IS NULL AND revoked_at IS NULL
             """, connection))
         {
+            revoke.Parameters.AddWithValue("purpose", Code(purpose));
             revoke.Parameters.AddWithValue("now", now);
             revoke.Parameters.AddWithValue("user", userId);
             revoke.Parameters.AddWithValue("school", schoolId);
@@ -37,9 +45,9 @@ public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
             insert.Parameters.AddWithValue("school", schoolId);
             insert.Parameters.AddWithValue("user", userId);
             insert.Parameters.AddWithValue("hash", LoginToken.Hash(LoginToken.Normalize(token)!));
-            insert.Parameters.AddWithValue("purpose", purpose.ToString().ToLowerInvariant());
+            insert.Parameters.AddWithValue("purpose", Code(purpose));
             insert.Parameters.AddWithValue("now", now);
-            insert.Parameters.AddWithValue("expires", now + Lifetime);
+            insert.Parameters.AddWithValue("expires", now + LifetimeOf(purpose));
             if (await insert.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 throw new InvalidOperationException($"No user {userId} in school {schoolId}");
@@ -86,7 +94,7 @@ public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
     /// <summary>
     /// Uses the token up and sets the account's password, in one transaction: two browsers submitting the
     /// same token at once get one success and one <see cref="TokenState.Used"/>. Every other session of the
-    /// person ends, as after any reset.
+    /// person ends, as after any reset, and their other pending tokens (an invitation, a reset) with them.
     /// </summary>
     public async Task<(TokenState State, Guid? UserId)> RedeemAsync(Guid schoolId, string? typed, string passwordHash,
         CancellationToken cancellationToken = default)
@@ -121,6 +129,16 @@ public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
             }
             userId = consumed;
         }
+        await using (var others = new NpgsqlCommand("""
+            UPDATE login_tokens SET revoked_at = @now
+            WHERE user_id = @user AND school_id = @school AND used_at IS NULL AND revoked_at IS NULL
+            """, connection))
+        {
+            others.Parameters.AddWithValue("now", now);
+            others.Parameters.AddWithValue("user", userId);
+            others.Parameters.AddWithValue("school", schoolId);
+            await others.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using (var update = new NpgsqlCommand("""
             UPDATE users SET password_hash = @hash, session_stamp = gen_random_uuid(),
                              first_signed_in_at = coalesce(first_signed_in_at, @now)
@@ -135,6 +153,8 @@ public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
         await transaction.CommitAsync(cancellationToken);
         return (TokenState.Valid, userId);
     }
+
+    static string Code(TokenPurpose purpose) => purpose.ToString().ToLowerInvariant();
 }
 
 public enum TokenState

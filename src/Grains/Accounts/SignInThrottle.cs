@@ -3,8 +3,10 @@ using Npgsql;
 namespace ItSchool.Accounts;
 
 /// <summary>
-/// Temporary lockout after repeated failures, counted per school and per login as typed (lower-cased),
-/// whether or not an account by that name exists: a locked name and an unknown name look the same.
+/// Temporary lockout after repeated failures, counted per school twice over: per login as typed
+/// (lower-cased), whether or not an account by that name exists, so a locked name and an unknown name look
+/// the same; and per account the login names, so failures spread over the user name and the e-mail address
+/// of one account add up.
 /// </summary>
 public sealed class SignInThrottle(NpgsqlDataSource db, TimeProvider clock)
 {
@@ -12,23 +14,37 @@ public sealed class SignInThrottle(NpgsqlDataSource db, TimeProvider clock)
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan Lockout = TimeSpan.FromMinutes(15);
 
+    // The counters a login feeds: its own, and one per account it names (guardians may share an address).
+    // An account's key has capitals and a typed login is lower-cased, so no typing can reach an account's counter.
+    const string Keys = """
+        keys AS (
+            SELECT @login AS login
+            UNION
+            SELECT '#Account:' || id::text FROM users
+            WHERE school_id = @school AND (lower(user_name) = @login OR lower(email) = @login))
+        """;
+
     public async Task<bool> IsLockedAsync(Guid schoolId, string login, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand(
-            "SELECT locked_until FROM sign_in_failures WHERE school_id = @school AND login = @login");
+        await using var command = db.CreateCommand($"""
+            WITH {Keys}
+            SELECT EXISTS (SELECT 1 FROM sign_in_failures
+                           WHERE school_id = @school AND login IN (SELECT login FROM keys) AND locked_until > @now)
+            """);
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("login", Key(login));
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime lockedUntil
-            && new DateTimeOffset(lockedUntil, TimeSpan.Zero) > clock.GetUtcNow();
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Counts a failure; the fifth within the window locks the login for a while.</summary>
+    /// <summary>Counts a failure; the fifth within the window locks the login (and the accounts it names) for a while.</summary>
     public async Task RecordFailureAsync(Guid schoolId, string login, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
+            WITH {Keys}
             INSERT INTO sign_in_failures AS f (school_id, login, failures, window_started_at)
-            VALUES (@school, @login, 1, @now)
+            SELECT @school, login, 1, @now FROM keys
             ON CONFLICT (school_id, login) DO UPDATE SET
                 failures = CASE WHEN f.window_started_at > @window_start THEN f.failures + 1 ELSE 1 END,
                 window_started_at = CASE WHEN f.window_started_at > @window_start THEN f.window_started_at ELSE @now END,
@@ -44,11 +60,14 @@ public sealed class SignInThrottle(NpgsqlDataSource db, TimeProvider clock)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task ClearAsync(Guid schoolId, string login, CancellationToken cancellationToken = default)
+    /// <summary>After a success: the typed login's counter and the account's start again.</summary>
+    public async Task ClearAsync(Guid schoolId, string login, Guid? accountId = null, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("DELETE FROM sign_in_failures WHERE school_id = @school AND login = @login");
+        await using var command = db.CreateCommand(
+            "DELETE FROM sign_in_failures WHERE school_id = @school AND (login = @login OR login = '#Account:' || @account::text)");
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("login", Key(login));
+        command.Parameters.Add(new NpgsqlParameter("account", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)accountId ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -34,7 +34,9 @@ public sealed class AccountMails(LoginTokens tokens, Outbox outbox, IStringLocal
         var userName = T["Mail.UserName", account.UserName].Value;
         var tokenLine = T["Mail.Token", OutgoingMail.SecretPlaceholder].Value;
         var linkLine = T["Mail.Link"].Value;
-        var validity = T["Mail.Validity", (int)LoginTokens.Lifetime.TotalDays].Value;
+        var validity = purpose == TokenPurpose.Invitation
+            ? T["Mail.Validity", (int)LoginTokens.InvitationLifetime.TotalDays].Value
+            : T["Mail.ValidityHours", (int)LoginTokens.ResetLifetime.TotalHours].Value;
 
         var text = string.Join("\n\n", greeting, intro, $"{userName}\n{tokenLine}", $"{linkLine}\n{link}", validity);
         var html = HtmlEncoder.Default;

@@ -49,6 +49,7 @@ public static class AccountsSetup
     public static void MapAccounts(this RouteGroupBuilder school)
     {
         school.MapSignIn();
+        school.MapSignOut();
         school.MapFirstConnection();
         school.MapForgottenPassword();
         school.MapMyAccess();

@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Live;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
@@ -28,7 +29,7 @@ public static class FirstConnection
     }
 
     static async Task<IResult> SetPasswordAsync(HttpContext context, LoginTokens tokens, AccountDirectory accounts,
-        PupilDirectory pupils, [FromForm] NewPasswordForm form)
+        PupilDirectory pupils, IGrainFactory grains, [FromForm] NewPasswordForm form)
     {
         var school = context.School()!;
         var check = await tokens.CheckAsync(school.Id, form.Token, context.RequestAborted);
@@ -46,7 +47,9 @@ public static class FirstConnection
         {
             return new RazorComponentResult<FirstConnectionPage>(new { form.Token, Problem = state });
         }
-        var account = (await accounts.FindAsync(school.Id, userId!.Value, context.RequestAborted))!;
+        // The token changed the session stamp: live connections opened before it close on every node.
+        await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(school.Id, userId!.Value, null));
+        var account = (await accounts.FindAsync(school.Id, userId.Value, context.RequestAborted))!;
         return await SignIn.StartSessionAsync(context, pupils, account, remember: false, returnUrl: null);
     }
 

@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Live;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -6,14 +7,17 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ItSchool.Web.Accounts;
 
-/// <summary>"Mon accès utilisateur": change the password, with the current one, optionally ending other sessions.</summary>
+/// <summary>
+/// "Mon accès utilisateur": change the password, with the current one, which always ends the other sessions;
+/// or end the other sessions alone ("Se déconnecter des autres appareils"). This session carries on.
+/// </summary>
 public static class MyAccess
 {
     public static void MapMyAccess(this RouteGroupBuilder school)
     {
         school.MapGet("/mon-acces", () => new RazorComponentResult<MyAccessPage>()).RequireAuthorization();
 
-        school.MapPost("/mon-acces", async (HttpContext context, AccountDirectory accounts, PupilDirectory pupils,
+        school.MapPost("/mon-acces", async (HttpContext context, AccountDirectory accounts, PupilDirectory pupils, IGrainFactory grains,
             [FromForm] ChangePasswordForm form) =>
         {
             var school = context.School()!;
@@ -24,18 +28,39 @@ public static class MyAccess
                 return new RazorComponentResult<MyAccessPage>(new { Problem = (object)problem });
             }
             var changed = await accounts.ChangePasswordAsync(school.Id, user.Id, form.Current ?? "", PasswordHash.Create(form.Password!),
-                form.SignOutEverywhere, context.RequestAborted);
+                context.RequestAborted);
             if (changed is null)
             {
                 return new RazorComponentResult<MyAccessPage>(new { Problem = (object)MyAccessProblem.WrongCurrentPassword });
             }
-            // This session carries on with the new stamp; the others end at their next request.
-            var pupil = user.PupilId is { } pupilId
-                ? (await pupils.ChildrenOfAsync(school.Id, user.Id, context.RequestAborted)).FirstOrDefault(p => p.Id == pupilId)
-                : null;
-            await Sessions.RenewAsync(context, changed, pupil);
+            await CarryOnAsync(context, pupils, grains, user, changed);
             return new RazorComponentResult<MyAccessPage>(new { Changed = true });
         }).RequireAuthorization().RequireRateLimiting(AccountsSetup.SecretsPolicy);
+
+        school.MapPost("/mon-acces/autres-appareils", async (HttpContext context, AccountDirectory accounts, PupilDirectory pupils,
+            IGrainFactory grains) =>
+        {
+            var user = SignedInUser.From(context.User)!;
+            if (await accounts.EndOtherSessionsAsync(user.SchoolId, user.Id, context.RequestAborted) is not { } account)
+            {
+                return Results.NotFound();
+            }
+            await CarryOnAsync(context, pupils, grains, user, account);
+            return (IResult)new RazorComponentResult<MyAccessPage>(new { OthersSignedOut = true });
+        }).RequireAuthorization();
+    }
+
+    /// <summary>
+    /// The stamp changed: this session is re-issued with the new one, and every web node closes the live
+    /// connections of the others (they would otherwise stay open with their old principal).
+    /// </summary>
+    static async Task CarryOnAsync(HttpContext context, PupilDirectory pupils, IGrainFactory grains, SignedInUser user, UserAccount account)
+    {
+        var pupil = user.PupilId is { } pupilId
+            ? (await pupils.ChildrenOfAsync(user.SchoolId, user.Id, context.RequestAborted)).FirstOrDefault(p => p.Id == pupilId)
+            : null;
+        await Sessions.RenewAsync(context, account, pupil);
+        await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(user.SchoolId, user.Id, null));
     }
 
     public sealed class ChangePasswordForm
@@ -43,7 +68,6 @@ public static class MyAccess
         public string? Current { get; set; }
         public string? Password { get; set; }
         public string? Confirmation { get; set; }
-        public bool SignOutEverywhere { get; set; }
     }
 }
 

@@ -49,18 +49,20 @@ public static class Sessions
         });
 
     /// <summary>Starts a session; a parent with one child goes straight into that child's account.</summary>
-    public static async Task SignInAsync(HttpContext context, UserAccount account, Pupil? pupil, bool persistent)
-    {
-        await context.SignInAsync(Scheme, SignedInUser.Principal(account, pupil, Scheme),
-            new AuthenticationProperties { IsPersistent = persistent });
-    }
+    public static Task SignInAsync(HttpContext context, UserAccount account, Pupil? pupil, bool persistent) =>
+        IssueAsync(context, account, pupil, Guid.CreateVersion7(), persistent);
 
-    /// <summary>Re-issues the current session's cookie with new facts, keeping "Se souvenir de moi" as it was.</summary>
+    /// <summary>Re-issues the current session's cookie with new facts, keeping its id and "Se souvenir de moi" as they were.</summary>
     public static async Task RenewAsync(HttpContext context, UserAccount account, Pupil? pupil)
     {
         var current = await context.AuthenticateAsync(Scheme);
-        await SignInAsync(context, account, pupil, current.Properties?.IsPersistent ?? false);
+        var session = current.Principal is { } principal ? SignedInUser.From(principal)?.SessionId : null;
+        await IssueAsync(context, account, pupil, session ?? Guid.CreateVersion7(), current.Properties?.IsPersistent ?? false);
     }
+
+    static Task IssueAsync(HttpContext context, UserAccount account, Pupil? pupil, Guid sessionId, bool persistent) =>
+        context.SignInAsync(Scheme, SignedInUser.Principal(account, pupil, sessionId, Scheme),
+            new AuthenticationProperties { IsPersistent = persistent });
 
     static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
@@ -72,9 +74,10 @@ public static class Sessions
             context.RejectPrincipal();
             return;
         }
-        // "Sign out everywhere" and password resets change the stamp: older sessions end at their next request.
+        // "Sign out everywhere" and password changes change the stamp: older sessions end at their next request;
+        // a session that signed out stays ended even if a copy of its cookie survives.
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountDirectory>();
-        if (await accounts.SessionStampAsync(school.Id, user.Id, context.HttpContext.RequestAborted) != user.SessionStamp)
+        if (!await accounts.IsSessionOpenAsync(school.Id, user.Id, user.SessionStamp, user.SessionId, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

@@ -15,11 +15,6 @@ public static class SignIn
     {
         school.MapGet("/connexion", (string? returnUrl) => new RazorComponentResult<SignInPage>(new { ReturnUrl = returnUrl }));
         school.MapPost("/connexion", SignInAsync).RequireRateLimiting(AccountsSetup.SecretsPolicy);
-        school.MapPost("/deconnexion", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(Sessions.Scheme);
-            return TypedResults.Redirect($"{context.Request.PathBase}/connexion");
-        });
     }
 
     static async Task<IResult> SignInAsync(HttpContext context, AccountDirectory accounts, PupilDirectory pupils,
@@ -44,7 +39,7 @@ public static class SignIn
             await throttle.RecordFailureAsync(school.Id, login, context.RequestAborted);
             return Failed(SignInProblem.WrongCredentials);
         }
-        await throttle.ClearAsync(school.Id, login, context.RequestAborted);
+        await throttle.ClearAsync(school.Id, login, account.Id, context.RequestAborted);
         return await StartSessionAsync(context, pupils, account, form.Remember, form.ReturnUrl);
 
         RazorComponentResult<SignInPage> Failed(SignInProblem problem) =>

@@ -8,17 +8,15 @@ namespace ItSchool.Web.Live;
 /// <summary>
 /// The browser's live channel. Each connection joins the groups of its school, its person and, for a
 /// parent, the child whose account is open; <see cref="LiveRelay"/> pushes rendered fragments to them and
-/// the page swaps them in by id (wwwroot/js/site.js).
+/// the page swaps them in by id (wwwroot/js/site.js). <see cref="LiveSessions"/> closes it when its session ends.
 /// </summary>
 [Authorize]
-public sealed class LiveHub(PupilDirectory pupils, LiveViewers viewers) : Hub
+public sealed class LiveHub(PupilDirectory pupils, LiveViewers viewers, LiveSessions sessions) : Hub
 {
     public override async Task OnConnectedAsync()
     {
-        var user = SignedInUser.From(Context.User!);
-        if (user is null)
+        if (await sessions.OpenAsync(Context) is not { } user)
         {
-            Context.Abort();
             return;
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.School(user.SchoolId));
@@ -34,6 +32,7 @@ public sealed class LiveHub(PupilDirectory pupils, LiveViewers viewers) : Hub
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        sessions.Close(Context);
         if (Context.Items.TryGetValue(nameof(LiveViewers), out var pupil) && pupil is Guid id)
         {
             viewers.Remove(id);
@@ -58,6 +57,8 @@ public static class LiveSetup
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<FragmentRenderer>();
         builder.Services.AddSingleton<LiveViewers>();
+        builder.Services.AddSingleton<LiveSessions>();
+        builder.Services.AddSingleton<ILiveChangeHandler>(services => services.GetRequiredService<LiveSessions>());
         builder.Services.AddSingleton<LiveRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveRelay>());
         builder.Services.AddHealthChecks().AddCheck<LiveRelay.Readiness>("live", tags: [Platform.Operations.ReadyTag]);

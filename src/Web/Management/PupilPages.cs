@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Live;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
@@ -89,10 +90,17 @@ public static class PupilPages
         });
 
         manager.MapPost("/eleves/{id:guid}/parents/{userId:guid}/retirer", async (Guid id, Guid userId, HttpContext context,
-            NpgsqlDataSource db) =>
-            await new PupilRegistry(db).UnlinkGuardianAsync(context.School()!.Id, id, userId, context.RequestAborted)
-                ? (IResult)ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-retire")
-                : Results.NotFound());
+            NpgsqlDataSource db, IGrainFactory grains) =>
+        {
+            var schoolId = context.School()!.Id;
+            if (!await new PupilRegistry(db).UnlinkGuardianAsync(schoolId, id, userId, context.RequestAborted))
+            {
+                return Results.NotFound();
+            }
+            // The parent's open pages of this child keep a live connection: every web node closes it.
+            await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new GuardianshipEnded(schoolId, userId, id));
+            return (IResult)ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-retire");
+        });
     }
 
     /// <summary>The pupil's page, with what the manager typed and what was wrong with it; 404 outside the school.</summary>

@@ -53,9 +53,9 @@ public static class FamilyMeetingPages
                 Grid = await grains.Timetable(evening, teacher).GetGridAsync(),
                 Family = new FamilyList(await household.LinesAsync(found.Child.SchoolId, evening, user.Id, context.RequestAborted), user.Id,
                     found.Child),
-                Me = MeetingHolder.Of(evening, user.Id),
+                Me = MeetingHolder.Of(evening, teacher, user.Id),
                 Household = (await household.CoGuardiansAsync(found.Child.SchoolId, user.Id, context.RequestAborted))
-                    .ToDictionary(g => MeetingHolder.Of(evening, g.ParentId, g.PupilId), g => M["Household.GridBy", g.FirstName, g.PupilFirstName].Value),
+                    .ToDictionary(g => MeetingHolder.Of(evening, teacher, g.ParentId, g.PupilId), g => M["Household.GridBy", g.FirstName, g.PupilFirstName].Value),
             });
         });
 
@@ -160,7 +160,7 @@ public static class FamilyMeetingPages
         {
             found.Evening,
             result.Grid,
-            Me = MeetingHolder.Of(eveningId, user.Id),
+            Me = MeetingHolder.Of(eveningId, teacherId, user.Id),
             Message = message,
             Problem = !result.Done,
             Family = new FamilyList(await services.Household.LinesAsync(found.Child.SchoolId, eveningId, user.Id, context.RequestAborted), user.Id,

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using ItSchool.Accounts;
 using ItSchool.Meetings;
+using ItSchool.Pupils;
+using ItSchool.Web.Live;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -9,11 +11,21 @@ namespace ItSchool.Web.Meetings;
 
 /// <summary>
 /// The live channel of the meeting grids: a page asks to watch a timetable and joins its group, the
-/// families' one (no names) or, for the teacher themself and the school, the staff one.
+/// families' one (no names) or, for the teacher themself and the school, the staff one. A parent watches only
+/// the grids the open child's pages show (the teachers the child may book), and only while the session is open.
 /// </summary>
 [Authorize]
-public sealed class MeetingsHub(MeetingEvenings evenings, WatchedTimetables watched, IGrainFactory grains, MeetingsRelay relay) : Hub
+public sealed class MeetingsHub(MeetingEvenings evenings, WatchedTimetables watched, IGrainFactory grains, MeetingsRelay relay,
+    LiveSessions sessions, PupilDirectory pupils) : Hub
 {
+    public override async Task OnConnectedAsync()
+    {
+        if (await sessions.OpenAsync(Context) is not null)
+        {
+            await base.OnConnectedAsync();
+        }
+    }
+
     /// <summary>
     /// Joins the timetable's group; if the grid changed since the page's <paramref name="version"/> (while the
     /// page loaded, or while the connection was down), the caller gets it at once.
@@ -27,8 +39,13 @@ public sealed class MeetingsHub(MeetingEvenings evenings, WatchedTimetables watc
             return false;
         }
         var staff = user.Role == Role.Manager || (user.Role == Role.Teacher && user.Id == teacherId);
-        if (!staff && user.Role != Role.Parent)
+        if (!staff && !(user.Role == Role.Parent && await MayBookAsync(user, found, teacherId)))
         {
+            return false;
+        }
+        if (!await sessions.IsOpenAsync(user, Context.ConnectionAborted))
+        {
+            Context.Abort();
             return false;
         }
         var key = new WatchedTimetables.Key(eveningId, teacherId, staff);
@@ -47,8 +64,15 @@ public sealed class MeetingsHub(MeetingEvenings evenings, WatchedTimetables watc
         return true;
     }
 
+    /// <summary>The rule of the family pages: the open child is still the parent's, and this teacher sees parents of that child.</summary>
+    async Task<bool> MayBookAsync(SignedInUser parent, MeetingEvening evening, Guid teacherId) =>
+        parent.PupilId is { } pupilId
+        && (await pupils.ChildrenOfAsync(parent.SchoolId, parent.Id, Context.ConnectionAborted)).FirstOrDefault(c => c.Id == pupilId) is { } child
+        && evening.TeachersOf(child.ClassName, child.Id).Any(t => t.TeacherId == teacherId);
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        sessions.Close(Context);
         if (Context.Items.TryGetValue(nameof(WatchedTimetables), out var keys) && keys is ConcurrentBag<WatchedTimetables.Key> mine)
         {
             foreach (var key in mine)

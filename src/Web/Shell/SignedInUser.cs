@@ -16,6 +16,10 @@ public sealed record SignedInUser(
     const string StampClaim = "itschool:stamp";
     const string PupilClaim = "itschool:pupil";
     const string PupilNameClaim = "itschool:pupil-name";
+    const string SessionClaim = "itschool:session";
+
+    /// <summary>This session's own id, so that signing out ends it alone; null in cookies issued before sessions had one.</summary>
+    public Guid? SessionId { get; init; }
 
     public static SignedInUser? From(ClaimsPrincipal principal)
     {
@@ -29,13 +33,17 @@ public sealed record SignedInUser(
         }
         Guid? pupil = Guid.TryParse(principal.FindFirstValue(PupilClaim), out var p) ? p : null;
         return new SignedInUser(id, school, principal.FindFirstValue(ClaimTypes.GivenName) ?? "",
-            principal.FindFirstValue(ClaimTypes.Name) ?? "", role, stamp, pupil, principal.FindFirstValue(PupilNameClaim));
+            principal.FindFirstValue(ClaimTypes.Name) ?? "", role, stamp, pupil, principal.FindFirstValue(PupilNameClaim))
+        {
+            SessionId = Guid.TryParse(principal.FindFirstValue(SessionClaim), out var session) ? session : null,
+        };
     }
 
-    public static ClaimsPrincipal Principal(UserAccount account, Pupil? pupil, string authenticationType)
+    public static ClaimsPrincipal Principal(UserAccount account, Pupil? pupil, Guid sessionId, string authenticationType)
     {
         var claims = new List<Claim>
         {
+            new(SessionClaim, sessionId.ToString()),
             new(ClaimTypes.NameIdentifier, account.Id.ToString()),
             new(SchoolClaim, account.SchoolId.ToString()),
             new(StampClaim, account.SessionStamp.ToString()),

@@ -64,7 +64,7 @@ public sealed partial class AccountFlowTests(WebNode web) : IClassFixture<WebNod
         using var client = web.CreateClient();
         await Forms.PostAsync(client, "/e/demo/mot-de-passe-oublie", "/e/demo/mot-de-passe-oublie", ("Email", "cantine@demo.example.be"));
         var token = TokenFrom(await web.Mail.WaitForMailToAsync("cantine@demo.example.be"));
-        web.Clock.Advance(LoginTokens.Lifetime + TimeSpan.FromMinutes(1));
+        web.Clock.Advance(LoginTokens.ResetLifetime + TimeSpan.FromMinutes(1));
 
         var page = await (await Forms.PostAsync(client, "/e/demo/premiere-connexion", "/e/demo/premiere-connexion", ("Token", token)))
             .Content.ReadAsStringAsync();
@@ -96,23 +96,24 @@ public sealed partial class AccountFlowTests(WebNode web) : IClassFixture<WebNod
     }
 
     [Fact]
-    public async Task Changing_the_password_with_the_checkbox_ends_the_other_sessions_only()
+    public async Task Changing_the_password_always_ends_the_other_sessions_and_keeps_this_one()
     {
         using var laptop = await SignedIn.AsAsync(web, "julien.peeters");
         using var phone = await SignedIn.AsAsync(web, "julien.peeters");
-        using var tablet = await SignedIn.AsAsync(web, "julien.peeters");
 
-        var keep = await Forms.PostAsync(laptop, "/e/demo/mon-acces", "/e/demo/mon-acces",
+        // No box to tick: whoever knew the old password may hold a session.
+        var changed = await Forms.PostAsync(laptop, "/e/demo/mon-acces", "/e/demo/mon-acces",
             ("Current", DemoSchool.Password), ("Password", "Brugge-2026-one"), ("Confirmation", "Brugge-2026-one"));
-        Assert.Contains("Votre mot de passe a été modifié.", await keep.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/e/demo/tableau-de-bord")).StatusCode);
-
-        var end = await Forms.PostAsync(laptop, "/e/demo/mon-acces", "/e/demo/mon-acces",
-            ("Current", "Brugge-2026-one"), ("Password", "Brugge-2026-two"), ("Confirmation", "Brugge-2026-two"), ("SignOutEverywhere", "true"));
-        Assert.Contains("Votre mot de passe a été modifié.", await end.Content.ReadAsStringAsync());
+        Assert.Contains("Votre mot de passe a été modifié.", await changed.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/e/demo/tableau-de-bord")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/e/demo/tableau-de-bord")).StatusCode);
+
+        // "Se déconnecter des autres appareils" on its own, without a new password.
+        using var tablet = await SignedIn.AsAsync(web, "julien.peeters", "Brugge-2026-one");
+        var others = await Forms.PostAsync(laptop, "/e/demo/mon-acces", "/e/demo/mon-acces/autres-appareils");
+        Assert.Contains("Vos autres appareils ont été déconnectés.", await others.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/e/demo/tableau-de-bord")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await tablet.GetAsync("/e/demo/tableau-de-bord")).StatusCode);
 
         var wrongCurrent = await Forms.PostAsync(laptop, "/e/demo/mon-acces", "/e/demo/mon-acces",

@@ -31,7 +31,7 @@ public sealed class LoginTokensTests(AccountsDatabase db) : IClassFixture<Accoun
         var sophie = await db.AccountAsync("sophie.martin");
         var token = await db.Tokens.IssueAsync(DemoSchool.Id, sophie.Id, TokenPurpose.Invitation);
 
-        db.Clock.Advance(LoginTokens.Lifetime - TimeSpan.FromMinutes(1));
+        db.Clock.Advance(LoginTokens.InvitationLifetime - TimeSpan.FromMinutes(1));
         Assert.Equal(TokenState.Valid, (await db.Tokens.CheckAsync(DemoSchool.Id, token)).State);
         db.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(TokenState.Expired, (await db.Tokens.CheckAsync(DemoSchool.Id, token)).State);
@@ -39,15 +39,51 @@ public sealed class LoginTokensTests(AccountsDatabase db) : IClassFixture<Accoun
     }
 
     [Fact]
-    public async Task A_newer_token_replaces_the_older_ones()
+    public async Task A_newer_token_replaces_the_older_ones_of_its_purpose()
     {
         var julien = await db.AccountAsync("julien.peeters");
         var older = await db.Tokens.IssueAsync(DemoSchool.Id, julien.Id, TokenPurpose.Invitation);
-        var newer = await db.Tokens.IssueAsync(DemoSchool.Id, julien.Id, TokenPurpose.Reset);
+        var newer = await db.Tokens.IssueAsync(DemoSchool.Id, julien.Id, TokenPurpose.Invitation);
 
         Assert.Equal(TokenState.Replaced, (await db.Tokens.CheckAsync(DemoSchool.Id, older)).State);
         Assert.Equal(TokenState.Replaced, (await db.Tokens.RedeemAsync(DemoSchool.Id, older, PasswordHash.Create("Mons-2026-pwd"))).State);
         Assert.Equal(TokenState.Valid, (await db.Tokens.CheckAsync(DemoSchool.Id, newer)).State);
+    }
+
+    [Fact]
+    public async Task A_reset_token_expires_after_a_few_hours_while_an_invitation_keeps_its_fourteen_days()
+    {
+        var pierre = await db.AccountAsync("pierre.lefevre");
+        var invitation = await db.Tokens.IssueAsync(DemoSchool.Id, pierre.Id, TokenPurpose.Invitation);
+        var reset = await db.Tokens.IssueAsync(DemoSchool.Id, pierre.Id, TokenPurpose.Reset);
+
+        db.Clock.Advance(LoginTokens.ResetLifetime - TimeSpan.FromMinutes(1));
+        Assert.Equal(TokenState.Valid, (await db.Tokens.CheckAsync(DemoSchool.Id, reset)).State);
+        db.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(TokenState.Expired, (await db.Tokens.CheckAsync(DemoSchool.Id, reset)).State);
+        Assert.Equal(TokenState.Expired, (await db.Tokens.RedeemAsync(DemoSchool.Id, reset, PasswordHash.Create("Wavre-2026-ok"))).State);
+        Assert.Equal(TimeSpan.FromHours(4), LoginTokens.ResetLifetime);
+        Assert.Equal(TokenState.Valid, (await db.Tokens.CheckAsync(DemoSchool.Id, invitation)).State);
+    }
+
+    [Fact]
+    public async Task A_reset_request_leaves_the_invitation_valid_and_using_either_ends_the_other()
+    {
+        var amelie = await db.AccountAsync("amelie.lefevre");
+        var invitation = await db.Tokens.IssueAsync(DemoSchool.Id, amelie.Id, TokenPurpose.Invitation);
+        // A stranger types the parent's address on "Mot de passe oublié ?".
+        var reset = await db.Tokens.IssueAsync(DemoSchool.Id, amelie.Id, TokenPurpose.Reset);
+
+        Assert.Equal(TokenState.Valid, (await db.Tokens.CheckAsync(DemoSchool.Id, invitation)).State);
+        Assert.Equal(TokenState.Valid, (await db.Tokens.CheckAsync(DemoSchool.Id, reset)).State);
+        Assert.Equal(TokenState.Valid, (await db.Tokens.RedeemAsync(DemoSchool.Id, invitation, PasswordHash.Create("Ath-2026-good"))).State);
+        Assert.Equal(TokenState.Replaced, (await db.Tokens.CheckAsync(DemoSchool.Id, reset)).State);
+
+        var marc = await db.AccountAsync("marc.dubois");
+        var second = await db.Tokens.IssueAsync(DemoSchool.Id, marc.Id, TokenPurpose.Invitation);
+        var secondReset = await db.Tokens.IssueAsync(DemoSchool.Id, marc.Id, TokenPurpose.Reset);
+        Assert.Equal(TokenState.Valid, (await db.Tokens.RedeemAsync(DemoSchool.Id, secondReset, PasswordHash.Create("Spa-2026-good"))).State);
+        Assert.Equal(TokenState.Replaced, (await db.Tokens.CheckAsync(DemoSchool.Id, second)).State);
     }
 
     [Fact]

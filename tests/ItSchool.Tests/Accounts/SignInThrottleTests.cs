@@ -38,4 +38,44 @@ public sealed class SignInThrottleTests(AccountsDatabase db) : IClassFixture<Acc
             }
         }
     }
+
+    [Fact]
+    public async Task Failures_split_between_the_user_name_and_the_address_of_one_account_lock_the_account()
+    {
+        var marc = await db.AccountAsync("marc.dubois");
+        string[] logins = ["marc.dubois", "MARC.DUBOIS@example.be", "marc.dubois", "marc.dubois@example.be"];
+        foreach (var login in logins)
+        {
+            await db.Throttle.RecordFailureAsync(DemoSchool.Id, login);
+        }
+        Assert.False(await db.Throttle.IsLockedAsync(DemoSchool.Id, "marc.dubois"));
+
+        await db.Throttle.RecordFailureAsync(DemoSchool.Id, "marc.dubois@example.be");
+
+        Assert.True(await db.Throttle.IsLockedAsync(DemoSchool.Id, "marc.dubois"));
+        Assert.True(await db.Throttle.IsLockedAsync(DemoSchool.Id, "marc.dubois@example.be"));
+        Assert.False(await db.Throttle.IsLockedAsync(DemoSchool.Id, "pierre.lefevre"));
+        await db.Throttle.ClearAsync(DemoSchool.Id, "marc.dubois", marc.Id);
+        Assert.False(await db.Throttle.IsLockedAsync(DemoSchool.Id, "marc.dubois@example.be"));
+        await db.Throttle.ClearAsync(DemoSchool.Id, "marc.dubois@example.be");
+    }
+
+    [Fact]
+    public async Task Logins_that_name_no_account_are_counted_each_on_its_own()
+    {
+        // Had unknown names shared counters, a lockout after split failures would tell which names exist.
+        foreach (var login in new[] { "ghost.one", "ghost.one@example.be", "ghost.one", "ghost.one@example.be" })
+        {
+            await db.Throttle.RecordFailureAsync(DemoSchool.Id, login);
+        }
+        await db.Throttle.RecordFailureAsync(DemoSchool.Id, "ghost.one");
+
+        Assert.False(await db.Throttle.IsLockedAsync(DemoSchool.Id, "ghost.one"));
+        Assert.False(await db.Throttle.IsLockedAsync(DemoSchool.Id, "ghost.one@example.be"));
+        for (var i = 0; i < 2; i++)
+        {
+            await db.Throttle.RecordFailureAsync(DemoSchool.Id, "ghost.one");
+        }
+        Assert.True(await db.Throttle.IsLockedAsync(DemoSchool.Id, "ghost.one"));
+    }
 }

@@ -44,9 +44,10 @@ public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) 
         var grains = web.Services.GetRequiredService<IGrainFactory>();
 
         var watchers = new List<(HubConnection Connection, ConcurrentBag<string> Grids)>();
-        foreach (var userName in new[] { "marc.dubois", "amelie.lefevre", "julien.peeters", "claire.dupont" })
+        // A parent watches a grid from the page of a child the teacher sees: Amélie opens Lucas (4B) first.
+        foreach (var (userName, child) in new[] { ("marc.dubois", null), ("amelie.lefevre", "Lucas"), ("julien.peeters", null), ("claire.dupont", (string?)null) })
         {
-            watchers.Add(await WatchAsync(userName, evening.Id, julien));
+            watchers.Add(await WatchAsync(userName, child, evening.Id, julien));
         }
 
         var results = await Task.WhenAll(families.Select((f, i) => grains.Agenda(evening.Id, f.Parent).BookAsync(julien, f.Pupil, i % evening.SlotCount)));
@@ -67,10 +68,14 @@ public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) 
 
     static long Version(string html) => long.Parse(VersionAttribute().Match(html).Groups[1].Value);
 
-    async Task<(HubConnection, ConcurrentBag<string>)> WatchAsync(string userName, Guid evening, Guid teacher)
+    async Task<(HubConnection, ConcurrentBag<string>)> WatchAsync(string userName, string? child, Guid evening, Guid teacher)
     {
         var cookies = new CookieContainer();
         using var client = await SignedIn.AsAsync(web, userName, cookies: cookies);
+        if (child is not null)
+        {
+            await Forms.PostAsync(client, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, child)}");
+        }
         var token = Forms.AntiforgeryToken(await client.GetStringAsync("/e/demo/mon-acces"));
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(web.DemoSchool, "hubs/meetings"), options =>
