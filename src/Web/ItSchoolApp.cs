@@ -34,6 +34,8 @@ public static class ItSchoolApp
         builder.AddCluster();
         builder.AddSharedKeys();
         builder.AddOperations();
+        builder.AddSecurityHeaders();
+        builder.AddFailures();
         builder.AddInterface();
         builder.AddSchools();
         builder.AddAccounts();
@@ -48,6 +50,8 @@ public static class ItSchoolApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
+        app.UseFailures();
         app.MapOperations();
         app.UseProxyHeaders();
         app.UseSchools();

@@ -3,7 +3,6 @@ using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ItSchool.Web.Accounts;
@@ -62,13 +61,9 @@ public static class SignIn
         {
             return TypedResults.Redirect(home + "comptes");
         }
-        return TypedResults.Redirect(IsInside(returnUrl, home) ? returnUrl! : home + "tableau-de-bord");
+        // The return address comes from the query string: only a path inside this school's own address is followed.
+        return TypedResults.Redirect(LocalUrl.IsInside(returnUrl, home) ? returnUrl! : home + "tableau-de-bord");
     }
-
-    // The return address comes from the query string: only a path inside this school's own address is
-    // followed ("//evil.example" or "/\evil" would leave the site).
-    static bool IsInside(string? url, string home) =>
-        url is not null && url.StartsWith(home, StringComparison.Ordinal) && !url.Contains('\\') && !url.StartsWith("//");
 
     // Properties rather than a positional record: a checkbox left unticked sends no field at all.
     public sealed class SignInForm

@@ -4,6 +4,7 @@ using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ItSchool.Web.BankStatements;
 
@@ -25,8 +26,19 @@ public static class BankStatementsApi
             .WithSummary("Import one or several CODA or camt.053 statement files.");
     }
 
+    /// <summary>A year of daily statements of a busy account is a few MB; above Kestrel's 30 MB default, with room.</summary>
+    public const long MaxBodyBytes = 50 * 1024 * 1024;
+
     static async Task<IResult> ImportAsync(HttpContext context, ManagerApiKeys keys, BankImports imports)
     {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return Problem(413, "body_too_large", $"Un envoi ne dépasse pas {MaxBodyBytes / 1024 / 1024} Mo : envoyez les fichiers en plusieurs fois.");
+        }
         var header = context.Request.Headers.Authorization.ToString();
         var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
         var key = context.IsRefusedDemoKey(secret) ? null : await keys.AuthenticateAsync(secret, context.RequestAborted);
@@ -45,7 +57,9 @@ public static class BankStatementsApi
         var files = new List<(string Name, string Path)>();
         try
         {
-            if (context.Request.HasFormContentType)
+            // Only multipart is a form here: curl's --data-binary labels a raw file
+            // application/x-www-form-urlencoded, and that body is the file itself.
+            if (context.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
             {
                 var form = await context.Request.ReadFormAsync(context.RequestAborted);
                 foreach (var file in form.Files.Where(f => f.Length > 0))

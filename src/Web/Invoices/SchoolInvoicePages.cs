@@ -7,6 +7,7 @@ using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Management;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
@@ -39,21 +40,18 @@ public static class SchoolInvoicePages
             [AsParameters] ListQuery query) =>
         {
             var rows = await InvoiceList.SearchAsync(db, query.Filter(context.School()!.Id), InvoiceStates.Today(clock), context.RequestAborted);
-            context.Response.ContentType = "text/csv; charset=utf-8";
-            context.Response.Headers.ContentDisposition = "attachment; filename=\"factures.csv\"";
-            // Semicolons and a byte-order mark: what Excel in a Belgian locale opens correctly.
-            await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-            await writer.WriteLineAsync(string.Join(';', T["Column.Number"], T["Column.Pupil"], T["Column.Class"], T["Column.Label"],
+            await using var csv = CsvExport.Start(context.Response, "factures.csv");
+            await csv.RowAsync(T["Column.Number"], T["Column.Pupil"], T["Column.Class"], T["Column.Label"],
                 T["Column.Issued"], T["Column.Due"], T["Column.Total"], T["Column.Paid"], T["Column.Credited"], T["Column.Remaining"],
-                T["Column.State"], T["Column.Communication"]));
+                T["Column.State"], T["Column.Communication"]);
             var euros = CultureInfo.GetCultureInfo("fr-BE");
             foreach (var row in rows)
             {
-                await writer.WriteLineAsync(string.Join(';', row.Number, Csv(row.PupilName), Csv(row.ClassName), Csv(row.Label),
+                await csv.RowAsync(row.Number, row.PupilName, row.ClassName, row.Label,
                     row.IssuedOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), row.DueOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
                     (row.TotalCents / 100m).ToString("0.00", euros), (row.PaidCents / 100m).ToString("0.00", euros),
                     (row.CreditedCents / 100m).ToString("0.00", euros), (row.RemainingCents / 100m).ToString("0.00", euros),
-                    Csv(T[$"State.{row.State}"]), StructuredCommunication.From(row.Communication).ToString()));
+                    T[$"State.{row.State}"], StructuredCommunication.From(row.Communication).ToString());
             }
             return Results.Empty;
         });
@@ -295,9 +293,6 @@ public static class SchoolInvoicePages
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"invoice-form/{formKey}/{pupil}"));
         return new Guid(hash.AsSpan(0, 16));
     }
-
-    static string Csv(string value) =>
-        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     /// <summary>The list's query string, read leniently: what does not parse is no filter.</summary>
     public sealed class ListQuery

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Dashboard;
@@ -19,13 +20,17 @@ public static class Operations
 
     public static void MapOperations(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // Middleware rather than endpoints: they answer before any school is looked up, so "live" never
+        // touches the database (a node whose PostgreSQL is away is alive, and says 503 to its visitors).
+        app.UseHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.UseHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
 
         // The dashboard shows every grain and silo of every school: it answers only on the machine itself
-        // (an SSH tunnel or `docker compose exec` reaches it), never to the public address.
+        // (an SSH tunnel or `docker compose exec` reaches it), never to the public address: a request relayed
+        // by a proxy on the machine that is not configured as trusted still carries its X-Forwarded-For.
         app.MapOrleansDashboard("/ops/orleans").AddEndpointFilter(async (context, next) =>
             context.HttpContext.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+                && !context.HttpContext.Request.Headers.ContainsKey("X-Forwarded-For")
                 ? await next(context)
                 : Results.NotFound());
     }

@@ -42,6 +42,7 @@ public static class PosApi
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Post a sale: the Idempotency-Key header carries the terminal's own sale id.");
         api.MapPost("/sales/{saleId:guid}/void", VoidSaleAsync)
@@ -76,10 +77,26 @@ public static class PosApi
         return await Modules.RefusalAsync(http, terminal.SchoolId) ?? await next(context);
     }
 
+    /// <summary>A sale is a few hundred bytes: a terminal sending more is broken, or not a terminal.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
     static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting)
     {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge();
+        }
         using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes)
+            {
+                return TooLarge();
+            }
+            body.Write(buffer, 0, read);
+        }
         var (status, json) = await posting.PostAsync(Caller(context), context.Request.Headers["Idempotency-Key"].ToString(), body.ToArray(),
             context.RequestAborted);
         return Results.Content(json, status == 201 ? "application/json" : "application/problem+json", statusCode: status);
@@ -102,6 +119,9 @@ public static class PosApi
             .Single(c => c.Compartment == terminal.Compartment);
         return TypedResults.Ok(new CardInfo(holder.FirstName, compartment.BalanceCents, compartment.BalanceCents - compartment.FloorCents));
     }
+
+    static IResult TooLarge() =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Le corps d'une vente ne dépasse pas {MaxBodyBytes / 1024} Ko.");
 
     static IResult Problem(int status, string code, string title) =>
         Results.Content(SalePosting.ProblemJson(status, code, title), "application/problem+json", statusCode: status);

@@ -14,7 +14,8 @@ namespace ItSchool.Web.PointOfSale;
 /// </summary>
 public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // A key given twice ("cardUid" of one pupil, then of another) is no sale: which one counts is not ours to guess.
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
 
     /// <summary>The HTTP status and JSON body of the answer (a sale, or an RFC 7807 problem with a code).</summary>
     public async Task<(int Status, string Json)> PostAsync(Terminal terminal, string? idempotencyKey, byte[] body,

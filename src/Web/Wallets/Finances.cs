@@ -4,6 +4,7 @@ using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -58,31 +59,26 @@ public static class Finances
             }
             var (first, last) = filter.Days(clock);
             var search = filter.Search(context.School()!.Id, pupil, first, last) with { Page = 1, PageSize = int.MaxValue };
-            context.Response.ContentType = "text/csv; charset=utf-8";
-            context.Response.Headers.ContentDisposition = $"attachment; filename=\"operations-{first:yyyy-MM-dd}-{last:yyyy-MM-dd}.csv\"";
-            // Semicolons and a byte-order mark: what Excel in a Belgian locale opens correctly.
-            await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-            await writer.WriteLineAsync(string.Join(';', "ID", T["Wallet.Column.Date"], T["Wallet.Column.Type"], T["Wallet.Column.Subject"],
-                T["Wallet.Column.Compartment"], T["Wallet.Column.Method"], T["Wallet.Column.Amount"], T["Wallet.Column.Balance"]));
+            await using var csv = CsvExport.Start(context.Response, $"operations-{first:yyyy-MM-dd}-{last:yyyy-MM-dd}.csv");
+            await csv.RowAsync("ID", T["Wallet.Column.Date"], T["Wallet.Column.Type"], T["Wallet.Column.Subject"],
+                T["Wallet.Column.Compartment"], T["Wallet.Column.Method"], T["Wallet.Column.Amount"], T["Wallet.Column.Balance"]);
             var euros = CultureInfo.GetCultureInfo("fr-BE");
             await foreach (var line in ledger.ExportAsync(search, context.RequestAborted))
             {
-                await writer.WriteLineAsync(string.Join(';',
+                await csv.RowAsync(
                     line.Id.ToString(CultureInfo.InvariantCulture),
                     line.OccurredAt.ToLocalTime().ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture),
-                    Csv(T[$"Movement.{line.Kind}"]),
-                    Csv(line.Subject),
+                    T[$"Movement.{line.Kind}"],
+                    line.Subject,
                     line.Compartment.ToString(CultureInfo.InvariantCulture),
-                    line.Method is { } method ? Csv(T[$"Method.{method}"]) : "",
+                    line.Method is { } method ? T[$"Method.{method}"] : "",
                     (line.AmountCents / 100m).ToString("0.00", euros),
-                    (line.BalanceAfterCents / 100m).ToString("0.00", euros)));
+                    (line.BalanceAfterCents / 100m).ToString("0.00", euros));
             }
             return Results.Empty;
         });
     }
 
-    static string Csv(string value) =>
-        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Text;
 using ItSchool.Accounts;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
@@ -40,17 +41,16 @@ public static class SchoolWalletPages
             var schoolId = context.School()!.Id;
             var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
             var rows = await new SchoolBalances(db).ListAsync(schoolId, q, context.RequestAborted);
-            var csv = new StringBuilder();
-            csv.AppendLine(string.Join(';', new[] { T["SchoolWallets.Class"].Value, T["SchoolWallets.LastName"], T["SchoolWallets.FirstName"] }
-                .Concat(compartments.Select(c => c.Name))));
+            await using var csv = CsvExport.Start(context.Response, "soldes.csv");
+            await csv.RowAsync(new[] { T["SchoolWallets.Class"].Value, T["SchoolWallets.LastName"], T["SchoolWallets.FirstName"] }
+                .Concat(compartments.Select(c => c.Name)));
             var euros = CultureInfo.GetCultureInfo("fr-BE");
             foreach (var row in rows)
             {
-                csv.AppendLine(string.Join(';', new[] { row.ClassName, row.LastName, row.FirstName }
-                    .Concat(compartments.Select(c => (row.Balances.GetValueOrDefault(c.Compartment) / 100m).ToString("0.00", euros)))));
+                await csv.RowAsync(new[] { row.ClassName, row.LastName, row.FirstName }
+                    .Concat(compartments.Select(c => (row.Balances.GetValueOrDefault(c.Compartment) / 100m).ToString("0.00", euros))));
             }
-            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(),
-                "text/csv; charset=utf-8", "soldes.csv");
+            return Results.Empty;
         });
 
         wallets.MapGet("/{pupilId:guid}/correction", async (Guid pupilId, HttpContext context, NpgsqlDataSource db, IGrainFactory grains) =>

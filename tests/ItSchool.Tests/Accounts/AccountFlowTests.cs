@@ -162,14 +162,16 @@ public sealed partial class AccountFlowTests(WebNode web) : IClassFixture<WebNod
     [Fact]
     public async Task Session_cookies_are_HttpOnly_SameSite_and_Secure_over_HTTPS()
     {
-        using var client = web.CreateClient();
+        // As behind a TLS-terminating proxy on the same machine, configured as trusted.
+        await using var proxied = new WebNode();
+        await proxied.StartAsync(await (await TestPostgres.GetAsync()).CreateDatabaseAsync(), "--ItSchool:Proxies:KnownProxies=127.0.0.1");
+        using var client = proxied.CreateClient();
         var page = await client.GetStringAsync("/e/demo/connexion");
         var request = new HttpRequestMessage(HttpMethod.Post, "/e/demo/connexion")
         {
             Content = new FormUrlEncodedContent([new("Login", "claire.dupont"), new("Password", DemoSchool.Password),
                 new("__RequestVerificationToken", Forms.AntiforgeryToken(page))]),
         };
-        // As behind a TLS-terminating proxy on the same machine.
         request.Headers.Add("X-Forwarded-Proto", "https");
         var response = await client.SendAsync(request);
 

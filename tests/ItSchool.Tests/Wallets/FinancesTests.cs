@@ -34,9 +34,9 @@ public sealed class FinancesTests(WebNode web, Chromium chromium) : IClassFixtur
         var bytes = await csv.Content.ReadAsByteArrayAsync();
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("ID;Date;Type;Sujet;Portefeuille;Moyen de paiement;Montant;Solde après", lines[0]);
+        Assert.StartsWith("\"ID\";\"Date\";\"Type\";\"Sujet\";\"Portefeuille\";\"Moyen de paiement\";\"Montant\";\"Solde après\"", lines[0]);
         Assert.True(lines.Length > 5);
-        Assert.All(lines.Skip(1), line => Assert.Contains(";Réservation de repas;", line));
+        Assert.All(lines.Skip(1), line => Assert.Contains(";\"Réservation de repas\";", line));
         Assert.Contains(lines.Skip(1), line => line.Split(';')[6] == "-3,50");
     }
 

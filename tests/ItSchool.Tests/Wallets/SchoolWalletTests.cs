@@ -28,7 +28,7 @@ public sealed class SchoolWalletTests(WebNode web) : IClassFixture<WebNode>
         var csv = await manager.GetByteArrayAsync("/e/demo/gestion/portefeuilles/soldes.csv?q=4B");
         Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
         var lines = Encoding.UTF8.GetString(csv[3..]).ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("Classe;Nom;Prénom;Portefeuille général;Repas", lines[0]);
+        Assert.Equal("\"Classe\";\"Nom\";\"Prénom\";\"Portefeuille général\";\"Repas\"", lines[0]);
         Assert.Equal(3, lines.Length);
     }
 

@@ -31,6 +31,18 @@
     });
   });
 
+  // A date typed into a period filter makes the period "Custom"; "Imprimer" buttons print the page.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-custom-period]")) {
+      event.target.form.elements.periode.value = "Custom";
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
   // The till ("Caisse"): article buttons count into hidden quantity fields; the total is integer cents.
   function euros(cents) {
     var whole = Math.floor(cents / 100), rest = String(cents % 100).padStart(2, "0");
