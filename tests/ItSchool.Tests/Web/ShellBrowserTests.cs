@@ -23,5 +23,8 @@ public sealed class ShellBrowserTests(WebNode web, Chromium chromium) : IClassFi
         // site.js marks the body once the SignalR connection to the live hub is established.
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Tableau de bord" })).ToHaveClassAsync("current");
+        // Demo mode says so on every page.
+        await Assertions.Expect(page.GetByRole(AriaRole.Note)).ToContainTextAsync("MODE DÉMO");
+        await Screens.SaveAsync(page, "demo-dashboard");
     }
 }
