@@ -6,8 +6,14 @@ using Npgsql;
 namespace ItSchool.Tests.Operators;
 
 /// <summary>A web node started as production starts: an empty database, no demo, its own address as PublicUrl.</summary>
-public sealed class ProductionNode : WebNode
+public class ProductionNode : WebNode
 {
+    /// <summary>Production with no SMTP server: mail waits in the outbox.</summary>
+    public sealed class WithoutMail : ProductionNode
+    {
+        protected override bool DeliversMail => false;
+    }
+
     public ProductionNode() => Demo = false;
 
     /// <summary>The node has one operator, whom the first test that needs one creates.</summary>

@@ -42,6 +42,18 @@ public sealed class ProductionStartTests(ProductionNode web) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task The_operator_is_warned_when_no_mail_server_would_carry_the_invitations()
+    {
+        using var withMail = await PlatformClient.OperatorAsync(web);
+        Assert.DoesNotContain("ItSchool__Smtp__Host", await withMail.GetStringAsync("/plateforme"));
+
+        await using var withoutMail = new ProductionNode.WithoutMail();
+        await withoutMail.InitializeAsync();
+        using var ops = await PlatformClient.OperatorAsync(withoutMail);
+        Assert.Contains("ItSchool__Smtp__Host", await ops.GetStringAsync("/plateforme"));
+    }
+
+    [Fact]
     public async Task The_demo_password_opens_nothing_in_production_even_when_a_row_holds_it()
     {
         using var operatorClient = await PlatformClient.OperatorAsync(web);
