@@ -18,14 +18,14 @@ public static class OperatorSessions
 
     public static readonly AuthorizationPolicy Policy = new AuthorizationPolicyBuilder(Scheme).RequireRole(Role).Build();
 
-    public static void AddOperatorSessions(this AuthenticationBuilder authentication, bool secureCookies) =>
+    /// <summary>Its <c>Secure</c> flag follows the installation's, with the school's cookies (see <c>SecurityHeaders</c>).</summary>
+    public static void AddOperatorSessions(this AuthenticationBuilder authentication) =>
         authentication.AddCookie(Scheme, options =>
         {
             options.Cookie.Name = "itschool.operator";
             options.Cookie.Path = "/plateforme";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             options.LoginPath = "/plateforme/connexion";
             options.AccessDeniedPath = "/plateforme/connexion";
             // The operator holds every school's keys: a short, non-sliding session.

@@ -1,6 +1,5 @@
 using ItSchool.Accounts;
 using ItSchool.Operators;
-using ItSchool.Web.Platform;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ItSchool.Web.Operators;
@@ -15,7 +14,6 @@ public static class OperatorsSetup
         builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.AddSingleton<SetupLink>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SetupLink>());
-        var installation = builder.Configuration.GetSection(InstallationSettings.Section).Get<InstallationSettings>() ?? new();
-        builder.Services.AddAuthentication().AddOperatorSessions(!installation.Demo && installation.PublicAddress?.Scheme == "https");
+        builder.Services.AddAuthentication().AddOperatorSessions();
     }
 }

@@ -40,6 +40,9 @@ public sealed class InstallationSettings : IValidatableObject
 
     public Uri? PublicAddress => Uri.TryCreate(PublicUrl, UriKind.Absolute, out var uri) ? uri : null;
 
+    /// <summary>Production behind an https address: HSTS, cookies that travel only over https, http sent to https.</summary>
+    public bool HttpsOnly => !Demo && PublicAddress?.Scheme == Uri.UriSchemeHttps;
+
     public static bool IsDemo(IConfiguration configuration) => configuration.GetValue<bool>($"{Section}:Demo");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

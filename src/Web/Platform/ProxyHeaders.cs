@@ -48,7 +48,7 @@ public static class ProxyHeaders
     static void UseHttpsOnly(WebApplication app)
     {
         var installation = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<InstallationSettings>>().Value;
-        if (installation.Demo || installation.PublicAddress is not { Scheme: "https" } publicAddress)
+        if (!installation.HttpsOnly || installation.PublicAddress is not { } publicAddress)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using ItSchool.Web.Accounts;
+using ItSchool.Web.Operators;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -21,22 +22,22 @@ public static class SecurityHeaders
 
     public static void AddSecurityHeaders(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CookieAuthenticationOptions>(Sessions.Scheme)
-            .PostConfigure<InstallationSettings>((options, installation) => options.Cookie.SecurePolicy = CookiePolicy(installation));
+        foreach (var scheme in new[] { Sessions.Scheme, OperatorSessions.Scheme })
+        {
+            builder.Services.AddOptions<CookieAuthenticationOptions>(scheme)
+                .PostConfigure<InstallationSettings>((options, installation) => options.Cookie.SecurePolicy = CookiePolicy(installation));
+        }
         builder.Services.AddOptions<AntiforgeryOptions>()
             .PostConfigure<InstallationSettings>((options, installation) => options.Cookie.SecurePolicy = CookiePolicy(installation));
     }
 
     /// <summary>Secure cookies wherever the public address is https; the demo on http://127.0.0.1 keeps working.</summary>
     static CookieSecurePolicy CookiePolicy(InstallationSettings installation) =>
-        IsHttpsProduction(installation) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-
-    static bool IsHttpsProduction(InstallationSettings installation) =>
-        !installation.Demo && installation.PublicAddress?.Scheme == Uri.UriSchemeHttps;
+        installation.HttpsOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
     public static void UseSecurityHeaders(this WebApplication app)
     {
-        var hsts = IsHttpsProduction(app.Services.GetRequiredService<IOptions<InstallationSettings>>().Value);
+        var hsts = app.Services.GetRequiredService<IOptions<InstallationSettings>>().Value.HttpsOnly;
         app.Use(async (context, next) =>
         {
             // On starting rather than now: an error answer written later still carries them.

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ItSchool.Accounts;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
@@ -8,18 +7,15 @@ using Microsoft.Playwright;
 
 namespace ItSchool.Tests.Accounts;
 
-public sealed partial class AccountBrowserTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
+public sealed class AccountBrowserTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
 {
-    [GeneratedRegex(@"https?://\S+/premiere-connexion\?jeton=[0-9A-Z-]+")]
-    private static partial Regex FirstConnectionLink();
-
     [Fact]
     public async Task An_invited_parent_follows_the_mail_link_sets_a_password_and_lands_on_the_childs_dashboard()
     {
         var school = new School(DemoSchool.Id, DemoSchool.Slug, "École de démo", DemoSchool.Host);
         var marc = (await web.Services.GetRequiredService<AccountDirectory>().FindByEmailAsync(DemoSchool.Id, "marc.dubois@example.be")).Single();
         await web.Services.GetRequiredService<AccountMails>().SendInvitationAsync(school, marc, web.DemoSchool.ToString());
-        var link = LinkIn(await web.Mail.WaitForMailToAsync("marc.dubois@example.be"));
+        var link = MailLinks.FirstConnectionIn(await web.Mail.WaitForMailToAsync("marc.dubois@example.be"));
 
         await using var context = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
         var page = (await context.NewPageAsync()).Recorded();
@@ -52,7 +48,7 @@ public sealed partial class AccountBrowserTests(WebNode web, Chromium chromium) 
         await page.GetByRole(AriaRole.Button, new() { Name = "Recevoir un nouveau jeton" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Si cette adresse est connue de l'école");
 
-        await page.GotoAsync(LinkIn(await web.Mail.WaitForMailToAsync("amelie.lefevre@example.be")));
+        await page.GotoAsync(MailLinks.FirstConnectionIn(await web.Mail.WaitForMailToAsync("amelie.lefevre@example.be")));
         await page.GetByRole(AriaRole.Button, new() { Name = "Continuer" }).ClickAsync();
         await page.GetByLabel("Nouveau mot de passe").FillAsync("Wavre-2026-ok");
         await page.GetByLabel("Confirmez le mot de passe").FillAsync("Wavre-2026-ok");
@@ -80,12 +76,5 @@ public sealed partial class AccountBrowserTests(WebNode web, Chromium chromium) 
         await page.GetByLabel("Mot de passe").FillAsync("Wavre-2026-ok");
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
         await page.WaitForURLAsync("**/e/demo/comptes");
-    }
-
-    static string LinkIn(MimeKit.MimeMessage mail)
-    {
-        var match = FirstConnectionLink().Match(mail.TextBody ?? "");
-        Assert.True(match.Success, "No first-connection link in: " + mail.TextBody);
-        return match.Value;
     }
 }

@@ -1,15 +1,11 @@
-using System.Text.RegularExpressions;
 using ItSchool.Tests.Rig;
 using Microsoft.Playwright;
 
 namespace ItSchool.Tests.Operators;
 
 /// <summary>A new installation as its operator and the first school's manager go through it, in Chromium.</summary>
-public sealed partial class PlatformBrowserTests(ProductionNode web, Chromium chromium) : IClassFixture<ProductionNode>, IClassFixture<Chromium>
+public sealed class PlatformBrowserTests(ProductionNode web, Chromium chromium) : IClassFixture<ProductionNode>, IClassFixture<Chromium>
 {
-    [GeneratedRegex(@"https?://\S+/premiere-connexion\?jeton=[0-9A-Z-]+")]
-    private static partial Regex FirstConnectionLink();
-
     [Fact]
     public async Task The_operator_creates_their_account_and_a_school_whose_manager_signs_in_through_the_invitation()
     {
@@ -49,7 +45,7 @@ public sealed partial class PlatformBrowserTests(ProductionNode web, Chromium ch
         var mail = await web.Mail.WaitForMailToAsync("direction@saint-luc.example.be");
         await using var managerContext = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" });
         var manager = (await managerContext.NewPageAsync()).Recorded();
-        await manager.GotoAsync(FirstConnectionLink().Match(mail.TextBody ?? "").Value);
+        await manager.GotoAsync(MailLinks.FirstConnectionIn(mail));
         await manager.GetByRole(AriaRole.Button, new() { Name = "Continuer" }).ClickAsync();
         await manager.GetByLabel("Nouveau mot de passe").FillAsync("Saint-Luc-2026");
         await manager.GetByLabel("Confirmez le mot de passe").FillAsync("Saint-Luc-2026");

@@ -8,11 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ItSchool.Tests.Operators;
 
 /// <summary>The operator's pages over HTTP: their account, schools and their first manager, suspension.</summary>
-public sealed partial class PlatformTests(ProductionNode web) : IClassFixture<ProductionNode>
+public sealed class PlatformTests(ProductionNode web) : IClassFixture<ProductionNode>
 {
-    [GeneratedRegex(@"https?://\S+/premiere-connexion\?jeton=[0-9A-Z-]+")]
-    private static partial Regex FirstConnectionLink();
-
     [Fact]
     public async Task The_setup_link_works_once_then_the_operator_signs_in_with_their_password()
     {
@@ -87,7 +84,7 @@ public sealed partial class PlatformTests(ProductionNode web) : IClassFixture<Pr
         await Eventually.TrueAsync(() => web.Mail.Received.Count(m => m.To.ToString().Contains("ar-uccle")) == 1);
         Assert.Contains("Athénée Royal d'Uccle", mail.Subject);
         // The school has its own host name: the invitation leads there, never to the address the operator used.
-        Assert.StartsWith("http://portail.ar-uccle.example.be/premiere-connexion?jeton=", FirstConnectionLink().Match(mail.TextBody ?? "").Value);
+        Assert.StartsWith("http://portail.ar-uccle.example.be/premiere-connexion?jeton=", MailLinks.FirstConnectionIn(mail));
 
         // A lost mail: the operator sends a new invitation, whose token replaces the first; they never see either.
         var manager = Regex.Match(details, @"responsables/([0-9a-f-]{36})/invitation").Groups[1].Value;
@@ -162,7 +159,7 @@ public sealed partial class PlatformTests(ProductionNode web) : IClassFixture<Pr
     async Task<HttpClient> ManagerSignedInAsync(string slug, string email)
     {
         var mail = await web.Mail.WaitForMailToAsync(email);
-        var link = new Uri(FirstConnectionLink().Match(mail.TextBody ?? "").Value);
+        var link = new Uri(MailLinks.FirstConnectionIn(mail));
         var token = System.Web.HttpUtility.ParseQueryString(link.Query)["jeton"]!;
         var client = web.CreateClient();
         var chosen = await Forms.PostAsync(client, link.PathAndQuery, $"/e/{slug}/premiere-connexion/mot-de-passe",
