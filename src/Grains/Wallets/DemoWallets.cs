@@ -35,6 +35,8 @@ public static class DemoWallets
                 entries.Add((compartment, amount, kind, method, subject, at));
 
             var start = now.Date.AddDays(-28);
+            // The locker and the mid-month top-ups fall on a school day whatever the day the demo is seeded.
+            var midMonth = Enumerable.Range(14, 3).First(d => start.AddDays(d).DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
             Add(1, 5000, "bank_top_up", "bank_transfer", "Rechargement par virement", start.AddHours(9));
             Add(2, 4000, "bank_top_up", "bank_transfer", "Rechargement par virement", start.AddHours(9).AddMinutes(1));
             for (var day = 1; day < 28; day++)
@@ -59,7 +61,7 @@ public static class DemoWallets
                         Add(2, 350, "cancellation", "wallet", $"Annulation de la réservation « {meal} » du {date:dd/MM/yyyy}", at.AddHours(12));
                     }
                 }
-                if (day == 14)
+                if (day == midMonth)
                 {
                     Add(1, -1500, "sale", "wallet", "Vente Casier sans caution (147)", date.AddHours(12));
                     Add(1, 2500, "online_top_up", "bancontact", "Rechargement en ligne", date.AddHours(20));
