@@ -2,6 +2,8 @@
 # ItSchool's test command: installs what the tests need on a fresh machine, builds with warnings as
 # errors, and runs every test (grain, HTTP and browser) against real PostgreSQL and headless Chromium.
 set -euo pipefail
+# Belgian time on every run, as on a school's server: a moment handed to PostgreSQL in the machine's zone fails here.
+export TZ=Europe/Brussels
 cd "$(dirname "$0")"
 
 install_debian_package() {

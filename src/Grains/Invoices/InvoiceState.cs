@@ -1,3 +1,5 @@
+using ItSchool.Schools;
+
 namespace ItSchool.Invoices;
 
 /// <summary>The parents' legend: red overdue, green paid, white open, blue credited.</summary>
@@ -34,11 +36,8 @@ public static class InvoiceStates
         return paidCents > 0 ? InvoiceState.PartiallyPaid : InvoiceState.Open;
     }
 
-    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
-
     /// <summary>Due dates are Belgian calendar days.</summary>
-    public static DateOnly Today(TimeProvider clock) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Brussels).DateTime);
+    public static DateOnly Today(TimeProvider clock) => SchoolTime.Today(clock);
 }
 
 /// <summary>An invoice as pages show it: its rows, its lines and movements, and its state on the day asked.</summary>

@@ -10,11 +10,9 @@ namespace ItSchool.Meetings;
 /// </summary>
 public static class DemoMeetings
 {
-    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
-
     public static async Task CreateAsync(NpgsqlDataSource db, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Brussels).DateTime).AddDays(14);
+        var day = SchoolTime.Day(now).AddDays(14);
         var teachers = new List<MeetingTeacher>();
         foreach (var (userName, room, classes) in new[] { ("sophie.martin", "Local 12", new[] { "6A", "4B" }), ("julien.peeters", "Local 7", ["4B", "1C"]) })
         {
@@ -26,9 +24,8 @@ public static class DemoMeetings
                 teachers.Add(new MeetingTeacher(id, userName, room, classes));
             }
         }
-        var closes = day.ToDateTime(new TimeOnly(12, 0));
         await new MeetingEvenings(db).CreateAsync(new MeetingEvening(Guid.CreateVersion7(), DemoSchool.Id, "Réunion de parents du printemps", [day],
-            new TimeOnly(17, 0), new TimeOnly(20, 0), 10, now.AddHours(-1), new DateTimeOffset(closes, Brussels.GetUtcOffset(closes)),
+            new TimeOnly(17, 0), new TimeOnly(20, 0), 10, now.AddHours(-1), SchoolTime.Moment(day, new TimeOnly(12, 0)),
             MaxPerPupil: null, MaxPerParentPerTeacher: 2, GapBetween: false, teachers), now, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using ItSchool.Schools;
 using Npgsql;
 
 namespace ItSchool.Wallets;
@@ -34,11 +35,11 @@ public static class DemoWallets
             void Add(short compartment, long amount, string kind, string? method, string subject, DateTimeOffset at) =>
                 entries.Add((compartment, amount, kind, method, subject, at));
 
-            var start = now.Date.AddDays(-28);
+            var start = SchoolTime.Day(now).AddDays(-28);
             // The locker and the mid-month top-ups fall on a school day whatever the day the demo is seeded.
             var midMonth = Enumerable.Range(14, 3).First(d => start.AddDays(d).DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
-            Add(1, 5000, "bank_top_up", "bank_transfer", "Rechargement par virement", start.AddHours(9));
-            Add(2, 4000, "bank_top_up", "bank_transfer", "Rechargement par virement", start.AddHours(9).AddMinutes(1));
+            Add(1, 5000, "bank_top_up", "bank_transfer", "Rechargement par virement", At(start, 9, 0));
+            Add(2, 4000, "bank_top_up", "bank_transfer", "Rechargement par virement", At(start, 9, 1));
             for (var day = 1; day < 28; day++)
             {
                 var date = start.AddDays(day);
@@ -49,12 +50,12 @@ public static class DemoWallets
                 if (random.Next(3) > 0)
                 {
                     var snack = Snacks[random.Next(Snacks.Length)];
-                    Add(1, -(80 + 10 * random.Next(8)), "sale", "wallet", $"Vente {snack}", date.AddHours(10).AddMinutes(random.Next(20)));
+                    Add(1, -(80 + 10 * random.Next(8)), "sale", "wallet", $"Vente {snack}", At(date, 10, random.Next(20)));
                 }
                 if (date.DayOfWeek != DayOfWeek.Wednesday)
                 {
                     var meal = Meals[random.Next(Meals.Length)];
-                    var at = new[] { date.AddDays(-2).AddHours(19), start.AddHours(10) }.Max();
+                    var at = new[] { At(date.AddDays(-2), 19, 0), At(start, 10, 0) }.Max();
                     Add(2, -350, "meal_reservation", "wallet", $"Réservation de repas « {meal} » pour le {date:dd/MM/yyyy}", at);
                     if (random.Next(12) == 0)
                     {
@@ -63,9 +64,9 @@ public static class DemoWallets
                 }
                 if (day == midMonth)
                 {
-                    Add(1, -1500, "sale", "wallet", "Vente Casier sans caution (147)", date.AddHours(12));
-                    Add(1, 2500, "online_top_up", "bancontact", "Rechargement en ligne", date.AddHours(20));
-                    Add(2, 3000, "bank_top_up", "bank_transfer", "Rechargement par virement", date.AddHours(9));
+                    Add(1, -1500, "sale", "wallet", "Vente Casier sans caution (147)", At(date, 12, 0));
+                    Add(1, 2500, "online_top_up", "bancontact", "Rechargement en ligne", At(date, 20, 0));
+                    Add(2, 3000, "bank_top_up", "bank_transfer", "Rechargement par virement", At(date, 9, 0));
                 }
             }
 
@@ -90,6 +91,8 @@ public static class DemoWallets
                 ("t", ordered.Select(e => e.At).ToArray()), ("b1", balances[1]), ("b2", balances[2]));
         }
     }
+
+    static DateTimeOffset At(DateOnly day, int hour, int minute) => SchoolTime.Moment(day, new TimeOnly(hour, minute));
 
     static async Task ExecuteAsync(NpgsqlConnection connection, CancellationToken cancellationToken, string sql,
         params (string Name, object Value)[] parameters)

@@ -1,6 +1,7 @@
 using ItSchool.Accounts;
 using ItSchool.Meetings;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
@@ -207,10 +208,9 @@ public static class FamilyMeetingPages
     public static async Task<IReadOnlyList<MeetingEvening>> UpcomingAsync(MeetingEvenings evenings, Pupil child, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Brussels).DateTime);
+        var today = SchoolTime.Today(clock);
         return (await evenings.ListAsync(child.SchoolId, cancellationToken))
             .Where(e => e.LastDay >= today && e.TeachersOf(child.ClassName, child.Id).Any()).ToList();
     }
 
-    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 }

@@ -1,4 +1,5 @@
 using ItSchool.Meetings;
+using ItSchool.Schools;
 using ItSchool.Web.Management;
 using Microsoft.Extensions.Localization;
 

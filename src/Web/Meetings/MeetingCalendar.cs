@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ItSchool.Meetings;
+using ItSchool.Schools;
 
 namespace ItSchool.Web.Meetings;
 
@@ -11,8 +12,6 @@ namespace ItSchool.Web.Meetings;
 /// </summary>
 public static class MeetingCalendar
 {
-    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
-
     public static string For(MeetingChange change, string schoolName, string pupilName, DateTimeOffset now)
     {
         var evening = change.Evening;
@@ -40,11 +39,8 @@ public static class MeetingCalendar
     }
 
     /// <summary>The moment a slot starts, from the school's (Brussels) wall-clock time.</summary>
-    public static DateTimeOffset Instant(MeetingEvening evening, int slot)
-    {
-        var local = evening.SlotDay(slot).ToDateTime(evening.SlotStart(slot));
-        return new DateTimeOffset(local, Brussels.GetUtcOffset(local));
-    }
+    public static DateTimeOffset Instant(MeetingEvening evening, int slot) =>
+        SchoolTime.Moment(evening.SlotDay(slot), evening.SlotStart(slot));
 
     static string Utc(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using ItSchool.Accounts;
 using ItSchool.Meetings;
 using ItSchool.Pupils;
+using ItSchool.Schools;
 using ItSchool.Web.Schools;
 using Microsoft.Extensions.Localization;
 using Npgsql;
@@ -15,7 +16,6 @@ namespace ItSchool.Web.Meetings;
 /// </summary>
 public static class MeetingsAdminPages
 {
-    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
     public static void MapMeetingsAdmin(this RouteGroupBuilder school)
     {
@@ -254,6 +254,6 @@ public static class MeetingsAdminPages
         {
             return null;
         }
-        return new DateTimeOffset(local, Brussels.GetUtcOffset(local));
+        return SchoolTime.Moment(local);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ItSchool.Live;
 using ItSchool.PointOfSale;
+using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Wallets;
 
@@ -108,7 +109,7 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
             return (404, ProblemJson(404, "unknown_sale", "Vente inconnue pour ce terminal."));
         }
         var now = clock.GetUtcNow();
-        if (sale.VoidedAt is null && Periods.DayOf(sale.CreatedAt) != Periods.DayOf(now))
+        if (sale.VoidedAt is null && SchoolTime.Day(sale.CreatedAt) != SchoolTime.Day(now))
         {
             return (422, ProblemJson(422, "too_late", "Une vente ne peut être annulée que le jour même."));
         }

@@ -67,7 +67,7 @@ public static class Finances
             {
                 await csv.RowAsync(
                     line.Id.ToString(CultureInfo.InvariantCulture),
-                    line.OccurredAt.ToLocalTime().ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture),
+                    SchoolTime.DateAndTime(line.OccurredAt),
                     T[$"Movement.{line.Kind}"],
                     line.Subject,
                     line.Compartment.ToString(CultureInfo.InvariantCulture),

@@ -1,3 +1,5 @@
+using ItSchool.Schools;
+
 namespace ItSchool.Web.Wallets;
 
 /// <summary>
@@ -18,11 +20,7 @@ public enum Period
 
 public static class Periods
 {
-    static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
-
-    public static DateOnly Today(TimeProvider clock) => DayOf(clock.GetUtcNow());
-
-    public static DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Brussels).DateTime);
+    public static DateOnly Today(TimeProvider clock) => SchoolTime.Today(clock);
 
     /// <summary>The first day and the last day (both included) of a period.</summary>
     public static (DateOnly First, DateOnly Last) Days(Period period, DateOnly today, DateOnly? from, DateOnly? to) => period switch
@@ -40,11 +38,5 @@ public static class Periods
 
     /// <summary>The instants a day range covers: from the first day's midnight to the midnight after the last.</summary>
     public static (DateTimeOffset From, DateTimeOffset To) Instants(DateOnly first, DateOnly last) =>
-        (Midnight(first), Midnight(last.AddDays(1)));
-
-    static DateTimeOffset Midnight(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, Brussels.GetUtcOffset(local)).ToUniversalTime();
-    }
+        (SchoolTime.Midnight(first), SchoolTime.Midnight(last.AddDays(1)));
 }
