@@ -11,12 +11,33 @@ public static class CsvText
 {
     public sealed record Record(int Line, IReadOnlyList<string> Fields);
 
-    /// <summary>The text of UTF-8 bytes, with or without byte order mark; null when the bytes are not UTF-8.</summary>
-    public static string? DecodeUtf8(byte[] bytes)
+    static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252,
+        EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)!;
+
+    /// <summary>
+    /// The text of a CSV file as people's tools save it: UTF-8 with or without byte order mark, UTF-16 with its
+    /// mark (Excel's "texte Unicode"), or Windows-1252, what Belgian Excel writes by default for "CSV (séparateur:
+    /// point-virgule)". UTF-8 is tried first: Windows-1252 bytes are almost never valid UTF-8, the reverse is
+    /// common. Null when the bytes are none of these (a spreadsheet or a picture uploaded by mistake).
+    /// </summary>
+    public static string? Decode(byte[] bytes)
+    {
+        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        {
+            return Text(bytes[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode, bytes.AsSpan(2));
+        }
+        return Text(StrictUtf8, bytes)?.TrimStart('\uFEFF') ?? Text(Windows1252, bytes);
+    }
+
+    static string? Text(Encoding encoding, ReadOnlySpan<byte> bytes)
     {
         try
         {
-            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
+            var text = encoding.GetString(bytes);
+            // Control characters other than tabs and line breaks mean a binary file, not text.
+            return text.Any(c => char.IsControl(c) && c is not ('\t' or '\r' or '\n')) ? null : text;
         }
         catch (DecoderFallbackException)
         {

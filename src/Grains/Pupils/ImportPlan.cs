@@ -57,7 +57,7 @@ public enum ImportProblem
 {
     NoFile,
     /// <summary>The file is not UTF-8 (Excel's plain "CSV" is Windows-1252).</summary>
-    NotUtf8,
+    Unreadable,
     TooLarge,
     Empty,
     NoPupils,

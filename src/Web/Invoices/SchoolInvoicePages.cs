@@ -159,7 +159,7 @@ public static class SchoolInvoicePages
             {
                 using var buffer = new MemoryStream();
                 await file.CopyToAsync(buffer, context.RequestAborted);
-                text = CsvText.DecodeUtf8(buffer.ToArray());
+                text = CsvText.Decode(buffer.ToArray());
             }
             var result = text is null
                 ? new ChargeImportResult(0, 0, [(1, "Unreadable")])

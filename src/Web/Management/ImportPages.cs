@@ -61,7 +61,7 @@ public static class ImportPages
         }
         using var bytes = new MemoryStream();
         await file.CopyToAsync(bytes, cancellationToken);
-        var text = CsvText.DecodeUtf8(bytes.ToArray());
-        return text is null ? (null, ImportProblem.NotUtf8) : (text, null);
+        var text = CsvText.Decode(bytes.ToArray());
+        return text is null ? (null, ImportProblem.Unreadable) : (text, null);
     }
 }

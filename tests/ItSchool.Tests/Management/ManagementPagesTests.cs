@@ -203,8 +203,16 @@ public sealed partial class ManagementPagesTests(WebNode.WithOutboxOnly web) : I
         Assert.Contains("data-line=\"3\"", await tampered.Content.ReadAsStringAsync());
         Assert.Equal(before, await CountsAsync());
 
-        var excelAnsi = await manager.UploadAsync(Encoding.Latin1.GetBytes("matricule;prenom_eleve;nom_eleve;classe\nERR-11;Zoé;Martin;1A\n"));
-        Assert.Contains("Le fichier n&#x27;est pas encodé en UTF-8", await excelAnsi.Content.ReadAsStringAsync());
+        var picture = await manager.UploadAsync([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00]);
+        Assert.Contains("Le fichier n&#x27;est pas un fichier texte CSV", await picture.Content.ReadAsStringAsync());
+        Assert.Equal(before, await CountsAsync());
+
+        // What Belgian Excel saves by default ("CSV (séparateur: point-virgule)") is Windows-1252.
+        var excelAnsi = await manager.UploadAsync(CodePagesEncodingProvider.Instance.GetEncoding(1252)!
+            .GetBytes("matricule;prenom_eleve;nom_eleve;classe\nERR-11;Zoé;Lefèvre;1A\n"));
+        var ansiPreview = await excelAnsi.Content.ReadAsStringAsync();
+        Assert.Contains("Zoé", ansiPreview);
+        Assert.Contains("Lefèvre", ansiPreview);
         Assert.Equal(before, await CountsAsync());
     }
 

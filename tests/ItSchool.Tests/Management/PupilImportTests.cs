@@ -151,10 +151,21 @@ public sealed class PupilImportTests(MigratedDatabase database) : IClassFixture<
     }
 
     [Fact]
-    public void A_file_that_is_not_utf8_is_recognised()
+    public void Files_as_Belgian_Excel_saves_them_are_read_in_Windows_1252_UTF_8_or_UTF_16()
     {
-        Assert.Null(CsvText.DecodeUtf8(Encoding.Latin1.GetBytes("matricule;prenom_eleve\n1;Zoé\n")));
-        Assert.Equal("matricule;prénom", CsvText.DecodeUtf8([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("matricule;prénom")]));
+        var text = "matricule;prénom_élève;nom\n1;Zoé;Lefèvre – “Œuvre” 5 €\n";
+        var windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        Assert.Equal(text, CsvText.Decode(windows1252.GetBytes(text)));
+        Assert.Equal(text, CsvText.Decode(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(text, CsvText.Decode([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)]));
+        Assert.Equal(text, CsvText.Decode([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)]));
+    }
+
+    [Fact]
+    public void A_binary_file_is_not_taken_for_text()
+    {
+        Assert.Null(CsvText.Decode([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
+        Assert.Null(CsvText.Decode([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]));
     }
 
     /// <summary>A school with Lucas (1002, 4B, guardian Amélie Lefèvre) and Zoé (1003, 2C, no guardian).</summary>
