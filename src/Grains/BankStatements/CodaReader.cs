@@ -6,9 +6,14 @@ namespace ItSchool.BankStatements;
 
 /// <summary>
 /// Reads CODA, the Belgian banks' statement format (Febelfin CODA 2.x): lines of exactly 128 characters,
-/// one statement per block 0 (header) · 1 (old balance) · 2.1/2.2/2.3 and 3.1/3.2/3.3 (a movement and
-/// its continuations) · 4 (free communication) · 8 (new balance) · 9 (trailer), several blocks per file.
-/// It checks what the format lets it check: lengths, record order, sequence numbers, the trailer's
+/// one statement per block 0 (header) · 1 (old balance) · movements · 8 (new balance) · 4 (free communication)
+/// · 9 (trailer), several blocks per file. A movement is a 2.1 record with detail number 0000, continued by
+/// its 2.2 and 2.3, then described by information records 3.1/3.2/3.3 carrying its sequence number whatever
+/// their detail number (KBC numbers them 0001, others 0000). A globalised movement (globalisation code other
+/// than 0) may be followed by detail 2.1 records that split its amount: the balance and the trailer count the
+/// movement once, and the import gets the details, which carry each payer's communication (see
+/// <see cref="Movement.Parts"/>).
+/// It checks what the format lets it check: lengths, record order, sequence and detail numbers, the trailer's
 /// record count and totals, and old balance + movements = new balance.
 /// </summary>
 public static class CodaReader
@@ -23,182 +28,278 @@ public static class CodaReader
         foreach (var line in Lines(stream))
         {
             lineNumber++;
-            var where = $"ligne {lineNumber}";
             if (line.Length == 0)
             {
                 continue;
             }
             if (line.Length != RecordLength)
             {
-                throw new StatementFormatException(where, $"l'enregistrement fait {line.Length} caractères au lieu de {RecordLength}");
+                throw Problem(lineNumber, "WrongLength", line.Length, RecordLength);
             }
             sawAny = true;
-            var type = line[0] is '2' or '3' ? line[..2] : line[..1];
-            foreach (var part in block.Accept(type, line, where))
+            foreach (var part in block.Accept(line, lineNumber))
             {
                 yield return part;
             }
         }
         if (!sawAny)
         {
-            throw new StatementFormatException("fichier", "le fichier est vide");
+            throw new StatementFormatException(CodaText.Get("File"), CodaText.Get("Empty"));
         }
-        if (block.Open)
-        {
-            throw new StatementFormatException($"ligne {lineNumber}", "fichier tronqué : le relevé n'a pas d'enregistrement final (9)");
-        }
+        Expect(!block.Open, lineNumber, "Truncated");
+    }
+
+    enum Expecting
+    {
+        Header,
+        OldBalance,
+        Movements,
+        Trailer,
     }
 
     /// <summary>The state of the statement being read, from its header (0) to its trailer (9).</summary>
     sealed class Block
     {
-        string expected = "0";
+        Expecting expected = Expecting.Header;
         string account = "";
         int records;
         long opening;
         long credits;
         long debits;
-        long closing;
         int lastSequence;
-        Pending? movement;
-        string? lastOfMovement;
+        // Emitted once the next movement or the new balance shows that no more of its details follow.
+        Movement? movement;
+        // The last 2.1 read: the one a 2.2 or 2.3 continues and a 3.x describes.
+        Entry? entry;
+        // The last record's type: 2.2 follows a 2.1, 2.3 a 2.1 or 2.2, 3.2 a 3.1, 3.3 a 3.2.
+        string previous = "";
+        // The last 3.1's detail number, which its 3.2 and 3.3 repeat.
+        int informationDetail;
 
-        public bool Open => expected != "0";
+        public bool Open => expected != Expecting.Header;
 
-        public IEnumerable<StatementPart> Accept(string type, string line, string where)
+        public IEnumerable<StatementPart> Accept(string line, int at)
         {
+            var type = line[0] is '2' or '3' ? line[..2] : line[..1];
             switch (type)
             {
                 case "0":
-                    Expect(expected == "0", where, "un en-tête (0) au milieu d'un relevé");
-                    Expect(line[1..5] == "0000", where, "l'en-tête (0) doit commencer par 00000");
-                    Expect(line[127] == '2', where, $"version CODA {line[127]} non prise en charge (seule la version 2 l'est)");
-                    Date(line, 5, where);
-                    expected = "1";
-                    records = 0;
-                    credits = debits = 0;
-                    lastSequence = 0;
+                    InOrder(expected == Expecting.Header, at, "Record.Header");
+                    Expect(line[1..5] == "0000", at, "HeaderZeros");
+                    Expect(line[127] == '2', at, "Version", line[127]);
+                    Date(line, 5, at);
+                    expected = Expecting.OldBalance;
+                    (records, credits, debits, lastSequence) = (0, 0, 0, 0);
                     break;
                 case "1":
-                    Expect(expected == "1", where, OutOfOrder("ancien solde (1)"));
+                    InOrder(expected == Expecting.OldBalance, at, "Record.OldBalance");
                     records++;
-                    account = Account(line[1], line.Substring(5, 37), where);
+                    account = Account(line[1], line.Substring(5, 37), at);
                     var currency = line.Substring(39, 3);
-                    Expect(currency == "EUR", where, $"devise {currency} : seuls les comptes en euros sont pris en charge");
-                    opening = Balance(line[42], line.Substring(43, 15), where);
-                    var number = Digits(line.Substring(2, 3), where, "numéro de relevé");
-                    expected = "movements";
-                    yield return new StatementOpened(account, currency, (int)number, opening, Date(line, 58, where));
+                    Expect(currency == "EUR", at, "Currency", currency);
+                    opening = Balance(line[42], line.Substring(43, 15), at);
+                    var number = Digits(line.Substring(2, 3), at, "Field.StatementNumber");
+                    expected = Expecting.Movements;
+                    previous = type;
+                    yield return new StatementOpened(account, currency, (int)number, opening, Date(line, 58, at));
                     break;
                 case "21":
-                    Expect(expected == "movements", where, OutOfOrder("mouvement (2.1)"));
+                    InOrder(expected == Expecting.Movements, at, "Record.Movement");
                     records++;
-                    if (movement is not null)
+                    var sequence = (int)Digits(line.Substring(2, 4), at, "Field.Sequence");
+                    var detail = (int)Digits(line.Substring(6, 4), at, "Field.Detail");
+                    if (movement is not null && sequence == movement.Sequence)
                     {
-                        foreach (var part in Flush())
+                        if (detail <= entry!.Detail)
                         {
-                            yield return part;
+                            throw Problem(at, "DetailOrder", sequence, detail, entry.Detail);
                         }
-                    }
-                    movement = Movement(line, where);
-                    lastOfMovement = "21";
-                    break;
-                case "22" or "23":
-                    Expect(movement is not null && Continues(line, movement), where, $"suite de mouvement ({type[0]}.{type[1]}) sans le mouvement (2.1) qui la précède");
-                    Expect(type == "22" ? lastOfMovement == "21" : lastOfMovement is "21" or "22", where, OutOfOrder($"enregistrement {type[0]}.{type[1]}"));
-                    records++;
-                    if (type == "22")
-                    {
-                        movement!.Text.Append(line.AsSpan(10, 53));
+                        entry = Entry.Read(line, detail, at);
+                        movement.Details.Add(entry);
                     }
                     else
                     {
-                        movement!.CounterpartyAccount = Blank(line.Substring(10, 34));
-                        movement.CounterpartyName = Blank(line.Substring(47, 35));
-                        movement.Text.Append(line.AsSpan(82, 43));
+                        if (sequence != Next(lastSequence))
+                        {
+                            throw Problem(at, "SequenceOrder", sequence, lastSequence);
+                        }
+                        if (detail != 0)
+                        {
+                            throw Problem(at, "DetailWithoutMovement", sequence, detail);
+                        }
+                        if (movement is not null)
+                        {
+                            foreach (var part in movement.Parts())
+                            {
+                                yield return part;
+                            }
+                        }
+                        entry = Entry.Read(line, 0, at);
+                        if (entry.Reference.Length == 0)
+                        {
+                            throw Problem(at, "MissingReference", sequence);
+                        }
+                        movement = new Movement(sequence, entry);
+                        lastSequence = sequence;
+                        // The trailer and the balance count each movement once: its detail 0000, never its details.
+                        if (entry.AmountCents >= 0)
+                        {
+                            credits += entry.AmountCents;
+                        }
+                        else
+                        {
+                            debits -= entry.AmountCents;
+                        }
                     }
-                    lastOfMovement = type;
+                    previous = type;
                     break;
-                case "31" or "32" or "33":
-                    Expect(movement is not null && Continues(line, movement), where, $"information ({type[0]}.{type[1]}) sans le mouvement (2.1) qui la précède");
+                case "22" or "23":
+                    if (expected != Expecting.Movements || entry is null || !Is(line, movement!.Sequence, entry.Detail))
+                    {
+                        throw Problem(at, "ContinuationWithoutMovement", $"{type[0]}.{type[1]}", line[2..6], line[6..10]);
+                    }
+                    if (type == "22" ? previous != "21" : previous is not ("21" or "22"))
+                    {
+                        throw Problem(at, "OutOfOrder", CodaText.Get("Record.Continuation", $"{type[0]}.{type[1]}"));
+                    }
                     records++;
-                    lastOfMovement = type;
+                    if (type == "22")
+                    {
+                        entry!.Text.Append(line.AsSpan(10, 53));
+                    }
+                    else
+                    {
+                        entry!.CounterpartyAccount = Blank(line.Substring(10, 34));
+                        entry.CounterpartyName = Blank(line.Substring(47, 35));
+                        entry.Text.Append(line.AsSpan(82, 43));
+                    }
+                    previous = type;
+                    break;
+                case "31":
+                    if (expected != Expecting.Movements || movement is null || !Is(line, movement.Sequence, null))
+                    {
+                        throw Problem(at, "InformationWithoutMovement", "3.1", line[2..6]);
+                    }
+                    records++;
+                    informationDetail = (int)Digits(line.Substring(6, 4), at, "Field.Detail");
+                    // Structured information 001 names the counterparty (70 characters) where no 2.3 did.
+                    if (line[39] == '1' && line.AsSpan(40, 3) is "001")
+                    {
+                        entry!.CounterpartyName ??= Blank(line.Substring(43, 70));
+                    }
+                    previous = type;
+                    break;
+                case "32" or "33":
+                    var continued = type == "32" ? "31" : "32";
+                    if (expected != Expecting.Movements || previous != continued || !Is(line, movement!.Sequence, informationDetail))
+                    {
+                        throw Problem(at, "InformationContinuationAlone", $"{type[0]}.{type[1]}", line[2..6], line[6..10], $"{continued[0]}.{continued[1]}");
+                    }
+                    records++;
+                    previous = type;
                     break;
                 case "4":
-                    Expect(expected is "movements" or "trailer", where, OutOfOrder("communication libre (4)"));
+                    InOrder(expected is Expecting.Movements or Expecting.Trailer, at, "Record.Free");
+                    previous = type;
                     break;
                 case "8":
-                    Expect(expected == "movements", where, OutOfOrder("nouveau solde (8)"));
+                    InOrder(expected == Expecting.Movements, at, "Record.NewBalance");
                     records++;
                     if (movement is not null)
                     {
-                        foreach (var part in Flush())
+                        foreach (var part in movement.Parts())
                         {
                             yield return part;
                         }
                     }
+                    (movement, entry, previous) = (null, null, type);
                     var closingAccount = line.Substring(4, 34).Trim();
-                    Expect(closingAccount == account, where, $"le nouveau solde est celui du compte {closingAccount}, pas de {account}");
-                    closing = Balance(line[41], line.Substring(42, 15), where);
-                    if (opening + credits - debits != closing)
-                    {
-                        throw new StatementFormatException(where,
-                            $"ancien solde {Money(opening)} + crédits {Money(credits)} − débits {Money(debits)} = {Money(opening + credits - debits)}, " +
-                            $"mais le nouveau solde est {Money(closing)}");
-                    }
-                    expected = "trailer";
-                    yield return new StatementClosed(closing, Date(line, 57, where));
+                    Expect(closingAccount == account, at, "ClosingAccount", closingAccount, account);
+                    var closing = Balance(line[41], line.Substring(42, 15), at);
+                    Expect(opening + credits - debits == closing, at, "Balance",
+                        Money(opening), Money(credits), Money(debits), Money(opening + credits - debits), Money(closing));
+                    expected = Expecting.Trailer;
+                    yield return new StatementClosed(closing, Date(line, 57, at));
                     break;
                 case "9":
-                    Expect(expected == "trailer", where, OutOfOrder("enregistrement final (9)"));
-                    var count = Digits(line.Substring(16, 6), where, "nombre d'enregistrements");
-                    Expect(count == records, where, $"l'enregistrement final annonce {count} enregistrements, le relevé en compte {records}");
-                    var debitTotal = Amount(line.Substring(22, 15), where);
-                    var creditTotal = Amount(line.Substring(37, 15), where);
-                    Expect(debitTotal == debits, where, $"total des débits annoncé {Money(debitTotal)}, calculé {Money(debits)}");
-                    Expect(creditTotal == credits, where, $"total des crédits annoncé {Money(creditTotal)}, calculé {Money(credits)}");
-                    expected = "0";
+                    InOrder(expected == Expecting.Trailer, at, "Record.Trailer");
+                    var count = Digits(line.Substring(16, 6), at, "Field.RecordCount");
+                    Expect(count == records, at, "TrailerCount", count, records);
+                    var debitTotal = Amount(line.Substring(22, 15), at);
+                    var creditTotal = Amount(line.Substring(37, 15), at);
+                    Expect(debitTotal == debits, at, "TrailerDebits", Money(debitTotal), Money(debits));
+                    Expect(creditTotal == credits, at, "TrailerCredits", Money(creditTotal), Money(credits));
+                    expected = Expecting.Header;
                     break;
                 default:
-                    throw new StatementFormatException(where, $"type d'enregistrement « {type} » inconnu");
+                    throw Problem(at, "UnknownRecord", type);
             }
         }
 
-        static string OutOfOrder(string what) => $"{what} inattendu à cet endroit du relevé";
+        /// <summary>After 9999 movements a statement numbers on from 0000.</summary>
+        static int Next(int sequence) => sequence == 9_999 ? 0 : sequence + 1;
 
-        Pending Movement(string line, string where)
+        /// <summary>Whether a record carries this sequence number and, when given, this detail number.</summary>
+        static bool Is(string line, int sequence, int? detail) =>
+            int.TryParse(line.AsSpan(2, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s == sequence &&
+            (detail is null || (int.TryParse(line.AsSpan(6, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d == detail));
+    }
+
+    /// <summary>A movement: its 2.1 record with detail 0000 and the detail 2.1 records that follow with its sequence number.</summary>
+    sealed class Movement(int sequence, Entry head)
+    {
+        public int Sequence { get; } = sequence;
+        public Entry Head { get; } = head;
+        public List<Entry> Details { get; } = [];
+
+        /// <summary>
+        /// What the import gets: a globalised movement's details when they add up to it (the global line
+        /// then adds nothing and would credit twice), otherwise the movement itself. A detail that is itself
+        /// a total (transaction type 1, 2, 3 or 7: a sub-globalisation) gives way to its own details.
+        /// </summary>
+        public IEnumerable<BankMovement> Parts()
         {
-            var sequence = (int)Digits(line.Substring(2, 4), where, "numéro de séquence");
-            var detail = (int)Digits(line.Substring(6, 4), where, "numéro de détail");
-            Expect(sequence == lastSequence + 1 || (sequence == lastSequence && detail > 0), where,
-                $"numéro de séquence {sequence:D4} après {lastSequence:D4}");
-            lastSequence = sequence;
-            var reference = line.Substring(10, 21).Trim();
-            Expect(reference.Length > 0, where, "référence bancaire du mouvement manquante");
-            var amount = Balance(line[31], line.Substring(32, 15), where);
-            // A globalised movement (code 1–9) is followed by its details: the details are the movements,
-            // the global line counts only in the totals.
-            var globalised = line[124] is >= '1' and <= '9';
-            if (detail == 0)
+            var details = Head.Globalised ? Details.Where(d => d.TransactionType is not ('1' or '2' or '3' or '7')).ToList() : [];
+            if (details.Count == 0 || details.Sum(d => d.AmountCents) != Head.AmountCents)
             {
-                if (amount >= 0)
-                {
-                    credits += amount;
-                }
-                else
-                {
-                    debits -= amount;
-                }
+                return [Head.ToMovement(Head.Reference)];
             }
+            return details.Select(d => d.ToMovement($"{(d.Reference.Length > 0 ? d.Reference : Head.Reference)}/{d.Detail:D4}"));
+        }
+    }
+
+    /// <summary>One 2.1 record with what its 2.2, 2.3 and information records add.</summary>
+    sealed class Entry(int detail, string reference, long amount, DateOnly valueDate, char transactionType, bool globalised,
+        StructuredCommunication? structured, StringBuilder text)
+    {
+        public int Detail { get; } = detail;
+        public string Reference { get; } = reference;
+        public long AmountCents { get; } = amount;
+        public char TransactionType { get; } = transactionType;
+        public bool Globalised { get; } = globalised;
+        public StringBuilder Text { get; } = text;
+        public string? CounterpartyName { get; set; }
+        public string? CounterpartyAccount { get; set; }
+
+        public BankMovement ToMovement(string reference) =>
+            new(reference, AmountCents, valueDate, structured, string.Join(' ', Text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+                CounterpartyName, CounterpartyAccount);
+
+        public static Entry Read(string line, int detail, int at)
+        {
+            var amount = Balance(line[31], line.Substring(32, 15), at);
+            // A bank that does not know the value date writes 000000: the entry date stands in.
+            var valueDate = line.AsSpan(47, 6) is "000000" ? Date(line, 115, at) : Date(line, 47, at);
             StructuredCommunication? structured = null;
-            var text = new System.Text.StringBuilder();
+            var text = new StringBuilder();
             if (line[61] == '1')
             {
-                var kind = line.Substring(62, 3);
-                if (kind is "101" or "102")
+                if (line.AsSpan(62, 3) is "101" or "102")
                 {
-                    Expect(StructuredCommunication.TryParse(line.Substring(65, 12), out var ogm), where,
-                        $"communication structurée {line.Substring(65, 12)} invalide (contrôle modulo 97)");
+                    if (!StructuredCommunication.TryParse(line.Substring(65, 12), out var ogm))
+                    {
+                        throw Problem(at, "InvalidCommunication", line.Substring(65, 12));
+                    }
                     structured = ogm;
                 }
                 else
@@ -210,76 +311,47 @@ public static class CodaReader
             {
                 text.Append(line.AsSpan(62, 53));
             }
-            var reference2 = detail > 0 ? $"{reference}/{detail:D4}" : reference;
-            return new Pending(sequence, detail, reference2, amount, Date(line, 47, where), structured, text, globalised && detail == 0);
+            return new Entry(detail, line.Substring(10, 21).Trim(), amount, valueDate, line[53], line[124] is >= '1' and <= '9', structured, text);
         }
-
-        IEnumerable<StatementPart> Flush()
-        {
-            var m = movement!;
-            movement = null;
-            if (!m.Globalised)
-            {
-                yield return new BankMovement(m.Reference, m.AmountCents, m.ValueDate, m.Structured,
-                    string.Join(' ', m.Text.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)), m.CounterpartyName, m.CounterpartyAccount);
-            }
-        }
-
-        static bool Continues(string line, Pending movement) =>
-            int.TryParse(line.AsSpan(2, 4), out var sequence) && sequence == movement.Sequence &&
-            int.TryParse(line.AsSpan(6, 4), out var detail) && detail == movement.Detail;
-    }
-
-    sealed class Pending(int sequence, int detail, string reference, long amount, DateOnly valueDate, StructuredCommunication? structured,
-        System.Text.StringBuilder text, bool globalised)
-    {
-        public int Sequence { get; } = sequence;
-        public int Detail { get; } = detail;
-        public string Reference { get; } = reference;
-        public long AmountCents { get; } = amount;
-        public DateOnly ValueDate { get; } = valueDate;
-        public StructuredCommunication? Structured { get; } = structured;
-        public System.Text.StringBuilder Text { get; } = text;
-        public bool Globalised { get; } = globalised;
-        public string? CounterpartyName { get; set; }
-        public string? CounterpartyAccount { get; set; }
     }
 
     /// <summary>Structure 2 is a Belgian IBAN (16 characters), 3 a foreign one; 0 and 1 are the pre-IBAN layouts.</summary>
-    static string Account(char structure, string field, string where)
+    static string Account(char structure, string field, int at)
     {
-        Expect(structure is '2' or '3', where, $"structure de compte « {structure} » : seuls les comptes IBAN (2 ou 3) sont pris en charge");
+        Expect(structure is '2' or '3', at, "AccountStructure", structure);
         var number = structure == '2' ? field[..16] : field[..34].Trim();
-        Expect(number.Length > 0 && number.All(char.IsAsciiLetterOrDigit), where, $"numéro de compte « {number.Trim()} » illisible");
+        Expect(number.Length > 0 && number.All(char.IsAsciiLetterOrDigit), at, "AccountUnreadable", number.Trim());
         return number;
     }
 
-    static long Balance(char sign, string digits, string where)
+    static long Balance(char sign, string digits, int at)
     {
-        Expect(sign is '0' or '1', where, $"signe « {sign} » invalide (0 crédit, 1 débit)");
-        var cents = Amount(digits, where);
+        Expect(sign is '0' or '1', at, "Sign", sign);
+        var cents = Amount(digits, at);
         return sign == '1' ? -cents : cents;
     }
 
     /// <summary>CODA amounts have three decimals; euro amounts end in 0.</summary>
-    static long Amount(string digits, string where)
+    static long Amount(string digits, int at)
     {
-        var thousandths = Digits(digits, where, "montant");
-        Expect(thousandths % 10 == 0, where, $"montant {digits} avec des millièmes d'euro");
+        var thousandths = Digits(digits, at, "Field.Amount");
+        Expect(thousandths % 10 == 0, at, "Thousandths", digits);
         return thousandths / 10;
     }
 
-    static long Digits(string text, string where, string what)
+    static long Digits(string text, int at, string field)
     {
-        Expect(text.All(char.IsAsciiDigit), where, $"{what} « {text} » : des chiffres sont attendus");
+        if (!text.All(char.IsAsciiDigit))
+        {
+            throw Problem(at, "NotDigits", CodaText.Get(field), text);
+        }
         return long.Parse(text, CultureInfo.InvariantCulture);
     }
 
-    static DateOnly Date(string line, int start, string where)
+    static DateOnly Date(string line, int start, int at)
     {
         var text = line.Substring(start, 6);
-        Expect(DateOnly.TryParseExact(text, "ddMMyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date), where,
-            $"date « {text} » invalide (JJMMAA attendu)");
+        Expect(DateOnly.TryParseExact(text, "ddMMyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date), at, "Date", text);
         return date;
     }
 
@@ -287,13 +359,24 @@ public static class CodaReader
 
     static string Money(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")) + " €";
 
-    static void Expect(bool condition, string where, string reason)
+    static void Expect(bool condition, int line, string reason, params object?[] arguments)
     {
         if (!condition)
         {
-            throw new StatementFormatException(where, reason);
+            throw Problem(line, reason, arguments);
         }
     }
+
+    static void InOrder(bool condition, int line, string record)
+    {
+        if (!condition)
+        {
+            throw Problem(line, "OutOfOrder", CodaText.Get(record));
+        }
+    }
+
+    static StatementFormatException Problem(int line, string reason, params object?[] arguments) =>
+        new(CodaText.Get("Line", line), CodaText.Get(reason, arguments));
 
     static readonly UTF8Encoding StrictUtf8 = new(false, true);
     static readonly Encoding Latin1 = Encoding.Latin1;
@@ -318,7 +401,7 @@ public static class CodaReader
                 first = false;
                 if (b is 0xFF or 0xFE)
                 {
-                    throw new StatementFormatException("ligne 1", "fichier encodé en UTF-16 : un fichier CODA est en texte simple (Latin-1 ou UTF-8)");
+                    throw Problem(1, "Utf16");
                 }
             }
             if (b is -1 or '\n')
@@ -342,7 +425,7 @@ public static class CodaReader
             }
             if (line.Count > 4 * RecordLength)
             {
-                throw new StatementFormatException($"ligne {number + 1}", "ligne sans fin : ce n'est pas un fichier CODA");
+                throw Problem(number + 1, "EndlessLine");
             }
             line.Add((byte)b);
         }
@@ -359,7 +442,7 @@ public static class CodaReader
         {
             if (c < 0x20)
             {
-                throw new StatementFormatException($"ligne {number}", $"caractère de contrôle 0x{c:X2} : le fichier n'est pas du texte Latin-1 ou UTF-8");
+                throw Problem(number, "ControlCharacter", $"{c:X2}");
             }
         }
         try

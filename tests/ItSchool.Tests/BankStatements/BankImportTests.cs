@@ -45,6 +45,39 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task A_globalised_batch_credits_each_of_its_details_once_and_records_no_line_for_its_total()
+    {
+        var statements = new Statements();
+        var (lucas, chloe) = (await Statements.CommunicationAsync(web, "Lucas"), await Statements.CommunicationAsync(web, "Chloé", 2));
+        var (lucasBefore, chloeBefore) = (await Statements.BalanceAsync(web, "Lucas"), await Statements.BalanceAsync(web, "Chloé", 2));
+        var file = statements.Coda(writer =>
+        {
+            writer.Movement(statements.Reference("H1"), 700, "pour la classe verte", "DUBOIS MARC");
+            writer.Batch(statements.Reference("H2"), [(1_500, lucas.ToString(), "PARENT DE LUCAS"), (2_500, chloe.Digits, "PARENT DE CHLOE"),
+                (300, "don pour la fancy-fair", null)]);
+        });
+
+        var uploaded = await Imports.UploadAsync(DemoSchool.Id, "lot.cod", file, "Claire Dupont");
+        var preview = (await Imports.PreviewAsync(DemoSchool.Id, uploaded))!;
+        Assert.Equal((4, 2, 4_000L, 2), (preview.NewMovements, preview.WalletCount, preview.WalletCents, preview.ToResolve));
+        Assert.Equal(["H1", "H2/0001", "H2/0003", "H2/0005"], preview.Lines.Select(l => l.Movement.Reference[6..]));
+
+        var report = (await Imports.ApplyAsync(DemoSchool.Id, uploaded, Manager))!;
+        Assert.Equal((ImportStatus.Applied, 4, 2, 4_000L, 2), (report.Status, report.Movements, report.Credited, report.CreditedCents, report.Unmatched));
+        Assert.Equal(lucasBefore + 1_500, await Statements.BalanceAsync(web, "Lucas"));
+        Assert.Equal(chloeBefore + 2_500, await Statements.BalanceAsync(web, "Chloé", 2));
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var recorded = db.CreateCommand("SELECT count(*) FROM bank_movements WHERE school_id = @school AND bank_reference = @total");
+        recorded.Parameters.AddWithValue("school", DemoSchool.Id);
+        recorded.Parameters.AddWithValue("total", statements.Reference("H2"));
+        Assert.Equal(0L, await recorded.ExecuteScalarAsync());
+
+        var again = await ImportAsync(file);
+        Assert.Equal((4, 4, 0), (again.Movements, again.Duplicates, again.Credited));
+        Assert.Equal(lucasBefore + 1_500, await Statements.BalanceAsync(web, "Lucas"));
+    }
+
+    [Fact]
     public async Task The_same_confirmation_sent_twice_at_once_applies_once_and_both_get_the_first_report()
     {
         var statements = new Statements();
@@ -103,9 +136,20 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(0, (await ImportAsync(file)).Credited);
     }
 
+    [Fact]
+    public async Task A_KBC_statement_with_information_records_and_a_globalised_batch_is_applied_and_again_moves_nothing()
+    {
+        var first = await ImportAsync(StatementFiles.Bytes("kbc.cod"), "kbc.cod");
+        Assert.Equal((ImportStatus.Applied, null, 1, 7, 0), (first.Status, first.Problem, first.Statements, first.Movements, first.Duplicates));
+        var again = await ImportAsync(StatementFiles.Bytes("kbc.cod"), "kbc.cod");
+        Assert.Equal((ImportStatus.Applied, 7, 7, 0), (again.Status, again.Movements, again.Duplicates, again.Credited));
+    }
+
     [Theory]
     [InlineData("wrong-totals.cod")]
     [InlineData("truncated.xml")]
+    [InlineData("globalised-counted-twice.cod")]
+    [InlineData("information-without-movement.cod")]
     public async Task A_broken_file_is_rejected_with_its_reason_in_the_history_and_records_nothing(string name)
     {
         var report = await ImportAsync(StatementFiles.Bytes(name), name);

@@ -24,12 +24,26 @@ public sealed class Statements
             writer.Open(++Number, Closing, new DateOnly(2026, 9, 1).AddDays(Number));
             foreach (var (reference, cents, communication) in movements)
             {
-                writer.Movement($"{Account[^6..]}{reference}", cents, communication, "LEFEVRE AMELIE");
+                writer.Movement(Reference(reference), cents, communication, "LEFEVRE AMELIE");
             }
             Closing = writer.Close();
         }
         return file.ToArray();
     }
+
+    /// <summary>One statement whose movements the test writes itself (globalised batches, …), references made with <see cref="Reference"/>.</summary>
+    public byte[] Coda(Action<CodaWriter> write)
+    {
+        using var file = new MemoryStream();
+        var writer = new CodaWriter(file, Account);
+        writer.Open(++Number, Closing, new DateOnly(2026, 9, 1).AddDays(Number));
+        write(writer);
+        Closing = writer.Close();
+        return file.ToArray();
+    }
+
+    /// <summary>A bank reference of this account's statements: references are unique per school.</summary>
+    public string Reference(string name) => $"{Account[^6..]}{name}";
 
     /// <summary>Writes the next file starting again from an earlier statement (an overlapping download).</summary>
     public void Rewind(int number, long closing) => (Number, Closing) = (number, closing);
