@@ -49,12 +49,18 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
     public async Task<UnresolvedMovement?> FindAsync(Guid schoolId, long movementId, CancellationToken cancellationToken = default) =>
         (await ListAsync(schoolId, 1, cancellationToken, movementId)).SingleOrDefault();
 
+    /// <summary>What the payer wrote: a structured communication that matched nothing is shown as the bank printed it.</summary>
+    static string? CommunicationOf(NpgsqlDataReader reader) =>
+        reader.IsDBNull(5) || reader.GetString(5).Trim().Length == 0
+            ? reader.IsDBNull(7) ? null : StructuredCommunication.From(reader.GetInt64(7)).ToString()
+            : reader.GetString(5);
+
     public async Task<IReadOnlyList<UnresolvedMovement>> ListAsync(Guid schoolId, int limit = 200, CancellationToken cancellationToken = default,
         long? onlyId = null)
     {
         var rows = new List<(long Id, long Amount, DateOnly Date, string? Name, string? Account, string? Communication, string? Reason)>();
         await using (var command = db.CreateCommand("""
-            SELECT id, amount_cents, value_date, counterparty_name, counterparty_account, communication, reason
+            SELECT id, amount_cents, value_date, counterparty_name, counterparty_account, communication, reason, structured
             FROM bank_movements WHERE school_id = @school AND status = 'to_resolve' AND (@id::bigint IS NULL OR id = @id)
             ORDER BY value_date DESC, id DESC LIMIT @limit
             """))
@@ -66,7 +72,7 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), CommunicationOf(reader),
                     reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }

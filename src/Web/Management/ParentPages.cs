@@ -56,18 +56,23 @@ public static class ParentPages
             AccountDirectory accounts, AccountMails mails) =>
         {
             var school = context.School()!;
-            if (await accounts.FindAsync(school.Id, id, context.RequestAborted) is not { Role: Role.Parent } account)
+            var parents = new ParentAccounts(db);
+            if (await accounts.FindAsync(school.Id, id, context.RequestAborted) is not { Role: Role.Parent } account ||
+                await parents.FindAsync(school.Id, id, context.RequestAborted) is not { } before)
             {
                 return Results.NotFound();
             }
-            var sent = await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
+            // A parent who has connected has a password: an invitation would only be a stray link in their mail.
+            var sent = before.Status != ConnectionStatus.Connected &&
+                await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
             if (!context.Request.Headers.ContainsKey("HX-Request"))
             {
-                return ManagementSetup.Done(context, "gestion/parents", sent ? "invitation-envoyee" : "sans-adresse");
+                var notice = sent ? "invitation-envoyee" : before.Status == ConnectionStatus.Connected ? "deja-connecte" : "sans-adresse";
+                return ManagementSetup.Done(context, "gestion/parents", notice);
             }
-            // htmx swaps the parent's row for this one, with its new status.
-            var parent = await new ParentAccounts(db).FindAsync(school.Id, id, context.RequestAborted);
-            return new RazorComponentResult<ParentRow>(new { Parent = parent, JustInvited = sent });
+            // htmx swaps the parent's row for this one, with its new status, and the counters with it.
+            var all = await parents.ListAsync(school.Id, context.RequestAborted);
+            return new RazorComponentResult<ParentRowUpdate>(new { Parent = all.Single(p => p.Id == id), All = all, JustInvited = sent });
         });
 
         manager.MapPost("/parents/invitations", async (HttpContext context, NpgsqlDataSource db, AccountMails mails,

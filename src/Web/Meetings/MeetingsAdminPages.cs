@@ -16,6 +16,8 @@ namespace ItSchool.Web.Meetings;
 /// </summary>
 public static class MeetingsAdminPages
 {
+    public const int MaxRoomLength = 40;
+
 
     public static void MapMeetingsAdmin(this RouteGroupBuilder school)
     {
@@ -215,6 +217,7 @@ public static class MeetingsAdminPages
             problems.Add(M["Admin.Problem.Limits"]);
         }
         var teachers = new List<MeetingTeacher>();
+        var schoolClasses = schoolPupils.Select(p => p.ClassName.ToUpperInvariant()).ToHashSet();
         foreach (var chosen in form["Teacher"])
         {
             // Only the school's own teachers: a forged id is simply not one of them.
@@ -225,6 +228,11 @@ public static class MeetingsAdminPages
             }
             var classes = form[$"Classes-{id}"].ToString().Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(c => c.ToUpperInvariant()).Distinct().ToList();
+            var unknownClasses = classes.Where(c => !schoolClasses.Contains(c)).ToList();
+            if (unknownClasses.Count > 0)
+            {
+                problems.Add(M["Admin.Problem.UnknownClass", string.Join(", ", unknownClasses), teacherName]);
+            }
             var (pupils, unknown, ambiguous) = ChosenPupils.Resolve(form[$"Pupils-{id}"].ToString(), schoolPupils);
             problems.AddRange(unknown.Select(line => M["Admin.Problem.UnknownPupil", line, teacherName].Value));
             problems.AddRange(ambiguous.Select(line => M["Admin.Problem.AmbiguousPupil", line, teacherName].Value));
@@ -233,7 +241,11 @@ public static class MeetingsAdminPages
                 problems.Add(M["Admin.Problem.Classes", teacherName]);
             }
             var room = form[$"Room-{id}"].ToString().Trim();
-            teachers.Add(new MeetingTeacher(id, teacherName, room.Length == 0 ? null : room[..Math.Min(room.Length, 40)], classes, pupils));
+            if (room.Length > MaxRoomLength)
+            {
+                problems.Add(M["Admin.Problem.Room", teacherName, MaxRoomLength]);
+            }
+            teachers.Add(new MeetingTeacher(id, teacherName, room.Length == 0 ? null : room, classes, pupils));
         }
         if (teachers.Count == 0)
         {

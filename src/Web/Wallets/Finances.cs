@@ -46,7 +46,15 @@ public static class Finances
             var results = new { Filter = filter, First = first, Last = last, Page = page, Compartments = compartments };
             // htmx asks for the results only (filters and paging swap them in place); a browser gets the page.
             return context.Request.Headers.ContainsKey("HX-Request")
-                ? (IResult)new RazorComponentResult<OperationsResults>(results)
+                ? (IResult)new RazorComponentResult<OperationsResults>(new
+                {
+                    results.Filter,
+                    results.First,
+                    results.Last,
+                    results.Page,
+                    results.Compartments,
+                    DatesOutOfBand = true,
+                })
                 : new RazorComponentResult<OperationsPage>(results);
         });
 
@@ -102,6 +110,9 @@ public sealed class OperationsFilter
     public MovementKind? Kind => Enum.TryParse<MovementKind>(KindText, out var k) && Enum.IsDefined(k) ? k : null;
     public PaymentMethod? Method => Enum.TryParse<PaymentMethod>(MethodText, out var m) && Enum.IsDefined(m) ? m : null;
     public int? Page => int.TryParse(PageText, out var p) && p > 0 ? p : null;
+
+    /// <summary>A custom range whose first day comes after its last: said to the parent, never silently changed.</summary>
+    public bool Reversed => EffectivePeriod == Wallets.Period.Custom && From is { } f && To is { } t && f > t;
 
     public Period EffectivePeriod =>
         Enum.TryParse<Period>(PeriodText, out var period) && Enum.IsDefined(period) ? period : Wallets.Period.Last30Days;

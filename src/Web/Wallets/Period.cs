@@ -31,7 +31,8 @@ public static class Periods
         Period.ThisMonth => (new DateOnly(today.Year, today.Month, 1), today),
         Period.LastMonth => (new DateOnly(today.Year, today.Month, 1).AddMonths(-1), new DateOnly(today.Year, today.Month, 1).AddDays(-1)),
         Period.SchoolYear => (new DateOnly(today.Month >= 9 ? today.Year : today.Year - 1, 9, 1), today),
-        Period.Custom when from is { } f && to is { } t && f <= t => (f, t),
+        // A reversed range stays as typed: it covers no day, and the page says why.
+        Period.Custom when from is { } f && to is { } t => (f, t),
         Period.Custom when from is { } f => (f, today),
         _ => (today.AddDays(-29), today),
     };

@@ -96,6 +96,20 @@ public sealed partial class BankPagesTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task A_structured_communication_that_matches_nothing_is_shown_as_the_bank_printed_it()
+    {
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var unknown = ItSchool.Wallets.StructuredCommunication.From(2_009_876_543);
+        await web.Services.GetRequiredService<BankImports>().ImportAsync(DemoSchool.Id, "inconnue.cod",
+            () => new MemoryStream(new Statements().Coda([("U1", 4_200, unknown.ToString())])), new(ItSchool.Wallets.ActorKind.User, "t", "t"));
+
+        var list = await manager.GetStringAsync("/e/demo/gestion/releves/a-traiter");
+
+        var row = Regex.Match(list, "<tr data-movement=\"\\d+\">(?:(?!</tr>).)*42,00", RegexOptions.Singleline).Value;
+        Assert.Contains(unknown.ToString(), WebUtility.HtmlDecode(row));
+    }
+
+    [Fact]
     public async Task A_manager_API_key_is_shown_once_imports_a_statement_and_stops_when_revoked()
     {
         using var manager = await SignedIn.AsAsync(web, "claire.dupont");

@@ -233,6 +233,10 @@ public sealed partial class ManagementPagesTests(WebNode.WithOutboxOnly web) : I
         Assert.Contains("Invitation envoyée", fragment);
         Assert.Contains("Invité le", fragment);
         Assert.Contains("Renvoyer", fragment);
+        var counts = await new ParentAccounts(Db).ListAsync(DemoSchool.Id);
+        Assert.Contains($"<p class=\"summary\" id=\"parents-summary\" hx-swap-oob=\"true\">", fragment);
+        Assert.Contains($"{counts.Count(p => p.Status == ConnectionStatus.Invited)} invité(s) pas encore connecté(s)", WebUtility.HtmlDecode(fragment));
+        Assert.Contains($"ne se sont pas encore connectés ({counts.Count(p => p.Status != ConnectionStatus.Connected)})", WebUtility.HtmlDecode(fragment));
         var mail = (await web.Services.GetRequiredService<Outbox>().ListAsync(DemoSchool.Id)).Single(m => m.RecipientAddress == "nora.invitee@example.be");
         Assert.Contains(mail.Subject, await manager.PageAsync("gestion/courriels"));
 
@@ -249,6 +253,25 @@ public sealed partial class ManagementPagesTests(WebNode.WithOutboxOnly web) : I
         var firstConnection = await parent.Http.GetAsync(new Uri(link.Groups["url"].Value).PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, firstConnection.StatusCode);
         Assert.Contains($"value=\"{token}\"", await firstConnection.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_parent_who_has_connected_is_offered_no_invitation_and_a_forged_one_sends_nothing()
+    {
+        (await SignedIn.AsAsync(web, "marc.dubois")).Dispose();
+        using var manager = await ManagerClient.SignInAsync(web);
+        var marc = (await new ParentAccounts(Db).ListAsync(DemoSchool.Id)).Single(p => p.UserName == "marc.dubois");
+        var list = await manager.PageAsync("gestion/parents");
+        var row = System.Text.RegularExpressions.Regex.Match(list, $"<tr id=\"parent-{marc.Id}\".*?</tr>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Contains("data-status", row);
+        Assert.DoesNotContain("/invitation", row);
+
+        var outbox = web.Services.GetRequiredService<Outbox>();
+        var before = (await outbox.ListAsync(DemoSchool.Id)).Count(m => m.RecipientAddress == marc.Email);
+        var forged = await manager.PostAsync("gestion/parents", $"gestion/parents/{marc.Id}/invitation");
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.Contains("ok=deja-connecte", forged.Headers.Location!.ToString());
+        Assert.Equal(before, (await outbox.ListAsync(DemoSchool.Id)).Count(m => m.RecipientAddress == marc.Email));
     }
 
     [Fact]

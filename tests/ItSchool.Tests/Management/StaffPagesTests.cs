@@ -27,6 +27,8 @@ public sealed partial class StaffPagesTests(WebNode.WithOutboxOnly web) : IClass
         Assert.Contains("ines.vandamme", list);
         Assert.Contains("sophie.martin", list);
         Assert.DoesNotContain("marc.dubois", list);
+        Assert.Contains("<th>Membre du personnel</th>", list);
+        Assert.DoesNotContain("<th>Parent</th>", list);
         var ines = (await new StaffAccounts(Db).ListAsync(DemoSchool.Id)).Single(s => s.UserName == "ines.vandamme");
         Assert.Equal(Role.Teacher, ines.Role);
         Assert.Equal(ConnectionStatus.Invited, ines.Status);

@@ -66,6 +66,23 @@ public sealed class EveningAdminPagesTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task An_unknown_class_or_a_room_longer_than_the_form_allows_is_named_and_creates_nothing()
+    {
+        using var claire = await SignedIn.AsAsync(web, "claire.dupont");
+        var sophie = await SophieAsync();
+        var fields = Fields(sophie, "Classe fantôme", "18:00", Field(Ahead(4)))
+            .Select(f => f.Item1 == $"Classes-{sophie}" ? (f.Item1, "4B 9z") : f.Item1 == $"Room-{sophie}" ? (f.Item1, new string('L', 41)) : f)
+            .ToArray();
+
+        var refused = WebUtility.HtmlDecode(await (await Forms.PostAsync(claire, "/e/demo/gestion/reunions", "/e/demo/gestion/reunions", fields))
+            .Content.ReadAsStringAsync());
+
+        Assert.Contains("Pour Sophie Martin : aucune classe « 9Z » dans l'école.", refused);
+        Assert.Contains("Le local de Sophie Martin compte 40 caractères au plus.", refused);
+        Assert.DoesNotContain(await Evenings.ListAsync(DemoSchool.Id), e => e.Name == "Classe fantôme");
+    }
+
+    [Fact]
     public async Task A_teacher_can_see_the_parents_of_chosen_pupils_besides_whole_classes()
     {
         using var claire = await SignedIn.AsAsync(web, "claire.dupont");

@@ -77,6 +77,31 @@ public sealed class FinancesTests(WebNode web, Chromium chromium) : IClassFixtur
         {
             await Assertions.Expect(row).ToContainTextAsync("Rechargement par virement");
         }
+
+        // A date typed makes the period custom; a preset chosen after it puts its own days back in "Du" and "Au".
+        await page.GetByLabel("Du", new() { Exact = true }).FillAsync("2001-02-03");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("du=2001-02-03"));
+        await page.GetByLabel("Période").SelectOptionAsync(new SelectOptionValue { Label = "7 derniers jours" });
+        var today = Periods.Today(web.Clock);
+        await Assertions.Expect(page.GetByLabel("Du", new() { Exact = true })).ToHaveValueAsync($"{today.AddDays(-6):yyyy-MM-dd}");
+        await Assertions.Expect(page.GetByLabel("Au", new() { Exact = true })).ToHaveValueAsync($"{today:yyyy-MM-dd}");
+    }
+
+    [Fact]
+    public async Task A_reversed_range_is_said_not_changed_and_a_preset_sends_its_own_dates_with_the_results()
+    {
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        var reversed = WebUtility.HtmlDecode(await marc.GetStringAsync("/e/demo/finances/operations?periode=Custom&du=2026-03-10&au=2026-03-01"));
+        Assert.Contains("La date de début (10/03/2026) est après la date de fin (01/03/2026)", reversed);
+        Assert.Contains("id=\"operations-from\" value=\"2026-03-10\"", reversed);
+        Assert.DoesNotContain("<tr data-entry", reversed);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/e/demo/finances/operations?periode=Last7Days&du=2000-01-01&au=2000-01-31");
+        request.Headers.Add("HX-Request", "true");
+        var fragment = await (await marc.SendAsync(request)).Content.ReadAsStringAsync();
+        var today = Periods.Today(web.Clock);
+        Assert.Contains($"id=\"operations-from\" value=\"{today.AddDays(-6):yyyy-MM-dd}\" data-custom-period hx-swap-oob=\"true\"", fragment);
+        Assert.Contains($"id=\"operations-to\" value=\"{today:yyyy-MM-dd}\" data-custom-period hx-swap-oob=\"true\"", fragment);
     }
 
     [Theory]
