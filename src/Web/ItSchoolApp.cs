@@ -55,6 +55,7 @@ public static class ItSchoolApp
         app.MapOperations();
         app.UseProxyHeaders();
         app.UseSchools();
+        app.UseErrorPages();
         app.UseInterface();
         app.UseAccounts();
         app.UseModules();

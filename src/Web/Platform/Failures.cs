@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using ItSchool.Web.Shell;
+using Microsoft.AspNetCore.Antiforgery;
 using Npgsql;
 
 namespace ItSchool.Web.Platform;
@@ -7,9 +9,9 @@ namespace ItSchool.Web.Platform;
 /// <summary>
 /// Failures a visitor or the network can cause get an answer that says so, never a 500: odd input (a
 /// malformed or oversized body, a NUL the database refuses) is a 4xx, PostgreSQL out of reach a 503 with
-/// Retry-After, while the application's own bugs still surface as 500. APIs answer an RFC 7807 problem
-/// with a <c>code</c>, as the POS API does; pages a short French page in the site's style. Every write is one
-/// transaction, so a request cut short by the database leaves nothing half-written.
+/// Retry-After, while the application's own bugs are a 500, logged. Each is answered as every error is
+/// (<see cref="ErrorPages"/>): APIs an RFC 7807 problem with a <c>code</c>, pages a French page. Every write is
+/// one transaction, so a request cut short by the database leaves nothing half-written.
 /// </summary>
 public static class Failures
 {
@@ -28,14 +30,26 @@ public static class Failures
             {
                 await next(context);
             }
-            catch (Exception e) when (!context.Response.HasStarted && Classify(e) is { } failure)
+            // A visitor who went away is no failure: nobody is left to answer.
+            catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
+                var failure = Classify(e);
                 if (failure.Status == StatusCodes.Status503ServiceUnavailable)
                 {
                     logger.LogWarning("PostgreSQL is out of reach: {Method} {Path} answered 503 ({Reason})",
                         context.Request.Method, context.Request.Path, e.GetBaseException().Message);
                 }
-                await AnswerAsync(context, failure);
+                else if (failure.Status >= 500)
+                {
+                    // Our own bug: the log gets everything, the visitor a French page that names none of it.
+                    logger.LogError(e, "{Method} {PathBase}{Path} failed", context.Request.Method, context.Request.PathBase, context.Request.Path);
+                }
+                context.Response.Clear();
+                if (failure.Status == StatusCodes.Status503ServiceUnavailable)
+                {
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                }
+                await ErrorPages.Answer(context, failure.Status, failure.Kind, failure.Code).ExecuteAsync(context);
             }
         });
         // The site's own stylesheet and scripts at the root, before any school is looked up: a failure page
@@ -43,57 +57,31 @@ public static class Failures
         app.UseStaticFiles();
     }
 
-    public sealed record Failure(int Status, string Code, string Kind, string Title);
+    sealed record Failure(int Status, ErrorKind Kind, string Code);
 
-    static Failure? Classify(Exception exception)
+    static Failure Classify(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
                 case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
-                    return new(413, "body_too_large", "TooLarge", "Le corps de la requête est trop volumineux.");
+                    return new(413, ErrorKind.TooLarge, "body_too_large");
+                // A form bound without its valid antiforgery token: most often a page left open until its token
+                // expired. (A form that cannot be read at all, with a NUL in it, is a bad request instead.)
+                case BadHttpRequestException { InnerException: AntiforgeryValidationException { InnerException: not InvalidDataException } }:
+                    return new(400, ErrorKind.Expired, "antiforgery_failed");
                 case BadHttpRequestException bad:
-                    return new(bad.StatusCode, "bad_request", "BadRequest", "Requête incorrecte.");
+                    return new(bad.StatusCode, ErrorKind.BadRequest, "bad_request");
                 case JsonException:
-                    return new(400, "malformed_json", "BadRequest", "Le corps de la requête n'est pas un JSON valable.");
+                    return new(400, ErrorKind.BadRequest, "malformed_json");
                 // A NUL or a character PostgreSQL cannot store: the input's fault, not the server's.
                 case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter }:
-                    return new(400, "invalid_characters", "BadRequest", "La requête contient des caractères non admis.");
+                    return new(400, ErrorKind.BadRequest, "invalid_characters");
                 case NpgsqlException npgsql when npgsql is not PostgresException || npgsql.IsTransient:
-                    return new(503, "database_unavailable", "Unavailable", "Service momentanément indisponible : réessayez dans un instant.");
+                    return new(503, ErrorKind.Unavailable, "database_unavailable");
             }
         }
-        return null;
-    }
-
-    static async Task AnswerAsync(HttpContext context, Failure failure)
-    {
-        context.Response.Clear();
-        context.Response.StatusCode = failure.Status;
-        if (failure.Status == StatusCodes.Status503ServiceUnavailable)
-        {
-            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        if (IsApi(context.Request))
-        {
-            context.Response.ContentType = "application/problem+json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["type"] = "about:blank",
-                ["title"] = failure.Title,
-                ["status"] = failure.Status,
-                ["code"] = failure.Code,
-            }));
-            return;
-        }
-        await new RazorComponentResult<FailurePage>(new { failure.Kind }) { StatusCode = failure.Status }.ExecuteAsync(context);
-    }
-
-    // Before the school is resolved the path still holds its /e/{slug} prefix.
-    static bool IsApi(HttpRequest request)
-    {
-        var segments = (request.PathBase + request.Path).Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return segments is ["api", ..] or ["e", _, "api", ..];
+        return new(500, ErrorKind.Internal, "internal_error");
     }
 }

@@ -4,7 +4,8 @@ namespace ItSchool.Web.Shell;
 
 /// <summary>
 /// Every request that changes something must carry the antiforgery token (a form field, or the header htmx
-/// sends). Minimal APIs check it only for form-bound handlers, so the school group checks it for all.
+/// sends). Minimal APIs check it only for form-bound handlers (a failure there is answered by Platform/Failures.cs,
+/// the same way), so the school group checks it for all.
 /// </summary>
 public static class FormProtection
 {
@@ -19,6 +20,6 @@ public static class FormProtection
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             return await antiforgery.IsRequestValidAsync(http)
                 ? await next(context)
-                : new RazorComponentResult<ExpiredFormPage> { StatusCode = StatusCodes.Status400BadRequest };
+                : ErrorPages.Answer(http, StatusCodes.Status400BadRequest, ErrorKind.Expired, "antiforgery_failed");
         });
 }

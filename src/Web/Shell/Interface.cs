@@ -19,6 +19,14 @@ public static class Interface
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         // htmx sends the token in this header (see wwwroot/js/site.js); plain forms send it as a field.
         builder.Services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
+        // Browsers ask for the icons with every page they open: a week in their cache spares those requests.
+        builder.Services.Configure<StaticFileOptions>(options => options.OnPrepareResponse = file =>
+        {
+            if (file.File.Name is "favicon.svg" or "favicon.ico" or "apple-touch-icon.png")
+            {
+                file.Context.Response.Headers.CacheControl = "public, max-age=604800";
+            }
+        });
     }
 
     public static void UseInterface(this WebApplication app)

@@ -42,6 +42,12 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public string? KeyCertificate { get; init; } = TestCertificates.Shared;
 
+    /// <summary>
+    /// Endpoints only a test has, mapped after the app's own (a handler that fails on purpose, say): production
+    /// code never gets an endpoint for a test's sake.
+    /// </summary>
+    public Action<WebApplication>? TestEndpoints { get; init; }
+
     /// <summary>Whether the node has an SMTP server (its <see cref="Mail"/> sink) or keeps mail in the outbox.</summary>
     protected virtual bool DeliversMail => true;
     public SmtpSink Mail { get; } = new();
@@ -83,6 +89,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
                 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             }
         });
+        TestEndpoints?.Invoke(app);
         try
         {
             await app.StartAsync();

@@ -10,6 +10,62 @@
     }
   });
 
+  // htmx swaps no error answer: without this a failed request would silently do nothing. The server words its
+  // errors to htmx as one plain-text sentence (Shell/ErrorPages.cs); when none came (no connection, a proxy's
+  // own page), the layout's #request-error region holds the words.
+  var failedElement = null;
+  function requestError() {
+    var region = document.getElementById("request-error");
+    var dialog = document.querySelector("dialog[open]");
+    if (!region || !dialog) {
+      return region;
+    }
+    // A modal dialog covers the page and makes it inert: the message shows inside the dialog.
+    var own = dialog.querySelector(".request-error");
+    if (!own) {
+      own = region.cloneNode(true);
+      own.removeAttribute("id");
+      dialog.prepend(own);
+    }
+    return own;
+  }
+  function showRequestError(element, text) {
+    var region = requestError();
+    if (!region) {
+      return;
+    }
+    region.querySelector("[role=alert]").textContent = text || region.dataset.failed;
+    region.hidden = false;
+    failedElement = element;
+  }
+  function hideRequestErrors() {
+    document.querySelectorAll(".request-error").forEach(function (region) {
+      region.hidden = true;
+      region.querySelector("[role=alert]").textContent = "";
+    });
+    failedElement = null;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var plain = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
+    showRequestError(event.detail.elt, plain ? xhr.responseText.trim() : null);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var region = document.getElementById("request-error");
+    showRequestError(event.detail.elt, region && region.dataset.offline);
+  });
+  // The same action succeeding (tried again, or a poll) takes the message away; so does "Fermer".
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && failedElement && event.detail.elt === failedElement) {
+      hideRequestErrors();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-dismiss-error]")) {
+      hideRequestErrors();
+    }
+  });
+
   // A fragment loaded into the dialog element opens it; any open dropdown closes behind it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
