@@ -1,5 +1,6 @@
 using ItSchool.Accounts;
 using ItSchool.Invoices;
+using ItSchool.Operators;
 using ItSchool.Payments;
 using ItSchool.Pupils;
 using ItSchool.Schools;
@@ -9,6 +10,7 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 using QRCoder;
 
@@ -84,13 +86,13 @@ public static class InvoicePages
         });
 
         invoices.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
-            NpgsqlDataSource db) =>
+            [AsParameters] InvoicePdfSources sources) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
             {
                 return Results.NotFound();
             }
-            return await PdfAsync(context, db, invoice);
+            return await PdfAsync(context, sources, invoice);
         });
 
         invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
@@ -216,13 +218,20 @@ public static class InvoicePages
         });
     }
 
-    internal static async Task<IResult> PdfAsync(HttpContext context, NpgsqlDataSource db, InvoiceView invoice)
+    /// <summary>The invoice's PDF, with the letterhead the operator entered for the school (address, enterprise number).</summary>
+    internal static async Task<IResult> PdfAsync(HttpContext context, InvoicePdfSources sources, InvoiceView invoice)
     {
         var school = context.School()!;
-        var pdf = InvoicePdf.Render(invoice, school.Name, await new PupilRegistry(db).FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
-            await WalletSettings.LoadAsync(db, school.Id, context.RequestAborted));
+        var registered = await sources.Schools.FindAsync(school.Id, context.RequestAborted);
+        var issuer = new InvoicePdf.Issuer(school.Name, registered?.PostalAddress, registered?.EnterpriseNumber,
+            await WalletSettings.LoadAsync(sources.Db, school.Id, context.RequestAborted));
+        var pdf = InvoicePdf.Render(invoice, issuer, await new PupilRegistry(sources.Db).FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
+            sources.Clock.GetUtcNow(), sources.T);
         return Results.File(pdf, "application/pdf", $"facture-{invoice.Number}.pdf");
     }
+
+    /// <summary>What writing an invoice's PDF reads.</summary>
+    internal sealed record InvoicePdfSources(NpgsqlDataSource Db, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
 
     /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>
     static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, Guid id)

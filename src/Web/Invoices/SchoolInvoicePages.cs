@@ -89,9 +89,10 @@ public static class SchoolInvoicePages
         manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
             await InvoicePageAsync(context, grains, db, id, null, null));
 
-        manager.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
+        manager.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains,
+            [AsParameters] InvoicePages.InvoicePdfSources sources) =>
             await OwnInvoiceAsync(context, grains, id) is { } invoice
-                ? await InvoicePages.PdfAsync(context, db, (await invoice.GetAsync())!)
+                ? await InvoicePages.PdfAsync(context, sources, (await invoice.GetAsync())!)
                 : Results.NotFound());
 
         manager.MapPost("/{id:guid}/note-de-credit", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,

@@ -23,11 +23,11 @@ public static class PdfFonts
             ? (document.AddTrueTypeFont(regular), document.AddTrueTypeFont(bold))
             : (document.AddStandard14Font(Standard14Font.Helvetica), document.AddStandard14Font(Standard14Font.HelveticaBold));
 
-    /// <summary>fr-BE groups thousands with a narrow no-break space; without an embedded font, accents go too.</summary>
+    /// <summary>fr-BE groups thousands with a narrow no-break space; without an embedded font, accents go too and € is spelt out.</summary>
     public static string Printable(string text)
     {
         var spaced = text.Replace('\u202f', ' ').Replace('\u00a0', ' ').Replace('—', '-').Replace('–', '-').Replace('’', '\'');
-        return SystemFont is not null ? spaced : new string(Unaccented(spaced.Replace("…", "...")).Select(c => c < 128 ? c : '?').ToArray());
+        return SystemFont is not null ? spaced : new string(Unaccented(spaced.Replace("…", "...").Replace("€", "EUR")).Select(c => c < 128 ? c : '?').ToArray());
     }
 
     /// <summary>"Geneviève Lefèvre" → "Genevieve Lefevre": what a standard font or an ASCII file name can carry.</summary>

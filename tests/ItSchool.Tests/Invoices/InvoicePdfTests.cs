@@ -29,8 +29,8 @@ public sealed class InvoicePdfTests(WebNode web) : IClassFixture<WebNode>
         var text = string.Join(" ", page.GetWords().Select(w => w.Text));
         Assert.Contains($"Facture {view.Number}", text);
         Assert.Contains("Excursion Pairi Daiza", text);
-        Assert.Contains("Élève : Lucas Lefèvre (4B)", text);
-        Assert.Contains("Reste à payer 44,50 EUR", text);
+        Assert.Contains("Élève Lucas Lefèvre Classe 4B", text);
+        Assert.Contains("Reste à payer 44,50 €", text);
         Assert.Contains(view.Communication.ToString(), text);
 
         var image = Assert.Single(page.GetImages());
