@@ -58,8 +58,12 @@ public static class DemoSchool
             }
         }
 
-        await Execute(connection, "INSERT INTO schools (id, slug, name, host) VALUES (@id, @slug, @name, @host)",
-            ("id", Id), ("slug", Slug), ("name", "École de démo"), ("host", Host));
+        await Execute(connection, """
+            INSERT INTO schools (id, slug, name, host, postal_address, enterprise_number)
+            VALUES (@id, @slug, @name, @host, @address, @enterprise)
+            """,
+            ("id", Id), ("slug", Slug), ("name", "École de démo"), ("host", Host),
+            ("address", "Rue de l'Exemple 12, 1000 Bruxelles"), ("enterprise", "0123.456.749"));
 
         var userIds = new Dictionary<string, Guid>();
         var passwordHash = PasswordHash.Create(Password);

@@ -17,6 +17,7 @@ public static class Interface
         builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        builder.Services.AddElision();
         // htmx sends the token in this header (see wwwroot/js/site.js); plain forms send it as a field.
         builder.Services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
         // Browsers ask for the icons with every page they open: a week in their cache spares those requests.

@@ -57,8 +57,8 @@ public sealed partial class ManagementBrowserTests(WebNode.WithOutboxOnly web, C
         await page.GetByRole(AriaRole.Link, new() { Name = "Courriels" }).ClickAsync();
         var mail = page.Locator("tr", new() { HasText = "sofia.haddad@example.be" });
         await Assertions.Expect(mail).ToContainTextAsync("En attente");
-        await mail.GetByRole(AriaRole.Link, new() { Name = "Votre accès au portail de École de démo" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Votre accès au portail de École de démo" })).ToBeVisibleAsync();
+        await mail.GetByRole(AriaRole.Link, new() { Name = "École de démo : votre accès au portail" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "École de démo : votre accès au portail" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".mail-body")).ToContainTextAsync("Nom d'utilisateur : sofia.haddad");
         await page.Locator(".mail-body a[href*='premiere-connexion']").ClickAsync();
 

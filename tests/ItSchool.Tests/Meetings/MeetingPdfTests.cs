@@ -75,7 +75,7 @@ public sealed class MeetingPdfTests(WebNode web, Chromium chromium) : IClassFixt
         var lines = Lines(page);
         Assert.Equal("École de démo", lines[0]);
         Assert.Equal(evening.Name, lines[1]);
-        Assert.Equal("Sophie Martin · Local : Local 12", lines[2]);
+        Assert.Equal("Sophie Martin · Lieu : Local 12", lines[2]);
         Assert.Equal($"{evening.FirstDay.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("fr-BE"))} · 17:00-20:00", lines[3]);
         Assert.Equal(Headings, lines[4]);
         Assert.Equal("17:00-17:10 Libre", Row(page, "17:00"));
@@ -199,7 +199,7 @@ public sealed class MeetingPdfTests(WebNode web, Chromium chromium) : IClassFixt
         await teacher.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/grilles/{julien}").ToString());
         var own = await DownloadAsync(teacher);
         Assert.Equal("rendez-vous-reunion-de-parents-du-printemps-julien-peeters.pdf", own.File);
-        Assert.Equal("Julien Peeters · Local : Local 7", Lines(own.Pdf.GetPage(1))[2]);
+        Assert.Equal("Julien Peeters · Lieu : Local 7", Lines(own.Pdf.GetPage(1))[2]);
 
         var manager = await chromium.SignInAsync(web, "claire.dupont");
         await manager.WaitForDashboardAsync();
