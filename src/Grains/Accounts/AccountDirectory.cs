@@ -17,7 +17,7 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
         var candidates = new List<(UserAccount Account, string? Hash)>();
         await using (var command = db.CreateCommand($"""
             SELECT {Columns}, password_hash FROM users
-            WHERE school_id = @school AND (lower(user_name) = lower(@login) OR lower(email) = lower(@login))
+            WHERE school_id = @school AND (lower(user_name) = lower(@login) OR lower(email) = lower(@login)) AND deactivated_at IS NULL
             """))
         {
             command.Parameters.AddWithValue("school", schoolId);
@@ -50,7 +50,7 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
 
     public async Task<UserAccount?> FindAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM users WHERE school_id = @school AND id = @id");
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM users WHERE school_id = @school AND id = @id AND deactivated_at IS NULL");
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("id", userId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -61,7 +61,7 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
     public async Task<IReadOnlyList<UserAccount>> FindByEmailAsync(Guid schoolId, string email, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
-            $"SELECT {Columns} FROM users WHERE school_id = @school AND lower(email) = lower(@email) ORDER BY user_name");
+            $"SELECT {Columns} FROM users WHERE school_id = @school AND lower(email) = lower(@email) AND deactivated_at IS NULL ORDER BY user_name");
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("email", email.Trim());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -76,7 +76,7 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
     /// <summary>The stamp every live session of the person must carry; null when the account is gone.</summary>
     public async Task<Guid?> SessionStampAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
     {
-        await using var command = db.CreateCommand("SELECT session_stamp FROM users WHERE school_id = @school AND id = @id");
+        await using var command = db.CreateCommand("SELECT session_stamp FROM users WHERE school_id = @school AND id = @id AND deactivated_at IS NULL");
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("id", userId);
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
@@ -91,7 +91,7 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
     {
         await using var command = db.CreateCommand("""
             SELECT session_stamp = @stamp AND NOT EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = @session)
-            FROM users WHERE school_id = @school AND id = @id
+            FROM users WHERE school_id = @school AND id = @id AND deactivated_at IS NULL
             """);
         command.Parameters.AddWithValue("stamp", stamp);
         command.Parameters.Add(new NpgsqlParameter("session", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)sessionId ?? DBNull.Value });
@@ -160,6 +160,52 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
         update.Parameters.AddWithValue("id", userId);
         await using var reader = await update.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// Deactivates an account: it cannot sign in, every session ends (a new stamp) and its pending links stop
+    /// working; nothing else changes. A manager cannot deactivate their own account. False when there was
+    /// nothing to do (already deactivated, unknown, or the manager's own).
+    /// </summary>
+    public async Task<bool> DeactivateAsync(Guid schoolId, Guid userId, Guid byUserId, CancellationToken cancellationToken = default)
+    {
+        if (userId == byUserId)
+        {
+            return false;
+        }
+        await using var command = db.CreateCommand("""
+            WITH deactivated AS (
+                UPDATE users SET deactivated_at = @now, session_stamp = gen_random_uuid()
+                WHERE school_id = @school AND id = @id AND deactivated_at IS NULL
+                RETURNING id),
+            revoked AS (
+                UPDATE login_tokens SET revoked_at = @now
+                WHERE user_id IN (SELECT id FROM deactivated) AND used_at IS NULL AND revoked_at IS NULL)
+            SELECT count(*) FROM deactivated
+            """);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        return await command.ExecuteScalarAsync(cancellationToken) is 1L;
+    }
+
+    /// <summary>Opens a deactivated account again: its password works as before; false when it was not deactivated.</summary>
+    public async Task<bool> ReactivateAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE users SET deactivated_at = NULL WHERE school_id = @school AND id = @id AND deactivated_at IS NOT NULL");
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Whether the school's account is deactivated; null when the school has no such account.</summary>
+    public async Task<bool?> IsDeactivatedAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT deactivated_at IS NOT NULL FROM users WHERE school_id = @school AND id = @id");
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        return await command.ExecuteScalarAsync(cancellationToken) as bool?;
     }
 
     static UserAccount Read(NpgsqlDataReader reader) => new(

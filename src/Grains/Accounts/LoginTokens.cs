@@ -112,6 +112,7 @@ public sealed class LoginTokens(NpgsqlDataSource db, TimeProvider clock)
             UPDATE login_tokens SET used_at = @now
             WHERE token_hash = @hash AND school_id = @school
               AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now
+              AND EXISTS (SELECT 1 FROM users u WHERE u.id = login_tokens.user_id AND u.deactivated_at IS NULL)
             RETURNING user_id
             """, connection))
         {

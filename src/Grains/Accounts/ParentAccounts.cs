@@ -50,7 +50,7 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand($"""
             SELECT {AccountColumns} FROM users u
-            WHERE u.school_id = @school AND u.role = 'parent' AND u.first_signed_in_at IS NULL
+            WHERE u.school_id = @school AND u.role = 'parent' AND u.first_signed_in_at IS NULL AND u.deactivated_at IS NULL
               AND (@class = '' OR EXISTS (
                   SELECT 1 FROM guardianships g JOIN pupils p ON p.id = g.pupil_id AND p.school_id = g.school_id
                   WHERE g.school_id = u.school_id AND g.user_id = u.id AND p.class_name = @class))
@@ -224,7 +224,7 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             SELECT u.id, u.user_name, u.first_name, u.last_name, u.email, u.invited_at, u.first_signed_in_at, u.last_signed_in_at,
-                   p.id, p.first_name, p.last_name, p.class_name
+                   p.id, p.first_name, p.last_name, p.class_name, u.deactivated_at
             FROM users u
             LEFT JOIN guardianships g ON g.user_id = u.id AND g.school_id = u.school_id
             LEFT JOIN pupils p ON p.id = g.pupil_id AND p.school_id = u.school_id
@@ -243,7 +243,7 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
                 var children = new List<Pupil>();
                 parents.Add((new ParentSummary(id, reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.IsDBNull(4) ? null : reader.GetString(4), OptionalDate(reader, 5), OptionalDate(reader, 6),
-                    OptionalDate(reader, 7), children), children));
+                    OptionalDate(reader, 7), children, OptionalDate(reader, 12)), children));
             }
             if (!reader.IsDBNull(8))
             {
@@ -312,7 +312,8 @@ public sealed record ParentSummary(
     DateTimeOffset? InvitedAt,
     DateTimeOffset? FirstSignedInAt,
     DateTimeOffset? LastSignedInAt,
-    IReadOnlyList<Pupil> Children)
+    IReadOnlyList<Pupil> Children,
+    DateTimeOffset? DeactivatedAt = null)
 {
     public string DisplayName => $"{FirstName} {LastName}";
 

@@ -46,7 +46,7 @@ public sealed class StaffAccounts(NpgsqlDataSource db)
     public async Task<IReadOnlyList<StaffMember>> ListAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT id, user_name, first_name, last_name, email, role, invited_at, first_signed_in_at, last_signed_in_at
+            SELECT id, user_name, first_name, last_name, email, role, invited_at, first_signed_in_at, last_signed_in_at, deactivated_at
             FROM users WHERE school_id = @school AND role <> 'parent'
             ORDER BY last_name, first_name, user_name
             """);
@@ -57,7 +57,8 @@ public sealed class StaffAccounts(NpgsqlDataSource db)
         {
             staff.Add(new StaffMember(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), Accounts.Roles.FromDatabase(reader.GetString(5)),
-                ParentAccounts.OptionalDate(reader, 6), ParentAccounts.OptionalDate(reader, 7), ParentAccounts.OptionalDate(reader, 8)));
+                ParentAccounts.OptionalDate(reader, 6), ParentAccounts.OptionalDate(reader, 7), ParentAccounts.OptionalDate(reader, 8),
+                ParentAccounts.OptionalDate(reader, 9)));
         }
         return staff;
     }
@@ -73,7 +74,8 @@ public sealed record StaffMember(
     Role Role,
     DateTimeOffset? InvitedAt,
     DateTimeOffset? FirstSignedInAt,
-    DateTimeOffset? LastSignedInAt)
+    DateTimeOffset? LastSignedInAt,
+    DateTimeOffset? DeactivatedAt = null)
 {
     public ConnectionStatus Status =>
         FirstSignedInAt is not null ? ConnectionStatus.Connected

@@ -19,6 +19,7 @@ public static class ManagementSetup
         manager.MapPupilPages();
         manager.MapParentPages();
         manager.MapStaffPages();
+        manager.MapAccountActivation();
         manager.MapImportPages();
         manager.MapOutboxPages();
     }

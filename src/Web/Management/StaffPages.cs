@@ -1,6 +1,7 @@
 using ItSchool.Accounts;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -15,6 +16,7 @@ public static class StaffPages
             new RazorComponentResult<StaffListPage>(new
             {
                 Staff = await new StaffAccounts(db).ListAsync(context.School()!.Id, context.RequestAborted),
+                CurrentUserId = SignedInUser.From(context.User)!.Id,
             }));
 
         manager.MapGet("/personnel/nouveau", () => new RazorComponentResult<NewStaffPage>());
