@@ -47,7 +47,8 @@ public static class SignIn
 
     /// <summary>
     /// Signs the person in and sends them where they belong: a parent with one child into that child's
-    /// account, a parent with several to "Liste des comptes", everyone else to their dashboard.
+    /// account, a parent with several to "Liste des comptes", a teacher to their meeting grids, a canteen
+    /// operator to the till (when the school uses those modules), everyone else to their dashboard.
     /// </summary>
     public static async Task<IResult> StartSessionAsync(HttpContext context, PupilDirectory pupils, UserAccount account,
         bool remember, string? returnUrl)
@@ -62,7 +63,24 @@ public static class SignIn
             return TypedResults.Redirect(home + "comptes");
         }
         // The return address comes from the query string: only a path inside this school's own address is followed.
-        return TypedResults.Redirect(LocalUrl.IsInside(returnUrl, home) ? returnUrl! : home + "tableau-de-bord");
+        return TypedResults.Redirect(LocalUrl.IsInside(returnUrl, home) ? returnUrl! : home + await LandingAsync(context, account));
+    }
+
+    static async Task<string> LandingAsync(HttpContext context, UserAccount account)
+    {
+        var (module, page) = account.Role switch
+        {
+            Role.Teacher => ((SchoolModule?)SchoolModule.Meetings, "reunions/mes-grilles"),
+            Role.Canteen => (SchoolModule.PointOfSale, "caisse"),
+            _ => (null, "tableau-de-bord"),
+        };
+        if (module is null)
+        {
+            return page;
+        }
+        var modules = await context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(account.SchoolId)
+            .GetEnabledModulesAsync();
+        return modules.Contains(module.Value) ? page : "tableau-de-bord";
     }
 
     // Properties rather than a positional record: a checkbox left unticked sends no field at all.

@@ -20,7 +20,14 @@ public static class Dashboard
             if (user.Role != Role.Parent)
             {
                 var counts = user.Role == Role.Manager ? await pupils.CountAsync(schoolId, context.RequestAborted) : default;
-                return (IResult)new RazorComponentResult<DashboardPage>(new { User = user, PupilCount = counts.Pupils, ClassCount = counts.Classes });
+                var modules = await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
+                return (IResult)new RazorComponentResult<DashboardPage>(new
+                {
+                    User = user,
+                    PupilCount = counts.Pupils,
+                    ClassCount = counts.Classes,
+                    Modules = modules,
+                });
             }
 
             var children = await pupils.ChildrenOfAsync(schoolId, user.Id, context.RequestAborted);

@@ -195,7 +195,7 @@ public sealed class MeetingPdfTests(WebNode web, Chromium chromium) : IClassFixt
         var evening = await DemoEveningAsync();
         var julien = Teacher(evening, "Julien").TeacherId;
         var teacher = await chromium.SignInAsync(web, "julien.peeters");
-        await teacher.WaitForDashboardAsync();
+        await teacher.WaitForLandingAsync("julien.peeters");
         await teacher.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/grilles/{julien}").ToString());
         var own = await DownloadAsync(teacher);
         Assert.Equal("rendez-vous-reunion-de-parents-du-printemps-julien-peeters.pdf", own.File);

@@ -71,7 +71,7 @@ public sealed class TillBrowserTests(WebNode web, Chromium chromium) : IClassFix
     async Task<IPage> SignInAsync(string userName)
     {
         var page = await chromium.SignInAsync(web, userName);
-        await page.WaitForDashboardAsync();
+        await page.WaitForLandingAsync(userName);
         return page;
     }
 }

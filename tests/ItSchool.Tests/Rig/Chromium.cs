@@ -48,7 +48,7 @@ public sealed class Chromium : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Signed in and on the dashboard, in <paramref name="child"/>'s account for a parent of several children.</summary>
+    /// <summary>Signed in and on the page the person lands on, in <paramref name="child"/>'s account for a parent of several children.</summary>
     public async Task<IPage> SignInToDashboardAsync(WebNode web, string userName, string? child = null, BrowserNewContextOptions? options = null)
     {
         var page = await SignInAsync(web, userName, options: options);
@@ -57,7 +57,7 @@ public sealed class Chromium : IAsyncLifetime
             await page.Locator(".account-card").Filter(new() { HasText = child })
                 .GetByRole(AriaRole.Button, new() { Name = "Se connecter avec ce compte" }).ClickAsync();
         }
-        await page.WaitForDashboardAsync();
+        await page.WaitForLandingAsync(userName);
         return page;
     }
 

@@ -28,6 +28,14 @@ public static class PageNavigations
 
     public static Task WaitForDashboardAsync(this IPage page) => page.WaitForAsync("**/tableau-de-bord");
 
+    /// <summary>Where a sign-in leads: a teacher to their meeting grids, a canteen operator to the till, others to the dashboard.</summary>
+    public static Task WaitForLandingAsync(this IPage page, string userName) => page.WaitForAsync(userName switch
+    {
+        "sophie.martin" or "julien.peeters" => "**/reunions/mes-grilles",
+        "karim.benali" => "**/caisse",
+        _ => "**/tableau-de-bord",
+    });
+
     public static async Task WaitForAsync(this IPage page, string url)
     {
         try

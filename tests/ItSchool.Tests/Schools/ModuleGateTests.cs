@@ -81,6 +81,33 @@ public sealed class ModuleGateTests(WebNode web) : IClassFixture<WebNode>
     ISchoolGrain School => web.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
 
     [Theory]
+    [InlineData("sophie.martin", SchoolModule.Meetings, "/e/demo/reunions/mes-grilles")]
+    [InlineData("karim.benali", SchoolModule.PointOfSale, "/e/demo/caisse")]
+    public async Task Teachers_and_canteen_operators_land_on_their_work_and_on_the_dashboard_when_the_school_does_not_use_it(
+        string userName, SchoolModule module, string landing)
+    {
+        async Task<string?> LandingAsync()
+        {
+            using var client = web.CreateClient();
+            var signIn = await Forms.PostAsync(client, "/e/demo/connexion", "/e/demo/connexion", ("Login", userName), ("Password", DemoSchool.Password));
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(signIn.Headers.Location)).StatusCode);
+            return signIn.Headers.Location?.OriginalString;
+        }
+
+        Assert.Equal(landing, await LandingAsync());
+        await School.DisableModuleAsync(module);
+        try
+        {
+            Assert.Equal("/e/demo/tableau-de-bord", await LandingAsync());
+        }
+        finally
+        {
+            await School.EnableModuleAsync(module);
+        }
+    }
+
+    [Theory]
     [InlineData(SchoolModule.Wallets)]
     [InlineData(SchoolModule.PointOfSale)]
     [InlineData(SchoolModule.Invoices)]
