@@ -29,7 +29,9 @@ public sealed class InvoicePdfTests(WebNode web) : IClassFixture<WebNode>
         var text = string.Join(" ", page.GetWords().Select(w => w.Text));
         Assert.Contains($"Facture {view.Number}", text);
         Assert.Contains("Excursion Pairi Daiza", text);
-        Assert.Contains("Élève Lucas Lefèvre Classe 4B", text);
+        Assert.Contains("Lucas Lefèvre", text);
+        Assert.Contains("Rue de l'Exemple 12", text);
+        Assert.Contains("(BCE) : 0123.456.749", text);
         Assert.Contains("Reste à payer 44,50 €", text);
         Assert.Contains(view.Communication.ToString(), text);
 

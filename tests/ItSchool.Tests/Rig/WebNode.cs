@@ -60,6 +60,34 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// <summary>Starts the node on the given database; <paramref name="arguments"/> are added to its command line.</summary>
     public async Task StartAsync(string connectionString, params string[] arguments)
     {
+        // A free port is free when asked, not always when bound: another test's node may take it in between.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync(connectionString, arguments);
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && IsPortTaken(e))
+            {
+            }
+        }
+    }
+
+    static bool IsPortTaken(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+        return exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsPortTaken);
+    }
+
+    async Task StartOnceAsync(string connectionString, string[] arguments)
+    {
         ConnectionString = connectionString;
         // In production the public address is required: the node's own, so that mail links lead back to it.
         var port = Demo ? 0 : FreePort();
