@@ -35,7 +35,48 @@ public sealed class HouseholdAppointments(NpgsqlDataSource db)
         }
         return guardians;
     }
+
+    /// <summary>
+    /// Whom a change to an appointment is told to: the parent who holds it first, then the pupil's other
+    /// guardians; one mail per address, and nobody without one. The holder's and the pupil's names come along
+    /// for the mail.
+    /// </summary>
+    public async Task<MailedFamily> RecipientsAsync(Guid schoolId, Guid holderId, Guid pupilId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.id, u.first_name, u.first_name || ' ' || u.last_name, u.email
+            FROM users u
+            WHERE u.school_id = @school
+              AND (u.id = @holder OR u.id IN (SELECT g.user_id FROM guardianships g WHERE g.school_id = @school AND g.pupil_id = @pupil))
+            ORDER BY u.id <> @holder, u.last_name, u.first_name;
+            SELECT first_name || ' ' || last_name FROM pupils WHERE id = @pupil AND school_id = @school;
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("holder", holderId);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var recipients = new List<Recipient>();
+        var holderName = "";
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (id, name, email) = (reader.GetGuid(0), reader.GetString(2), reader.IsDBNull(3) ? "" : reader.GetString(3).Trim());
+            holderName = id == holderId ? name : holderName;
+            if (email.Length > 0 && !recipients.Any(r => string.Equals(r.Email, email, StringComparison.OrdinalIgnoreCase)))
+            {
+                recipients.Add(new Recipient(id, reader.GetString(1), name, email));
+            }
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var pupilName = await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : "";
+        return new MailedFamily(recipients, holderName, pupilName);
+    }
 }
+
+/// <summary>The guardians told of a change to one of the family's appointments, and the names the mail gives.</summary>
+public sealed record MailedFamily(IReadOnlyList<Recipient> Recipients, string HolderName, string PupilName);
+
+/// <summary>A guardian told of a change, at their own address.</summary>
+public sealed record Recipient(Guid ParentId, string FirstName, string Name, string Email);
 
 /// <summary>Another guardian of one of the parent's children.</summary>
 public sealed record CoGuardian(Guid ParentId, Guid PupilId, string FirstName, string Name, string PupilFirstName);

@@ -1,13 +1,15 @@
 namespace ItSchool.Meetings;
 
 /// <summary>
-/// A parent's appointments for one meeting evening, with every teacher (key: the evening's id and
-/// <see cref="Timetables.AgendaKeyOf"/> the parent). Every booking, move and cancellation for that parent —
-/// by the parent, the teacher or the school — goes through it, so it can refuse a time that overlaps another
-/// of the parent's appointments, or comes too close to one, before the teacher's timetable takes the slot.
+/// A parent's way in to a meeting evening (key: the evening's id and <see cref="Timetables.AgendaKeyOf"/> the
+/// parent). Every booking, move and cancellation for that parent — by the parent, the teacher or the school —
+/// goes through it to their household's agenda (<see cref="IHouseholdAgendaGrain"/>), which holds the rules of
+/// the pupil's family: the limit per teacher, and no time that overlaps another of the family's appointments
+/// or comes too close to one.
 /// </summary>
 public interface IParentAgendaGrain : IGrainWithGuidCompoundKey
 {
+    /// <summary>The parent's own appointments of the evening.</summary>
     Task<IReadOnlyList<Appointment>> GetAppointmentsAsync();
 
     Task<TimetableResult> BookAsync(Guid teacherId, Guid pupilId, int slot, bool byStaff = false);

@@ -6,8 +6,9 @@ namespace ItSchool.Meetings;
 /// <summary>
 /// One teacher's grid for one meeting evening (key: the evening's id and <see cref="Timetables.KeyOf"/> the
 /// teacher). It owns the slots: book, move, cancel and breaks are decided here one at a time, so two parents
-/// can never hold the same slot. Parents' requests reach it through their <see cref="IParentAgendaGrain"/>,
-/// which guards the rules that span several teachers.
+/// can never hold the same slot, and a family never holds more than the school allows with this teacher.
+/// Parents' requests reach it through their household's agenda (<see cref="IHouseholdAgendaGrain"/>), which
+/// guards the rules that span several teachers.
 /// </summary>
 public interface ITimetableGrain : IGrainWithGuidCompoundKey
 {
@@ -30,12 +31,15 @@ public interface ITimetableGrain : IGrainWithGuidCompoundKey
 
 /// <summary>
 /// <paramref name="ByStaff"/>: the teacher or the school acting for the parent, also outside the booking window.
-/// <paramref name="Elsewhere"/>: the slots the parent holds with other teachers, as their agenda knows them;
-/// the timetable holds them against the evening's current setup (same time, or too close with the school's gap).
+/// <paramref name="Elsewhere"/>: the slots the pupil's family holds with other teachers, as their household's
+/// agenda knows them; the timetable holds them against the evening's current setup (same time, or too close
+/// with the school's gap). <paramref name="Family"/>: the pupil's guardians, whose appointments with this
+/// teacher count together towards the limit (the parent alone when not given).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record Booking([property: Id(0)] Guid ParentId, [property: Id(1)] Guid PupilId, [property: Id(2)] int Slot,
-    [property: Id(3)] bool ByStaff = false, [property: Id(4)] IReadOnlyList<int>? Elsewhere = null);
+    [property: Id(3)] bool ByStaff = false, [property: Id(4)] IReadOnlyList<int>? Elsewhere = null,
+    [property: Id(5)] IReadOnlyList<Guid>? Family = null);
 
 [GenerateSerializer, Immutable]
 public sealed record Move([property: Id(0)] Guid ParentId, [property: Id(1)] int FromSlot, [property: Id(2)] int ToSlot,
@@ -55,9 +59,14 @@ public static class Timetables
 
     public static string AgendaKeyOf(Guid parentId) => $"parent-{parentId:N}";
 
+    public static string HouseholdKeyOf(Guid householdKey) => $"household-{householdKey:N}";
+
     public static ITimetableGrain Timetable(this IGrainFactory grains, Guid eveningId, Guid teacherId) =>
         grains.GetGrain<ITimetableGrain>(eveningId, KeyOf(teacherId), null);
 
     public static IParentAgendaGrain Agenda(this IGrainFactory grains, Guid eveningId, Guid parentId) =>
         grains.GetGrain<IParentAgendaGrain>(eveningId, AgendaKeyOf(parentId), null);
+
+    public static IHouseholdAgendaGrain HouseholdAgenda(this IGrainFactory grains, Guid eveningId, Guid householdKey) =>
+        grains.GetGrain<IHouseholdAgendaGrain>(eveningId, HouseholdKeyOf(householdKey), null);
 }

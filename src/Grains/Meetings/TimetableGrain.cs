@@ -9,11 +9,13 @@ namespace ItSchool.Meetings;
 /// written: a slot whose booking is being written is already held, so a second parent is refused at once and
 /// nobody waits behind a database round trip to hear "taken". Writes of different slots run side by side;
 /// a slot is shown as booked to everybody only once its row is committed, or released if the write fails.
-/// Calls of one parent never overlap here: they come one at a time through that parent's agenda.
+/// Calls of one household never overlap here: they come one at a time through that household's agenda.
 /// This grain calls no other grain and waits for none (the live publish is one-way): whoever calls it can
 /// wait for it without any risk of a cycle.
-/// The rules across teachers are held here too, against the slots the parent's agenda says they hold
-/// elsewhere: the agenda knows the parent, this grain knows the evening as the school set it up now.
+/// A family's limit with this teacher is counted here over every guardian of the pupil, the slots being
+/// written included, so two guardians booking at once cannot both pass it. The rules across teachers are
+/// held here too, against the slots the household's agenda says the family holds elsewhere: the agenda
+/// knows the family, this grain knows the evening as the school set it up now.
 /// </summary>
 [Reentrant]
 public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILogger<TimetableGrain> logger) : Grain, ITimetableGrain
@@ -95,7 +97,8 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
         {
             return Refused(Refusal.SlotUnavailable);
         }
-        if (booked.Values.Concat(writing.Values.Select(w => w.Appointment)).Count(a => a.ParentId == booking.ParentId) >= evening!.MaxPerParentPerTeacher)
+        if (booked.Values.Concat(writing.Values.Select(w => w.Appointment))
+                .Count(a => a.ParentId == booking.ParentId || booking.Family?.Contains(a.ParentId) == true) >= evening!.MaxPerParentPerTeacher)
         {
             return Refused(Refusal.TeacherLimitReached);
         }
@@ -232,7 +235,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
     }
 
     /// <summary>
-    /// Another of the parent's appointments at the same time, or, with the school's gap, right before or after
+    /// Another of the family's appointments at the same time, or, with the school's gap, right before or after
     /// it on the same date (time to walk to the other room).
     /// </summary>
     Refusal? Clash(int slot, IReadOnlyList<int>? elsewhere) =>

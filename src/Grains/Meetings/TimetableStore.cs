@@ -33,18 +33,18 @@ public sealed class TimetableStore(NpgsqlDataSource db)
         return (appointments, breaks);
     }
 
-    /// <summary>A parent's appointments of the evening, with every teacher (what their agenda starts from).</summary>
-    public async Task<List<Appointment>> AppointmentsOfAsync(Guid eveningId, Guid parentId)
+    /// <summary>The appointments of the evening these parents hold, with every teacher (what a household's agenda starts from).</summary>
+    public async Task<List<Appointment>> AppointmentsOfAsync(Guid eveningId, IReadOnlyList<Guid> parents)
     {
         await using var command = db.CreateCommand(
-            "SELECT teacher_id, slot, pupil_id FROM meeting_appointments WHERE evening_id = @e AND parent_id = @parent");
+            "SELECT teacher_id, slot, parent_id, pupil_id FROM meeting_appointments WHERE evening_id = @e AND parent_id = ANY(@parents)");
         command.Parameters.AddWithValue("e", eveningId);
-        command.Parameters.AddWithValue("parent", parentId);
+        command.Parameters.AddWithValue("parents", parents.ToArray());
         await using var reader = await command.ExecuteReaderAsync();
         var appointments = new List<Appointment>();
         while (await reader.ReadAsync())
         {
-            appointments.Add(new Appointment(eveningId, reader.GetGuid(0), reader.GetInt32(1), parentId, reader.GetGuid(2)));
+            appointments.Add(new Appointment(eveningId, reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3)));
         }
         return appointments;
     }

@@ -147,7 +147,7 @@ public static class AppointmentListPdf
                     page.DrawRectangle(new PdfPoint(Left, y - 5), Right - Left, RowHeight, 0.1, fill: true);
                     page.ResetColor();
                     Write(time, 10, columns[0], y, regular);
-                    Write(M["Pdf.Break"], 10, columns[1], y, bold);
+                    Write(M["Break"], 10, columns[1], y, bold);
                     break;
                 default:
                     // Free slots stay readable but step back, so the eye runs over the appointments.

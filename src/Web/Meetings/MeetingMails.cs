@@ -1,8 +1,6 @@
 using System.Text.Encodings.Web;
-using ItSchool.Accounts;
 using ItSchool.Mail;
 using ItSchool.Meetings;
-using ItSchool.Pupils;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Meetings;
@@ -19,22 +17,16 @@ public sealed record MeetingChange(MeetingChangeKind Kind, MeetingEvening Evenin
     int Slot, int? FromSlot = null, bool ByStaff = false);
 
 /// <summary>
-/// The parent's confirmation of each booking, move and cancellation (also when the teacher or the school made
-/// it), through the outbox, with the appointment as a calendar file.
+/// The family's confirmation of each booking, move and cancellation (also when the teacher or the school made
+/// it), through the outbox, with the appointment as a calendar file: the parent who holds it and the pupil's
+/// other guardians each get one, at their own address; a guardian without one is left out.
 /// </summary>
-public sealed class MeetingMails(Outbox outbox, AccountDirectory accounts, PupilDirectory pupils,
-    IStringLocalizer<MeetingText> M, TimeProvider clock)
+public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household, IStringLocalizer<MeetingText> M, TimeProvider clock)
 {
     public async Task SendAsync(MeetingChange change, string schoolName, CancellationToken cancellationToken = default)
     {
         var evening = change.Evening;
-        var parent = await accounts.FindAsync(evening.SchoolId, change.ParentId, cancellationToken);
-        if (string.IsNullOrWhiteSpace(parent?.Email))
-        {
-            return;
-        }
-        var pupil = (await pupils.ChildrenOfAsync(evening.SchoolId, change.ParentId, cancellationToken)).FirstOrDefault(p => p.Id == change.PupilId);
-        var pupilName = pupil?.DisplayName ?? "";
+        var (recipients, holderName, pupilName) = await household.RecipientsAsync(evening.SchoolId, change.ParentId, change.PupilId, cancellationToken);
         var time = evening.SlotStart(change.Slot).ToString("HH:mm");
         var day = evening.SlotDay(change.Slot).ToString("dddd d MMMM yyyy");
         var subject = M[$"Mail.{change.Kind}.Subject", change.Teacher.Name, MeetingAnswers.Time(evening, change.Slot)].Value;
@@ -45,18 +37,25 @@ public sealed class MeetingMails(Outbox outbox, AccountDirectory accounts, Pupil
             MeetingChangeKind.Cancelled when change.ByStaff => M["Mail.CancelledByStaff.Body", change.Teacher.Name, pupilName, day, time],
             _ => M[$"Mail.{change.Kind}.Body", change.Teacher.Name, pupilName, day, time],
         };
-        var paragraphs = new List<string> { M["Mail.Greeting", parent.FirstName], what };
-        if (change.Kind != MeetingChangeKind.Cancelled && !string.IsNullOrEmpty(change.Teacher.Room))
-        {
-            paragraphs.Add(M["Room", change.Teacher.Room]);
-        }
-        paragraphs.Add(M["Mail.Calendar"]);
-        var html = HtmlEncoder.Default;
         var calendar = MeetingCalendar.For(change, schoolName, pupilName, clock.GetUtcNow());
-        await outbox.EnqueueAsync(new OutgoingMail(evening.SchoolId, parent.Email, parent.DisplayName, subject,
-            string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")))
+        var html = HtmlEncoder.Default;
+        foreach (var recipient in recipients)
         {
-            Attachments = [new MailAttachment("rendez-vous.ics", "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
-        }, cancellationToken);
+            var paragraphs = new List<string> { M["Mail.Greeting", recipient.FirstName], what };
+            if (recipient.ParentId != change.ParentId && holderName.Length > 0)
+            {
+                paragraphs.Add(M["Mail.Holder", holderName]);
+            }
+            if (change.Kind != MeetingChangeKind.Cancelled && !string.IsNullOrEmpty(change.Teacher.Room))
+            {
+                paragraphs.Add(M["Room", change.Teacher.Room]);
+            }
+            paragraphs.Add(M["Mail.Calendar"]);
+            await outbox.EnqueueAsync(new OutgoingMail(evening.SchoolId, recipient.Email, recipient.Name, subject,
+                string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")))
+            {
+                Attachments = [new MailAttachment("rendez-vous.ics", "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
+            }, cancellationToken);
+        }
     }
 }

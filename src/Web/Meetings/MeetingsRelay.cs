@@ -9,10 +9,11 @@ namespace ItSchool.Web.Meetings;
 /// <summary>
 /// Relays timetable changes to the pages watching them on this node: the grid is rendered once per change
 /// for all families (no names) and once for the staff (with names), whatever the number of watchers.
-/// The node's <see cref="LiveRelay"/> hands it every change.
+/// A household's change reaches its parents' pages through their live channel, where the family lists read
+/// themselves again (each parent's list is their own). The node's <see cref="LiveRelay"/> hands it every change.
 /// </summary>
-public sealed class MeetingsRelay(IHubContext<MeetingsHub> hub, FragmentRenderer fragments, MeetingEvenings evenings,
-    WatchedTimetables watched, ILogger<MeetingsRelay> logger) : ILiveChangeHandler
+public sealed class MeetingsRelay(IHubContext<MeetingsHub> hub, IHubContext<LiveHub> live, FragmentRenderer fragments,
+    MeetingEvenings evenings, WatchedTimetables watched, ILogger<MeetingsRelay> logger) : ILiveChangeHandler
 {
     // Per timetable, the newest change not yet sent. While one grid is being rendered and sent, newer
     // changes only replace each other here: on opening night the watchers get the grid as it is now, not
@@ -22,6 +23,10 @@ public sealed class MeetingsRelay(IHubContext<MeetingsHub> hub, FragmentRenderer
 
     public void OnChange(LiveChange change)
     {
+        if (change is HouseholdChanged household)
+        {
+            _ = live.Clients.Groups(household.Parents.Select(LiveGroups.User).ToList()).SendAsync("changed");
+        }
         if (change is TimetableChanged timetable)
         {
             var key = (timetable.Grid.EveningId, timetable.Grid.TeacherId);

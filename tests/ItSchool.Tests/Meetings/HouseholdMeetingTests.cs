@@ -143,14 +143,16 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
     [Fact]
     public async Task A_booking_by_the_other_guardian_appears_as_the_familys_on_an_open_grid_without_reload()
     {
-        var (evening, sophie) = await DemoEveningAsync();
-        var path = $"reunions/{evening.Id}/enseignants/{sophie}";
+        // Julien Peeters (who sees Lucas's class too): the family's limit with Sophie Martin is the first test's.
+        var (evening, _) = await DemoEveningAsync();
+        var julien = evening.Teachers.Single(t => t.Name.StartsWith("Julien")).TeacherId;
+        var path = $"reunions/{evening.Id}/enseignants/{julien}";
         var amelie = await chromium.OpenMeetingPageAsync(web, "amelie.lefevre", "Lucas", path);
         var marc = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, path);
         using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
         var grid = $"/e/demo/{path}";
 
-        Assert.Contains("Rendez-vous réservé à 19:00 avec Sophie Martin", await HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "12")));
+        Assert.Contains("Rendez-vous réservé à 19:00 avec Julien Peeters", await HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "12")));
 
         var family = Slot(amelie, 12);
         await Assertions.Expect(family).ToHaveClassAsync(new Regex("\\bfamily\\b"));
@@ -160,7 +162,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(family.Locator(".taken")).ToBeHiddenAsync();
         await Assertions.Expect(family.Locator(".cancel")).ToBeHiddenAsync();
         // The family list above the grid follows: Pierre's appointment, marked as his.
-        var line = amelie.Locator($".my-appointments li[data-teacher='{sophie}'][data-slot='12']");
+        var line = amelie.Locator($".my-appointments li[data-teacher='{julien}'][data-slot='12']");
         await Assertions.Expect(line).ToHaveClassAsync("other-guardian");
         await Assertions.Expect(line).ToContainTextAsync("19:00–19:10");
         await Assertions.Expect(line).ToContainTextAsync("réservé par Pierre Lefèvre");
@@ -191,5 +193,37 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(line).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task The_family_list_on_the_meetings_page_follows_the_other_guardians_booking_and_cancellation_without_reload()
+    {
+        var (evening, _) = await DemoEveningAsync();
+        var julien = evening.Teachers.Single(t => t.Name.StartsWith("Julien")).TeacherId;
+        var amelie = await chromium.SignInToDashboardAsync(web, "amelie.lefevre", "Lucas");
+        var marc = await chromium.SignInToDashboardAsync(web, "marc.dubois");
+        foreach (var page in new[] { amelie, marc })
+        {
+            await page.GotoAsync(new Uri(web.DemoSchool, "reunions").ToString());
+            await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
+            // Gone if the page were loaded again.
+            await page.EvaluateAsync("() => window.sameDocument = true");
+        }
+        using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
+        var grid = $"/e/demo/reunions/{evening.Id}/enseignants/{julien}";
 
+        Assert.Contains("Rendez-vous réservé à 19:40 avec Julien Peeters", await HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "16")));
+
+        var line = amelie.Locator($"#my-appointments-{evening.Id:N} li[data-teacher='{julien}'][data-slot='16']");
+        await Assertions.Expect(line).ToHaveClassAsync("other-guardian");
+        await Assertions.Expect(line).ToContainTextAsync("19:40–19:50");
+        await Assertions.Expect(line).ToContainTextAsync("Lucas Lefèvre");
+        await Assertions.Expect(line).ToContainTextAsync("réservé par Pierre Lefèvre");
+        Assert.True(await amelie.EvaluateAsync<bool>("() => window.sameDocument === true"));
+
+        Assert.Contains("Rendez-vous de 19:40 annulé", await HtmxAsync(pierre, grid, $"{grid}/annuler", ("Slot", "16")));
+        await Assertions.Expect(line).ToHaveCountAsync(0);
+        Assert.True(await amelie.EvaluateAsync<bool>("() => window.sameDocument === true"));
+        // Another family's list never showed it.
+        await Assertions.Expect(marc.Locator(".my-appointments")).Not.ToContainTextAsync("Pierre");
+        Assert.True(await marc.EvaluateAsync<bool>("() => window.sameDocument === true"));
+    }
 }

@@ -129,7 +129,7 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
         var julien = TeacherId(evening, "Julien");
         await amelie.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{julien}").ToString());
         await Slot(amelie, 10).Locator(".book").ClickAsync();
-        await Assertions.Expect(amelie.Locator("#meeting-message")).ToContainTextAsync("Vous avez déjà un rendez-vous avec un autre enseignant à cette heure-là.");
+        await Assertions.Expect(amelie.Locator("#meeting-message")).ToContainTextAsync("Votre famille a déjà un rendez-vous avec un autre enseignant à cette heure-là.");
         await Assertions.Expect(Slot(amelie, 10)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bfree\\b"));
     }
 
@@ -143,7 +143,7 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
 
         await Slot(teacher, 15).GetByRole(AriaRole.Button, new() { Name = "Marquer 19:30 comme pause" }).ClickAsync();
         await Assertions.Expect(Slot(parent, 15)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bbreak\\b"));
-        await Assertions.Expect(Slot(parent, 15)).ToContainTextAsync("Indisponible");
+        await Assertions.Expect(Slot(parent, 15)).ToContainTextAsync("Pause");
 
         await Slot(parent, 16).Locator(".book").ClickAsync();
         await Assertions.Expect(Slot(teacher, 16)).ToContainTextAsync("Marc Dubois");
@@ -157,6 +157,6 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
 
         var list = await teacher.Context.NewPageAsync();
         await list.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/grilles/{julien}/liste").ToString());
-        await Assertions.Expect(list.Locator("tr[data-slot='15']")).ToContainTextAsync("Indisponible");
+        await Assertions.Expect(list.Locator("tr[data-slot='15']")).ToContainTextAsync("Pause");
     }
 }

@@ -165,6 +165,37 @@ public sealed class MeetingPdfTests(WebNode web, Chromium chromium) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, (await claire.GetAsync($"/e/demo/reunions/{elsewhere.Id}/grilles/{stranger}/liste.pdf")).StatusCode);
     }
 
+    /// <summary>What a page shows of one element: its text, tags gone and spaces folded.</summary>
+    static string TextOf(string html, string pattern) =>
+        System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(WebUtility.HtmlDecode(
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, pattern, System.Text.RegularExpressions.RegexOptions.Singleline)).Value),
+            "<[^>]+>", " "), "\\s+", " ").Trim();
+
+    [Fact]
+    public async Task A_teachers_break_is_called_the_same_on_the_families_grid_the_teachers_grid_the_list_and_the_PDF()
+    {
+        var evening = await DemoEveningAsync();
+        var julien = Teacher(evening, "Julien").TeacherId;
+        Assert.True((await Grains.Timetable(evening.Id, julien).SetBreakAsync(9, true)).Done);
+        using var teacher = await SignedIn.AsAsync(web, "julien.peeters");
+        using var parent = await SignedIn.AsAsync(web, "marc.dubois");
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await Forms.PostAsync(parent, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, "Chloé")}")).StatusCode);
+        var staffGrid = $"/e/demo/reunions/{evening.Id}/grilles/{julien}";
+        const string slot = "<li class=\"slot break[^\"]*\"\\s+data-slot=\"9\".*?</li>";
+
+        var families = await parent.GetStringAsync($"/e/demo/reunions/{evening.Id}/enseignants/{julien}");
+        var staff = await teacher.GetStringAsync(staffGrid);
+        var list = await teacher.GetStringAsync($"{staffGrid}/liste");
+        using var pdf = await PdfAsync(await teacher.GetAsync($"{staffGrid}/liste.pdf"));
+
+        Assert.Equal("18:30 Pause", TextOf(families, slot));
+        Assert.Equal("18:30 Pause Rouvrir", TextOf(staff, slot));
+        Assert.Equal("18:30–18:40 Pause", TextOf(list, "<tr class=\"break\" data-slot=\"9\">.*?</tr>"));
+        Assert.Equal("18:30-18:40 Pause", Row(pdf.GetPage(1), "18:30"));
+        Assert.All(new[] { families, staff, list }, html => Assert.DoesNotContain("ndisponible", html));
+    }
+
     [Fact]
     public async Task The_managers_evening_PDF_has_a_section_per_teacher_each_on_its_own_pages()
     {
