@@ -6,6 +6,9 @@ namespace ItSchool.PointOfSale;
 /// <summary>Pupils' cards: one active card per pupil; replacing a lost card stops the old UID at once.</summary>
 public sealed class Cards(NpgsqlDataSource db, TimeProvider clock)
 {
+    public const int MaxUidLength = 40;
+    public const int MaxSearchLength = 100;
+
     public sealed record PupilCard(Guid PupilId, string FirstName, string LastName, string ClassName, string? Uid);
 
     public async Task<IReadOnlyList<PupilCard>> ListAsync(Guid schoolId, string? search, CancellationToken cancellationToken = default)
@@ -36,7 +39,7 @@ public sealed class Cards(NpgsqlDataSource db, TimeProvider clock)
     public async Task<CardProblem?> AssignAsync(Guid schoolId, Guid pupilId, string uid, CancellationToken cancellationToken = default)
     {
         uid = uid.Trim().ToUpperInvariant();
-        if (uid.Length is < 4 or > 40 || !uid.All(char.IsAsciiLetterOrDigit))
+        if (uid.Length is < 4 or > MaxUidLength || !uid.All(char.IsAsciiLetterOrDigit))
         {
             return CardProblem.InvalidUid;
         }

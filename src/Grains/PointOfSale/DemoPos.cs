@@ -1,44 +1,83 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ItSchool.PointOfSale;
 
 /// <summary>
-/// The demo school's canteen: one terminal with a fixed, published key, a few articles, and a card for
-/// every pupil (UIDs in the README), so a newcomer can post a sale with curl the minute the app runs.
+/// The demo school's canteen: one terminal with a fixed, published key, a few articles, a card for every
+/// pupil (UIDs in the README), so a newcomer can post a sale with curl the minute the app runs — and the
+/// canteen's past sales, recorded as the terminal records them, so that the sales journal and the ledger
+/// tell the same story.
 /// </summary>
 public static class DemoPos
 {
     public const string CanteenKey = "itsk_demo_canteen_key_do_not_use_in_production";
     public static readonly Guid CanteenId = new("d3e0d3e0-0000-4000-8000-0000000000c1");
+    public const string CanteenName = "Cantine";
 
-    public static readonly (string Code, string Label, long PriceCents, string Category, bool OpenPrice)[] Articles =
+    public static readonly Article[] Articles =
     [
-        ("SANDWICH", "Sandwich au rosbif", 350, "Repas", false),
-        ("SOUPE", "Potage du jour", 120, "Repas", false),
-        ("COLLATION", "Collation", 120, "Collations", false),
-        ("JUS", "Jus d'orange", 90, "Boissons", false),
-        ("POMME", "Pomme", 50, "Collations", false),
-        ("CASIER", "Casier sans caution", 1500, "Économat", false),
-        ("DIVERS", "Article divers", 0, "Économat", true),
+        new("SANDWICH", "Sandwich au rosbif", 350, "Repas", false),
+        new("SOUPE", "Potage du jour", 120, "Repas", false),
+        new("COLLATION", "Collation", 120, "Collations", false),
+        new("JUS", "Jus d'orange", 90, "Boissons", false),
+        new("POMME", "Pomme", 50, "Collations", false),
+        new("CASIER", "Casier sans caution", 1500, "Économat", false),
+        new("DIVERS", "Article divers", 0, "Économat", true),
     ];
+
+    /// <summary>What pupils buy at the morning break, for the demo's history.</summary>
+    public static readonly IReadOnlyList<PricedLine>[] Snacks =
+    [
+        Basket(("COLLATION", 1)),
+        Basket(("JUS", 1)),
+        Basket(("POMME", 1)),
+        Basket(("COLLATION", 1), ("JUS", 1)),
+        Basket(("POMME", 2)),
+    ];
+
+    public static readonly IReadOnlyList<PricedLine> Locker = Basket(("CASIER", 1));
 
     /// <summary>Card UIDs by pupil first name, in the order of <c>DemoSchool</c>'s pupils.</summary>
     public static readonly string[] CardUids = ["04A1B2C3D4E501", "04A1B2C3D4E502", "04A1B2C3D4E503", "04A1B2C3D4E504"];
 
-    public static async Task SeedAsync(NpgsqlConnection connection, Guid schoolId, IReadOnlyList<Guid> pupils, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>A sale of the demo's canteen: the ledger holds its debit under <see cref="LedgerKey"/>.</summary>
+    public sealed record Sale(Guid PupilId, string Key, IReadOnlyList<PricedLine> Lines, DateTimeOffset At)
+    {
+        public string LedgerKey => SaleLines.LedgerKey(CanteenId, Key);
+        public long AmountCents => Lines.Sum(l => l.TotalCents);
+    }
+
+    /// <summary>
+    /// The terminal, the articles, the cards, and the <paramref name="sales"/> whose debits are already in
+    /// the ledger (DemoWallets wrote them, in the order of each purse's history).
+    /// </summary>
+    public static async Task SeedAsync(NpgsqlConnection connection, Guid schoolId, IReadOnlyList<Guid> pupils, IReadOnlyList<Sale> sales,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO pos_terminals (id, school_id, name, kind, compartment, key_hash, key_hint, created_at)
-            VALUES (@terminal, @school, 'Cantine', 'canteen', 1, sha256(convert_to(@key, 'UTF8')), right(@key, 4), @now);
+            VALUES (@terminal, @school, @name, 'canteen', 1, sha256(convert_to(@key, 'UTF8')), right(@key, 4), @now);
             INSERT INTO pos_articles (school_id, code, label, price_cents, category, open_price)
             SELECT @school, a.code, a.label, a.price, a.category, a.open FROM unnest(@codes, @labels, @prices, @categories, @opens)
                 AS a(code, label, price, category, open);
             INSERT INTO pupil_cards (school_id, uid, pupil_id, assigned_at)
             SELECT @school, c.uid, c.pupil, @now FROM unnest(@uids, @pupils) AS c(uid, pupil);
+            -- The answer the terminal would have had, with the ledger entry's id and balance.
+            INSERT INTO pos_sales (id, school_id, terminal_id, idempotency_key, request_hash, status_code, response, pupil_id,
+                                   amount_cents, lines, ledger_entry_id, created_at)
+            SELECT s.id, @school, @terminal, s.key, sha256(convert_to(s.lines::text, 'UTF8')), 201,
+                   jsonb_build_object('saleId', s.id, 'amountCents', -l.amount_cents, 'balanceCents', l.balance_after_cents,
+                                      'firstName', p.first_name, 'entryId', l.id),
+                   s.pupil, -l.amount_cents, s.lines, l.id, s.at
+            FROM unnest(@sale_ids, @sale_keys, @ledger_keys, @sale_pupils, @sale_lines, @sale_ats)
+                 AS s(id, key, ledger_key, pupil, lines, at)
+            JOIN ledger_entries l ON l.pupil_id = s.pupil AND l.idempotency_key = s.ledger_key
+            JOIN pupils p ON p.id = s.pupil;
             """, connection);
         command.Parameters.AddWithValue("terminal", CanteenId);
         command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("name", CanteenName);
         command.Parameters.AddWithValue("key", CanteenKey);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("codes", Articles.Select(a => a.Code).ToArray());
@@ -48,6 +87,23 @@ public static class DemoPos
         command.Parameters.AddWithValue("opens", Articles.Select(a => a.OpenPrice).ToArray());
         command.Parameters.AddWithValue("uids", CardUids.Take(pupils.Count).ToArray());
         command.Parameters.AddWithValue("pupils", pupils.Take(CardUids.Length).ToArray());
+        command.Parameters.AddWithValue("sale_ids", sales.Select(s => Guid.CreateVersion7(s.At)).ToArray());
+        command.Parameters.AddWithValue("sale_keys", sales.Select(s => s.Key).ToArray());
+        command.Parameters.AddWithValue("ledger_keys", sales.Select(s => s.LedgerKey).ToArray());
+        command.Parameters.AddWithValue("sale_pupils", sales.Select(s => s.PupilId).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("sale_lines", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+        {
+            Value = sales.Select(s => SaleLines.ToJson(s.Lines)).ToArray(),
+        });
+        command.Parameters.AddWithValue("sale_ats", sales.Select(s => s.At).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Lines priced from the demo's catalogue, as a terminal's sale of these articles is.</summary>
+    static IReadOnlyList<PricedLine> Basket(params (string Code, int Quantity)[] items) =>
+        items.Select(item =>
+        {
+            var article = Articles.Single(a => a.Code == item.Code);
+            return new PricedLine(article.Code, article.Label, item.Quantity, article.PriceCents, article.PriceCents * item.Quantity);
+        }).ToList();
 }

@@ -18,6 +18,9 @@ public sealed record SoldSale(Guid Id, Guid PupilId, long AmountCents, string Li
 /// <summary>Sales as posted by terminals, keyed by (terminal, the terminal's own sale id).</summary>
 public sealed class PosSales(NpgsqlDataSource db)
 {
+    /// <summary>The longest article search the journal takes (its field's maxlength).</summary>
+    public const int MaxSearchLength = 100;
+
     public async Task<StoredAnswer?> FindAnswerAsync(Guid terminalId, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
@@ -105,19 +108,28 @@ public sealed class PosSales(NpgsqlDataSource db)
             : null;
     }
 
-    /// <summary>A pupil's accepted sales in a period, newest first, for the parents' "Journal des ventes".</summary>
+    /// <summary>
+    /// A pupil's accepted sales in a period, newest first, for the parents' "Journal des ventes": the articles
+    /// as the terminal sold them, at the moment and in the compartment of their ledger entry, so that the
+    /// journal and "Opérations financières" show each sale alike.
+    /// </summary>
     public async Task<IReadOnlyList<JournalLine>> JournalAsync(Guid schoolId, Guid pupilId, DateTimeOffset from, DateTimeOffset to,
         Guid? terminalId, string? search, int? compartment = null, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT s.id, s.created_at, t.name, s.lines::text, s.amount_cents, s.voided_at
-            FROM pos_sales s JOIN pos_terminals t ON t.id = s.terminal_id
+            SELECT s.id, e.occurred_at, t.name, s.lines::text, s.amount_cents, s.voided_at
+            FROM pos_sales s
+            JOIN ledger_entries e ON e.id = s.ledger_entry_id
+            JOIN pos_terminals t ON t.id = s.terminal_id
             WHERE s.school_id = @school AND s.pupil_id = @pupil AND s.status_code = 201
-              AND s.created_at >= @from AND s.created_at < @to
+              -- The terminal's record is made a few milliseconds before the purse's entry: a margin on it keeps
+              -- the index in use, the entry's moment decides.
+              AND s.created_at >= @from - interval '1 minute' AND s.created_at < @to + interval '1 minute'
+              AND e.occurred_at >= @from AND e.occurred_at < @to
               AND (@terminal::uuid IS NULL OR s.terminal_id = @terminal)
-              AND (@compartment::smallint IS NULL OR t.compartment = @compartment)
+              AND (@compartment::smallint IS NULL OR e.compartment = @compartment)
               AND (@search = '' OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.lines) l WHERE l->>'label' ILIKE @like))
-            ORDER BY s.created_at DESC LIMIT 500
+            ORDER BY e.occurred_at DESC LIMIT 500
             """);
         var text = (search ?? "").Trim();
         command.Parameters.AddWithValue("school", schoolId);

@@ -5,8 +5,9 @@ namespace ItSchool.PointOfSale;
 
 /// <summary>
 /// Everything a sale needs to know before the purse is asked — an earlier answer for this sale id, the
-/// articles, the card's holder. At a canteen rush the round trips, not the queries, are what costs: the
-/// sales of the same moment are looked up together, in one statement batch.
+/// articles (withdrawn ones too, so that the terminal hears why it is refused), the card's holder. At a
+/// canteen rush the round trips, not the queries, are what costs: the sales of the same moment are looked
+/// up together, in one statement batch.
 /// </summary>
 public sealed class SaleLookup(NpgsqlDataSource db)
 {
@@ -39,9 +40,9 @@ public sealed class SaleLookup(NpgsqlDataSource db)
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT a.school_id, a.code, a.label, a.price_cents, a.category, a.open_price
+            SELECT a.school_id, a.code, a.label, a.price_cents, a.category, a.open_price, a.active
             FROM unnest(@school, @code) AS w(school, code)
-            JOIN pos_articles a ON a.school_id = w.school AND a.code = w.code AND a.active
+            JOIN pos_articles a ON a.school_id = w.school AND a.code = w.code
             """)
         {
             Parameters =
@@ -70,8 +71,7 @@ public sealed class SaleLookup(NpgsqlDataSource db)
         var articles = new Dictionary<(Guid School, string Code), Article>();
         while (await reader.ReadAsync())
         {
-            articles[(reader.GetGuid(0), reader.GetString(1))] = new Article(reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetBoolean(5));
+            articles[(reader.GetGuid(0), reader.GetString(1))] = Catalogue.Read(reader, 1);
         }
         await reader.NextResultAsync();
         var holders = new (Guid, string)?[wanted.Count];

@@ -22,6 +22,7 @@ public sealed record Terminal(Guid Id, Guid SchoolId, string Name, TerminalKind 
 public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
 {
     const string Prefix = "itsk_";
+    public const int MaxNameLength = 80;
 
     public async Task<(Terminal Terminal, string Key)> CreateAsync(Guid schoolId, string name, TerminalKind kind, int compartment,
         string? key = null, CancellationToken cancellationToken = default)

@@ -97,8 +97,8 @@ public static class DemoSchool
             }
         }
 
-        await DemoWallets.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
-        await DemoPos.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
+        var canteenSales = await DemoWallets.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
+        await DemoPos.SeedAsync(connection, Id, pupilIds, canteenSales, DateTimeOffset.UtcNow, cancellationToken);
         await BankStatements.DemoBankStatements.SeedAsync(connection, Id, DateTimeOffset.UtcNow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Seeded the demo school \"École de démo\" ({Slug})", Slug);

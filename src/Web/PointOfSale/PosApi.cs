@@ -11,8 +11,8 @@ namespace ItSchool.Web.PointOfSale;
 /// <summary>
 /// The terminals' HTTP API, version 1. A terminal authenticates with its key (Bearer), names each sale with
 /// its own id (Idempotency-Key), and gets an answer it can act on: 201 with the new balance, or an RFC 7807
-/// problem whose <c>code</c> says why (402 insufficient_funds, 404 unknown_card, 422 invalid_lines,
-/// 409 idempotency_key_reused, …). The same sale id with the same body always gets the first answer.
+/// problem whose <c>code</c> says why (402 insufficient_funds, 404 unknown_card, 422 invalid_lines or
+/// article_withdrawn, 409 idempotency_key_reused, …). The same sale id with the same body always gets the first answer.
 /// </summary>
 public static class PosApi
 {
@@ -130,8 +130,6 @@ public static class PosApi
 public sealed record SaleRequest(string? CardUid, IReadOnlyList<SaleLineRequest>? Lines);
 
 public sealed record SaleLineRequest(string? ArticleCode, int Quantity, long? UnitPriceCents);
-
-public sealed record PricedLine(string ArticleCode, string Label, int Quantity, long UnitPriceCents, long TotalCents);
 
 public sealed record SaleAccepted(Guid SaleId, long AmountCents, long BalanceCents, string FirstName, long EntryId);
 

@@ -68,9 +68,9 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         var priced = lines!;
         var amount = priced.Sum(l => l.TotalCents);
         var result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
-            $"pos/{terminal.Id}/{key}", terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, Subject(priced),
+            SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(priced),
             new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
-        var linesJson = JsonSerializer.Serialize(priced, Json);
+        var linesJson = SaleLines.ToJson(priced);
         if (!result.Accepted)
         {
             var (status, code, title) = result.Reason == DeclineReason.InsufficientFunds
@@ -113,10 +113,10 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         {
             return (422, ProblemJson(422, "too_late", "Une vente ne peut être annulée que le jour même."));
         }
-        var lines = JsonSerializer.Deserialize<List<PricedLine>>(sale.LinesJson, Json)!;
+        var lines = SaleLines.FromJson(sale.LinesJson);
         var result = await grains.GetGrain<IPurseGrain>(sale.PupilId).CreditAsync(new Credit(
             $"pos-void/{sale.Id}", terminal.Compartment, sale.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet,
-            "Annulation : " + Subject(lines)["Vente ".Length..], new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
+            "Annulation : " + SaleLines.Subject(lines)["Vente ".Length..], new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
         if (!result.Accepted)
         {
             return (422, ProblemJson(422, "declined", $"Annulation refusée ({result.Reason})."));
@@ -138,6 +138,10 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
             if (line.ArticleCode is null || !articles.TryGetValue(line.ArticleCode, out var article))
             {
                 return (null, ProblemJson(422, "unknown_article", $"Ligne {index} : article « {line.ArticleCode} » inconnu."));
+            }
+            if (!article.Active)
+            {
+                return (null, ProblemJson(422, "article_withdrawn", $"Ligne {index} : « {article.Label} » n'est plus en vente."));
             }
             if (line.Quantity is < 1 or > 1000)
             {
@@ -161,12 +165,6 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         return priced.Sum(l => l.TotalCents) > 0
             ? (priced, null)
             : (null, ProblemJson(422, "invalid_lines", "Le montant de la vente doit être positif."));
-    }
-
-    public static string Subject(IReadOnlyList<PricedLine> lines)
-    {
-        var subject = "Vente " + string.Join(", ", lines.Select(l => l.Quantity == 1 ? l.Label : $"{l.Label} ×{l.Quantity}"));
-        return subject.Length > 200 ? subject[..199] + "…" : subject;
     }
 
     static (int, string) Replay(StoredAnswer answer, byte[] hash) =>

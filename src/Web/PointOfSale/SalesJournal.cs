@@ -5,6 +5,7 @@ using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
+using Microsoft.Extensions.Localization;
 using Npgsql;
 
 namespace ItSchool.Web.PointOfSale;
@@ -15,7 +16,7 @@ public static class SalesJournal
     public static void MapSalesJournal(this RouteGroupBuilder school)
     {
         school.MapGet("/finances/ventes", async (HttpContext context, PupilDirectory pupils, PosSales sales, Terminals terminals,
-            NpgsqlDataSource db, TimeProvider clock, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
+            NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<PosText> P, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
         {
             if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
             {
@@ -28,6 +29,7 @@ public static class SalesJournal
             var (first, last) = filter.Days(clock);
             var (from, to) = Periods.Instants(first, last);
             var schoolId = context.School()!.Id;
+            var searchTooLong = recherche?.Length > PosSales.MaxSearchLength;
             var model = new
             {
                 Filter = filter,
@@ -38,10 +40,11 @@ public static class SalesJournal
                 Search = recherche,
                 Terminals = await terminals.ListAsync(schoolId, context.RequestAborted),
                 Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
-                Lines = await sales.JournalAsync(schoolId, pupil, from, to, device, recherche, compartment, context.RequestAborted),
+                Lines = searchTooLong ? [] : await sales.JournalAsync(schoolId, pupil, from, to, device, recherche, compartment, context.RequestAborted),
+                Problem = searchTooLong ? P["Journal.SearchTooLong", PosSales.MaxSearchLength].Value : null,
             };
             return context.Request.Headers.ContainsKey("HX-Request")
-                ? (IResult)new RazorComponentResult<SalesJournalResults>(new { model.Lines })
+                ? (IResult)new RazorComponentResult<SalesJournalResults>(new { model.Lines, model.Problem })
                 : new RazorComponentResult<SalesJournalPage>(model);
         }).RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.PointOfSale);
     }

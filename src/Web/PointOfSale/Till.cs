@@ -28,7 +28,7 @@ public static class Till
             {
                 Terminals = available,
                 Terminal = chosen,
-                Articles = chosen is null ? [] : await catalogue.AllArticlesAsync(schoolId, context.RequestAborted),
+                Articles = chosen is null ? [] : await catalogue.TillArticlesAsync(schoolId, context.RequestAborted),
             });
         });
 
@@ -46,7 +46,17 @@ public static class Till
                 .Where(l => l.Quantity != 0)
                 .OrderBy(l => l.ArticleCode, StringComparer.Ordinal)
                 .ToList();
-            var body = JsonSerializer.SerializeToUtf8Bytes(new SaleRequest(form["CardUid"].ToString().Trim(), lines), Json);
+            var card = form["CardUid"].ToString().Trim();
+            // The page says so before sending; a sale without articles or card is no sale to record.
+            var hint = lines.Count == 0 ? "Till.EmptyBasket"
+                : card.Length == 0 ? "Till.NoCard"
+                : card.Length > Cards.MaxUidLength ? "Till.Problem.unknown_card"
+                : null;
+            if (hint is not null)
+            {
+                return new RazorComponentResult<TillResult>(new { Hint = hint, TerminalId = terminal.Id });
+            }
+            var body = JsonSerializer.SerializeToUtf8Bytes(new SaleRequest(card, lines), Json);
             var (status, json) = await posting.PostAsync(terminal, form["SaleId"], body, context.RequestAborted);
             return new RazorComponentResult<TillResult>(new { Status = status, Answer = JsonDocument.Parse(json).RootElement, TerminalId = terminal.Id });
         });

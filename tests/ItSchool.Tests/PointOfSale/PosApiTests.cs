@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
@@ -189,6 +190,55 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
 
         using var amelie = await SignedIn.AsAsync(web, "amelie.lefevre");
         Assert.Equal(HttpStatusCode.NotFound, (await amelie.GetAsync("/e/demo/finances/ventes")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_sale_in_the_ledger_is_a_terminals_sale_of_catalogue_articles_the_demos_history_included()
+    {
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var query = db.CreateCommand("""
+            SELECT l.subject, -l.amount_cents, l.occurred_at, s.amount_cents, s.created_at, s.lines::text
+            FROM ledger_entries l LEFT JOIN pos_sales s ON s.ledger_entry_id = l.id AND s.status_code = 201
+            WHERE l.kind = 'sale'
+            """);
+        var sales = new List<(string Subject, long Debited, DateTimeOffset At, long? Amount, DateTimeOffset? SoldAt, string? Lines)>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                sales.Add((reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+        Assert.Contains(sales, s => s.Subject == "Vente Casier sans caution");
+        Assert.All(sales, sale =>
+        {
+            Assert.NotNull(sale.Lines);
+            var lines = SaleLines.FromJson(sale.Lines);
+            Assert.Equal(sale.Debited, sale.Amount);
+            Assert.InRange((sale.At - sale.SoldAt!.Value).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            Assert.Equal(SaleLines.Subject(lines), sale.Subject);
+            Assert.Equal(sale.Debited, lines.Sum(l => l.TotalCents));
+            Assert.All(lines, line => Assert.Contains(DemoPos.Articles, a => a.Code == line.ArticleCode && a.Label == line.Label));
+        });
+        await using var orphans = db.CreateCommand(
+            "SELECT count(*) FROM pos_sales s WHERE s.status_code = 201 AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.id = s.ledger_entry_id)");
+        Assert.Equal(0L, await orphans.ExecuteScalarAsync());
+
+        // What a parent reads: the sales journal and "Opérations financières" list the same sales, at the same moments.
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        var journal = Rows(await marc.GetStringAsync("/e/demo/finances/ventes"),
+            "<tr data-sale=\"[^\"]+\"[^>]*>\\s*<td>([^<]+)</td>.*?<td class=\"amount\">([^<]+)</td>");
+        var operations = Rows(await marc.GetStringAsync("/e/demo/finances/operations?type=Sale"),
+            "<tr data-entry=\"\\d+\">\\s*<td class=\"muted\">\\d+</td>\\s*<td>([^<]+)</td>.*?<td class=\"amount negative\">([^<]+)</td>");
+        Assert.NotEmpty(journal);
+        Assert.Equal(journal.Order(), operations.Order());
+        Assert.Contains(journal, row => row.EndsWith("15,00 €", StringComparison.Ordinal));
+
+        static List<string> Rows(string html, string pattern) => Regex.Matches(WebUtility.HtmlDecode(html), pattern, RegexOptions.Singleline)
+            .Select(m => $"{m.Groups[1].Value.Trim()} {m.Groups[2].Value.Trim().TrimStart('-', '\u2212')}".Replace('\u00a0', ' ').Replace('\u202f', ' '))
+            .ToList();
     }
 
     [Fact]

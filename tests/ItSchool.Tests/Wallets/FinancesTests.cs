@@ -15,7 +15,7 @@ public sealed class FinancesTests(WebNode web, Chromium chromium) : IClassFixtur
         using var marc = await SignedIn.AsAsync(web, "marc.dubois");
         var page = await marc.GetStringAsync("/e/demo/finances/operations");
         Assert.Contains("Opérations financières", page);
-        Assert.Contains("Vente Casier sans caution (147)", page);
+        Assert.Contains("Vente Casier sans caution", page);
         Assert.DoesNotContain("Lefèvre", page);
 
         var sales = await marc.GetStringAsync("/e/demo/finances/operations?periode=Last30Days&type=Sale&portefeuille=1");

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace ItSchool.PointOfSale;
+
+/// <summary>
+/// One line of a sale as it was sold: the article's label and price are copied, so that a later rename,
+/// price change or withdrawal leaves old sales as they were.
+/// </summary>
+public sealed record PricedLine(string ArticleCode, string Label, int Quantity, long UnitPriceCents, long TotalCents);
+
+/// <summary>How a sale's lines are kept (JSON in <c>pos_sales.lines</c>) and named in the ledger.</summary>
+public static class SaleLines
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string ToJson(IReadOnlyList<PricedLine> lines) => JsonSerializer.Serialize(lines, Json);
+
+    public static IReadOnlyList<PricedLine> FromJson(string json) => JsonSerializer.Deserialize<List<PricedLine>>(json, Json) ?? [];
+
+    /// <summary>The ledger's subject of a sale, as "Opérations financières" shows it.</summary>
+    public static string Subject(IReadOnlyList<PricedLine> lines)
+    {
+        var subject = "Vente " + string.Join(", ", lines.Select(l => l.Quantity == 1 ? l.Label : $"{l.Label} ×{l.Quantity}"));
+        return subject.Length > 200 ? subject[..199] + "…" : subject;
+    }
+
+    /// <summary>The purse's idempotency key of a terminal's sale: its own sale id, under the terminal.</summary>
+    public static string LedgerKey(Guid terminalId, string saleKey) => $"pos/{terminalId}/{saleKey}";
+}
