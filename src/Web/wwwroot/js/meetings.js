@@ -1,6 +1,7 @@
 // The meeting grids: live pushes per timetable, and the parent's gestures — a click on a green slot books
 // (htmx), dragging an own appointment onto a green slot moves it, the cross cancels; both after a
-// confirmation. Pointer events, so a mouse and a finger work alike.
+// confirmation. Pointer events, so a mouse and a finger work alike. A finger's tap on a green slot asks
+// first too: on a phone a tap is easily a slip of the thumb (a scroll, already, is no click at all).
 (function () {
   "use strict";
 
@@ -48,16 +49,28 @@
     htmx.ajax("POST", grid.dataset.base + "/" + action, { target: "#" + grid.id, swap: "outerHTML", values: values });
   }
 
-  function confirmThen(question, action) {
+  function confirmThen(question, action, closed) {
     var dialog = document.getElementById("meeting-confirm");
     dialog.querySelector(".question").textContent = question;
     dialog.returnValue = "";
     dialog.onclose = function () {
+      if (closed) {
+        closed();
+      }
       if (dialog.returnValue === "yes") {
         action();
       }
     };
     dialog.showModal();
+  }
+
+  // Whether a click came from a finger (or a pen). Browsers that do not say it on the click itself said it on
+  // the pointerdown just before; a click from the keyboard says "".
+  var lastPointer = "";
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
+  function byTouch(event) {
+    var type = typeof event.pointerType === "string" && event.pointerType !== "" ? event.pointerType : lastPointer;
+    return type === "touch" || type === "pen";
   }
 
   function texts(grid) {
@@ -66,6 +79,9 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".slot .book, .slot .break-toggle");
+    // On the families' grid the whole green slot is the button, not only its word "Libre".
+    var free = !button && event.target.closest && event.target.closest(".families .slot.free");
+    button = button || (free && free.querySelector(".book"));
     if (!button) {
       return;
     }
@@ -73,7 +89,18 @@
     if (button.classList.contains("book")) {
       // The school books for the family chosen in the list above the grid.
       var family = document.getElementById("meeting-family");
-      post(grid, "reserver", family ? { Slot: slot.dataset.slot, Family: family.value } : { Slot: slot.dataset.slot });
+      var book = function () {
+        post(grid, "reserver", family ? { Slot: slot.dataset.slot, Family: family.value } : { Slot: slot.dataset.slot });
+      };
+      var page = grid.closest("[data-book-text]");
+      if (page && byTouch(event)) {
+        slot.classList.add("selected");
+        confirmThen(format(page.dataset.bookText, [slot.dataset.time, page.dataset.teacherName]), book, function () {
+          slot.classList.remove("selected");
+        });
+      } else {
+        book();
+      }
     } else {
       post(grid, "pause", { Slot: slot.dataset.slot, On: button.dataset.on });
     }

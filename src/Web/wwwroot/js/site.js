@@ -66,6 +66,25 @@
     }
   });
 
+  // The phone's "Menu" button shows and hides the menu list (site.css hides it while aria-expanded is false);
+  // Escape closes it and gives the focus back to the button.
+  function setMenu(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".menu-button");
+    if (button) {
+      setMenu(button, button.getAttribute("aria-expanded") !== "true");
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var button = document.querySelector('.menu-button[aria-expanded="true"]');
+    if (event.key === "Escape" && button && button.offsetParent !== null) {
+      setMenu(button, false);
+      button.focus();
+    }
+  });
+
   // A fragment loaded into the dialog element opens it; any open dropdown closes behind it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
