@@ -67,7 +67,7 @@ public sealed class CspBrowserTests(WebNode web, Chromium chromium) : IClassFixt
         await MeetingGrids.Slot(parent, 2).GetByRole(AriaRole.Button, new() { Name = "Réserver le créneau de 17:20" }).ClickAsync();
         await Assertions.Expect(MeetingGrids.Slot(parent, 2)).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bmine\\b"));
 
-        // The till counts in site.js.
+        // The till counts in till.js.
         var till = await SignInAsync("karim.benali");
         await till.GetByRole(AriaRole.Link, new() { Name = "Caisse" }).ClickAsync();
         await till.Locator(".article", new() { HasText = "Jus d'orange" }).ClickAsync();

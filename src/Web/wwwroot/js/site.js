@@ -118,47 +118,6 @@
     }
   });
 
-  // The till ("Caisse"): article buttons count into hidden quantity fields; the total is integer cents.
-  function euros(cents) {
-    var whole = Math.floor(cents / 100), rest = String(cents % 100).padStart(2, "0");
-    return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f") + "," + rest + " €";
-  }
-  function tillTotal(form) {
-    var cents = 0;
-    form.querySelectorAll(".article").forEach(function (article) {
-      cents += parseInt(article.dataset.price, 10) * parseInt(article.querySelector("input").value, 10);
-    });
-    form.querySelector("[data-total]").textContent = euros(cents);
-  }
-  function tillClear(form) {
-    form.querySelectorAll(".article").forEach(function (article) {
-      article.querySelector("input").value = "0";
-      article.querySelector("[data-count]").textContent = "0";
-    });
-    form.elements.CardUid.value = "";
-    tillTotal(form);
-    form.elements.CardUid.focus();
-  }
-  document.addEventListener("click", function (event) {
-    var article = event.target.closest && event.target.closest("[data-till] .article");
-    if (article) {
-      var input = article.querySelector("input");
-      input.value = String(parseInt(input.value, 10) + 1);
-      article.querySelector("[data-count]").textContent = input.value;
-      tillTotal(article.closest("form"));
-    }
-    var clear = event.target.closest && event.target.closest("[data-till] [data-clear]");
-    if (clear) {
-      tillClear(clear.closest("form"));
-    }
-  });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (target && target.id === "till-result" && target.querySelector(".verdict.accepted")) {
-      tillClear(target.closest("form"));
-    }
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
     var body = document.body;
     if (!body.dataset.live || !window.signalR) {
