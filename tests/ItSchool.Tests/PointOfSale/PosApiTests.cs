@@ -231,7 +231,7 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
         var journal = Rows(await marc.GetStringAsync("/e/demo/finances/ventes"),
             "<tr data-sale=\"[^\"]+\"[^>]*>\\s*<td>([^<]+)</td>.*?<td class=\"amount\">([^<]+)</td>");
         var operations = Rows(await marc.GetStringAsync("/e/demo/finances/operations?type=Sale"),
-            "<tr data-entry=\"\\d+\">\\s*<td class=\"muted\">\\d+</td>\\s*<td>([^<]+)</td>.*?<td class=\"amount negative\">([^<]+)</td>");
+            "<tr data-entry=\"\\d+\">\\s*<td class=\"entry muted\"[^>]*>\\d+</td>\\s*<td class=\"when\"[^>]*>([^<]+)</td>.*?<td class=\"amount negative\"[^>]*>([^<]+)</td>");
         Assert.NotEmpty(journal);
         Assert.Equal(journal.Order(), operations.Order());
         Assert.Contains(journal, row => row.EndsWith("15,00 €", StringComparison.Ordinal));

@@ -35,7 +35,7 @@ public sealed class CspBrowserTests(WebNode web, Chromium chromium) : IClassFixt
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync(userName);
         await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForDashboardAsync();
+        await page.WaitForLandingAsync(userName);
         return page;
     }
 

@@ -103,7 +103,7 @@ public sealed class PhoneLayoutTests(WebNode web, Chromium chromium) : IClassFix
         await VisitAsync(marc, "finances/operations", "phone-operations");
         await SellToChloeAsync();
         await VisitAsync(marc, "finances/ventes", "phone-sales");
-        await Assertions.Expect(marc.Locator("#journal-results tr[data-sale]")).ToHaveCountAsync(1);
+        await Assertions.Expect(marc.Locator("#journal-results tr[data-sale]").First).ToBeVisibleAsync();
         await VisitAsync(marc, "reunions", "phone-meetings");
         await VisitAsync(marc, $"reunions/{evening.Id}/enseignants/{TeacherId(evening, "Julien")}", "phone-meeting-grid");
         await VisitAsync(marc, "mon-acces", "phone-my-access");
