@@ -199,15 +199,6 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Whether the school's account is deactivated; null when the school has no such account.</summary>
-    public async Task<bool?> IsDeactivatedAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT deactivated_at IS NOT NULL FROM users WHERE school_id = @school AND id = @id");
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("id", userId);
-        return await command.ExecuteScalarAsync(cancellationToken) as bool?;
-    }
-
     static UserAccount Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.GetString(4), reader.GetString(5), Roles.FromDatabase(reader.GetString(6)), reader.GetGuid(7));

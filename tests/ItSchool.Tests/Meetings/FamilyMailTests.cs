@@ -45,26 +45,6 @@ public sealed class FamilyMailTests(WebNode web) : IClassFixture<WebNode>
 
     readonly List<Queued> told = [];
 
-    async Task<HttpClient> ParentOfAsync(string userName, string child)
-    {
-        var client = await SignedIn.AsAsync(web, userName);
-        var switched = await Forms.PostAsync(client, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, child)}");
-        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
-        return client;
-    }
-
-    static async Task<string> HtmxAsync(HttpClient client, string page, string action, params (string Name, string Value)[] fields)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, action)
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
-        };
-        request.Headers.Add("RequestVerificationToken", Forms.AntiforgeryToken(await client.GetStringAsync(page)));
-        request.Headers.Add("HX-Request", "true");
-        var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-    }
 
     /// <summary>One mail to each guardian, with the same subject; the one who does not hold the appointment is told who does.</summary>
     static void OneEach(List<Queued> mails, string subject, string holder, string whose)
@@ -92,30 +72,30 @@ public sealed class FamilyMailTests(WebNode web) : IClassFixture<WebNode>
         var evening = (await web.Services.GetRequiredService<MeetingEvenings>().ListAsync(DemoSchool.Id)).Single();
         var julien = evening.Teachers.Single(t => t.Name.StartsWith("Julien")).TeacherId;
         var sophie = evening.Teachers.Single(t => t.Name.StartsWith("Sophie")).TeacherId;
-        using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
+        using var pierre = await SignedIn.ParentOfAsync(web, "pierre.lefevre", "Lucas");
         using var claire = await SignedIn.AsAsync(web, "claire.dupont");
         var grid = $"/e/demo/reunions/{evening.Id}/enseignants/{julien}";
         var staffGrid = $"/e/demo/reunions/{evening.Id}/grilles/{sophie}";
 
-        OneEach(await MailsOfAsync(() => HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "2")), "Rendez-vous réservé à 17:20"),
+        OneEach(await MailsOfAsync(() => Forms.HtmxPostAsync(pierre, grid, $"{grid}/reserver", ("Slot", "2")), "Rendez-vous réservé à 17:20"),
             "Rendez-vous confirmé avec Julien Peeters à 17:20", Pierre, "de Pierre Lefèvre");
-        OneEach(await MailsOfAsync(() => HtmxAsync(pierre, grid, $"{grid}/deplacer", ("From", "2"), ("To", "4")), "Rendez-vous déplacé"),
+        OneEach(await MailsOfAsync(() => Forms.HtmxPostAsync(pierre, grid, $"{grid}/deplacer", ("From", "2"), ("To", "4")), "Rendez-vous déplacé"),
             "Rendez-vous avec Julien Peeters déplacé à 17:40", Pierre, "de Pierre Lefèvre");
-        OneEach(await MailsOfAsync(() => HtmxAsync(pierre, grid, $"{grid}/annuler", ("Slot", "4")), "annulé"),
+        OneEach(await MailsOfAsync(() => Forms.HtmxPostAsync(pierre, grid, $"{grid}/annuler", ("Slot", "4")), "annulé"),
             "Rendez-vous avec Julien Peeters à 17:40 annulé", Pierre, "de Pierre Lefèvre");
 
         // The school books for Amélie and Benoît, then cancels: the same two mails, Amélie's appointment this time.
         var amelieId = await UserIdAsync("amelie.lefevre");
         var benoit = await DemoPupils.IdAsync(web, "Benoît");
-        OneEach(await MailsOfAsync(() => HtmxAsync(claire, staffGrid, $"{staffGrid}/reserver", ("Slot", "8"), ("Family", $"{amelieId}:{benoit}")),
+        OneEach(await MailsOfAsync(() => Forms.HtmxPostAsync(claire, staffGrid, $"{staffGrid}/reserver", ("Slot", "8"), ("Family", $"{amelieId}:{benoit}")),
             "réservé pour la famille"), "Rendez-vous confirmé avec Sophie Martin à 18:20", Amelie, "d'Amélie Lefèvre");
-        var cancelled = await MailsOfAsync(() => HtmxAsync(claire, staffGrid, $"{staffGrid}/annuler", ("Slot", "8")), "annulé");
+        var cancelled = await MailsOfAsync(() => Forms.HtmxPostAsync(claire, staffGrid, $"{staffGrid}/annuler", ("Slot", "8")), "annulé");
         OneEach(cancelled, "Rendez-vous avec Sophie Martin à 18:20 annulé", Amelie, "d'Amélie Lefèvre");
         Assert.All(cancelled, m => Assert.Contains("L'école a dû annuler", m.Text));
 
         // Without an address Amélie gets nothing; Pierre still gets his.
         await SetEmailAsync("amelie.lefevre", null);
-        var alone = await MailsOfAsync(() => HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "6")), "Rendez-vous réservé à 18:00");
+        var alone = await MailsOfAsync(() => Forms.HtmxPostAsync(pierre, grid, $"{grid}/reserver", ("Slot", "6")), "Rendez-vous réservé à 18:00");
         Assert.Equal([Pierre], alone.Select(m => m.To));
 
         // The school deletes the evening: the appointment's cancellation reaches both once more.

@@ -24,26 +24,6 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         return (evening, evening.Teachers.Single(t => t.Name.StartsWith("Sophie")).TeacherId);
     }
 
-    async Task<HttpClient> ParentOfAsync(string userName, string child)
-    {
-        var client = await SignedIn.AsAsync(web, userName);
-        var switched = await Forms.PostAsync(client, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, child)}");
-        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
-        return client;
-    }
-
-    static async Task<string> HtmxAsync(HttpClient client, string page, string action, params (string Name, string Value)[] fields)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, action)
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
-        };
-        request.Headers.Add("RequestVerificationToken", Forms.AntiforgeryToken(await client.GetStringAsync(page)));
-        request.Headers.Add("HX-Request", "true");
-        var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-    }
 
     static async Task<string> PageAsync(HttpClient client, string url) => WebUtility.HtmlDecode(await client.GetStringAsync(url));
 
@@ -67,15 +47,15 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
     {
         var (evening, sophie) = await DemoEveningAsync();
         var grid = $"/e/demo/reunions/{evening.Id}/enseignants/{sophie}";
-        using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
-        using var amelie = await ParentOfAsync("amelie.lefevre", "Benoît");
-        using var marc = await ParentOfAsync("marc.dubois", "Chloé");
+        using var pierre = await SignedIn.ParentOfAsync(web, "pierre.lefevre", "Lucas");
+        using var amelie = await SignedIn.ParentOfAsync(web, "amelie.lefevre", "Benoît");
+        using var marc = await SignedIn.ParentOfAsync(web, "marc.dubois", "Chloé");
 
-        Assert.Contains("Rendez-vous réservé à 17:30 avec Sophie Martin", await HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "3")));
-        Assert.Contains("Rendez-vous réservé à 17:20 avec Sophie Martin", await HtmxAsync(marc, grid, $"{grid}/reserver", ("Slot", "2")));
+        Assert.Contains("Rendez-vous réservé à 17:30 avec Sophie Martin", await Forms.HtmxPostAsync(pierre, grid, $"{grid}/reserver", ("Slot", "3")));
+        Assert.Contains("Rendez-vous réservé à 17:20 avec Sophie Martin", await Forms.HtmxPostAsync(marc, grid, $"{grid}/reserver", ("Slot", "2")));
 
         // Amélie's own booking for Benoît: the answer's list has both children's appointments, hers and Pierre's.
-        var answer = FamilyList(await HtmxAsync(amelie, grid, $"{grid}/reserver", ("Slot", "5")));
+        var answer = FamilyList(await Forms.HtmxPostAsync(amelie, grid, $"{grid}/reserver", ("Slot", "5")));
         Assert.Matches("class=\"own\"[^>]*>\\s*<strong>17:50–18:00</strong>", answer);
         Assert.Contains("Benoît Lefèvre", answer);
         Assert.Contains("Lucas Lefèvre · réservé par Pierre Lefèvre", Regex.Replace(Regex.Replace(answer, "<[^>]+>", " "), "\\s+", " "));
@@ -85,7 +65,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
 
         // The meetings page lists every child's appointments, whichever child is open: Geneviève's class is not
         // Sophie's, so the lines are there without a link to a grid that is not hers.
-        using var amelieForGenevieve = await ParentOfAsync("amelie.lefevre", "Geneviève");
+        using var amelieForGenevieve = await SignedIn.ParentOfAsync(web, "amelie.lefevre", "Geneviève");
         var meetings = FamilyList(await PageAsync(amelieForGenevieve, "/e/demo/reunions"));
         Assert.Contains("réservé par Pierre Lefèvre", meetings);
         Assert.Contains("Benoît Lefèvre", meetings);
@@ -106,10 +86,10 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         Assert.DoesNotContain("réservé par Pierre", pierreList);
 
         // Amélie cannot cancel or move Pierre's appointment: she is told whose it is, and nothing changes.
-        var cancel = await HtmxAsync(amelie, grid, $"{grid}/annuler", ("Slot", "3"));
+        var cancel = await Forms.HtmxPostAsync(amelie, grid, $"{grid}/annuler", ("Slot", "3"));
         Assert.Contains("Ce rendez-vous a été réservé par Pierre Lefèvre : seul son compte peut le déplacer ou l'annuler. Rien n'a été modifié.", cancel);
         Assert.Contains("class=\"alert\"", cancel);
-        var move = await HtmxAsync(amelie, grid, $"{grid}/deplacer", ("From", "3"), ("To", "6"));
+        var move = await Forms.HtmxPostAsync(amelie, grid, $"{grid}/deplacer", ("From", "3"), ("To", "6"));
         Assert.Contains("Ce rendez-vous a été réservé par Pierre Lefèvre", move);
         var timetable = await web.Services.GetRequiredService<IGrainFactory>().Timetable(evening.Id, sophie).GetGridAsync();
         var lucas = await DemoPupils.IdAsync(web, "Lucas");
@@ -117,7 +97,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         Assert.Equal(lucas, timetable.Slots[3].PupilId);
         Assert.Equal(SlotState.Free, timetable.Slots[6].State);
         // Nor someone else's: Marc's slot gets the grain's own refusal, without a name.
-        var foreign = await HtmxAsync(amelie, grid, $"{grid}/annuler", ("Slot", "2"));
+        var foreign = await Forms.HtmxPostAsync(amelie, grid, $"{grid}/annuler", ("Slot", "2"));
         Assert.Contains("Ce rendez-vous n'est pas (ou plus) le vôtre", foreign);
         Assert.DoesNotContain("Marc", foreign);
         Assert.Equal(SlotState.Booked, (await web.Services.GetRequiredService<IGrainFactory>().Timetable(evening.Id, sophie).GetGridAsync()).Slots[2].State);
@@ -149,10 +129,10 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         var path = $"reunions/{evening.Id}/enseignants/{julien}";
         var amelie = await chromium.OpenMeetingPageAsync(web, "amelie.lefevre", "Lucas", path);
         var marc = await chromium.OpenMeetingPageAsync(web, "marc.dubois", null, path);
-        using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
+        using var pierre = await SignedIn.ParentOfAsync(web, "pierre.lefevre", "Lucas");
         var grid = $"/e/demo/{path}";
 
-        Assert.Contains("Rendez-vous réservé à 19:00 avec Julien Peeters", await HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "12")));
+        Assert.Contains("Rendez-vous réservé à 19:00 avec Julien Peeters", await Forms.HtmxPostAsync(pierre, grid, $"{grid}/reserver", ("Slot", "12")));
 
         var family = Slot(amelie, 12);
         await Assertions.Expect(family).ToHaveClassAsync(new Regex("\\bfamily\\b"));
@@ -186,7 +166,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(Slot(amelie, 14)).ToHaveClassAsync(new Regex("\\bfree\\b"));
 
         // Pierre cancels: the slot turns green on both open grids, still without reload.
-        Assert.Contains("Rendez-vous de 19:00 annulé", await HtmxAsync(pierre, grid, $"{grid}/annuler", ("Slot", "12")));
+        Assert.Contains("Rendez-vous de 19:00 annulé", await Forms.HtmxPostAsync(pierre, grid, $"{grid}/annuler", ("Slot", "12")));
         await Assertions.Expect(family).ToHaveClassAsync(new Regex("\\bfree\\b"));
         await Assertions.Expect(family).Not.ToHaveClassAsync(new Regex("\\bfamily\\b"));
         await Assertions.Expect(Slot(marc, 12)).ToHaveClassAsync(new Regex("\\bfree\\b"));
@@ -207,10 +187,10 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
             // Gone if the page were loaded again.
             await page.EvaluateAsync("() => window.sameDocument = true");
         }
-        using var pierre = await ParentOfAsync("pierre.lefevre", "Lucas");
+        using var pierre = await SignedIn.ParentOfAsync(web, "pierre.lefevre", "Lucas");
         var grid = $"/e/demo/reunions/{evening.Id}/enseignants/{julien}";
 
-        Assert.Contains("Rendez-vous réservé à 19:40 avec Julien Peeters", await HtmxAsync(pierre, grid, $"{grid}/reserver", ("Slot", "16")));
+        Assert.Contains("Rendez-vous réservé à 19:40 avec Julien Peeters", await Forms.HtmxPostAsync(pierre, grid, $"{grid}/reserver", ("Slot", "16")));
 
         var line = amelie.Locator($"#my-appointments-{evening.Id:N} li[data-teacher='{julien}'][data-slot='16']");
         await Assertions.Expect(line).ToHaveClassAsync("other-guardian");
@@ -219,7 +199,7 @@ public sealed partial class HouseholdMeetingTests(WebNode web, Chromium chromium
         await Assertions.Expect(line).ToContainTextAsync("réservé par Pierre Lefèvre");
         Assert.True(await amelie.EvaluateAsync<bool>("() => window.sameDocument === true"));
 
-        Assert.Contains("Rendez-vous de 19:40 annulé", await HtmxAsync(pierre, grid, $"{grid}/annuler", ("Slot", "16")));
+        Assert.Contains("Rendez-vous de 19:40 annulé", await Forms.HtmxPostAsync(pierre, grid, $"{grid}/annuler", ("Slot", "16")));
         await Assertions.Expect(line).ToHaveCountAsync(0);
         Assert.True(await amelie.EvaluateAsync<bool>("() => window.sameDocument === true"));
         // Another family's list never showed it.

@@ -12,14 +12,6 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
     async Task<MeetingEvening> DemoEveningAsync() =>
         (await web.Services.GetRequiredService<MeetingEvenings>().ListAsync(DemoSchool.Id)).Single(e => e.Name == "Réunion de parents du printemps");
 
-    async Task<HttpClient> ParentOfAsync(string userName, string child)
-    {
-        var client = await SignedIn.AsAsync(web, userName);
-        var switched = await Forms.PostAsync(client, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, child)}");
-        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
-        return client;
-    }
-
     static Guid TeacherId(MeetingEvening evening, string name) => evening.Teachers.Single(t => t.Name.StartsWith(name)).TeacherId;
 
     static async Task<string> HtmxTextAsync(HttpClient client, string pageUrl, string actionUrl, params (string Name, string Value)[] fields) =>
@@ -41,7 +33,7 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
     public async Task The_demo_evening_lists_the_childs_teachers_and_the_dashboard_shows_the_event()
     {
         var evening = await DemoEveningAsync();
-        using var amelie = await ParentOfAsync("amelie.lefevre", "Geneviève");
+        using var amelie = await SignedIn.ParentOfAsync(web, "amelie.lefevre", "Geneviève");
 
         var list = await amelie.GetStringAsync("/e/demo/reunions");
         Assert.Contains("Julien Peeters", list);
@@ -63,7 +55,7 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
     {
         var evening = await DemoEveningAsync();
         var julien = TeacherId(evening, "Julien");
-        using var marc = await ParentOfAsync("marc.dubois", "Chloé");
+        using var marc = await SignedIn.ParentOfAsync(web, "marc.dubois", "Chloé");
         var page = $"/e/demo/reunions/{evening.Id}/enseignants/{julien}";
 
         var booked = await HtmxPostAsync(marc, page, $"{page}/reserver", ("Slot", "2"));
@@ -113,7 +105,7 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
         Assert.Equal(SlotState.Free, (await web.Services.GetRequiredService<IGrainFactory>().Timetable(evening.Id, other).GetGridAsync()).Slots[1].State);
 
-        using var marc = await ParentOfAsync("marc.dubois", "Chloé");
+        using var marc = await SignedIn.ParentOfAsync(web, "marc.dubois", "Chloé");
         Assert.Equal(HttpStatusCode.NotFound, (await marc.GetAsync($"/e/demo/reunions/{evening.Id}/grilles/{other}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await marc.GetAsync("/e/demo/gestion/reunions")).StatusCode);
     }

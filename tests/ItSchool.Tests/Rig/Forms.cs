@@ -24,4 +24,18 @@ public static partial class Forms
             .Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2));
         return await client.PostAsync(actionUrl, new FormUrlEncodedContent(values));
     }
+
+    /// <summary>Posts as htmx does (token in the header, HX-Request) and answers the fragment, decoded; the post must succeed.</summary>
+    public static async Task<string> HtmxPostAsync(HttpClient client, string page, string action, params (string Name, string Value)[] fields)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, action)
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        request.Headers.Add("RequestVerificationToken", AntiforgeryToken(await client.GetStringAsync(page)));
+        request.Headers.Add("HX-Request", "true");
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
 }

@@ -14,4 +14,13 @@ public static class SignedIn
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Sign-in as {userName} failed: {response.StatusCode}");
         return client;
     }
+
+    /// <summary>A parent signed in and switched into <paramref name="child"/>'s account.</summary>
+    public static async Task<HttpClient> ParentOfAsync(WebNode web, string userName, string child)
+    {
+        var client = await AsAsync(web, userName);
+        var switched = await Forms.PostAsync(client, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, child)}");
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        return client;
+    }
 }
