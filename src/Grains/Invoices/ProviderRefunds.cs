@@ -1,4 +1,5 @@
 using ItSchool.Payments;
+using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -129,7 +130,7 @@ public sealed class ProviderRefunds(IPaymentProvider provider, NpgsqlDataSource 
         var refunds = new List<ProviderRefundView>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            refunds.Add(new ProviderRefundView(reader.GetString(0), reader.GetInt64(1), Wallets.LedgerNames.FromDatabase<ProviderRefundState>(reader.GetString(2)),
+            refunds.Add(new ProviderRefundView(reader.GetString(0), reader.GetInt64(1), LedgerNames.FromDatabase<ProviderRefundState>(reader.GetString(2)),
                 reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
         }
         return refunds;

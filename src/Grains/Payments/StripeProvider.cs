@@ -15,6 +15,8 @@ public sealed class StripeProvider(HttpClient http, TimeProvider clock, IOptions
 {
     public const string ProviderName = "stripe";
     public const string SignatureHeader = "Stripe-Signature";
+    // Our idempotency key, kept in a refund's metadata so it can be found again.
+    const string RefundKeyField = "itschool_refund";
 
     readonly StripeSettings settings = options.Value.Stripe;
 
@@ -165,8 +167,6 @@ public sealed class StripeProvider(HttpClient http, TimeProvider clock, IOptions
             },
             refund.TryGetProperty("failure_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null);
     }
-
-    const string RefundKeyField = "itschool_refund";
 
     HttpRequestMessage Request(HttpMethod method, string path)
     {

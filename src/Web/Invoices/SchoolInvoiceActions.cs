@@ -30,12 +30,13 @@ public static class SchoolInvoiceActions
             }
             PaymentMethod? method = form.Method switch { "cash" => PaymentMethod.Cash, "other" => PaymentMethod.Other, _ => null };
             var note = form.Note?.Trim() ?? "";
+            long cents = 0;
             string? problem = null;
             if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key)
             {
                 problem = "Problem.ExpiredForm";
             }
-            else if (!Money.TryParseCents(form.Amount, out _))
+            else if (!Money.TryParseCents(form.Amount, out cents))
             {
                 problem = "Problem.InvalidAmount";
             }
@@ -47,7 +48,6 @@ public static class SchoolInvoiceActions
             {
                 return await SchoolInvoicePages.InvoicePageAsync(context, grains, db, provider, id, new(Payment: form, PaymentProblem: problem));
             }
-            Money.TryParseCents(form.Amount, out var cents);
             var outcome = await invoice.RecordManualPaymentAsync(new ManualPayment(form.Key!, cents, method!.Value, note,
                 SchoolInvoicePages.Actor(context)));
             return outcome.Accepted
