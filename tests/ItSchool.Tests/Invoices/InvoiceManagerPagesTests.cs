@@ -175,6 +175,12 @@ public sealed class InvoiceManagerPagesTests(WebNode web) : IClassFixture<WebNod
         Assert.Contains("20,00 € remboursés au portefeuille", details);
         Assert.Contains("10,00 € remboursés par l'école (virement)", details);
         Assert.Contains("data-refunded=\"3000\"", details);
+        using var pdf = PdfDocument.Open(await parent.GetByteArrayAsync($"/e/demo/finances/factures/{id}/facture.pdf"));
+        var words = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+        Assert.Contains("Note de crédit · Car annulé · 20,00 € remboursés au portefeuille", words);
+        Assert.Contains("Déjà payé -60,00 €", words);
+        Assert.Contains("Remboursé 30,00 €", words);
+        Assert.Contains("Reste à payer 0,00 €", words);
     }
 
     [Fact]
