@@ -25,8 +25,14 @@ public interface IInvoiceGrain : IGrainWithGuidKey
     /// </summary>
     Task<PaymentOutcome> PayFromWalletAsync(WalletPayment payment);
 
-    /// <summary>A credit note for part or all of what is still owed; an invoice is never deleted.</summary>
+    /// <summary>
+    /// A credit note for part or all of the invoice; beyond what is still owed it refunds money already paid,
+    /// where the note says. An invoice is never deleted.
+    /// </summary>
     Task<PaymentOutcome> CreditAsync(CreditNote note);
+
+    /// <summary>Cash or another payment the school took itself, recorded by a manager; never more than what remains.</summary>
+    Task<PaymentOutcome> RecordManualPaymentAsync(ManualPayment payment);
 
     /// <summary>Settles part or all of the flagged excess, never more than is flagged.</summary>
     Task<PaymentOutcome> SettleExcessAsync(ExcessSettlement settlement);

@@ -59,6 +59,8 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
             _ when request.Lines.Any(l => string.IsNullOrWhiteSpace(l.Label) || l.Quantity is <= 0 or > 10_000
                 || l.UnitCents is <= 0 or > 10_000_000) => IssueProblem.InvalidLine,
             _ when string.IsNullOrWhiteSpace(request.Label) => IssueProblem.NoLabel,
+            _ when request.Label.Trim().Length > InvoiceLimits.Label
+                || request.Lines.Any(l => l.Label.Trim().Length > InvoiceLimits.IssuedLineLabel) => IssueProblem.LabelTooLong,
             _ when request.DueOn < request.IssuedOn => IssueProblem.DueBeforeIssue,
             _ => null,
         };
@@ -177,22 +179,115 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
         {
             return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
         }
-        if (note.AmountCents is <= 0 || string.IsNullOrWhiteSpace(note.Reference))
+        if (note.AmountCents is <= 0 || string.IsNullOrWhiteSpace(note.Reference) || note.Reference.Length > InvoiceLimits.Key)
         {
             return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        var owed = Math.Max(0, invoice.RemainingCents);
+        if (owed + invoice.PaidCents <= 0 || (note.AmountCents is null && note.RefundTo is null && owed == 0))
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.NothingOwed, invoice.RemainingCents);
+        }
+        var reason = string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim();
+        if (reason?.Length > InvoiceLimits.Note)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.NoteNeeded, invoice.RemainingCents);
+        }
+        var amount = note.AmountCents ?? (note.RefundTo is null ? owed : owed + invoice.PaidCents);
+        if (amount > owed + invoice.PaidCents)
+        {
+            // Never more than the invoice still has: what is owed, then what was paid.
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        var applied = Math.Min(amount, owed);
+        var refund = amount - applied;
+        IReadOnlyList<ProviderRefundRequest>? providerRefunds = null;
+        if (refund > 0)
+        {
+            if (note.RefundTo is not (ExcessHandling.Wallet or ExcessHandling.Refund or ExcessHandling.Provider))
+            {
+                return PaymentOutcome.Declined(InvoiceDecline.RefundNeedsChoice, invoice.RemainingCents);
+            }
+            if (note.RefundTo == ExcessHandling.Refund && reason is null)
+            {
+                // The school's own transfer happened outside: the note says when and to whom.
+                return PaymentOutcome.Declined(InvoiceDecline.NoteNeeded, invoice.RemainingCents);
+            }
+            if (note.RefundTo == ExcessHandling.Provider && (providerRefunds = ProviderRefunds(reference, refund)) is null)
+            {
+                return PaymentOutcome.Declined(InvoiceDecline.NotPaidOnline, invoice.RemainingCents);
+            }
+        }
+        return await RecordAsync(new InvoiceMovement(InvoiceMovementKind.CreditNote, null, reference, amount, applied, refund,
+            refund > 0 ? note.RefundTo : null, null, reason, clock.GetUtcNow()), Describe(note.CausedBy), null, null, providerRefunds);
+    }
+
+    public async Task<PaymentOutcome> RecordManualPaymentAsync(ManualPayment payment)
+    {
+        var reference = $"manual/{payment.Reference}";
+        if (Replay(reference, InvoiceMovementKind.Payment, payment.AmountCents) is { } known)
+        {
+            return known;
+        }
+        if (invoice is null)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.UnknownInvoice);
+        }
+        if (string.IsNullOrWhiteSpace(payment.Reference) || payment.Reference.Length > InvoiceLimits.Key || payment.AmountCents <= 0)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
+        }
+        if (payment.Method is not (PaymentMethod.Cash or PaymentMethod.Other))
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.MethodNotOffered, invoice.RemainingCents);
+        }
+        var note = payment.Note?.Trim() ?? "";
+        if (note.Length is 0 or > InvoiceLimits.Note)
+        {
+            return PaymentOutcome.Declined(InvoiceDecline.NoteNeeded, invoice.RemainingCents);
         }
         if (invoice.RemainingCents <= 0)
         {
             return PaymentOutcome.Declined(InvoiceDecline.NothingOwed, 0);
         }
-        var amount = note.AmountCents ?? invoice.RemainingCents;
-        if (amount > invoice.RemainingCents)
+        if (payment.AmountCents > invoice.RemainingCents)
         {
-            // A credit note only lowers what is still owed; money already paid is not refunded by it.
+            // Money in the school's hands beyond the debt would be an excess nobody chose: the manager enters what is owed.
             return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
         }
-        return await RecordAsync(new InvoiceMovement(InvoiceMovementKind.CreditNote, null, reference, amount, amount, 0, null, null,
-            string.IsNullOrWhiteSpace(note.Reason) ? null : note.Reason.Trim(), clock.GetUtcNow()), Describe(note.CausedBy), null, null);
+        return await RecordAsync(new InvoiceMovement(InvoiceMovementKind.Payment, payment.Method, reference, payment.AmountCents,
+            payment.AmountCents, 0, null, null, note, clock.GetUtcNow()), Describe(payment.CausedBy), null, null);
+    }
+
+    /// <summary>
+    /// Splits a refund over the online payments' parts that paid this invoice, oldest first, after what earlier
+    /// provider refunds took the same way (the movements alone say it: new payments only ever come last). Null
+    /// when they do not hold that much.
+    /// </summary>
+    IReadOnlyList<ProviderRefundRequest>? ProviderRefunds(string reference, long amount)
+    {
+        const string online = InvoiceView.OnlineReference;
+        var taken = invoice!.Movements.Where(m => m is { Kind: InvoiceMovementKind.CreditNote, Excess: ExcessHandling.Provider }).Sum(m => m.ExcessCents);
+        var parts = new List<ProviderRefundRequest>();
+        foreach (var payment in invoice.Movements.Where(m => m.Kind == InvoiceMovementKind.Payment && m.Reference.StartsWith(online, StringComparison.Ordinal)))
+        {
+            var left = payment.AppliedCents - Math.Min(taken, payment.AppliedCents);
+            taken -= payment.AppliedCents - left;
+            var part = Math.Min(left, amount);
+            if (part <= 0)
+            {
+                continue;
+            }
+            // online/{provider}/{provider's payment id}
+            var (provider, id) = payment.Reference[online.Length..].Split('/', 2) is [var p, var i] ? (p, i) : ("", "");
+            parts.Add(new ProviderRefundRequest($"refund/{Id}/{reference}/{parts.Count + 1}", provider, id, part));
+            amount -= part;
+            if (amount == 0)
+            {
+                return parts;
+            }
+        }
+        return null;
     }
 
     public async Task<PaymentOutcome> SettleExcessAsync(ExcessSettlement settlement)
@@ -246,13 +341,15 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
     /// Appends a movement and answers it. What it sends to the wallet is written down with it as a pending
     /// transfer, then moved with the purse under a key of its own (finished later if the purse cannot answer now).
     /// </summary>
-    async Task<PaymentOutcome> RecordAsync(InvoiceMovement movement, string causedBy, DateOnly? valueDate, (string Key, string Outcome)? finishing)
+    async Task<PaymentOutcome> RecordAsync(InvoiceMovement movement, string causedBy, DateOnly? valueDate, (string Key, string Outcome)? finishing,
+        IReadOnlyList<ProviderRefundRequest>? providerRefunds = null)
     {
+        var refund = movement.Kind == InvoiceMovementKind.CreditNote;
         var toWallet = movement is { Excess: ExcessHandling.Wallet, ExcessCents: > 0 }
-            ? new PendingTransfer($"excess/{Id}/{movement.Reference}", Id, invoice!.PupilId, PendingKind.ExcessToWallet, movement.ExcessCents, causedBy,
-                clock.GetUtcNow())
+            ? new PendingTransfer($"{(refund ? "refund" : "excess")}/{Id}/{movement.Reference}", Id, invoice!.PupilId,
+                refund ? PendingKind.RefundToWallet : PendingKind.ExcessToWallet, movement.ExcessCents, causedBy, clock.GetUtcNow())
             : null;
-        await store.RecordAsync(Id, invoice!.SchoolId, movement, causedBy, valueDate, finishing, toWallet);
+        await store.RecordAsync(Id, invoice!.SchoolId, movement, causedBy, valueDate, finishing, toWallet, providerRefunds);
         await ReloadAsync();
         if (toWallet is not null)
         {
@@ -284,10 +381,10 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
         var subject = $"Facture {invoice!.Number} — {invoice.Label}";
         try
         {
-            if (pending.Kind == PendingKind.ExcessToWallet)
+            if (pending.Kind is PendingKind.ExcessToWallet or PendingKind.RefundToWallet)
             {
                 var credit = await purse.CreditAsync(new Credit(pending.Key, GeneralCompartment, pending.AmountCents, MovementKind.Refund, null,
-                    $"Trop-perçu · {subject}", actor));
+                    $"{(pending.Kind == PendingKind.RefundToWallet ? "Note de crédit" : "Trop-perçu")} · {subject}", actor));
                 await store.FinishAsync(pending.Key, credit.Accepted ? "credited" : "declined", clock.GetUtcNow());
                 if (!credit.Accepted)
                 {

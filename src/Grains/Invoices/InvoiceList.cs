@@ -5,7 +5,8 @@ namespace ItSchool.Invoices;
 /// <summary>An invoice as a line of a list: read from the invoice rows, without waking any grain.</summary>
 public sealed record InvoiceRow(
     Guid Id, Guid PupilId, string PupilName, string ClassName, string Number, string Label, DateOnly IssuedOn, DateOnly DueOn,
-    long TotalCents, long PaidCents, long CreditedCents, long FlaggedCents, long Communication, InvoiceState State)
+    long TotalCents, long PaidCents, long CreditedCents, long FlaggedCents, long Communication, InvoiceState State,
+    DateTimeOffset? LastReminderAt = null)
 {
     public long RemainingCents => TotalCents - CreditedCents - PaidCents;
 }
@@ -25,7 +26,9 @@ public static class InvoiceList
     {
         await using var command = db.CreateCommand("""
             SELECT i.id, i.pupil_id, p.last_name || ' ' || p.first_name, p.class_name, i.number, i.label, i.issued_on, i.due_on,
-                   i.total_cents, i.paid_cents, i.credited_cents, i.flagged_cents, i.communication
+                   i.total_cents, i.paid_cents, i.credited_cents, i.flagged_cents, i.communication,
+                   greatest((SELECT max(r.sent_at) FROM invoice_reminders r WHERE r.invoice_id = i.id),
+                            (SELECT max(m.sent_at) FROM invoice_manual_reminders m WHERE m.invoice_id = i.id))
             FROM invoices i JOIN pupils p ON p.id = i.pupil_id
             WHERE i.school_id = @school
               AND (@class::text IS NULL OR p.class_name = @class)
@@ -47,7 +50,7 @@ public static class InvoiceList
             var (total, paid, credited, due) = (reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetFieldValue<DateOnly>(7));
             var row = new InvoiceRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), reader.GetFieldValue<DateOnly>(6), due, total, paid, credited, reader.GetInt64(11), reader.GetInt64(12),
-                InvoiceStates.At(total, paid, credited, due, today));
+                InvoiceStates.At(total, paid, credited, due, today), reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13));
             if (filter.State is null || row.State == filter.State)
             {
                 rows.Add(row);
@@ -56,16 +59,16 @@ public static class InvoiceList
         return rows;
     }
 
-    /// <summary>The pupils an invoice for "a class" or "a selection" goes to, checked to be this school's.</summary>
-    public static async Task<IReadOnlyList<Guid>> PupilsAsync(NpgsqlDataSource db, Guid schoolId, string? className, IReadOnlyCollection<Guid> chosen,
-        CancellationToken cancellationToken = default)
+    /// <summary>The pupils an invoice for whole classes and a selection goes to, checked to be this school's.</summary>
+    public static async Task<IReadOnlyList<Guid>> PupilsAsync(NpgsqlDataSource db, Guid schoolId, IReadOnlyCollection<string> classes,
+        IReadOnlyCollection<Guid> chosen, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT id FROM pupils WHERE school_id = @school AND ((@class::text IS NOT NULL AND class_name = @class) OR id = ANY(@chosen))
+            SELECT id FROM pupils WHERE school_id = @school AND (class_name = ANY(@classes) OR id = ANY(@chosen))
             ORDER BY last_name, first_name
             """);
         command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.Add(new NpgsqlParameter("class", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)className ?? DBNull.Value });
+        command.Parameters.AddWithValue("classes", classes.ToArray());
         command.Parameters.AddWithValue("chosen", chosen.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var pupils = new List<Guid>();

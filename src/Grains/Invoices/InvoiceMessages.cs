@@ -29,6 +29,19 @@ public enum IssueProblem
     DueBeforeIssue = 4,
     UnknownPupil = 5,
     AlreadyIssuedOtherwise = 6,
+    LabelTooLong = 7,
+}
+
+/// <summary>The longest texts an invoice takes: the forms say the same, and the grain refuses anything longer.</summary>
+public static class InvoiceLimits
+{
+    public const int Label = 200;
+    public const int LineLabel = 200;
+    /// <summary>A grouped invoice's line is a charge's label (<see cref="LineLabel"/>) after its day ("05/11 ").</summary>
+    public const int IssuedLineLabel = LineLabel + 10;
+    public const int Note = 200;
+    /// <summary>A form's idempotency key.</summary>
+    public const int Key = 100;
 }
 
 [GenerateSerializer, Immutable]
@@ -59,13 +72,32 @@ public sealed record WalletPayment(
     [property: Id(1)] long? AmountCents,
     [property: Id(2)] Actor CausedBy);
 
-/// <summary>A credit note; <see cref="AmountCents"/> null credits everything still owed (a cancellation).</summary>
+/// <summary>
+/// A credit note. It lowers what is still owed first; what it credits beyond that was already paid and is
+/// refunded <see cref="RefundTo"/> the pupil's wallet, by the school's own transfer
+/// (<see cref="ExcessHandling.Refund"/>) or through the online provider that took it (<see cref="ExcessHandling.Provider"/>).
+/// <see cref="AmountCents"/> null credits everything still owed (a cancellation), and everything paid too when
+/// a refund is chosen.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CreditNote(
     [property: Id(0)] string Reference,
     [property: Id(1)] long? AmountCents,
     [property: Id(2)] string Reason,
-    [property: Id(3)] Actor CausedBy);
+    [property: Id(3)] Actor CausedBy,
+    [property: Id(4)] ExcessHandling? RefundTo = null);
+
+/// <summary>
+/// Money the school took itself for an invoice (cash at the office, a cheque…), recorded by a manager: never
+/// more than what remains, with a note saying how. The reference (one per form shown) is the idempotency key.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ManualPayment(
+    [property: Id(0)] string Reference,
+    [property: Id(1)] long AmountCents,
+    [property: Id(2)] PaymentMethod Method,
+    [property: Id(3)] string Note,
+    [property: Id(4)] Actor CausedBy);
 
 public enum InvoiceDecline
 {
@@ -78,6 +110,12 @@ public enum InvoiceDecline
     /// <summary>The wallet could not answer now: the payment is written down and will be finished on its own.</summary>
     InProgress = 7,
     NothingFlagged = 8,
+    /// <summary>A credit note beyond what is owed refunds paid money: it must say where the money goes.</summary>
+    RefundNeedsChoice = 9,
+    /// <summary>A refund through the online provider asked for more than the invoice's online payments still hold.</summary>
+    NotPaidOnline = 10,
+    /// <summary>The note or reason is missing where required, or longer than <see cref="InvoiceLimits.Note"/>.</summary>
+    NoteNeeded = 11,
 }
 
 /// <summary>Where money paid beyond what was owed went.</summary>
@@ -85,8 +123,10 @@ public enum ExcessHandling
 {
     Wallet = 1,
     Flag = 2,
-    /// <summary>Paid back to the payer by the school from its own bank account (only when settling a flagged excess).</summary>
+    /// <summary>Paid back to the payer by the school from its own bank account (settling a flagged excess, or a credit note's refund).</summary>
     Refund = 3,
+    /// <summary>Paid back through the online provider that took it (a credit note's refund of online payments).</summary>
+    Provider = 4,
 }
 
 /// <summary>

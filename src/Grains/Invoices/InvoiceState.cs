@@ -60,6 +60,20 @@ public sealed record InvoiceView(
     [property: Id(14)] InvoiceState State)
 {
     public long RemainingCents => TotalCents - CreditedCents - PaidCents;
+
+    /// <summary>
+    /// What credit notes gave back of the money paid; <see cref="PaidCents"/> already excludes it, so what was
+    /// paid in all is the sum of both.
+    /// </summary>
+    public long RefundedCents => Movements.Where(m => m.Kind == InvoiceMovementKind.CreditNote).Sum(m => m.ExcessCents);
+
+    /// <summary>How an online payment's reference starts: <c>online/{provider}/{provider's payment id}</c>.</summary>
+    public const string OnlineReference = "online/";
+
+    /// <summary>What online payments paid of the invoice that no refund through the provider gave back yet.</summary>
+    public long OnlineRefundableCents =>
+        Movements.Where(m => m.Kind == InvoiceMovementKind.Payment && m.Reference.StartsWith(OnlineReference, StringComparison.Ordinal)).Sum(m => m.AppliedCents)
+        - Movements.Where(m => m is { Kind: InvoiceMovementKind.CreditNote, Excess: ExcessHandling.Provider }).Sum(m => m.ExcessCents);
 }
 
 public enum InvoiceMovementKind
@@ -70,6 +84,12 @@ public enum InvoiceMovementKind
     ExcessSettlement = 3,
 }
 
+/// <summary>
+/// One append-only movement. A payment: <see cref="ReceivedCents"/> arrived, <see cref="AppliedCents"/> of it
+/// paid the invoice, the excess went to <see cref="Excess"/>. A credit note: it credits <see cref="ReceivedCents"/>,
+/// of which <see cref="AppliedCents"/> lowered what was owed and the excess (money already paid) was refunded
+/// to <see cref="Excess"/>.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record InvoiceMovement(
     [property: Id(0)] InvoiceMovementKind Kind,

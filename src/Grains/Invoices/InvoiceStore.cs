@@ -101,10 +101,12 @@ public sealed class InvoiceStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Appends a movement and moves the invoice's sums with it, all or nothing; optionally closes the pending
-    /// transfer it finishes and opens the one it starts (an excess on its way to the wallet).
+    /// transfer it finishes and opens the one it starts (an excess on its way to the wallet), and writes down
+    /// the refunds it asks of the online provider.
     /// </summary>
     public async Task RecordAsync(Guid invoiceId, Guid schoolId, InvoiceMovement movement, string causedBy,
-        DateOnly? valueDate, (string Key, string Outcome)? finishing, PendingTransfer? starting, CancellationToken cancellationToken = default)
+        DateOnly? valueDate, (string Key, string Outcome)? finishing, PendingTransfer? starting,
+        IReadOnlyList<ProviderRefundRequest>? providerRefunds = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
@@ -134,8 +136,14 @@ public sealed class InvoiceStore(NpgsqlDataSource db)
             WHERE id = @invoice
             """);
         sums.Parameters.AddWithValue("invoice", invoiceId);
-        sums.Parameters.AddWithValue("paid", movement.Kind == InvoiceMovementKind.Payment ? movement.AppliedCents : 0L);
-        sums.Parameters.AddWithValue("credited", movement.Kind == InvoiceMovementKind.CreditNote ? movement.AppliedCents : 0L);
+        // A credit note's excess is paid money it refunds: it is credited, and no longer counts as paid.
+        sums.Parameters.AddWithValue("paid", movement.Kind switch
+        {
+            InvoiceMovementKind.Payment => movement.AppliedCents,
+            InvoiceMovementKind.CreditNote => -movement.ExcessCents,
+            _ => 0L,
+        });
+        sums.Parameters.AddWithValue("credited", movement.Kind == InvoiceMovementKind.CreditNote ? movement.ReceivedCents : 0L);
         sums.Parameters.AddWithValue("flagged", movement.Kind == InvoiceMovementKind.ExcessSettlement ? -movement.ExcessCents
             : movement.Excess == ExcessHandling.Flag ? movement.ExcessCents : 0L);
         batch.BatchCommands.Add(sums);
@@ -147,6 +155,21 @@ public sealed class InvoiceStore(NpgsqlDataSource db)
         if (starting is not null)
         {
             batch.BatchCommands.Add(BeginCommand(starting));
+        }
+        foreach (var refund in providerRefunds ?? [])
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO invoice_provider_refunds (key, invoice_id, school_id, provider, provider_payment_id, amount_cents, created_at)
+                VALUES (@key, @invoice, @school, @provider, @payment, @amount, @at)
+                """);
+            command.Parameters.AddWithValue("key", refund.Key);
+            command.Parameters.AddWithValue("invoice", invoiceId);
+            command.Parameters.AddWithValue("school", schoolId);
+            command.Parameters.AddWithValue("provider", refund.Provider);
+            command.Parameters.AddWithValue("payment", refund.ProviderPaymentId);
+            command.Parameters.AddWithValue("amount", refund.AmountCents);
+            command.Parameters.AddWithValue("at", movement.OccurredAt);
+            batch.BatchCommands.Add(command);
         }
         // A batch of several statements runs in one implicit transaction.
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -234,7 +257,12 @@ public enum PendingKind
 {
     WalletPayment = 1,
     ExcessToWallet = 2,
+    /// <summary>A credit note's refund of paid money to the wallet.</summary>
+    RefundToWallet = 3,
 }
+
+/// <summary>Part of a credit note's refund that the online provider must pay back on one of its payments: see <c>invoice_provider_refunds</c>.</summary>
+public sealed record ProviderRefundRequest(string Key, string Provider, string ProviderPaymentId, long AmountCents);
 
 /// <summary>Money the invoice grain still has to move with the purse: see <c>invoice_pending_transfers</c>.</summary>
 public sealed record PendingTransfer(string Key, Guid InvoiceId, Guid PupilId, PendingKind Kind, long AmountCents, string CausedBy,

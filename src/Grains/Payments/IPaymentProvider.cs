@@ -3,8 +3,8 @@ using ItSchool.Wallets;
 namespace ItSchool.Payments;
 
 /// <summary>
-/// A payment provider as the top-up needs it: open a checkout, read its signed webhooks, and tell a
-/// payment's real state. The webhook only says "look at this payment"; the answer of
+/// A payment provider as top-ups and invoices need it: open a checkout, read its signed webhooks, tell a
+/// payment's real state, and pay part of one back. The webhook only says "look at this payment"; the answer of
 /// <see cref="GetPaymentAsync"/> is what decides a credit.
 /// </summary>
 public interface IPaymentProvider
@@ -18,7 +18,27 @@ public interface IPaymentProvider
     WebhookReading ReadWebhook(WebhookRequest request);
 
     Task<ProviderPayment?> GetPaymentAsync(string providerPaymentId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Pays back part or all of a paid payment to the card or account it came from. The request's key is the
+    /// idempotency key: asked again, the provider answers the refund it made and pays nothing more. Throws
+    /// <see cref="HttpRequestException"/> when the provider cannot answer now (ask again later).
+    /// </summary>
+    Task<ProviderRefund> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default);
 }
+
+public sealed record RefundRequest(string ProviderPaymentId, long AmountCents, string Key);
+
+public enum ProviderRefundStatus
+{
+    /// <summary>Accepted, on its way to the payer (a card refund can take days).</summary>
+    Pending = 1,
+    Refunded = 2,
+    /// <summary>Refused for good (a payment already refunded, an amount above what it took): the reason is for the log.</summary>
+    Failed = 3,
+}
+
+public sealed record ProviderRefund(string? RefundId, ProviderRefundStatus Status, string? Problem = null);
 
 /// <param name="SchoolUrl">The school's absolute address, which a provider hosted inside the app (the sandbox) builds its page from.</param>
 public sealed record CheckoutRequest(Guid PaymentId, long AmountCents, string Description, string SchoolUrl, string ReturnUrl, string CancelUrl);

@@ -17,4 +17,7 @@ public sealed class OfflineProvider : IPaymentProvider
 
     public Task<ProviderPayment?> GetPaymentAsync(string providerPaymentId, CancellationToken cancellationToken = default) =>
         Task.FromResult<ProviderPayment?>(null);
+
+    public Task<ProviderRefund> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new ProviderRefund(null, ProviderRefundStatus.Failed, "no payment provider is configured"));
 }

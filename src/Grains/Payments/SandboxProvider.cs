@@ -89,6 +89,37 @@ public sealed class SandboxProvider(NpgsqlDataSource db, TimeProvider clock, IOp
         }
     }
 
+    /// <summary>Like a real provider: only a paid payment, never beyond what it took, once per key.</summary>
+    public async Task<ProviderRefund> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var payment = new NpgsqlCommand("SELECT 1 FROM sandbox_payments WHERE id = @payment FOR UPDATE", connection, transaction))
+        {
+            // One refund of a payment at a time, so two keys cannot both fit under its amount.
+            payment.Parameters.AddWithValue("payment", request.ProviderPaymentId);
+            await payment.ExecuteScalarAsync(cancellationToken);
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO sandbox_refunds (id, payment_id, idempotency_key, amount_cents, created_at)
+            SELECT @id, p.id, @key, @amount, @now FROM sandbox_payments p
+            WHERE p.id = @payment AND p.status = 'paid'
+              AND p.amount_cents >= @amount + coalesce((SELECT sum(r.amount_cents) FROM sandbox_refunds r WHERE r.payment_id = p.id), 0)
+            ON CONFLICT (idempotency_key) DO NOTHING;
+            SELECT id FROM sandbox_refunds WHERE idempotency_key = @key;
+            """, connection, transaction);
+        command.Parameters.AddWithValue("id", "sbx_re_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
+        command.Parameters.AddWithValue("payment", request.ProviderPaymentId);
+        command.Parameters.AddWithValue("key", request.Key);
+        command.Parameters.AddWithValue("amount", request.AmountCents);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        var id = await command.ExecuteScalarAsync(cancellationToken) as string;
+        await transaction.CommitAsync(cancellationToken);
+        return id is null
+            ? new ProviderRefund(null, ProviderRefundStatus.Failed, "the payment is not paid, or the refunds would exceed it")
+            : new ProviderRefund(id, ProviderRefundStatus.Refunded);
+    }
+
     public async Task<ProviderPayment?> GetPaymentAsync(string providerPaymentId, CancellationToken cancellationToken = default) =>
         await FindAsync(providerPaymentId, cancellationToken) is { } checkout
             ? new ProviderPayment(checkout.Id, checkout.Status, checkout.AmountCents, "eur", checkout.Method)

@@ -9,12 +9,14 @@ namespace ItSchool.Payments;
 
 /// <summary>
 /// Stripe Checkout over its documented HTTP API (form-encoded requests, JSON answers), with Bancontact and
-/// cards. Plain HttpClient rather than the SDK: three calls and one signature are smaller than its surface.
+/// cards. Plain HttpClient rather than the SDK: a handful of calls and one signature are smaller than its surface.
 /// </summary>
 public sealed class StripeProvider(HttpClient http, TimeProvider clock, IOptions<PaymentSettings> options) : IPaymentProvider
 {
     public const string ProviderName = "stripe";
     public const string SignatureHeader = "Stripe-Signature";
+    // Our idempotency key, kept in a refund's metadata so it can be found again.
+    const string RefundKeyField = "itschool_refund";
 
     readonly StripeSettings settings = options.Value.Stripe;
 
@@ -97,6 +99,73 @@ public sealed class StripeProvider(HttpClient http, TimeProvider clock, IOptions
         return new ProviderPayment(session.GetProperty("id").GetString()!, status,
             session.TryGetProperty("amount_total", out var total) && total.ValueKind == JsonValueKind.Number ? total.GetInt64() : 0,
             session.GetProperty("currency").GetString() ?? "", method);
+    }
+
+    /// <summary>
+    /// Refunds the payment intent behind a checkout session (POST /v1/refunds). Stripe forgets idempotency keys
+    /// after a day, so a retry first looks for a refund carrying our key in its metadata.
+    /// </summary>
+    public async Task<ProviderRefund> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default)
+    {
+        string? intent;
+        using (var message = Request(HttpMethod.Get, $"v1/checkout/sessions/{Uri.EscapeDataString(request.ProviderPaymentId)}"))
+        using (var session = await SendAsync(message, cancellationToken))
+        {
+            if (session is null)
+            {
+                return new ProviderRefund(null, ProviderRefundStatus.Failed, $"Stripe does not know checkout session {request.ProviderPaymentId}");
+            }
+            intent = session.RootElement.TryGetProperty("payment_intent", out var i)
+                ? i.ValueKind switch { JsonValueKind.String => i.GetString(), JsonValueKind.Object => i.GetProperty("id").GetString(), _ => null }
+                : null;
+        }
+        if (intent is null)
+        {
+            return new ProviderRefund(null, ProviderRefundStatus.Failed, $"checkout session {request.ProviderPaymentId} has no payment to refund");
+        }
+
+        using (var message = Request(HttpMethod.Get, $"v1/refunds?payment_intent={Uri.EscapeDataString(intent)}&limit=100"))
+        using (var list = await SendAsync(message, cancellationToken))
+        {
+            foreach (var refund in list?.RootElement.GetProperty("data").EnumerateArray() ?? Enumerable.Empty<JsonElement>())
+            {
+                if (refund.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                    && metadata.TryGetProperty(RefundKeyField, out var key) && key.GetString() == request.Key)
+                {
+                    return Refund(refund);
+                }
+            }
+        }
+
+        using var create = Request(HttpMethod.Post, "v1/refunds");
+        create.Content = new FormUrlEncodedContent(
+        [
+            new("payment_intent", intent),
+            new("amount", request.AmountCents.ToString(CultureInfo.InvariantCulture)),
+            new("reason", "requested_by_customer"),
+            new($"metadata[{RefundKeyField}]", request.Key),
+        ]);
+        create.Headers.Add("Idempotency-Key", $"itschool-refund-{request.Key}");
+        try
+        {
+            using var created = await SendAsync(create, cancellationToken)
+                ?? throw new HttpRequestException("Stripe answered 404 to a refund creation");
+            return Refund(created.RootElement);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.PaymentRequired)
+        {
+            // Refused for good (already refunded, more than the charge): asking again would get the same answer.
+            return new ProviderRefund(null, ProviderRefundStatus.Failed, e.Message);
+        }
+
+        static ProviderRefund Refund(JsonElement refund) => new(refund.GetProperty("id").GetString(),
+            refund.GetProperty("status").GetString() switch
+            {
+                "succeeded" => ProviderRefundStatus.Refunded,
+                "failed" or "canceled" => ProviderRefundStatus.Failed,
+                _ => ProviderRefundStatus.Pending,
+            },
+            refund.TryGetProperty("failure_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null);
     }
 
     HttpRequestMessage Request(HttpMethod method, string path)

@@ -21,6 +21,8 @@ public enum PaymentMethod
     Card = 3,
     Wallet = 4,
     Cash = 5,
+    /// <summary>Anything else a manager records by hand on an invoice (a cheque, a payment taken elsewhere), with a note.</summary>
+    Other = 6,
 }
 
 /// <summary>Who or what caused a movement: a person, a terminal, an import, a payment provider.</summary>

@@ -27,6 +27,9 @@ public static class InvoicePages
         builder.Services.AddHostedService<DemoInvoiceSeed>();
         builder.Services.AddSingleton<OverdueReminderJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminderJob>());
+        builder.Services.AddSingleton<ProviderRefunds>();
+        builder.Services.AddSingleton<InvoiceRefundJob>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InvoiceRefundJob>());
     }
 
     public static void MapInvoices(this RouteGroupBuilder school)
@@ -34,7 +37,8 @@ public static class InvoicePages
         school.MapSchoolInvoices();
         var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Invoices);
 
-        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock) =>
+        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
+            IPaymentProvider provider) =>
         {
             if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
             {
@@ -46,11 +50,13 @@ public static class InvoicePages
                 Rows = await RowsAsync(context, db, clock, pupil),
                 Compartments = await grains.GetGrain<IPurseGrain>(pupil).GetCompartmentsAsync(),
                 Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Online = await OnlineRulesAsync(context, db, provider),
             });
         });
 
         // The rows alone: the page asks again whenever the live channel says the child's invoices changed.
-        invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock) =>
+        invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
+            IPaymentProvider provider) =>
         {
             if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
             {
@@ -60,12 +66,17 @@ public static class InvoicePages
             {
                 Rows = await RowsAsync(context, db, clock, pupil),
                 Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Online = await OnlineRulesAsync(context, db, provider),
             });
         });
 
-        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils) =>
+        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db) =>
             await ChildInvoiceAsync(context, grains, pupils, id) is { } invoice
-                ? new RazorComponentResult<InvoiceDetailsDialog>(new { Invoice = invoice })
+                ? new RazorComponentResult<InvoiceDetailsDialog>(new
+                {
+                    Invoice = invoice,
+                    Refunds = await ProviderRefunds.ForInvoiceAsync(db, id, context.RequestAborted),
+                })
                 : Results.NotFound());
 
         invoices.MapGet("/{id:guid}/virement", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
@@ -104,15 +115,12 @@ public static class InvoicePages
                 return Results.NotFound();
             }
             string problem;
-            if (provider is OfflineProvider || !(await InvoiceSettings.LoadAsync(db, invoice.SchoolId, context.RequestAborted)).OnlineEnabled)
+            var rules = await OnlineRulesAsync(context, db, provider);
+            if (rules.Problem(invoice.RemainingCents) is { } refused)
             {
-                problem = "Decline.MethodNotOffered";
+                problem = $"Online.{refused}";
             }
-            else if (invoice.RemainingCents <= 0)
-            {
-                problem = "Decline.NothingOwed";
-            }
-            else if (string.IsNullOrWhiteSpace(key) || key.Length > 100)
+            else if (string.IsNullOrWhiteSpace(key) || key.Length > InvoiceLimits.Key)
             {
                 problem = "Problem.ExpiredForm";
             }
@@ -138,24 +146,35 @@ public static class InvoicePages
                     problem = "Problem.ProviderUnavailable";
                 }
             }
-            return new RazorComponentResult<OnlinePaymentDialog>(new { Invoice = invoice, Problem = problem });
+            return new RazorComponentResult<OnlinePaymentDialog>(new { Invoice = invoice, Problem = problem, Rules = rules });
+        });
+
+        // "Payer la sélection" first shows what will be paid and the total, and pays only once that is confirmed.
+        invoices.MapPost("/selection/confirmation", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+            [FromForm] SelectionForm? form) =>
+        {
+            if (await SelectionAsync(context, grains, pupils, form) is not { } chosen)
+            {
+                return Results.NotFound();
+            }
+            var owing = chosen.Where(i => i.RemainingCents > 0).OrderBy(i => i.DueOn).ToList();
+            if (string.IsNullOrWhiteSpace(form?.Key) || form.Key.Length > InvoiceLimits.Key || owing.Count == 0)
+            {
+                return new RazorComponentResult<SelectionConfirmDialog>(new { Problem = "Problem.NothingSelected" });
+            }
+            var wallet = (await grains.GetGrain<IPurseGrain>(owing[0].PupilId).GetCompartmentsAsync()).FirstOrDefault(c => c.Compartment == 1);
+            return new RazorComponentResult<SelectionConfirmDialog>(new { Invoices = owing, Key = form.Key, Wallet = wallet });
         });
 
         invoices.MapPost("/selection/portefeuille", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
             [FromForm] SelectionForm? form) =>
         {
             var key = form?.Key;
-            var chosen = new List<InvoiceView>();
-            foreach (var text in (form?.Invoices ?? []).Distinct().Take(50))
+            if (await SelectionAsync(context, grains, pupils, form) is not { } chosen)
             {
-                // One invoice that is not the open child's and nothing is paid: the selection was forged.
-                if (!Guid.TryParse(text, out var id) || await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
-                {
-                    return Results.NotFound();
-                }
-                chosen.Add(invoice);
+                return Results.NotFound();
             }
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 100 || chosen.Count == 0)
+            if (string.IsNullOrWhiteSpace(key) || key.Length > InvoiceLimits.Key || chosen.Count == 0)
             {
                 return new RazorComponentResult<SelectionPaymentDialog>(new { Problem = "Problem.NothingSelected" });
             }
@@ -197,7 +216,7 @@ public static class InvoicePages
             }
             var user = SignedInUser.From(context.User)!;
             PaymentOutcome outcome;
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 100)
+            if (string.IsNullOrWhiteSpace(key) || key.Length > InvoiceLimits.Key)
             {
                 outcome = PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
             }
@@ -243,6 +262,24 @@ public static class InvoicePages
         var invoice = await grains.GetGrain<IInvoiceGrain>(id).GetAsync();
         return invoice is not null && invoice.SchoolId == context.School()!.Id && invoice.PupilId == pupil ? invoice : null;
     }
+
+    /// <summary>The ticked invoices, each the open child's; null if one is not (the selection was forged, and nothing happens).</summary>
+    static async Task<List<InvoiceView>?> SelectionAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, SelectionForm? form)
+    {
+        var chosen = new List<InvoiceView>();
+        foreach (var text in (form?.Invoices ?? []).Distinct().Take(50))
+        {
+            if (!Guid.TryParse(text, out var id) || await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
+            {
+                return null;
+            }
+            chosen.Add(invoice);
+        }
+        return chosen;
+    }
+
+    static Task<OnlineInvoiceRules> OnlineRulesAsync(HttpContext context, NpgsqlDataSource db, IPaymentProvider provider) =>
+        OnlineInvoiceRules.LoadAsync(db, context.School()!.Id, provider is not OfflineProvider, context.RequestAborted);
 
     static Task<IReadOnlyList<InvoiceRow>> RowsAsync(HttpContext context, NpgsqlDataSource db, TimeProvider clock, Guid pupil) =>
         InvoiceList.SearchAsync(db, new InvoiceFilter(context.School()!.Id, PupilId: pupil), InvoiceStates.Today(clock), context.RequestAborted);

@@ -215,9 +215,13 @@ public static partial class InvoicePdf
         {
             rows.Add((T["Pdf.Credited"], -invoice.CreditedCents, sheet.Regular));
         }
-        if (invoice.PaidCents > 0)
+        if (invoice.PaidCents + invoice.RefundedCents > 0)
         {
-            rows.Add((T["Pdf.Paid"], -invoice.PaidCents, sheet.Regular));
+            rows.Add((T["Pdf.Paid"], -(invoice.PaidCents + invoice.RefundedCents), sheet.Regular));
+        }
+        if (invoice.RefundedCents > 0)
+        {
+            rows.Add((T["Pdf.Refunded"], invoice.RefundedCents, sheet.Regular));
         }
         const double row = 16, last = 24;
         sheet.Keep(rows.Count * row + 40);
@@ -239,7 +243,7 @@ public static partial class InvoicePdf
     /// <summary>The payments and credit notes received, dated in Brussels time, so a parent recognises their transfer.</summary>
     static void Movements(Sheet sheet, LineTable table, InvoiceView invoice, IStringLocalizer<InvoiceText> T)
     {
-        var shown = invoice.Movements.Where(m => m.Kind is InvoiceMovementKind.Payment or InvoiceMovementKind.CreditNote && m.AppliedCents != 0)
+        var shown = invoice.Movements.Where(m => (m.Kind == InvoiceMovementKind.Payment && m.AppliedCents != 0) || m.Kind == InvoiceMovementKind.CreditNote)
             .OrderBy(m => m.OccurredAt).ToList();
         if (shown.Count == 0)
         {
@@ -263,6 +267,10 @@ public static partial class InvoicePdf
             {
                 text += $" · {note}";
             }
+            if (movement is { Kind: InvoiceMovementKind.CreditNote, ExcessCents: > 0 })
+            {
+                text += $" · {T[$"Refund.{movement.Excess}", Money.Format(movement.ExcessCents)]}";
+            }
             var lines = sheet.Wrap(text, Body, sheet.Regular, detailWidth);
             sheet.Keep(lines.Count * Leading + 6);
             var baseline = sheet.Y - Leading;
@@ -271,7 +279,8 @@ public static partial class InvoicePdf
             {
                 sheet.Write(lines[i], Body, detail, baseline - i * Leading, sheet.Regular);
             }
-            sheet.WriteRight(Money.Format(movement.AppliedCents), Body, table.Amount, baseline, sheet.Regular);
+            sheet.WriteRight(Money.Format(movement.Kind == InvoiceMovementKind.CreditNote ? movement.ReceivedCents : movement.AppliedCents), Body,
+                table.Amount, baseline, sheet.Regular);
             sheet.Y = baseline - (lines.Count - 1) * Leading - 6;
             sheet.Rule(sheet.Y, 0.3, 205);
         }

@@ -19,6 +19,11 @@ public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, 
     public Task<int> RunOnceAsync(CancellationToken cancellationToken = default) =>
         OverdueReminders.SendDueAsync(db, InvoiceStates.Today(clock), clock.GetUtcNow(), Compose, cancellationToken);
 
+    /// <summary>A manager's "Envoyer un rappel": the same mail, now, once per invoice for the click's key (see <see cref="OverdueReminders.SendNowAsync"/>).</summary>
+    public Task<IReadOnlyList<Guid>?> SendNowAsync(Guid schoolId, IReadOnlyCollection<Guid> invoiceIds, string requestKey, string sentBy,
+        CancellationToken cancellationToken = default) =>
+        OverdueReminders.SendNowAsync(db, schoolId, invoiceIds, requestKey, sentBy, clock.GetUtcNow(), Compose, cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -49,7 +54,9 @@ public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, 
     OutgoingMail Compose(DueReminder reminder, ReminderRecipient to)
     {
         var subject = T["Reminder.Subject", reminder.Number, reminder.PupilName].Value;
-        var text = T["Reminder.Body", to.Name, reminder.Label, reminder.Number, reminder.PupilName, reminder.DueOn.ToString("dd/MM/yyyy"),
+        // A manager may remind before the due date: the mail then says when it is due, not that it was.
+        var body = reminder.DueOn < InvoiceStates.Today(clock) ? "Reminder.Body" : "Reminder.BodyBeforeDue";
+        var text = T[body, to.Name, reminder.Label, reminder.Number, reminder.PupilName, reminder.DueOn.ToString("dd/MM/yyyy"),
             Money.Format(reminder.RemainingCents), reminder.Communication.ToString(), reminder.SchoolName].Value;
         var html = string.Join("", text.Split('\n').Select(line => $"<p>{WebUtility.HtmlEncode(line)}</p>"));
         return new OutgoingMail(reminder.SchoolId, to.Address, to.Name, subject, text, html);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ItSchool.Accounts;
 using ItSchool.Invoices;
+using ItSchool.Payments;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
@@ -33,6 +34,7 @@ public static class SchoolInvoicePages
                 Rows = await InvoiceList.SearchAsync(db, query.Filter(schoolId), InvoiceStates.Today(clock), context.RequestAborted),
                 Classes = await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
                 Pupil = query.Pupil is { } p ? await new PupilRegistry(db).FindAsync(schoolId, p, context.RequestAborted) : null,
+                ReminderKey = Guid.NewGuid().ToString(),
             });
         });
 
@@ -67,10 +69,11 @@ public static class SchoolInvoicePages
             {
                 return await NewInvoicePageAsync(context, db, form, form.Problem);
             }
-            var chosen = (form.Pupils ?? []).Select(p => Guid.TryParse(p, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToList();
-            var className = string.IsNullOrWhiteSpace(form.ClassName) ? null : form.ClassName;
-            var pupils = await InvoiceList.PupilsAsync(db, schoolId, className, chosen, context.RequestAborted);
-            if (pupils.Count == 0 || (className is null && pupils.Count != chosen.Count))
+            var chosen = (form.Pupils ?? []).Select(p => Guid.TryParse(p, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
+            var classes = (form.Classes ?? []).Append(form.ClassName).OfType<string>().Where(c => !string.IsNullOrWhiteSpace(c)).Distinct().ToList();
+            var pupils = await InvoiceList.PupilsAsync(db, schoolId, classes, chosen, context.RequestAborted);
+            // A ticked pupil who is not the school's (a forged id) stops the whole form.
+            if (pupils.Count == 0 || chosen.Except(pupils).Any())
             {
                 return await NewInvoicePageAsync(context, db, form, "Problem.NoPupils");
             }
@@ -86,8 +89,8 @@ public static class SchoolInvoicePages
             return Redirect(context, "gestion/factures", "factures-emises", pupils.Count);
         });
 
-        manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db) =>
-            await InvoicePageAsync(context, grains, db, id, null, null));
+        manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db, IPaymentProvider provider) =>
+            await InvoicePageAsync(context, grains, db, provider, id, new()));
 
         manager.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains,
             [AsParameters] InvoicePages.InvoicePdfSources sources) =>
@@ -96,34 +99,56 @@ public static class SchoolInvoicePages
                 : Results.NotFound());
 
         manager.MapPost("/{id:guid}/note-de-credit", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
-            [FromForm] CreditNoteForm? form) =>
+            IPaymentProvider provider, ProviderRefunds refunds, ILogger<InvoiceText> logger, [FromForm] CreditNoteForm? form) =>
         {
             form ??= new();
+            if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
+            {
+                return Results.NotFound();
+            }
             long? amount = null;
             if (!string.IsNullOrWhiteSpace(form.Amount))
             {
                 if (!Money.TryParseCents(form.Amount, out var cents))
                 {
-                    return await InvoicePageAsync(context, grains, db, id, form, "Problem.InvalidAmount");
+                    return await InvoicePageAsync(context, grains, db, provider, id, new(Credit: form, CreditProblem: "Problem.InvalidAmount"));
                 }
                 amount = cents;
             }
-            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 || string.IsNullOrWhiteSpace(form.Reason))
+            var reason = form.Reason?.Trim() ?? "";
+            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key || reason.Length is 0 or > InvoiceLimits.Note)
             {
-                return await InvoicePageAsync(context, grains, db, id, form, "Problem.ReasonNeeded");
+                return await InvoicePageAsync(context, grains, db, provider, id, new(Credit: form, CreditProblem: "Problem.ReasonNeeded"));
             }
-            if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
+            ExcessHandling? refundTo = form.RefundTo switch
             {
-                return Results.NotFound();
+                "wallet" => ExcessHandling.Wallet,
+                "school" => ExcessHandling.Refund,
+                "online" => ExcessHandling.Provider,
+                _ => null,
+            };
+            var outcome = await invoice.CreditAsync(new CreditNote(form.Key, amount, reason, Actor(context), refundTo));
+            if (!outcome.Accepted)
+            {
+                return await InvoicePageAsync(context, grains, db, provider, id, new(Credit: form, CreditProblem: $"Credit.Decline.{outcome.Reason}"));
             }
-            var outcome = await invoice.CreditAsync(new CreditNote(form.Key, amount, form.Reason.Trim(), Actor(context)));
-            return outcome.Accepted
-                ? Redirect(context, $"gestion/factures/{id}", "note-de-credit")
-                : await InvoicePageAsync(context, grains, db, id, form, $"Decline.{outcome.Reason}");
+            if (outcome.Excess == ExcessHandling.Provider)
+            {
+                try
+                {
+                    // At once, so the page already says it; the refund job asks again for what the provider could not take now.
+                    await refunds.RunPendingAsync(id, context.RequestAborted);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(e, "Refunds of invoice {InvoiceId} stay pending for the refund job", id);
+                }
+            }
+            return Redirect(context, $"gestion/factures/{id}", outcome.ExcessCents > 0 ? $"note-de-credit-{Notice(outcome.Excess)}" : "note-de-credit");
         });
 
         manager.MapPost("/{id:guid}/trop-percu", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
-            [FromForm] SettlementForm? form) =>
+            IPaymentProvider provider, [FromForm] SettlementForm? form) =>
         {
             form ??= new();
             if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
@@ -134,20 +159,22 @@ public static class SchoolInvoicePages
             var amount = flagged;
             if (!string.IsNullOrWhiteSpace(form.Amount) && !Money.TryParseCents(form.Amount, out amount))
             {
-                return await InvoicePageAsync(context, grains, db, id, null, null, form, "Problem.InvalidAmount");
+                return await InvoicePageAsync(context, grains, db, provider, id, new(Settlement: form, SettlementProblem: "Problem.InvalidAmount"));
             }
             ExcessHandling? to = form.To switch { "wallet" => ExcessHandling.Wallet, "refund" => ExcessHandling.Refund, _ => null };
             var note = form.Note?.Trim() ?? "";
-            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 || to is null || note.Length > 200
+            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key || to is null || note.Length > InvoiceLimits.Note
                 || (to == ExcessHandling.Refund && note.Length == 0))
             {
-                return await InvoicePageAsync(context, grains, db, id, null, null, form, "Problem.SettlementNeedsChoice");
+                return await InvoicePageAsync(context, grains, db, provider, id, new(Settlement: form, SettlementProblem: "Problem.SettlementNeedsChoice"));
             }
             var outcome = await invoice.SettleExcessAsync(new ExcessSettlement(form.Key, amount, to.Value, note, Actor(context)));
             return outcome.Accepted
                 ? Redirect(context, $"gestion/factures/{id}", to == ExcessHandling.Wallet ? "trop-percu-portefeuille" : "trop-percu-rembourse")
-                : await InvoicePageAsync(context, grains, db, id, null, null, form, $"Settlement.Decline.{outcome.Reason}");
+                : await InvoicePageAsync(context, grains, db, provider, id, new(Settlement: form, SettlementProblem: $"Settlement.Decline.{outcome.Reason}"));
         });
+
+        manager.MapSchoolInvoiceActions();
 
         manager.MapGet("/frais", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
             await ChargesPageAsync(context, db, clock, null, null));
@@ -182,7 +209,8 @@ public static class SchoolInvoicePages
             [FromForm] GroupedForm? form) =>
         {
             form ??= new();
-            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > 100 || string.IsNullOrWhiteSpace(form.Label)
+            if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key || string.IsNullOrWhiteSpace(form.Label)
+                || form.Label.Trim().Length > InvoiceLimits.Label
                 || !DateOnly.TryParseExact(form.From, "yyyy-MM-dd", out var from) || !DateOnly.TryParseExact(form.To, "yyyy-MM-dd", out var to)
                 || !DateOnly.TryParseExact(form.DueOn, "yyyy-MM-dd", out var due) || to < from || due < InvoiceStates.Today(clock))
             {
@@ -229,8 +257,12 @@ public static class SchoolInvoicePages
         return (await invoice.GetAsync())?.SchoolId == context.School()!.Id ? invoice : null;
     }
 
-    static async Task<IResult> InvoicePageAsync(HttpContext context, IGrainFactory grains, NpgsqlDataSource db, Guid id, CreditNoteForm? form,
-        string? problem, SettlementForm? settlement = null, string? settlementProblem = null)
+    /// <summary>The forms of the manager's invoice page, as sent back with their problem; fresh ones get a new key.</summary>
+    internal sealed record PageForms(CreditNoteForm? Credit = null, string? CreditProblem = null, SettlementForm? Settlement = null,
+        string? SettlementProblem = null, PaymentForm? Payment = null, string? PaymentProblem = null, string? ReminderProblem = null);
+
+    internal static async Task<IResult> InvoicePageAsync(HttpContext context, IGrainFactory grains, NpgsqlDataSource db, IPaymentProvider provider,
+        Guid id, PageForms forms)
     {
         if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
         {
@@ -241,10 +273,17 @@ public static class SchoolInvoicePages
         {
             Invoice = view,
             Pupil = await new PupilRegistry(db).FindAsync(view.SchoolId, view.PupilId, context.RequestAborted),
-            Form = form ?? new CreditNoteForm { Key = Guid.NewGuid().ToString() },
-            Problem = problem,
-            Settlement = settlement ?? new SettlementForm { Key = Guid.NewGuid().ToString() },
-            SettlementProblem = settlementProblem,
+            Refunds = await ProviderRefunds.ForInvoiceAsync(db, id, context.RequestAborted),
+            LastReminder = await OverdueReminders.LastAsync(db, id, context.RequestAborted),
+            OnlineRefunds = provider is not OfflineProvider,
+            Form = forms.Credit ?? new CreditNoteForm { Key = Guid.NewGuid().ToString() },
+            Problem = forms.CreditProblem,
+            Settlement = forms.Settlement ?? new SettlementForm { Key = Guid.NewGuid().ToString() },
+            SettlementProblem = forms.SettlementProblem,
+            Payment = forms.Payment ?? new PaymentForm { Key = Guid.NewGuid().ToString() },
+            PaymentProblem = forms.PaymentProblem,
+            ReminderKey = Guid.NewGuid().ToString(),
+            ReminderProblem = forms.ReminderProblem,
         });
     }
 
@@ -280,13 +319,20 @@ public static class SchoolInvoicePages
         });
     }
 
-    static Actor Actor(HttpContext context)
+    static string Notice(ExcessHandling? refundTo) => refundTo switch
+    {
+        ExcessHandling.Wallet => "portefeuille",
+        ExcessHandling.Provider => "en-ligne",
+        _ => "ecole",
+    };
+
+    internal static Actor Actor(HttpContext context)
     {
         var user = SignedInUser.From(context.User)!;
         return new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName);
     }
 
-    static RedirectHttpResult Redirect(HttpContext context, string page, string notice, int? count = null) =>
+    internal static RedirectHttpResult Redirect(HttpContext context, string page, string notice, int? count = null) =>
         TypedResults.Redirect($"{context.Request.PathBase}/{page}?ok={notice}{(count is { } n ? $"&n={n}" : "")}");
 
     static Guid InvoiceId(string formKey, Guid pupil)
@@ -327,7 +373,10 @@ public static class SchoolInvoicePages
         public const int LineCount = 5;
 
         public string? Key { get; set; }
+        /// <summary>One whole class (the older form's field, still read).</summary>
         public string? ClassName { get; set; }
+        /// <summary>Whole classes ticked in the picker: every pupil of each.</summary>
+        public string[]? Classes { get; set; }
         public string[]? Pupils { get; set; }
         public string? Label { get; set; }
         public string? IssuedOn { get; set; }
@@ -351,6 +400,11 @@ public static class SchoolInvoicePages
                 {
                     continue;
                 }
+                if (label?.Length > InvoiceLimits.LineLabel)
+                {
+                    Problem = "Problem.LineLabelTooLong";
+                    return null;
+                }
                 if (string.IsNullOrWhiteSpace(label) || !int.TryParse(string.IsNullOrWhiteSpace(quantity) ? "1" : quantity, out var q) || q <= 0
                     || !Money.TryParseCents(price, out var cents))
                 {
@@ -359,13 +413,17 @@ public static class SchoolInvoicePages
                 }
                 lines.Add(new InvoiceLine(label, q, cents));
             }
-            if (string.IsNullOrWhiteSpace(Key) || Key.Length > 100)
+            if (string.IsNullOrWhiteSpace(Key) || Key.Length > InvoiceLimits.Key)
             {
                 Problem = "Problem.ExpiredForm";
             }
             else if (string.IsNullOrWhiteSpace(Label))
             {
                 Problem = "Problem.NoLabel";
+            }
+            else if (Label.Trim().Length > InvoiceLimits.Label)
+            {
+                Problem = "Problem.LabelTooLong";
             }
             else if (lines.Count == 0)
             {
@@ -392,6 +450,18 @@ public static class SchoolInvoicePages
         public string? Key { get; set; }
         public string? Amount { get; set; }
         public string? Reason { get; set; }
+        /// <summary>Where paid money the note credits goes back: "wallet", "school" (the school's own transfer) or "online".</summary>
+        public string? RefundTo { get; set; }
+    }
+
+    /// <summary>A payment the school took itself; the key, drawn when the page is shown, makes a double submit one payment.</summary>
+    public sealed class PaymentForm
+    {
+        public string? Key { get; set; }
+        public string? Amount { get; set; }
+        /// <summary>"cash" or "other".</summary>
+        public string? Method { get; set; }
+        public string? Note { get; set; }
     }
 
     /// <summary>The manager's decision on a flagged excess; the key, drawn when the page is shown, makes a double submit one settlement.</summary>

@@ -65,7 +65,7 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
     }
 
     [Fact]
-    public async Task A_parent_ticks_two_invoices_and_pays_them_together_from_the_wallet()
+    public async Task A_parent_ticks_two_invoices_sees_their_total_and_pays_them_together_from_the_wallet_only_once_confirmed()
     {
         var benoit = await DemoPupils.IdAsync(web, "Benoît");
         var grains = web.Services.GetRequiredService<IGrainFactory>();
@@ -84,6 +84,14 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
         await page.GetByRole(AriaRole.Button, new() { Name = "Payer la sélection depuis le portefeuille" }).ClickAsync();
 
         var dialog = page.Locator("dialog#dialog");
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Confirmer le paiement de la sélection");
+        await Assertions.Expect(dialog.Locator("[data-total]")).ToHaveTextAsync("120,00 €");
+        await Assertions.Expect(dialog.Locator("li[data-invoice]")).ToHaveCountAsync(2);
+        Assert.Equal(0, (await grains.GetGrain<IInvoiceGrain>(ids[0]).GetAsync())!.PaidCents);
+        await Screens.SaveAsync(page, "invoices-selection-confirm");
+
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirmer et payer 120,00 €" }).ClickAsync();
+
         await Assertions.Expect(dialog.Locator("li[data-accepted='true']")).ToHaveCountAsync(2);
         foreach (var id in ids)
         {

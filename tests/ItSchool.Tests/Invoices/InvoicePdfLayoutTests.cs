@@ -32,15 +32,21 @@ public sealed class InvoicePdfLayoutTests(WebNode web) : IClassFixture<WebNode>
 
     static readonly CultureInfo Belgian = CultureInfo.GetCultureInfo("fr-BE");
 
-    /// <summary>A label taller than half a page: it cannot wait for the next page, it runs onto it.</summary>
+    /// <summary>
+    /// A label taller than half a page: it cannot wait for the next page, it runs onto it. No form issues one any
+    /// more (labels stop at 200 characters), but an invoice issued before still prints.
+    /// </summary>
     static readonly string EndlessLabel = string.Join(" ", Enumerable.Range(1, 45).Select(i => $"Étape {i} du voyage scolaire en Ardenne."));
+
+    /// <summary>The longest label a line may have, wrapped over several lines of its column.</summary>
+    static readonly string LongestLabel = string.Concat(Enumerable.Repeat("Classe de dépaysement en Ardenne, ", 6))[..InvoiceLimits.LineLabel];
 
     /// <summary>Forty-odd lines, long and short, with the widest amounts an invoice accepts.</summary>
     static List<InvoiceLine> ManyLines() =>
     [
         new(LongLabel, 2, 4_250),
         new(UnbrokenLabel, 1, 990),
-        new(EndlessLabel, 1, 45_000),
+        new(LongestLabel, 1, 45_000),
         new("Matériel de laboratoire", 10_000, 9_999_999),
         .. Enumerable.Range(1, 40).Select(i => i % 7 == 0
             ? new InvoiceLine($"Repas chaud du jour {i} avec potage, plat, dessert et boisson, livré par le traiteur de la commune", 1, 475)
@@ -162,6 +168,28 @@ public sealed class InvoicePdfLayoutTests(WebNode web) : IClassFixture<WebNode>
         Assert.Contains("Cette facture est entièrement payée.", page);
         Assert.Contains(page, l => l.EndsWith("Imprimé le 01/01/2027 · page 1/1"));
         Assert.Empty(pdf.GetPage(1).GetImages());
+    }
+
+    [Fact]
+    public void A_label_taller_than_half_a_page_issued_before_the_limit_runs_onto_the_next_page_inside_the_margins()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Belgian;
+        List<InvoiceLine> lines = [.. ManyLines().Take(20), new(EndlessLabel, 1, 45_000)];
+        var total = lines.Sum(l => l.TotalCents);
+        var invoice = new InvoiceView(Guid.NewGuid(), DemoSchool.Id, Guid.NewGuid(), "2026000098", StructuredCommunication.From(2_000_000_982),
+            "Voyage scolaire", new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 31), lines, total, 0, 0, 0, [], InvoiceState.Open);
+        var school = new InvoicePdf.Issuer("École de démo", "Rue de l'Exemple 12, 1000 Bruxelles", null,
+            new WalletSettings(DemoWallets.Iban, DemoWallets.Bic, null, 0, 0, true, false));
+
+        using var pdf = PdfDocument.Open(InvoicePdf.Render(invoice, school, null, new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero),
+            web.Services.GetRequiredService<IStringLocalizer<InvoiceText>>()));
+
+        AssertLaidOut(pdf);
+        var pages = pdf.GetPages().Select(Lines).ToList();
+        var starts = pages.FindIndex(page => page.Any(l => l.StartsWith("Étape 1 ")));
+        var ends = pages.FindIndex(page => page.Any(l => l.Contains("Étape 45 ")));
+        Assert.True(starts >= 0 && ends > starts, $"the label runs from page {starts + 1} to page {ends + 1}");
+        Assert.Equal(45, pages.SelectMany(p => p).Sum(l => l.Split("Étape ").Length - 1));
     }
 
     /// <summary>The page's text line by line, top to bottom, as a reader sees it.</summary>

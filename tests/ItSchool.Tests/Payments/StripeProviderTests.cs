@@ -65,6 +65,44 @@ public sealed class StripeProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refund_pays_back_the_sessions_payment_intent_once_per_key_even_after_Stripe_forgot_the_key()
+    {
+        var provider = Provider();
+        var checkout = await provider.CreateCheckoutAsync(new CheckoutRequest(Guid.NewGuid(), 6_000, "Facture 2026000001", "http://x", "http://x/r", "http://x/c"));
+        stub.Pay(checkout.ProviderPaymentId, "bancontact");
+        var request = new RefundRequest(checkout.ProviderPaymentId, 2_000, "refund/invoice/credit/cn-1/1");
+
+        var first = await provider.RefundAsync(request);
+        stub.ForgetIdempotencyKeys();
+        var again = await provider.RefundAsync(request);
+
+        var refund = Assert.Single(stub.Refunds);
+        Assert.Equal(new ProviderRefund(refund.Id, ProviderRefundStatus.Refunded), first);
+        Assert.Equal(first, again);
+        Assert.Equal(("pi_" + checkout.ProviderPaymentId[8..], 2_000L), (refund.PaymentIntent, refund.Amount));
+        var post = Assert.Single(stub.Requests, r => r is { Method: "POST", Path: "/v1/refunds" });
+        Assert.Equal("itschool-refund-refund/invoice/credit/cn-1/1", post.IdempotencyKey);
+        Assert.Equal("Bearer sk_test_123", post.Authorization);
+        Assert.Equal(["2000"], post.Form["amount"]);
+        Assert.Equal(["refund/invoice/credit/cn-1/1"], post.Form["metadata[itschool_refund]"]);
+    }
+
+    [Fact]
+    public async Task A_refund_Stripe_refuses_or_of_an_unknown_or_unpaid_session_fails_without_throwing()
+    {
+        var provider = Provider();
+        var checkout = await provider.CreateCheckoutAsync(new CheckoutRequest(Guid.NewGuid(), 1_000, "Facture", "http://x", "http://x/r", "http://x/c"));
+
+        Assert.Equal(ProviderRefundStatus.Failed, (await provider.RefundAsync(new RefundRequest(checkout.ProviderPaymentId, 500, "unpaid"))).Status);
+        stub.Pay(checkout.ProviderPaymentId, "card");
+        var tooMuch = await provider.RefundAsync(new RefundRequest(checkout.ProviderPaymentId, 1_001, "too-much"));
+        Assert.Equal(ProviderRefundStatus.Failed, tooMuch.Status);
+        Assert.Contains("amount_too_large", tooMuch.Problem);
+        Assert.Equal(ProviderRefundStatus.Failed, (await provider.RefundAsync(new RefundRequest("cs_test_unknown", 500, "unknown"))).Status);
+        Assert.Empty(stub.Refunds);
+    }
+
+    [Fact]
     public void Webhooks_are_read_only_with_a_valid_recent_signature()
     {
         var provider = Provider();

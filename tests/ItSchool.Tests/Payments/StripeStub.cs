@@ -10,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace ItSchool.Tests.Payments;
 
 /// <summary>
-/// A local stand-in for Stripe's API, answering the two calls the provider makes the way Stripe documents
-/// them: <c>POST /v1/checkout/sessions</c> (form-encoded) and <c>GET /v1/checkout/sessions/{id}</c> with
-/// <c>expand[]=payment_intent.payment_method</c>, JSON bodies, and Stripe's error object on 404.
+/// A local stand-in for Stripe's API, answering the calls the provider makes the way Stripe documents them:
+/// <c>POST /v1/checkout/sessions</c> (form-encoded) and <c>GET /v1/checkout/sessions/{id}</c> with
+/// <c>expand[]=payment_intent.payment_method</c>, <c>POST /v1/refunds</c> (with its idempotency key, refusing more
+/// than the payment took) and <c>GET /v1/refunds?payment_intent=</c>, JSON bodies, and Stripe's error object.
 /// </summary>
 public sealed class StripeStub : IAsyncDisposable
 {
@@ -30,7 +31,12 @@ public sealed class StripeStub : IAsyncDisposable
         public string? PaymentMethodType { get; set; }
     }
 
+    public sealed record Refund(string Id, string PaymentIntent, long Amount, IReadOnlyDictionary<string, string> Metadata);
+
     readonly WebApplication app;
+    readonly ConcurrentDictionary<string, Refund> refundsByIdempotencyKey = new();
+
+    public ConcurrentQueue<Refund> Refunds { get; } = new();
 
     public ConcurrentQueue<Received> Requests { get; } = new();
     public ConcurrentDictionary<string, Session> Sessions { get; } = new();
@@ -66,7 +72,67 @@ public sealed class StripeStub : IAsyncDisposable
                     error = new { code = "resource_missing", message = $"No such checkout.session: '{id}'", param = "session", type = "invalid_request_error" },
                 }, statusCode: 404);
         });
+        MapRefunds();
     }
+
+    void MapRefunds()
+    {
+        app.MapPost("/v1/refunds", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            Record(context, form.ToDictionary(f => f.Key, f => f.Value.Select(v => v ?? "").ToArray()));
+            var key = context.Request.Headers["Idempotency-Key"].ToString();
+            if (key.Length > 0 && refundsByIdempotencyKey.TryGetValue(key, out var known))
+            {
+                return Results.Json(RefundJson(known));
+            }
+            var intent = form["payment_intent"].ToString();
+            var session = Sessions.Values.FirstOrDefault(s => s.PaymentMethodType is not null && $"pi_{s.Id[8..]}" == intent);
+            var amount = long.Parse(form["amount"]!);
+            if (session is null || amount + Refunds.Where(r => r.PaymentIntent == intent).Sum(r => r.Amount) > session.AmountTotal)
+            {
+                return Results.Json(new
+                {
+                    error = new { code = "amount_too_large", message = $"Refund amount ({amount}) is greater than unrefunded amount on charge", type = "invalid_request_error" },
+                }, statusCode: 400);
+            }
+            var refund = new Refund("re_" + Guid.NewGuid().ToString("N"), intent, amount,
+                form.Where(f => f.Key.StartsWith("metadata[")).ToDictionary(f => f.Key[9..^1], f => f.Value.ToString()));
+            Refunds.Enqueue(refund);
+            if (key.Length > 0)
+            {
+                refundsByIdempotencyKey[key] = refund;
+            }
+            return Results.Json(RefundJson(refund));
+        });
+        app.MapGet("/v1/refunds", (HttpContext context) =>
+        {
+            Record(context, new Dictionary<string, string[]>());
+            var intent = context.Request.Query["payment_intent"].ToString();
+            return Results.Json(new
+            {
+                @object = "list",
+                has_more = false,
+                url = "/v1/refunds",
+                data = Refunds.Where(r => r.PaymentIntent == intent).Reverse().Select(RefundJson).ToArray()
+            });
+        });
+    }
+
+    /// <summary>Stripe keeps idempotency keys for a day: after that, a retried request is a new one.</summary>
+    public void ForgetIdempotencyKeys() => refundsByIdempotencyKey.Clear();
+
+    static object RefundJson(Refund refund) => new Dictionary<string, object?>
+    {
+        ["id"] = refund.Id,
+        ["object"] = "refund",
+        ["amount"] = refund.Amount,
+        ["currency"] = "eur",
+        ["payment_intent"] = refund.PaymentIntent,
+        ["metadata"] = refund.Metadata,
+        ["reason"] = "requested_by_customer",
+        ["status"] = "succeeded",
+    };
 
     public static async Task<StripeStub> StartAsync()
     {
