@@ -230,4 +230,31 @@ public sealed class PhoneLayoutTests(WebNode web, Chromium chromium) : IClassFix
         Assert.Equal([3], (await timetable.GetGridAsync()).Slots.Where(s => s.State == SlotState.Booked).Select(s => s.Index));
         await page.Context.CloseAsync();
     }
+    [Fact]
+    public async Task On_a_touch_screen_the_school_books_for_a_family_only_once_the_question_naming_that_family_is_confirmed()
+    {
+        var evening = await DemoEveningAsync();
+        var sophie = TeacherId(evening, "Sophie");
+        var page = await chromium.OpenMeetingPageAsync(web, "claire.dupont", null, $"reunions/{evening.Id}/grilles/{sophie}", Phone);
+        var timetable = web.Services.GetRequiredService<IGrainFactory>().Timetable(evening.Id, sophie);
+        var confirm = page.Locator("#meeting-confirm");
+        var time = await Slot(page, 4).GetAttributeAsync("data-time");
+        var family = page.Locator("#meeting-family");
+        var value = await family.Locator("option").Nth(1).GetAttributeAsync("value");
+        await family.SelectOptionAsync(value!);
+        var name = (await family.Locator("option").Nth(1).TextContentAsync())!.Trim();
+
+        await Slot(page, 4).ScrollIntoViewIfNeededAsync();
+        await Slot(page, 4).Locator(".book").TapAsync();
+        await Assertions.Expect(confirm).ToContainTextAsync($"Réserver {time} pour {name} ?");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Non" }).TapAsync();
+        await Assertions.Expect(confirm).ToBeHiddenAsync();
+        Assert.DoesNotContain((await timetable.GetGridAsync()).Slots, s => s.Index == 4 && s.State == SlotState.Booked);
+
+        await Slot(page, 4).Locator(".book").TapAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirmer" }).TapAsync();
+        await Assertions.Expect(Slot(page, 4)).ToHaveClassAsync(new Regex("\\bbooked\\b"));
+        Assert.Contains((await timetable.GetGridAsync()).Slots, s => s.Index == 4 && s.State == SlotState.Booked);
+        await page.Context.CloseAsync();
+    }
 }

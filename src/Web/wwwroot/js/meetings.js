@@ -93,9 +93,11 @@
         post(grid, "reserver", family ? { Slot: slot.dataset.slot, Family: family.value } : { Slot: slot.dataset.slot });
       };
       var page = grid.closest("[data-book-text]");
-      if (page && byTouch(event)) {
+      // On the school's grid the question names the chosen family; with none chosen the server says so.
+      var who = family ? family.value && family.selectedOptions[0].text : page && page.dataset.teacherName;
+      if (page && who && byTouch(event)) {
         slot.classList.add("selected");
-        confirmThen(format(page.dataset.bookText, [slot.dataset.time, page.dataset.teacherName]), book, function () {
+        confirmThen(format(page.dataset.bookText, [slot.dataset.time, who]), book, function () {
           slot.classList.remove("selected");
         });
       } else {
