@@ -118,6 +118,14 @@
     }
   });
 
+  // A form whose act is hard to undo for someone else (deactivating an account) asks first.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var body = document.body;
     if (!body.dataset.live || !window.signalR) {
