@@ -14,10 +14,23 @@ using ItSchool.Web.Wallets;
 
 namespace ItSchool.Web;
 
-/// <summary>The web node, as a table of contents: each feature registers and maps itself.</summary>
+/// <summary>The web node, as a table of contents: the platform's parts, then every feature through its contract.</summary>
 public static class ItSchoolApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Every feature (<see cref="Feature"/>), in the order the demo school seeds them.</summary>
+    static readonly IReadOnlyList<Feature> AllFeatures =
+    [
+        new AccountsFeature(),
+        new ManagementFeature(),
+        new WalletsFeature(),
+        new PointOfSaleFeature(),
+        new PaymentsFeature(),
+        new InvoicesFeature(),
+        new BankStatementsFeature(),
+        new MeetingsFeature(),
+    ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null,
@@ -38,15 +51,14 @@ public static class ItSchoolApp
         builder.AddFailures();
         builder.AddInterface();
         builder.AddSchools();
-        builder.AddAccounts();
         builder.AddOperators();
         builder.AddLive();
-        builder.AddWallets();
-        builder.AddPointOfSale();
-        builder.AddPayments();
-        builder.AddInvoices();
-        builder.AddBankStatements();
-        builder.AddMeetings();
+        foreach (var feature in AllFeatures)
+        {
+            feature.AddServices(builder);
+        }
+        builder.Services.AddSingleton(new Features(AllFeatures));
+        builder.Services.AddHostedService<DemoFeatures>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -57,28 +69,18 @@ public static class ItSchoolApp
         app.UseSchools();
         app.UseErrorPages();
         app.UseInterface();
-        app.UseAccounts();
+        AccountsFeature.UseAccounts(app);
         app.UseModules();
         app.MapSchoolChooser();
         app.MapPlatform();
         app.MapLive();
-        app.MapPosApiV1();
-        app.MapPaymentWebhooks();
-        app.MapBankStatementsApi();
         var school = app.MapSchool();
-        school.MapAccounts();
         school.MapDashboard();
-        school.MapWallets();
-        school.MapFinances();
-        school.MapSchoolWallets();
-        school.MapTill();
-        school.MapSalesJournal();
-        school.MapPosAdmin();
-        school.MapPayments();
-        school.MapManagement();
-        school.MapInvoices();
-        school.MapBankStatements();
-        school.MapMeetings();
+        foreach (var feature in AllFeatures)
+        {
+            feature.MapOutsideSchools(app);
+            feature.MapInSchool(feature.Module is { } module ? school.MapGroup("").RequireModule(module) : school);
+        }
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

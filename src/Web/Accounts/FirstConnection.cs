@@ -23,9 +23,9 @@ public static class FirstConnection
             return check.State == TokenState.Valid
                 ? (IResult)new RazorComponentResult<NewPasswordPage>(new { Token = form.Token!.Trim(), check.UserName })
                 : new RazorComponentResult<FirstConnectionPage>(new { Token = form.Token, Problem = check.State });
-        }).RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        }).RequireRateLimiting(AccountsFeature.SecretsPolicy);
 
-        school.MapPost("/premiere-connexion/mot-de-passe", SetPasswordAsync).RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        school.MapPost("/premiere-connexion/mot-de-passe", SetPasswordAsync).RequireRateLimiting(AccountsFeature.SecretsPolicy);
     }
 
     static async Task<IResult> SetPasswordAsync(HttpContext context, LoginTokens tokens, AccountDirectory accounts,

@@ -27,7 +27,7 @@ public static class ForgottenPassword
                 }
             }
             return new RazorComponentResult<ForgottenPasswordPage>(new { Sent = true });
-        }).RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        }).RequireRateLimiting(AccountsFeature.SecretsPolicy);
     }
 
     public sealed class ForgottenPasswordForm

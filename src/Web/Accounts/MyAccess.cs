@@ -35,7 +35,7 @@ public static class MyAccess
             }
             await CarryOnAsync(context, pupils, grains, user, changed);
             return new RazorComponentResult<MyAccessPage>(new { Changed = true });
-        }).RequireAuthorization().RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        }).RequireAuthorization().RequireRateLimiting(AccountsFeature.SecretsPolicy);
 
         school.MapPost("/mon-acces/autres-appareils", async (HttpContext context, AccountDirectory accounts, PupilDirectory pupils,
             IGrainFactory grains) =>

@@ -13,7 +13,7 @@ public static class SignIn
     public static void MapSignIn(this RouteGroupBuilder school)
     {
         school.MapGet("/connexion", (string? returnUrl) => new RazorComponentResult<SignInPage>(new { ReturnUrl = returnUrl }));
-        school.MapPost("/connexion", SignInAsync).RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        school.MapPost("/connexion", SignInAsync).RequireRateLimiting(AccountsFeature.SecretsPolicy);
     }
 
     static async Task<IResult> SignInAsync(HttpContext context, AccountDirectory accounts, PupilDirectory pupils,

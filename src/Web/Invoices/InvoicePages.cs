@@ -24,7 +24,6 @@ public static class InvoicePages
 {
     public static void AddInvoices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHostedService<DemoInvoiceSeed>();
         builder.Services.AddSingleton<OverdueReminderJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminderJob>());
         builder.Services.AddSingleton<ProviderRefunds>();
@@ -285,14 +284,6 @@ public static class InvoicePages
         InvoiceList.SearchAsync(db, new InvoiceFilter(context.School()!.Id, PupilId: pupil), InvoiceStates.Today(clock), context.RequestAborted);
 
     /// <summary>Issues the demo school's invoices once the cluster runs, only right after a fresh seed.</summary>
-    sealed class DemoInvoiceSeed(IGrainFactory grains, NpgsqlDataSource db, TimeProvider clock, DemoSeed seed) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            seed.JustSeeded ? DemoInvoices.IssueAsync(grains, db, InvoiceStates.Today(clock), cancellationToken) : Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
     public sealed class SelectionForm
     {
         public string? Key { get; set; }

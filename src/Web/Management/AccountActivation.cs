@@ -27,13 +27,13 @@ public static class AccountActivation
                 var manager = SignedInUser.From(context.User)!;
                 if (id == manager.Id)
                 {
-                    return ManagementSetup.Done(context, $"gestion/{list}", "pas-soi-meme");
+                    return ManagementFeature.Done(context, $"gestion/{list}", "pas-soi-meme");
                 }
                 if (await accounts.DeactivateAsync(school.Id, id, manager.Id, context.RequestAborted))
                 {
                     await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(school.Id, id, null));
                 }
-                return ManagementSetup.Done(context, $"gestion/{list}", "compte-desactive");
+                return ManagementFeature.Done(context, $"gestion/{list}", "compte-desactive");
             });
 
             manager.MapPost($"/{list}/{{id:guid}}/reactiver", async (Guid id, HttpContext context, NpgsqlDataSource db,
@@ -45,7 +45,7 @@ public static class AccountActivation
                     return Results.NotFound();
                 }
                 await accounts.ReactivateAsync(school.Id, id, context.RequestAborted);
-                return ManagementSetup.Done(context, $"gestion/{list}", "compte-reactive");
+                return ManagementFeature.Done(context, $"gestion/{list}", "compte-reactive");
             });
         }
     }

@@ -49,7 +49,7 @@ public static class ParentPages
             {
                 await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
             }
-            return ManagementSetup.Done(context, "gestion/parents", form.Invite ? "parent-cree-invite" : "parent-cree");
+            return ManagementFeature.Done(context, "gestion/parents", form.Invite ? "parent-cree-invite" : "parent-cree");
         });
 
         manager.MapPost("/parents/{id:guid}/invitation", async (Guid id, HttpContext context, NpgsqlDataSource db,
@@ -68,7 +68,7 @@ public static class ParentPages
             if (!context.Request.Headers.ContainsKey("HX-Request"))
             {
                 var notice = sent ? "invitation-envoyee" : before.Status == ConnectionStatus.Connected ? "deja-connecte" : "sans-adresse";
-                return ManagementSetup.Done(context, "gestion/parents", notice);
+                return ManagementFeature.Done(context, "gestion/parents", notice);
             }
             // htmx swaps the parent's row for this one, with its new status, and the counters with it.
             var all = await parents.ListAsync(school.Id, context.RequestAborted);

@@ -37,7 +37,7 @@ public static class PupilPages
             var schoolId = context.School()!.Id;
             var (pupilId, problem) = await registry.AddAsync(schoolId, form.Details, context.RequestAborted);
             return pupilId is { } id
-                ? (IResult)ManagementSetup.Done(context, $"gestion/eleves/{id}", "eleve-cree")
+                ? (IResult)ManagementFeature.Done(context, $"gestion/eleves/{id}", "eleve-cree")
                 : new RazorComponentResult<NewPupilPage>(new
                 {
                     Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
@@ -55,7 +55,7 @@ public static class PupilPages
             var problem = await new PupilRegistry(db).UpdateAsync(context.School()!.Id, id, form.Details, context.RequestAborted);
             return problem switch
             {
-                null => ManagementSetup.Done(context, $"gestion/eleves/{id}", "eleve-enregistre"),
+                null => ManagementFeature.Done(context, $"gestion/eleves/{id}", "eleve-enregistre"),
                 PupilProblem.NotFound => Results.NotFound(),
                 _ => await PupilPageAsync(context, db, id, new { Details = form.Details, Problem = problem }),
             };
@@ -67,7 +67,7 @@ public static class PupilPages
             var problem = await new PupilRegistry(db).LinkGuardianAsync(context.School()!.Id, id, login ?? "", context.RequestAborted);
             return problem switch
             {
-                null => ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-lie"),
+                null => ManagementFeature.Done(context, $"gestion/eleves/{id}", "parent-lie"),
                 GuardianProblem.PupilNotFound => Results.NotFound(),
                 _ => await PupilPageAsync(context, db, id, new { LinkLogin = login, GuardianProblem = problem }),
             };
@@ -85,7 +85,7 @@ public static class PupilPages
             }
             var (_, problem) = await registry.AddGuardianAsync(schoolId, id, form.Parent, context.RequestAborted);
             return problem is null
-                ? ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-ajoute")
+                ? ManagementFeature.Done(context, $"gestion/eleves/{id}", "parent-ajoute")
                 : await PupilPageAsync(context, db, id, new { NewParent = form.Parent, ParentProblem = problem });
         });
 
@@ -99,7 +99,7 @@ public static class PupilPages
             }
             // The parent's open pages of this child keep a live connection: every web node closes it.
             await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new GuardianshipEnded(schoolId, userId, id));
-            return (IResult)ManagementSetup.Done(context, $"gestion/eleves/{id}", "parent-retire");
+            return (IResult)ManagementFeature.Done(context, $"gestion/eleves/{id}", "parent-retire");
         });
     }
 

@@ -40,7 +40,7 @@ public static class StaffPages
             {
                 await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
             }
-            return ManagementSetup.Done(context, "gestion/personnel", form.Invite ? "personnel-cree-invite" : "personnel-cree");
+            return ManagementFeature.Done(context, "gestion/personnel", form.Invite ? "personnel-cree-invite" : "personnel-cree");
         });
 
         manager.MapPost("/personnel/{id:guid}/invitation", async (Guid id, HttpContext context, AccountDirectory accounts, AccountMails mails) =>
@@ -51,7 +51,7 @@ public static class StaffPages
                 return Results.NotFound();
             }
             var sent = await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
-            return ManagementSetup.Done(context, "gestion/personnel", sent ? "invitation-envoyee" : "sans-adresse");
+            return ManagementFeature.Done(context, "gestion/personnel", sent ? "invitation-envoyee" : "sans-adresse");
         });
     }
 

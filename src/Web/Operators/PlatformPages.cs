@@ -41,7 +41,7 @@ public static class PlatformPages
             }
             await OperatorSessions.SignInAsync(context, created);
             return TypedResults.Redirect("/plateforme?ok=bienvenue");
-        }).RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        }).RequireRateLimiting(AccountsFeature.SecretsPolicy);
 
         platform.MapGet("/connexion", () => new RazorComponentResult<OperatorSignInPage>());
 
@@ -59,7 +59,7 @@ public static class PlatformPages
             }
             await OperatorSessions.SignInAsync(context, signedIn);
             return TypedResults.Redirect("/plateforme");
-        }).RequireRateLimiting(AccountsSetup.SecretsPolicy);
+        }).RequireRateLimiting(AccountsFeature.SecretsPolicy);
 
         platform.MapPost("/deconnexion", async (HttpContext context) =>
         {

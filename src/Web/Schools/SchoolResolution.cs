@@ -46,7 +46,6 @@ public static class SchoolResolution
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SchoolDirectory>();
-        builder.Services.AddHostedService<DemoModules>();
     }
 
     public static void UseSchools(this WebApplication app)

@@ -1,54 +1,51 @@
 using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Schools;
-using ItSchool.Wallets;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
-using ItSchool.Web.Wallets;
 
 namespace ItSchool.Web.Shell;
 
+/// <summary>The page everyone lands on: the parent's open child, then the cards of every feature the school has on.</summary>
 public static class Dashboard
 {
     public static void MapDashboard(this RouteGroupBuilder school)
     {
         school.MapGet("/tableau-de-bord", async (HttpContext context, PupilDirectory pupils, AccountDirectory accounts,
-            IGrainFactory grains, LedgerQueries ledger) =>
+            IGrainFactory grains, Features features) =>
         {
             var schoolId = context.School()!.Id;
             var user = SignedInUser.From(context.User)!;
-            if (user.Role != Role.Parent)
+            Pupil? child = null;
+            if (user.Role == Role.Parent)
             {
-                var counts = user.Role == Role.Manager ? await pupils.CountAsync(schoolId, context.RequestAborted) : default;
-                var modules = await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
-                return (IResult)new RazorComponentResult<DashboardPage>(new
+                var children = await pupils.ChildrenOfAsync(schoolId, user.Id, context.RequestAborted);
+                child = children.FirstOrDefault(c => c.Id == user.PupilId);
+                if (child is null && children.Count > 1)
                 {
-                    User = user,
-                    PupilCount = counts.Pupils,
-                    ClassCount = counts.Classes,
-                    Modules = modules,
-                });
+                    return Results.Redirect($"{context.Request.PathBase}/comptes");
+                }
+                if (child is null && children.Count == 1)
+                {
+                    // The school linked this parent to their only child since the session began.
+                    child = children[0];
+                    await Sessions.RenewAsync(context, (await accounts.FindAsync(schoolId, user.Id, context.RequestAborted))!, child);
+                }
             }
 
-            var children = await pupils.ChildrenOfAsync(schoolId, user.Id, context.RequestAborted);
-            var child = children.FirstOrDefault(c => c.Id == user.PupilId);
-            if (child is null && children.Count > 1)
+            var enabled = await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
+            var reader = new DashboardReader(context, user, schoolId, child);
+            var cards = new List<DashboardCard>();
+            foreach (var feature in features.OnIn(enabled))
             {
-                return Results.Redirect($"{context.Request.PathBase}/comptes");
+                cards.AddRange(await feature.DashboardCardsAsync(reader));
             }
-            if (child is null && children.Count == 1)
+            return (IResult)new RazorComponentResult<DashboardPage>(new
             {
-                // The school linked this parent to their only child since the session began.
-                child = children[0];
-                await Sessions.RenewAsync(context, (await accounts.FindAsync(schoolId, user.Id, context.RequestAborted))!, child);
-            }
-            if (child is null || !(await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync()).Contains(SchoolModule.Wallets))
-            {
-                return new RazorComponentResult<DashboardPage>(new { User = user, Child = child });
-            }
-            var compartments = await grains.GetGrain<IPurseGrain>(child.Id).GetCompartmentsAsync();
-            var recent = await ledger.RecentAsync(schoolId, child.Id, RecentOperations.Count, context.RequestAborted);
-            return new RazorComponentResult<DashboardPage>(new { User = user, Child = child, Compartments = compartments, Recent = recent });
+                User = user,
+                Child = child,
+                Cards = cards.OrderBy(card => card.Position).ToList(),
+            });
         }).RequireAuthorization();
     }
 }

@@ -14,11 +14,6 @@ namespace ItSchool.Web.Wallets;
 /// <summary>The parent's wallet: top-up dialogs and the internal transfer, for the child whose account is open.</summary>
 public static class WalletPages
 {
-    public static void AddWallets(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<LedgerQueries>();
-    }
-
     public static void MapWallets(this RouteGroupBuilder school)
     {
         var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Wallets);

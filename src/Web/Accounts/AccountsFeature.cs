@@ -3,16 +3,17 @@ using System.Threading.RateLimiting;
 using ItSchool.Accounts;
 using ItSchool.Mail;
 using ItSchool.Pupils;
+using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Accounts;
 
 /// <summary>Everything about getting in and staying in: sessions, tokens, lockout, rate limits, account mail.</summary>
-public static class AccountsSetup
+public sealed class AccountsFeature : Feature
 {
     /// <summary>The rate-limit policy on every endpoint that checks a secret (password, token) or sends mail.</summary>
     public const string SecretsPolicy = "secrets";
 
-    public static void AddAccounts(this WebApplicationBuilder builder)
+    public override void AddServices(WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<AccountDirectory>();
@@ -49,7 +50,7 @@ public static class AccountsSetup
         });
     }
 
-    public static void UseAccounts(this WebApplication app)
+    public static void UseAccounts(WebApplication app)
     {
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -57,7 +58,7 @@ public static class AccountsSetup
         app.UseAntiforgery();
     }
 
-    public static void MapAccounts(this RouteGroupBuilder school)
+    public override void MapInSchool(RouteGroupBuilder school)
     {
         school.MapSignIn();
         school.MapSignOut();

@@ -1,13 +1,14 @@
 using ItSchool.Payments;
 using ItSchool.Web.Platform;
+using ItSchool.Web.Shell;
 using Microsoft.Extensions.Options;
 
 namespace ItSchool.Web.Payments;
 
-/// <summary>Online top-ups: the configured provider, the top-up service, and where their pages and webhook hang.</summary>
-public static class PaymentsSetup
+/// <summary>Online payments (top-ups and invoices): the configured provider, the top-up service, and where their pages and webhook hang.</summary>
+public sealed class PaymentsFeature : Feature
 {
-    public static void AddPayments(this WebApplicationBuilder builder)
+    public override void AddServices(WebApplicationBuilder builder)
     {
         var demo = InstallationSettings.IsDemo(builder.Configuration);
         builder.Services.AddOptions<PaymentSettings>().Bind(builder.Configuration.GetSection(PaymentSettings.Section))
@@ -35,7 +36,9 @@ public static class PaymentsSetup
         builder.Services.AddHostedService(services => services.GetRequiredService<PaymentReconciliationJob>());
     }
 
-    public static void MapPayments(this RouteGroupBuilder school)
+    public override void MapOutsideSchools(WebApplication app) => app.MapPaymentWebhooks();
+
+    public override void MapInSchool(RouteGroupBuilder school)
     {
         school.MapTopUpPages();
         school.MapSandboxCheckout();

@@ -3,6 +3,7 @@ using ItSchool.BankStatements;
 using ItSchool.Invoices;
 using ItSchool.Schools;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.BankStatements;
 
@@ -10,9 +11,11 @@ namespace ItSchool.Web.BankStatements;
 /// Bank statement reconciliation: the manager's pages under <c>gestion/releves</c> (upload, preview, apply,
 /// report, history, "À traiter"), the manager API keys, and the admin API that imports a statement file.
 /// </summary>
-public static class BankStatementsSetup
+public sealed class BankStatementsFeature : Feature
 {
-    public static void AddBankStatements(this WebApplicationBuilder builder)
+    public override SchoolModule? Module => SchoolModule.BankStatements;
+
+    public override void AddServices(WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IInvoiceMatcher, BankTransferMatcher>();
         builder.Services.AddSingleton<MovementMatching>();
@@ -21,7 +24,15 @@ public static class BankStatementsSetup
         builder.Services.AddSingleton<ManagerApiKeys>();
     }
 
-    public static void MapBankStatements(this RouteGroupBuilder school)
+    public override void MapOutsideSchools(WebApplication app) => app.MapBankStatementsApi();
+
+    public override IEnumerable<MenuEntry> Menu =>
+    [
+        MenuEntry.For("Menu.BankStatements", "gestion/releves", 140, Role.Manager),
+        MenuEntry.For("Menu.ApiKeys", "gestion/cles-api", 150, Role.Manager),
+    ];
+
+    public override void MapInSchool(RouteGroupBuilder school)
     {
         var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.BankStatements);
         manager.MapBankStatementPages();

@@ -1,0 +1,34 @@
+using ItSchool.Accounts;
+using ItSchool.Schools;
+using ItSchool.Web.Shell;
+
+namespace ItSchool.Web.PointOfSale;
+
+/// <summary>The canteen's till, the terminals' API, the parents' sales journal and the school's articles and terminals.</summary>
+public sealed class PointOfSaleFeature : Feature
+{
+    public override SchoolModule? Module => SchoolModule.PointOfSale;
+
+    public override void AddServices(WebApplicationBuilder builder) => builder.AddPointOfSale();
+
+    public override void MapOutsideSchools(WebApplication app) => app.MapPosApiV1();
+
+    public override void MapInSchool(RouteGroupBuilder school)
+    {
+        school.MapTill();
+        school.MapSalesJournal();
+        school.MapPosAdmin();
+    }
+
+    public override IEnumerable<MenuEntry> Menu =>
+    [
+        MenuEntry.For("Menu.SalesJournal", "finances/ventes", 30, Role.Parent),
+        MenuEntry.For("Menu.Till", "caisse", 40, Role.Canteen, Role.Manager),
+        MenuEntry.For("Menu.PosAdmin", "gestion/caisses", 110, Role.Manager),
+    ];
+
+    public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) =>
+        Task.FromResult<IEnumerable<DashboardCard>>(reader.User.Role == Role.Canteen
+            ? [DashboardCard.Of<ActionCard>(10, new { Href = "caisse", ActionKey = "Dashboard.OpenTill" })]
+            : []);
+}

@@ -1,0 +1,39 @@
+using ItSchool.Accounts;
+using ItSchool.Schools;
+using ItSchool.Wallets;
+using ItSchool.Web.Shell;
+
+namespace ItSchool.Web.Wallets;
+
+/// <summary>The cashless wallets: the parents' balances, top-ups and operations, and the school's view of every purse.</summary>
+public sealed class WalletsFeature : Feature
+{
+    public override SchoolModule? Module => SchoolModule.Wallets;
+
+    public override void AddServices(WebApplicationBuilder builder) => builder.Services.AddSingleton<LedgerQueries>();
+
+    public override void MapInSchool(RouteGroupBuilder school)
+    {
+        school.MapWallets();
+        school.MapFinances();
+        school.MapSchoolWallets();
+    }
+
+    public override IEnumerable<MenuEntry> Menu =>
+    [
+        MenuEntry.For("Menu.Balances", "finances/soldes", 10, Role.Parent),
+        MenuEntry.For("Menu.Operations", "finances/operations", 20, Role.Parent),
+        MenuEntry.For("Menu.SchoolWallets", "gestion/portefeuilles", 100, Role.Manager),
+    ];
+
+    public override async Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader)
+    {
+        if (!reader.IsParentWithChild(out var child))
+        {
+            return [];
+        }
+        var compartments = await reader.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(child.Id).GetCompartmentsAsync();
+        var recent = await reader.Services.GetRequiredService<LedgerQueries>().RecentAsync(reader.SchoolId, child.Id, RecentOperations.Count, reader.Aborted);
+        return [DashboardCard.Of<WalletDashboard>(30, new { PupilId = child.Id, Compartments = compartments, Recent = recent })];
+    }
+}
