@@ -36,6 +36,7 @@ public static class ItSchoolApp
         builder.AddOperations();
         builder.AddSecurityHeaders();
         builder.AddFailures();
+        builder.AddProblems();
         builder.AddInterface();
         builder.AddSchools();
         builder.AddAccounts();

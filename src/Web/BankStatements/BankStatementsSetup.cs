@@ -2,6 +2,7 @@ using ItSchool.Accounts;
 using ItSchool.BankStatements;
 using ItSchool.Invoices;
 using ItSchool.Schools;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 
 namespace ItSchool.Web.BankStatements;
@@ -19,6 +20,7 @@ public static class BankStatementsSetup
         builder.Services.AddSingleton<BankImports>();
         builder.Services.AddSingleton<MovementsToResolve>();
         builder.Services.AddSingleton<ManagerApiKeys>();
+        builder.AddApiKeyScheme<ManagerKeys>(ManagerKeys.SchemeName);
     }
 
     public static void MapBankStatements(this RouteGroupBuilder school)

@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Management;
 
@@ -25,6 +26,5 @@ public static class ManagementSetup
     }
 
     /// <summary>Where to go after a change that worked: back to a page, with the notice to show there.</summary>
-    internal static RedirectHttpResult Done(HttpContext context, string page, string notice) =>
-        TypedResults.Redirect($"{context.Request.PathBase}/{page}?ok={Uri.EscapeDataString(notice)}");
+    internal static RedirectHttpResult Done(HttpContext context, string page, string notice) => Flash.Redirect(context, page, notice);
 }
