@@ -49,6 +49,7 @@ public static class ItSchoolApp
         builder.AddOperations();
         builder.AddSecurityHeaders();
         builder.AddFailures();
+        builder.AddProblems();
         builder.AddInterface();
         builder.AddSchools();
         builder.AddOperators();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ItSchool.Platform;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Npgsql;

@@ -1,6 +1,6 @@
+using ItSchool.Platform;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -8,52 +8,45 @@ using MimeKit;
 namespace ItSchool.Mail;
 
 /// <summary>
-/// Delivers the outbox through SMTP (MailKit) on every node that has SMTP configured; nodes share the work
-/// through the outbox's claims. It wakes when this node queues a mail and every few seconds otherwise, so
-/// mail queued by another node or due for a retry is picked up too.
+/// Delivers the outbox through SMTP (MailKit) on every node that has SMTP configured. Once per cluster by
+/// the outbox's claims: a pass claims a batch of due mails under a lease (a row each, see
+/// <see cref="Outbox.ClaimDueAsync"/>), so two nodes never send the same mail. It runs when this node
+/// queues a mail and every few seconds otherwise, so mail queued by another node or due for a retry is
+/// picked up too.
 /// </summary>
-public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, ILogger<MailDelivery> logger) : BackgroundService
+public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, TimeProvider clock, ILogger<MailDelivery> logger)
+    : PeriodicJob(clock, logger)
 {
-    static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-    readonly SemaphoreSlim wake = new(0);
+
+    protected override TimeSpan FirstRunAfter => TimeSpan.Zero;
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        if (!settings.IsConfigured)
+        if (!options.Value.IsConfigured)
         {
-            logger.LogInformation("No SMTP server configured (ItSchool:Smtp:Host): mail stays in the outbox");
+            Logger.LogInformation("No SMTP server configured (ItSchool:Smtp:Host): mail stays in the outbox");
             return;
         }
-        outbox.MailQueued += OnQueued;
+        outbox.MailQueued += Wake;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    while (await DeliverDueAsync(settings, stoppingToken) > 0)
-                    {
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Mail delivery pass failed; retrying shortly");
-                }
-                await wake.WaitAsync(PollInterval, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            await base.ExecuteAsync(stoppingToken);
         }
         finally
         {
-            outbox.MailQueued -= OnQueued;
+            outbox.MailQueued -= Wake;
         }
     }
 
-    void OnQueued() => wake.Release();
+    protected override async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (await DeliverDueAsync(options.Value, cancellationToken) > 0)
+        {
+        }
+    }
 
     async Task<int> DeliverDueAsync(SmtpSettings settings, CancellationToken cancellationToken)
     {
@@ -74,7 +67,7 @@ public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, 
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("SMTP server {Host}:{Port} unreachable: {Error}", settings.Host, settings.Port, e.Message);
+            Logger.LogWarning("SMTP server {Host}:{Port} unreachable: {Error}", settings.Host, settings.Port, e.Message);
             foreach (var mail in due)
             {
                 await outbox.MarkFailedAsync(mail.Id, mail.Attempts, e.Message, cancellationToken);
@@ -91,7 +84,7 @@ public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, 
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning("Mail {MailId} to {Recipient} not delivered: {Error}", mail.Id, mail.RecipientAddress, e.Message);
+                Logger.LogWarning("Mail {MailId} to {Recipient} not delivered: {Error}", mail.Id, mail.RecipientAddress, e.Message);
                 await outbox.MarkFailedAsync(mail.Id, mail.Attempts, e.Message, cancellationToken);
             }
         }

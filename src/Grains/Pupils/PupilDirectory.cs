@@ -25,6 +25,23 @@ public sealed class PupilDirectory(NpgsqlDataSource db)
         return pupils;
     }
 
+    /// <summary>The pupil, if this person is their guardian in this school; null otherwise.</summary>
+    public async Task<Pupil?> ChildOfAsync(Guid schoolId, Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT p.id, p.school_id, p.first_name, p.last_name, p.class_name
+            FROM guardianships g JOIN pupils p ON p.id = g.pupil_id AND p.school_id = g.school_id
+            WHERE g.school_id = @school AND g.user_id = @guardian AND g.pupil_id = @pupil
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("guardian", guardianId);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Pupil(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
+            : null;
+    }
+
     /// <summary>Whether this person is a guardian of this pupil, in this school (every page asks before showing a child).</summary>
     public async Task<bool> IsGuardianAsync(Guid schoolId, Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default)
     {

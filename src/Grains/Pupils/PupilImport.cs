@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Platform;
 using Npgsql;
 
 namespace ItSchool.Pupils;

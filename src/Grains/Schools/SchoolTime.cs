@@ -3,13 +3,23 @@ using System.Globalization;
 namespace ItSchool.Schools;
 
 /// <summary>
-/// Time as a Belgian school lives it. The database and the grains keep moments in UTC; a person reads them,
+/// Time and language as a Belgian school lives them. The database and the grains keep moments in UTC; a person reads them,
 /// and types them, in Brussels wall-clock time, whatever zone the server runs in. Nothing here looks at the
 /// machine's own zone: a server in UTC, in Brussels or in Tokyo shows the same times.
 /// </summary>
 public static class SchoolTime
 {
     public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+
+    /// <summary>
+    /// The school's culture: its language and how it writes numbers. A page is written in its reader's culture
+    /// (the request's, <c>CultureInfo.CurrentCulture</c>, which falls back to this one); this one is for what
+    /// has no reader yet: a CSV for the school's spreadsheets, a default for a request that asks for nothing.
+    /// </summary>
+    public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("fr-BE");
+
+    /// <summary>The cultures a reader may ask for; the school's comes first.</summary>
+    public static readonly IReadOnlyList<CultureInfo> Cultures = [Culture, CultureInfo.GetCultureInfo("nl-BE"), CultureInfo.GetCultureInfo("en-BE")];
 
     /// <summary>The school's wall-clock time of a moment (what a person reads, what a datetime-local field shows).</summary>
     public static DateTime Local(DateTimeOffset moment) => TimeZoneInfo.ConvertTime(moment, Zone).DateTime;

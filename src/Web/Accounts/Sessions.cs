@@ -1,3 +1,4 @@
+using Htmx;
 using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
@@ -30,10 +31,10 @@ public static class Sessions
             options.Events.OnRedirectToLogin = context =>
             {
                 // htmx swaps fragments: a login page inside a fragment would be wrong, so it asks for a full redirect.
-                if (context.Request.Headers.ContainsKey("HX-Request"))
+                if (context.Request.IsHtmx())
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    context.Response.Headers["HX-Redirect"] = context.RedirectUri;
+                    context.Response.Htmx(headers => headers.Redirect(context.RedirectUri));
                 }
                 else
                 {

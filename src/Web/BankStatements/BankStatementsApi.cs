@@ -1,10 +1,10 @@
-using System.Text.Json;
 using ItSchool.BankStatements;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.BankStatements;
 
@@ -18,7 +18,7 @@ public static class BankStatementsApi
 {
     public static void MapBankStatementsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/admin/v1/bank-statements", ImportAsync).DisableAntiforgery().RequireModule(SchoolModule.BankStatements)
+        app.MapPost("/api/admin/v1/bank-statements", ImportAsync).RequireAuthorization(ManagerKeys.SchemeName).DisableAntiforgery().RequireModule(SchoolModule.BankStatements)
             .Produces<ImportAnswer[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -29,7 +29,7 @@ public static class BankStatementsApi
     /// <summary>A year of daily statements of a busy account is a few MB; above Kestrel's 30 MB default, with room.</summary>
     public const long MaxBodyBytes = 50 * 1024 * 1024;
 
-    static async Task<IResult> ImportAsync(HttpContext context, ManagerApiKeys keys, BankImports imports)
+    static async Task<IResult> ImportAsync(HttpContext context, BankImports imports, IStringLocalizer<BankText> T)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -37,20 +37,9 @@ public static class BankStatementsApi
         }
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            return Problem(413, "body_too_large", $"Un envoi ne dépasse pas {MaxBodyBytes / 1024 / 1024} Mo : envoyez les fichiers en plusieurs fois.");
+            return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", T["Api.BodyTooLarge", MaxBodyBytes / 1024 / 1024]);
         }
-        var header = context.Request.Headers.Authorization.ToString();
-        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var key = context.IsRefusedDemoKey(secret) ? null : await keys.AuthenticateAsync(secret, context.RequestAborted);
-        if (key is null || (context.School() is { } school && school.Id != key.SchoolId))
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problem(401, "invalid_key", "Clé d'API inconnue ou révoquée.");
-        }
-        if (await Modules.RefusalAsync(context, key.SchoolId) is { } refusal)
-        {
-            return refusal;
-        }
+        var key = context.ApiCaller<ManagerApiKey>();
         var actor = new Actor(ActorKind.User, $"api-key/{key.Id}", $"{key.Name} (clé d'API)");
 
         // Each file is spooled to a temporary file and read from there once per pass: memory stays flat.
@@ -83,7 +72,7 @@ public static class BankStatementsApi
             }
             if (files.Count == 0 || files.All(f => new FileInfo(f.Path).Length == 0))
             {
-                return Problem(400, "empty_body", "Envoyez le fichier de relevé dans le corps de la requête (ou en multipart).");
+                return Problems.Problem(StatusCodes.Status400BadRequest, "empty_body", T["Api.EmptyBody"]);
             }
 
             var answers = new List<ImportAnswer>();
@@ -92,7 +81,8 @@ public static class BankStatementsApi
                 var report = await imports.ImportAsync(key.SchoolId, name, () => File.OpenRead(path), actor, context.RequestAborted);
                 if (report.Status == ImportStatus.Rejected)
                 {
-                    return Problem(422, "invalid_statement", $"{name} : {report.Problem}", new() { ["importId"] = report.Id, ["file"] = name });
+                    return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "invalid_statement", T["Api.InvalidStatement", name, report.Problem ?? ""],
+                        [new("importId", report.Id), new("file", name)]);
                 }
                 answers.Add(new ImportAnswer(report.Id, report.FileName, report.Statements, report.Movements, report.Duplicates, report.Credited,
                     report.CreditedCents, report.InvoicesPaid, report.Unmatched));
@@ -106,16 +96,6 @@ public static class BankStatementsApi
                 File.Delete(path);
             }
         }
-    }
-
-    static IResult Problem(int status, string code, string title, Dictionary<string, object?>? extensions = null)
-    {
-        var problem = new Dictionary<string, object?> { ["type"] = "about:blank", ["title"] = title, ["status"] = status, ["code"] = code };
-        foreach (var (name, value) in extensions ?? [])
-        {
-            problem[name] = value;
-        }
-        return Results.Content(JsonSerializer.Serialize(problem), "application/problem+json", statusCode: status);
     }
 }
 

@@ -2,6 +2,7 @@ using ItSchool.Accounts;
 using ItSchool.BankStatements;
 using ItSchool.Invoices;
 using ItSchool.Schools;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 
@@ -22,6 +23,7 @@ public sealed class BankStatementsFeature : Feature
         builder.Services.AddSingleton<BankImports>();
         builder.Services.AddSingleton<MovementsToResolve>();
         builder.Services.AddSingleton<ManagerApiKeys>();
+        builder.AddApiKeyScheme<ManagerKeys>(ManagerKeys.SchemeName);
     }
 
     public override void MapOutsideSchools(WebApplication app) => app.MapBankStatementsApi();

@@ -16,11 +16,10 @@ public static class ResolvePages
 {
     public static void MapResolvePages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/releves/a-traiter", async (HttpContext context, MovementsToResolve toResolve, string? ok) =>
+        manager.MapGet("/releves/a-traiter", async (HttpContext context, MovementsToResolve toResolve) =>
             new RazorComponentResult<ToResolvePage>(new
             {
                 Movements = await toResolve.ListAsync(context.School()!.Id, cancellationToken: context.RequestAborted),
-                Notice = ok,
             }));
 
         // The id is read leniently: anything but a movement of this school is "not found".
@@ -62,7 +61,7 @@ public static class ResolvePages
         ResolveProblem? problem, IStringLocalizer<BankText> T) =>
         problem switch
         {
-            null => TypedResults.Redirect($"{context.Request.PathBase}/gestion/releves/a-traiter?ok={Uri.EscapeDataString(T["Resolve.Done"])}"),
+            null => Flash.Redirect(context, "gestion/releves/a-traiter", "resolved"),
             ResolveProblem.NotFound => Results.NotFound(),
             _ => await OneAsync(context, toResolve, db, movementId, T[$"Resolve.Problem.{problem}"]),
         };

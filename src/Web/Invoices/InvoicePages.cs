@@ -1,3 +1,4 @@
+using Htmx;
 using ItSchool.Accounts;
 using ItSchool.Invoices;
 using ItSchool.Operators;
@@ -5,14 +6,15 @@ using ItSchool.Payments;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Accounts;
 using ItSchool.Web.Payments;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Npgsql;
-using QRCoder;
 
 namespace ItSchool.Web.Invoices;
 
@@ -39,7 +41,7 @@ public static class InvoicePages
         invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
             IPaymentProvider provider) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -57,7 +59,7 @@ public static class InvoicePages
         invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
             IPaymentProvider provider) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -90,7 +92,7 @@ public static class InvoicePages
             var settings = await InvoiceSettings.LoadAsync(db, schoolId, context.RequestAborted);
             var remaining = Math.Max(0, invoice.RemainingCents);
             var qr = account?.Iban is { } iban && remaining > 0
-                ? QrPng(EpcQrPayload.For(account.Beneficiary ?? context.School()!.Name, iban, account.Bic, invoice.Communication, remaining))
+                ? QrCodes.PngBase64(EpcQrPayload.For(account.Beneficiary ?? context.School()!.Name, iban, account.Bic, invoice.Communication, remaining))
                 : "";
             return new RazorComponentResult<InvoiceTransferDialog>(new { Invoice = invoice, Account = account, Offered = settings.BankTransferEnabled, QrPng = qr });
         });
@@ -136,7 +138,7 @@ public static class InvoicePages
                             $"Facture {invoice.Number}", schoolUrl, $"{schoolUrl}/paiement/retour?paiement={paymentId}",
                             $"{schoolUrl}/paiement/retour?paiement={paymentId}&abandon=1"), context.RequestAborted),
                         invoice.Id, context.RequestAborted);
-                    context.Response.Headers["HX-Redirect"] = payment.RedirectUrl;
+                    context.Response.Htmx(headers => headers.Redirect(payment.RedirectUrl));
                     return Results.NoContent();
                 }
                 catch (HttpRequestException e)
@@ -254,7 +256,7 @@ public static class InvoicePages
     /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>
     static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, Guid id)
     {
-        if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+        if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
         {
             return null;
         }
@@ -288,13 +290,5 @@ public static class InvoicePages
     {
         public string? Key { get; set; }
         public string[]? Invoices { get; set; }
-    }
-
-    internal static string QrPng(string payload)
-    {
-        using var generator = new QRCodeGenerator();
-        // Level M is what the EPC guidelines ask for.
-        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M, forceUtf8: true);
-        return Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
     }
 }

@@ -7,7 +7,6 @@ using ItSchool.Wallets;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
-using QRCoder;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Writer;
@@ -332,17 +331,9 @@ public static partial class InvoicePdf
         if (account is not null)
         {
             var payload = EpcQrPayload.For(account.Beneficiary ?? school.Name, account.Iban!, account.Bic, invoice.Communication, remaining);
-            sheet.Image(QrPng(payload), new PdfRectangle(Right - padding - qr, top - padding - qr, Right - padding, top - padding));
+            sheet.Image(QrCodes.Png(payload, pixelsPerModule: 8), new PdfRectangle(Right - padding - qr, top - padding - qr, Right - padding, top - padding));
         }
         sheet.Y = top - height;
-    }
-
-    static byte[] QrPng(string payload)
-    {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M, forceUtf8: true);
-        // Black on white in full colour: PdfPig reads RGB(A) PNGs, not the one-bit default.
-        return new PngByteQRCode(data).GetGraphic(8, [0, 0, 0, 255], [255, 255, 255, 255]);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using ItSchool.Invoices;
 using ItSchool.Mail;
+using ItSchool.Platform;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
 using Npgsql;
@@ -8,46 +9,30 @@ using Npgsql;
 namespace ItSchool.Web.Invoices;
 
 /// <summary>
-/// Runs the overdue reminders shortly after start and then every <see cref="Interval"/>. Every node may run it:
-/// <see cref="OverdueReminders"/> sends each step once, whoever runs it and however often.
+/// Runs the overdue reminders shortly after start and then every <see cref="Interval"/>. Every node runs it,
+/// and that is safe by the row: <see cref="OverdueReminders"/> records each step it sends in the same
+/// transaction that queues its mail, so each step goes once, whoever runs it and however often.
 /// </summary>
 public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
-    : BackgroundService
+    : PeriodicJob(clock, logger)
 {
-    static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+    protected override TimeSpan FirstRunAfter => TimeSpan.FromMinutes(1);
+
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(15);
 
     public Task<int> RunOnceAsync(CancellationToken cancellationToken = default) =>
-        OverdueReminders.SendDueAsync(db, InvoiceStates.Today(clock), clock.GetUtcNow(), Compose, cancellationToken);
+        OverdueReminders.SendDueAsync(db, InvoiceStates.Today(Clock), Clock.GetUtcNow(), Compose, cancellationToken);
 
     /// <summary>A manager's "Envoyer un rappel": the same mail, now, once per invoice for the click's key (see <see cref="OverdueReminders.SendNowAsync"/>).</summary>
     public Task<IReadOnlyList<Guid>?> SendNowAsync(Guid schoolId, IReadOnlyCollection<Guid> invoiceIds, string requestKey, string sentBy,
         CancellationToken cancellationToken = default) =>
-        OverdueReminders.SendNowAsync(db, schoolId, invoiceIds, requestKey, sentBy, clock.GetUtcNow(), Compose, cancellationToken);
+        OverdueReminders.SendNowAsync(db, schoolId, invoiceIds, requestKey, sentBy, Clock.GetUtcNow(), Compose, cancellationToken);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
-        try
+        if (await RunOnceAsync(cancellationToken) is > 0 and var sent)
         {
-            await Task.Delay(TimeSpan.FromMinutes(1), stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var sent = await RunOnceAsync(stoppingToken);
-                    if (sent > 0)
-                    {
-                        logger.LogInformation("Queued {Count} overdue invoice reminders", sent);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Overdue reminders failed; the next run retries");
-                }
-                await Task.Delay(Interval, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            Logger.LogInformation("Queued {Count} overdue invoice reminders", sent);
         }
     }
 
@@ -55,7 +40,7 @@ public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, 
     {
         var subject = T["Reminder.Subject", reminder.Number, reminder.PupilName].Value;
         // A manager may remind before the due date: the mail then says when it is due, not that it was.
-        var body = reminder.DueOn < InvoiceStates.Today(clock) ? "Reminder.Body" : "Reminder.BodyBeforeDue";
+        var body = reminder.DueOn < InvoiceStates.Today(Clock) ? "Reminder.Body" : "Reminder.BodyBeforeDue";
         var text = T[body, to.Name, reminder.Label, reminder.Number, reminder.PupilName, reminder.DueOn.ToString("dd/MM/yyyy"),
             Money.Format(reminder.RemainingCents), reminder.Communication.ToString(), reminder.SchoolName].Value;
         var html = string.Join("", text.Split('\n').Select(line => $"<p>{WebUtility.HtmlEncode(line)}</p>"));

@@ -101,8 +101,7 @@ public static class SchoolInvoiceActions
             }
             var notice = count == 0 ? "rappels-aucun" : "rappels-envoyes";
             var filters = query.Query();
-            return TypedResults.Redirect(
-                $"{context.Request.PathBase}/gestion/factures?{(filters.Length > 0 ? filters + "&" : "")}ok={notice}&n={count}");
+            return Flash.Redirect(context, filters.Length > 0 ? $"gestion/factures?{filters}" : "gestion/factures", notice, count);
         });
     }
 

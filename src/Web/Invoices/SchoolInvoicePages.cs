@@ -4,6 +4,7 @@ using System.Text;
 using ItSchool.Accounts;
 using ItSchool.Invoices;
 using ItSchool.Payments;
+using ItSchool.Platform;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
@@ -46,13 +47,12 @@ public static class SchoolInvoicePages
             await csv.RowAsync(T["Column.Number"], T["Column.Pupil"], T["Column.Class"], T["Column.Label"],
                 T["Column.Issued"], T["Column.Due"], T["Column.Total"], T["Column.Paid"], T["Column.Credited"], T["Column.Remaining"],
                 T["Column.State"], T["Column.Communication"]);
-            var euros = CultureInfo.GetCultureInfo("fr-BE");
             foreach (var row in rows)
             {
                 await csv.RowAsync(row.Number, row.PupilName, row.ClassName, row.Label,
                     row.IssuedOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), row.DueOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
-                    (row.TotalCents / 100m).ToString("0.00", euros), (row.PaidCents / 100m).ToString("0.00", euros),
-                    (row.CreditedCents / 100m).ToString("0.00", euros), (row.RemainingCents / 100m).ToString("0.00", euros),
+                    CsvExport.Amount(row.TotalCents), CsvExport.Amount(row.PaidCents),
+                    CsvExport.Amount(row.CreditedCents), CsvExport.Amount(row.RemainingCents),
                     T[$"State.{row.State}"], StructuredCommunication.From(row.Communication).ToString());
             }
             return Results.Empty;
@@ -333,7 +333,7 @@ public static class SchoolInvoicePages
     }
 
     internal static RedirectHttpResult Redirect(HttpContext context, string page, string notice, int? count = null) =>
-        TypedResults.Redirect($"{context.Request.PathBase}/{page}?ok={notice}{(count is { } n ? $"&n={n}" : "")}");
+        Flash.Redirect(context, page, notice, count);
 
     static Guid InvoiceId(string formKey, Guid pupil)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using ItSchool.Platform;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;

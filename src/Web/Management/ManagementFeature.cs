@@ -42,6 +42,5 @@ public sealed class ManagementFeature : Feature
     }
 
     /// <summary>Where to go after a change that worked: back to a page, with the notice to show there.</summary>
-    internal static RedirectHttpResult Done(HttpContext context, string page, string notice) =>
-        TypedResults.Redirect($"{context.Request.PathBase}/{page}?ok={Uri.EscapeDataString(notice)}");
+    internal static RedirectHttpResult Done(HttpContext context, string page, string notice) => Flash.Redirect(context, page, notice);
 }

@@ -1,7 +1,9 @@
+using Htmx;
 using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -65,7 +67,7 @@ public static class ParentPages
             // A parent who has connected has a password: an invitation would only be a stray link in their mail.
             var sent = before.Status != ConnectionStatus.Connected &&
                 await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted);
-            if (!context.Request.Headers.ContainsKey("HX-Request"))
+            if (!context.Request.IsHtmx())
             {
                 var notice = sent ? "invitation-envoyee" : before.Status == ConnectionStatus.Connected ? "deja-connecte" : "sans-adresse";
                 return ManagementFeature.Done(context, "gestion/parents", notice);
@@ -92,7 +94,7 @@ public static class ParentPages
                     withoutEmail++;
                 }
             }
-            return TypedResults.Redirect($"{context.Request.PathBase}/gestion/parents?ok=invitations&n={sent}&m={withoutEmail}");
+            return Flash.Redirect(context, "gestion/parents", "invitations", sent, withoutEmail);
         });
     }
 

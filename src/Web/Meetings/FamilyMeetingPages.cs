@@ -2,6 +2,7 @@ using ItSchool.Accounts;
 using ItSchool.Meetings;
 using ItSchool.Pupils;
 using ItSchool.Schools;
+using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +24,7 @@ public static class FamilyMeetingPages
         family.MapGet("", async (HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, HouseholdAppointments household,
             TimeProvider clock) =>
         {
-            if (await OpenChildAsync(context, pupils) is not { } child)
+            if (await context.OpenChildAsync(pupils) is not { } child)
             {
                 return (IResult)Results.Redirect($"{context.Request.PathBase}/comptes");
             }
@@ -64,7 +65,7 @@ public static class FamilyMeetingPages
         family.MapGet("/{evening:guid}/famille", async (Guid evening, HttpContext context, PupilDirectory pupils, MeetingEvenings evenings,
             HouseholdAppointments household) =>
         {
-            if (await OpenChildAsync(context, pupils) is not { } child
+            if (await context.OpenChildAsync(pupils) is not { } child
                 || await evenings.FindAsync(child.SchoolId, evening, context.RequestAborted) is not { } found)
             {
                 return (IResult)Results.NotFound();
@@ -187,21 +188,13 @@ public static class FamilyMeetingPages
     /// <summary>The evening, a teacher of it and the open child, only if that teacher sees parents of the child's class.</summary>
     static async Task<Found?> ResolveAsync(HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, Guid eveningId, Guid teacherId)
     {
-        if (await OpenChildAsync(context, pupils) is not { } child
+        if (await context.OpenChildAsync(pupils) is not { } child
             || await evenings.FindAsync(child.SchoolId, eveningId, context.RequestAborted) is not { } evening
             || evening.TeachersOf(child.ClassName, child.Id).FirstOrDefault(t => t.TeacherId == teacherId) is not { } teacher)
         {
             return null;
         }
         return new Found(evening, teacher, child);
-    }
-
-    public static async Task<Pupil?> OpenChildAsync(HttpContext context, PupilDirectory pupils)
-    {
-        var user = SignedInUser.From(context.User);
-        return user?.PupilId is { } id
-            ? (await pupils.ChildrenOfAsync(context.School()!.Id, user.Id, context.RequestAborted)).FirstOrDefault(c => c.Id == id)
-            : null;
     }
 
     /// <summary>Evenings still to come where one of the child's teachers sees parents.</summary>

@@ -4,6 +4,7 @@ using ItSchool.Meetings;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
 using Npgsql;
 
@@ -92,7 +93,7 @@ public static class MeetingsAdminPages
                     return await EditPageAsync(context, evenings, db, found, typed, [M["Admin.Problem.AppointmentsWouldMove", change.Appointments]]);
             }
             await RefreshGridsAsync(grains, evening, change.Before!.Teachers.Concat(changed.Teachers));
-            return Results.Redirect($"{context.Request.PathBase}/gestion/reunions/{evening}?ok=meeting-changed");
+            return Flash.Redirect(context, $"gestion/reunions/{evening}", "meeting-changed");
         });
 
         admin.MapGet("/{evening:guid}/supprimer", async (Guid evening, HttpContext context, MeetingEvenings evenings) =>
@@ -120,7 +121,7 @@ public static class MeetingsAdminPages
                         appointment.Slot, ByStaff: true), context.School()!.Name, context.RequestAborted);
                 }
             }
-            return Results.Redirect($"{context.Request.PathBase}/gestion/reunions?ok=meeting-deleted&n={cancelled.Count}");
+            return Flash.Redirect(context, "gestion/reunions", "meeting-deleted", cancelled.Count);
         });
     }
 

@@ -40,7 +40,7 @@ public static class PlatformPages
                 });
             }
             await OperatorSessions.SignInAsync(context, created);
-            return TypedResults.Redirect("/plateforme?ok=bienvenue");
+            return Flash.Redirect(context, "plateforme", "bienvenue");
         }).RequireRateLimiting(AccountsFeature.SecretsPolicy);
 
         platform.MapGet("/connexion", () => new RazorComponentResult<OperatorSignInPage>());
@@ -93,7 +93,7 @@ public static class PlatformPages
             {
                 await mails.SendInvitationAsync(school, manager, context.SchoolUrl(school), context.RequestAborted);
             }
-            return TypedResults.Redirect($"/plateforme/ecoles/{school.Id}?ok=creee");
+            return Flash.Redirect(context, $"plateforme/ecoles/{school.Id}", "creee");
         });
 
         operatorOnly.MapGet("/ecoles/{id:guid}", async (Guid id, OperatedSchools schools, StaffAccounts staff, IGrainFactory grains,
@@ -128,7 +128,7 @@ public static class PlatformPages
             {
                 await (wanted.Contains(module) ? school.EnableModuleAsync(module) : school.DisableModuleAsync(module));
             }
-            return TypedResults.Redirect($"/plateforme/ecoles/{id}?ok=modules");
+            return Flash.Redirect(context, $"plateforme/ecoles/{id}", "modules");
         });
 
         // The first manager lost their mail: a new invitation (a new token; the operator never sees it).
@@ -141,7 +141,7 @@ public static class PlatformPages
                 return (IResult)Results.NotFound();
             }
             await mails.SendInvitationAsync(school, manager, context.SchoolUrl(school), context.RequestAborted);
-            return TypedResults.Redirect($"/plateforme/ecoles/{id}?ok=invitation");
+            return Flash.Redirect(context, $"plateforme/ecoles/{id}", "invitation");
         });
     }
 
@@ -152,7 +152,7 @@ public static class PlatformPages
             return Results.NotFound();
         }
         directory.Forget();
-        return TypedResults.Redirect($"/plateforme/ecoles/{id}?ok={(suspended ? "suspendue" : "rouverte")}");
+        return Flash.Redirect(context, $"plateforme/ecoles/{id}", suspended ? "suspendue" : "rouverte");
     }
 
     static HashSet<SchoolModule> ChosenModules(string[]? chosen) =>

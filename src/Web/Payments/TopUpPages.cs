@@ -3,6 +3,7 @@ using ItSchool.Payments;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
@@ -28,7 +29,7 @@ public static class TopUpPages
         parent.MapPost("/portefeuille/paiement-en-ligne", async (HttpContext context, IGrainFactory grains,
             PupilDirectory pupils, NpgsqlDataSource db, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, [FromForm] TopUpForm form) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -50,7 +51,7 @@ public static class TopUpPages
                     context.SchoolUrl()), context.RequestAborted);
                 if (started.Payment is { } payment)
                 {
-                    return Redirect(context, payment.RedirectUrl);
+                    return context.RedirectTo(payment.RedirectUrl);
                 }
                 if (started.Problem is TopUpProblem.NotGuardian or TopUpProblem.UnknownCompartment)
                 {
@@ -75,21 +76,10 @@ public static class TopUpPages
                 : Results.NotFound());
     }
 
-    /// <summary>htmx follows HX-Redirect with a full navigation; a plain form post gets an ordinary redirect.</summary>
-    static IResult Redirect(HttpContext context, string url)
-    {
-        if (context.Request.Headers.ContainsKey("HX-Request"))
-        {
-            context.Response.Headers["HX-Redirect"] = url;
-            return Results.NoContent();
-        }
-        return Results.Redirect(url);
-    }
-
     static async Task<IResult?> DialogAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db,
         int compartment, string? amount, string? problem, string key)
     {
-        if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+        if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
         {
             return null;
         }

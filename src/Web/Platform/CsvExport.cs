@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ItSchool.Schools;
 
 namespace ItSchool.Web.Platform;
 
@@ -26,6 +27,9 @@ public sealed partial class CsvExport : IAsyncDisposable
     }
 
     public Task RowAsync(params IEnumerable<string?> cells) => writer.WriteLineAsync(string.Join(';', cells.Select(Cell)));
+
+    /// <summary>An amount in euros as the school's spreadsheets read a number: "-3,50".</summary>
+    public static string Amount(long cents) => (cents / 100m).ToString("0.00", SchoolTime.Culture);
 
     public static string Cell(string? value)
     {

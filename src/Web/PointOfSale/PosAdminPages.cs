@@ -1,5 +1,6 @@
 using System.Globalization;
 using ItSchool.Accounts;
+using ItSchool.Platform;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Wallets;
@@ -195,7 +196,7 @@ public static class PosAdminPages
     }
 
     /// <summary>
-    /// A price list ("code;libelle;prix;categorie", a header line, ; or , between cells): its articles, or
+    /// A price list ("code;libelle;prix;categorie", a header line, ; or , between cells, quotes as spreadsheets write them): its articles, or
     /// every line's problem, so that a list is taken whole or not at all.
     /// </summary>
     static async Task<(IReadOnlyList<Article> Articles, IReadOnlyList<string> Problems)> ReadPriceListAsync(string csv, Guid schoolId,
@@ -204,10 +205,13 @@ public static class PosAdminPages
         var problems = new List<string>();
         var articles = new List<Article>();
         var lineOfCode = new Dictionary<string, int>();
-        var lines = csv.ReplaceLineEndings("\n").Split('\n');
-        foreach (var (line, number) in lines.Select((l, i) => (l.Trim(), i + 1)).Where(l => l.Item1.Length > 0).Skip(1))
+        var (records, unclosedQuoteLine) = CsvText.Read(csv);
+        if (unclosedQuoteLine is { } unclosed)
         {
-            var cells = line.Split(line.Contains(';') ? ';' : ',');
+            return ([], [P["PosAdmin.Line", unclosed, P["PosAdmin.UnclosedQuote"]]]);
+        }
+        foreach (var (cells, number) in records.Skip(1).Select(r => (r.Fields.Select(f => f.Trim()).ToArray(), r.Line)))
+        {
             if (cells.Length < 3)
             {
                 problems.Add(P["PosAdmin.Line", number, P["PosAdmin.ColumnsMissing"]]);
@@ -254,7 +258,7 @@ public static class PosAdminPages
         };
     }
 
-    public static string Price(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE"));
+    public static string Price(long cents) => Money.Amount(cents);
 
     public sealed class TerminalForm
     {

@@ -5,6 +5,7 @@ using ItSchool.Wallets;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
+using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -24,6 +25,7 @@ public static class PosApi
         builder.Services.AddSingleton<SalePosting>();
         builder.Services.AddSingleton<SaleLookup>();
         builder.Services.AddSingleton<Cards>();
+        builder.AddApiKeyScheme<TerminalKeys>(TerminalKeys.SchemeName);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Till.Policy, policy => policy.RequireRole(nameof(Role.Canteen), nameof(Role.Manager)));
         // The terminals' API is described at /openapi/pos-v1.json for terminal vendors.
         builder.Services.AddOpenApi("pos-v1", options => options.ShouldInclude = description =>
@@ -33,7 +35,7 @@ public static class PosApi
     public static RouteGroupBuilder MapPosApiV1(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        var api = app.MapGroup("/api/pos/v1").AddEndpointFilter(AuthenticateTerminalAsync).DisableAntiforgery().RequireModule(SchoolModule.PointOfSale)
+        var api = app.MapGroup("/api/pos/v1").RequireAuthorization(TerminalKeys.SchemeName).DisableAntiforgery().RequireModule(SchoolModule.PointOfSale)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapPost("/sales", PostSaleAsync)
             .Accepts<SaleRequest>("application/json")
@@ -57,34 +59,16 @@ public static class PosApi
         return api;
     }
 
-    sealed record TerminalFeature(Terminal Terminal);
-
-    static Terminal Caller(HttpContext context) => context.Features.Get<TerminalFeature>()!.Terminal;
-
-    /// <summary>The key decides the school: it opens nothing under another school's address.</summary>
-    static async ValueTask<object?> AuthenticateTerminalAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        var terminal = http.IsRefusedDemoKey(key) ? null : await http.RequestServices.GetRequiredService<Terminals>().AuthenticateAsync(key, http.RequestAborted);
-        if (terminal is null || (http.School() is { } school && school.Id != terminal.SchoolId))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problem(StatusCodes.Status401Unauthorized, "invalid_key", "Clé de terminal inconnue ou révoquée.");
-        }
-        http.Features.Set(new TerminalFeature(terminal));
-        return await Modules.RefusalAsync(http, terminal.SchoolId) ?? await next(context);
-    }
+    static Terminal Caller(HttpContext context) => context.ApiCaller<Terminal>();
 
     /// <summary>A sale is a few hundred bytes: a terminal sending more is broken, or not a terminal.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
-    static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting)
+    static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting, IStringLocalizer<PosText> P)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            return TooLarge();
+            return TooLarge(P);
         }
         using var body = new MemoryStream();
         var buffer = new byte[4096];
@@ -93,7 +77,7 @@ public static class PosApi
         {
             if (body.Length + read > MaxBodyBytes)
             {
-                return TooLarge();
+                return TooLarge(P);
             }
             body.Write(buffer, 0, read);
         }
@@ -108,23 +92,20 @@ public static class PosApi
         return Results.Content(json, status == 200 ? "application/json" : "application/problem+json", statusCode: status);
     }
 
-    static async Task<IResult> GetCardAsync(string uid, HttpContext context, Catalogue catalogue, IGrainFactory grains)
+    static async Task<IResult> GetCardAsync(string uid, HttpContext context, Catalogue catalogue, IGrainFactory grains, IStringLocalizer<PosText> P)
     {
         var terminal = Caller(context);
         if (await catalogue.CardHolderAsync(terminal.SchoolId, uid, context.RequestAborted) is not { } holder)
         {
-            return Problem(404, "unknown_card", "Carte inconnue ou désactivée.");
+            return Problems.Problem(StatusCodes.Status404NotFound, "unknown_card", P["Api.UnknownCard"]);
         }
         var compartment = (await grains.GetGrain<IPurseGrain>(holder.PupilId).GetCompartmentsAsync())
             .Single(c => c.Compartment == terminal.Compartment);
         return TypedResults.Ok(new CardInfo(holder.FirstName, compartment.BalanceCents, compartment.BalanceCents - compartment.FloorCents));
     }
 
-    static IResult TooLarge() =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Le corps d'une vente ne dépasse pas {MaxBodyBytes / 1024} Ko.");
-
-    static IResult Problem(int status, string code, string title) =>
-        Results.Content(SalePosting.ProblemJson(status, code, title), "application/problem+json", statusCode: status);
+    static IResult TooLarge(IStringLocalizer<PosText> P) =>
+        Problems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", P["Api.BodyTooLarge", MaxBodyBytes / 1024]);
 }
 
 public sealed record SaleRequest(string? CardUid, IReadOnlyList<SaleLineRequest>? Lines);

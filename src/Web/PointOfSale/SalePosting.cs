@@ -4,6 +4,7 @@ using ItSchool.Live;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Wallets;
 
 namespace ItSchool.Web.PointOfSale;
@@ -176,7 +177,7 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
     {
         var problem = new Dictionary<string, object?>
         {
-            ["type"] = $"https://itschool.example/problems/pos/{code}",
+            ["type"] = Problems.TypeOf(code),
             ["title"] = title,
             ["status"] = status,
             ["code"] = code,

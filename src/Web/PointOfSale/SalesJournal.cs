@@ -3,7 +3,9 @@ using ItSchool.PointOfSale;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
 using Npgsql;
@@ -18,7 +20,7 @@ public static class SalesJournal
         school.MapGet("/finances/ventes", async (HttpContext context, PupilDirectory pupils, PosSales sales, Terminals terminals,
             NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<PosText> P, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -43,9 +45,7 @@ public static class SalesJournal
                 Lines = searchTooLong ? [] : await sales.JournalAsync(schoolId, pupil, from, to, device, recherche, compartment, context.RequestAborted),
                 Problem = searchTooLong ? P["Journal.SearchTooLong", PosSales.MaxSearchLength].Value : null,
             };
-            return context.Request.Headers.ContainsKey("HX-Request")
-                ? (IResult)new RazorComponentResult<SalesJournalResults>(new { model.Lines, model.Problem })
-                : new RazorComponentResult<SalesJournalPage>(model);
+            return context.PageOrFragment<SalesJournalPage, SalesJournalResults>(model, new { model.Lines, model.Problem });
         }).RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.PointOfSale);
     }
 }

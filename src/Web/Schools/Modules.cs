@@ -1,14 +1,14 @@
-using System.Text.Json;
 using ItSchool.Schools;
+using ItSchool.Web.Platform;
+using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Schools;
 
 /// <summary>
 /// A feature declares its module once, on its route group or hub (<c>.RequireModule(SchoolModule.Invoices)</c>);
 /// in a school that switched the module off, its pages, fragments and hubs answer 404 as if they did not
-/// exist, and its APIs a 403 problem with the code <c>module_disabled</c>. The school is the request's
-/// (checked here, after routing) or, for the key-authenticated APIs, the key's (<see cref="RefusalAsync"/>,
-/// called once the key resolved it).
+/// exist, and its APIs a 403 problem with the code <c>module_disabled</c>. The school is the request's, or
+/// for the key-authenticated APIs the key's (see <see cref="ApiKeys"/>): checked here, after authorization.
 /// </summary>
 public static class Modules
 {
@@ -20,9 +20,9 @@ public static class Modules
     public static void UseModules(this WebApplication app) =>
         app.Use(async (context, next) =>
         {
-            // An API's key names its school (and a key for another school than the address's gets 401 first):
-            // it checks once the key resolved it.
-            if (!IsApi(context) && context.School() is { } school && await RefusalAsync(context, school.Id) is { } refusal)
+            // An API's key names its school (and a key for another school than the address's got 401 already).
+            var schoolId = IsApi(context) ? context.User.KeySchoolId() : context.School()?.Id;
+            if (schoolId is { } id && await RefusalAsync(context, id) is { } refusal)
             {
                 await refusal.ExecuteAsync(context);
                 return;
@@ -34,12 +34,12 @@ public static class Modules
     /// Null when the school is open and has every module the endpoint requires; otherwise the answer to send.
     /// (Pages of a suspended school never get here: its address answers "suspended" before routing.)
     /// </summary>
-    public static async Task<IResult?> RefusalAsync(HttpContext context, Guid schoolId)
+    static async Task<IResult?> RefusalAsync(HttpContext context, Guid schoolId)
     {
         if (IsApi(context) && await context.RequestServices.GetRequiredService<SchoolDirectory>().FindByIdAsync(schoolId, context.RequestAborted)
             is null or { Suspended: true })
         {
-            return Problem(StatusCodes.Status403Forbidden, "school_suspended", "Cette école est suspendue.");
+            return Problems.Problem(StatusCodes.Status403Forbidden, "school_suspended", Text(context, "Api.SchoolSuspended"));
         }
         var required = context.GetEndpoint()?.Metadata.GetOrderedMetadata<ModuleRequirement>() ?? [];
         if (required.Count == 0)
@@ -52,18 +52,11 @@ public static class Modules
             return null;
         }
         return IsApi(context)
-            ? Problem(StatusCodes.Status403Forbidden, "module_disabled", "Ce module n'est pas activé pour cette école.")
+            ? Problems.Problem(StatusCodes.Status403Forbidden, "module_disabled", Text(context, "Api.ModuleDisabled"))
             : Results.NotFound();
     }
 
-    static IResult Problem(int status, string code, string title) =>
-        Results.Content(JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["type"] = "about:blank",
-            ["title"] = title,
-            ["status"] = status,
-            ["code"] = code,
-        }), "application/problem+json", statusCode: status);
+    static string Text(HttpContext context, string name) => context.RequestServices.GetRequiredService<IStringLocalizer<Ui>>()[name];
 
     static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Htmx;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.WebUtilities;
@@ -40,15 +41,9 @@ public static class ErrorPages
         var wait = Wait(context.Response, T);
         if (IsApi(context.Request))
         {
-            return Results.Content(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["type"] = "about:blank",
-                ["title"] = T[$"Failure.{what}"].Value,
-                ["status"] = status,
-                ["code"] = code ?? CodeOf(status),
-            }), "application/problem+json", Encoding.UTF8, status);
+            return Problems.Problem(status, code ?? CodeOf(status), T[$"Failure.{what}"].Value);
         }
-        if (context.Request.Headers.ContainsKey("HX-Request"))
+        if (context.Request.IsHtmx())
         {
             var sentence = T[$"Failure.{what}.Inline"].Value;
             return Results.Text(wait is null ? sentence : $"{sentence} {T["Failure.RetryIn", wait]}", "text/plain", Encoding.UTF8, status);

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using ItSchool.Schools;
 using Microsoft.AspNetCore.Localization;
 
 namespace ItSchool.Web.Shell;
@@ -8,8 +8,6 @@ namespace ItSchool.Web.Shell;
 /// <summary>Server-rendered HTML: Razor components for pages and fragments, localized, with antiforgery.</summary>
 public static class Interface
 {
-    public static readonly CultureInfo[] Cultures = [new("fr-BE"), new("nl-BE"), new("en-BE")];
-
     public static void AddInterface(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents();
@@ -34,9 +32,9 @@ public static class Interface
     {
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
-            DefaultRequestCulture = new RequestCulture("fr-BE"),
-            SupportedCultures = Cultures,
-            SupportedUICultures = Cultures,
+            DefaultRequestCulture = new RequestCulture(SchoolTime.Culture),
+            SupportedCultures = [.. SchoolTime.Cultures],
+            SupportedUICultures = [.. SchoolTime.Cultures],
         });
         app.UseStaticFiles();
         app.UseRouting();

@@ -4,8 +4,10 @@ using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Accounts;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Npgsql;
@@ -21,7 +23,7 @@ public static class Finances
 
         finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -36,7 +38,7 @@ public static class Finances
         finances.MapGet("/operations", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, LedgerQueries ledger,
             TimeProvider clock, [AsParameters] OperationsFilter filter) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -45,23 +47,21 @@ public static class Finances
             var page = await ledger.SearchAsync(filter.Search(context.School()!.Id, pupil, first, last), context.RequestAborted);
             var results = new { Filter = filter, First = first, Last = last, Page = page, Compartments = compartments };
             // htmx asks for the results only (filters and paging swap them in place); a browser gets the page.
-            return context.Request.Headers.ContainsKey("HX-Request")
-                ? (IResult)new RazorComponentResult<OperationsResults>(new
-                {
-                    results.Filter,
-                    results.First,
-                    results.Last,
-                    results.Page,
-                    results.Compartments,
-                    DatesOutOfBand = true,
-                })
-                : new RazorComponentResult<OperationsPage>(results);
+            return context.PageOrFragment<OperationsPage, OperationsResults>(results, new
+            {
+                results.Filter,
+                results.First,
+                results.Last,
+                results.Page,
+                results.Compartments,
+                DatesOutOfBand = true,
+            });
         });
 
         finances.MapGet("/operations.csv", async (HttpContext context, PupilDirectory pupils, LedgerQueries ledger, TimeProvider clock,
             IStringLocalizer<Ui> T, [AsParameters] OperationsFilter filter) =>
         {
-            if (await WalletPages.OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -70,7 +70,6 @@ public static class Finances
             await using var csv = CsvExport.Start(context.Response, $"operations-{first:yyyy-MM-dd}-{last:yyyy-MM-dd}.csv");
             await csv.RowAsync("ID", T["Wallet.Column.Date"], T["Wallet.Column.Type"], T["Wallet.Column.Subject"],
                 T["Wallet.Column.Compartment"], T["Wallet.Column.Method"], T["Wallet.Column.Amount"], T["Wallet.Column.Balance"]);
-            var euros = CultureInfo.GetCultureInfo("fr-BE");
             await foreach (var line in ledger.ExportAsync(search, context.RequestAborted))
             {
                 await csv.RowAsync(
@@ -80,8 +79,8 @@ public static class Finances
                     line.Subject,
                     line.Compartment.ToString(CultureInfo.InvariantCulture),
                     line.Method is { } method ? T[$"Method.{method}"] : "",
-                    (line.AmountCents / 100m).ToString("0.00", euros),
-                    (line.BalanceAfterCents / 100m).ToString("0.00", euros));
+                    CsvExport.Amount(line.AmountCents),
+                    CsvExport.Amount(line.BalanceAfterCents));
             }
             return Results.Empty;
         });

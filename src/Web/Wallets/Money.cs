@@ -1,22 +1,24 @@
 using System.Globalization;
+using ItSchool.Schools;
 
 namespace ItSchool.Web.Wallets;
 
 /// <summary>Euro amounts on screen and in forms; always integer cents inside, never floating point.</summary>
 public static class Money
 {
-    static readonly CultureInfo Belgian = new("fr-BE");
-
     /// <summary>In the reader's culture's layout ("10,45 €" in fr-BE), always in euro.</summary>
     public static string Format(long cents)
     {
         var culture = CultureInfo.CurrentCulture.IsNeutralCulture || CultureInfo.CurrentCulture.Equals(CultureInfo.InvariantCulture)
-            ? Belgian
+            ? SchoolTime.Culture
             : CultureInfo.CurrentCulture;
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         format.CurrencySymbol = "€";
         return (cents / 100m).ToString("C", format);
     }
+
+    /// <summary>An amount as a form field shows it: "12,50", in the school's culture, without the euro sign.</summary>
+    public static string Amount(long cents) => (cents / 100m).ToString("0.00", SchoolTime.Culture);
 
     /// <summary>Reads "12,50", "12.50", "12" or "12,5 €"; refuses anything else, more than two decimals, zero or less.</summary>
     public static bool TryParseCents(string? text, out long cents)

@@ -31,9 +31,7 @@ public static class SchoolWalletPages
                 Rows = await new SchoolBalances(db).ListAsync(schoolId, q, context.RequestAborted),
                 Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
             };
-            return context.Request.Headers.ContainsKey("HX-Request")
-                ? (IResult)new RazorComponentResult<SchoolBalancesTable>(model)
-                : new RazorComponentResult<SchoolBalancesPage>(model);
+            return context.PageOrFragment<SchoolBalancesPage, SchoolBalancesTable>(model);
         });
 
         wallets.MapGet("/soldes.csv", async (HttpContext context, NpgsqlDataSource db, string? q, IStringLocalizer<Ui> T) =>
@@ -44,11 +42,10 @@ public static class SchoolWalletPages
             await using var csv = CsvExport.Start(context.Response, "soldes.csv");
             await csv.RowAsync(new[] { T["SchoolWallets.Class"].Value, T["SchoolWallets.LastName"], T["SchoolWallets.FirstName"] }
                 .Concat(compartments.Select(c => c.Name)));
-            var euros = CultureInfo.GetCultureInfo("fr-BE");
             foreach (var row in rows)
             {
                 await csv.RowAsync(new[] { row.ClassName, row.LastName, row.FirstName }
-                    .Concat(compartments.Select(c => (row.Balances.GetValueOrDefault(c.Compartment) / 100m).ToString("0.00", euros))));
+                    .Concat(compartments.Select(c => CsvExport.Amount(row.Balances.GetValueOrDefault(c.Compartment)))));
             }
             return Results.Empty;
         });
@@ -195,8 +192,8 @@ public static class SchoolWalletPages
             Iban = settings.Iban is { } iban ? Iban.Format(iban) : null,
             Bic = settings.Bic,
             Beneficiary = settings.Beneficiary,
-            OnlineMin = (settings.OnlineMinCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")),
-            OnlineMax = (settings.OnlineMaxCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")),
+            OnlineMin = Money.Amount(settings.OnlineMinCents),
+            OnlineMax = Money.Amount(settings.OnlineMaxCents),
             BankTransferEnabled = settings.BankTransferEnabled,
             OnlineEnabled = settings.OnlineEnabled,
             Name1 = compartments.FirstOrDefault(c => c.Compartment == 1)?.Name ?? "Portefeuille général",
@@ -207,7 +204,7 @@ public static class SchoolWalletPages
         return new { Form = form, Problems = problems ?? [], Saved = saved, HasSecond = compartments.Any(c => c.Compartment == 2) };
 
         static string? Overdraft(CompartmentSettings? c) =>
-            c is null ? null : (-c.FloorCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE"));
+            c is null ? null : Money.Amount(-c.FloorCents);
     }
 
     public sealed class CorrectionForm

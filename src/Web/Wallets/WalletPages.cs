@@ -2,12 +2,13 @@ using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Accounts;
+using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Npgsql;
-using QRCoder;
 
 namespace ItSchool.Web.Wallets;
 
@@ -21,7 +22,7 @@ public static class WalletPages
         wallet.MapGet("/{compartment:int}/virement", async (int compartment, HttpContext context, IGrainFactory grains,
             PupilDirectory pupils, NpgsqlDataSource db) =>
         {
-            if (await OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -32,14 +33,14 @@ public static class WalletPages
             }
             var settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted);
             var qr = settings?.Iban is { } iban
-                ? QrPng(EpcQrPayload.For(settings.Beneficiary ?? context.School()!.Name, iban, settings.Bic, view.Communication))
+                ? QrCodes.PngBase64(EpcQrPayload.For(settings.Beneficiary ?? context.School()!.Name, iban, settings.Bic, view.Communication))
                 : "";
             return new RazorComponentResult<BankTransferDialog>(new { Compartment = view, Settings = settings, QrPng = qr });
         });
 
         wallet.MapGet("/transfert", async (int? vers, HttpContext context, IGrainFactory grains, PupilDirectory pupils) =>
         {
-            if (await OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -52,7 +53,7 @@ public static class WalletPages
         wallet.MapPost("/transfert", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
             IStringLocalizer<Ui> T, [FromForm] TransferForm form) =>
         {
-            if (await OpenChildAsync(context, pupils) is not { } pupil)
+            if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
@@ -89,23 +90,6 @@ public static class WalletPages
                 Problem = problem,
             });
         });
-    }
-
-    /// <summary>The child whose account the parent has open, if the parent is still their guardian.</summary>
-    public static async Task<Guid?> OpenChildAsync(HttpContext context, PupilDirectory pupils)
-    {
-        var user = SignedInUser.From(context.User);
-        return user?.PupilId is { } pupil && await pupils.IsGuardianAsync(user.SchoolId, user.Id, pupil, context.RequestAborted)
-            ? pupil
-            : null;
-    }
-
-    static string QrPng(string payload)
-    {
-        using var generator = new QRCodeGenerator();
-        // Level M is what the EPC guidelines ask for.
-        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M, forceUtf8: true);
-        return Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
     }
 
     public sealed class TransferForm

@@ -1,5 +1,6 @@
 using System.Text;
 using ItSchool.Accounts;
+using ItSchool.Platform;
 using ItSchool.Pupils;
 using ItSchool.Tests.Rig;
 

@@ -50,6 +50,20 @@ public sealed class PosAdminTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task A_price_list_saved_by_a_spreadsheet_is_read_with_its_quotes()
+    {
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var quoted = await (await Forms.PostAsync(manager, "/e/demo/gestion/caisses", "/e/demo/gestion/caisses/articles/import",
+            ("Csv", "\"code\";\"libelle\";\"prix\"\r\n\"CROQUE\";\"Croque; jambon\";2,40\r\n"))).Content.ReadAsStringAsync();
+        Assert.Contains("1 article(s) importé(s)", quoted);
+        Assert.Contains("Croque; jambon", quoted);
+
+        var unclosed = await (await Forms.PostAsync(manager, "/e/demo/gestion/caisses", "/e/demo/gestion/caisses/articles/import",
+            ("Csv", "code;libelle;prix\nTARTE;\"Tarte;2,00\n"))).Content.ReadAsStringAsync();
+        Assert.Contains("Ligne 2 : un guillemet ouvert", unclosed);
+    }
+
+    [Fact]
     public async Task An_import_updates_known_codes_keeps_them_withdrawn_and_refuses_a_code_given_twice()
     {
         using var manager = await SignedIn.AsAsync(web, "claire.dupont");

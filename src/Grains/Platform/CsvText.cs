@@ -1,11 +1,12 @@
 using System.Text;
 
-namespace ItSchool.Pupils;
+namespace ItSchool.Platform;
 
 /// <summary>
-/// Reads CSV as RFC 4180 describes it (quoted fields, doubled quotes, line breaks inside quotes), with the
+/// The one CSV reader (pupils, charges, price lists): reads CSV as RFC 4180 describes it (quoted fields, doubled quotes, line breaks inside quotes), with the
 /// separator taken from the header line: Belgian Excel writes ';', most other tools ','. Each record keeps
-/// the number of the line it starts on, so errors can point at the line people see in their editor.
+/// the number of the line it starts on, so errors can point at the line people see in their editor. It reads
+/// back what the one writer (<c>CsvExport</c>) writes.
 /// </summary>
 public static class CsvText
 {

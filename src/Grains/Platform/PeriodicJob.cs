@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ItSchool.Platform;
+
+/// <summary>
+/// A background loop: one pass <see cref="FirstRunAfter"/> the node started, then one every
+/// <see cref="Interval"/> (a <see cref="PeriodicTimer"/> on the injected <see cref="TimeProvider"/>, so tests
+/// drive it), or sooner when <see cref="Wake"/> is called. A pass that fails is logged and the next one
+/// retries; passes never overlap. Every web node runs every job: a subclass says in its doc comment what
+/// makes that safe (a lease row, a row lock, a grain, or work that is idempotent by design).
+/// </summary>
+public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
+{
+    readonly SemaphoreSlim wake = new(0);
+    DateTimeOffset started;
+
+    protected TimeProvider Clock { get; } = clock;
+
+    protected ILogger Logger { get; } = logger;
+
+    protected abstract TimeSpan FirstRunAfter { get; }
+
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>One pass.</summary>
+    protected abstract Task RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs a pass now instead of at the next tick (new work arrived on this node).</summary>
+    protected void Wake() => wake.Release();
+
+    // The first delay counts from the start itself: ExecuteAsync runs on the thread pool, maybe after the clock moved.
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        started = Clock.GetUtcNow();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WaitAsync(FirstRunAfter - (Clock.GetUtcNow() - started), stoppingToken);
+            using var timer = new PeriodicTimer(Interval, Clock);
+            Task<bool>? tick = null;
+            Task? woken = null;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await RunAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Logger.LogWarning(e, "{Job} failed; the next pass retries", GetType().Name);
+                }
+                // The pending waits carry over: a tick or a wake that came during the pass starts the next one at once.
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                woken ??= wake.WaitAsync(stoppingToken);
+                var first = await Task.WhenAny(tick, woken);
+                await first;
+                if (first == tick)
+                {
+                    tick = null;
+                }
+                else
+                {
+                    woken = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    async Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, Clock, stoppingToken);
+        }
+    }
+}
