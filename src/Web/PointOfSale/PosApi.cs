@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
@@ -5,6 +6,7 @@ using ItSchool.Wallets;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
+using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -80,7 +82,10 @@ public static class PosApi
     /// <summary>A sale is a few hundred bytes: a terminal sending more is broken, or not a terminal.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
-    static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting)
+    // A key given twice ("cardUid" of one pupil, then of another) is no sale: which one counts is not ours to guess.
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+
+    static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting, IStringLocalizer<PosText> P)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
@@ -97,16 +102,27 @@ public static class PosApi
             }
             body.Write(buffer, 0, read);
         }
-        var (status, json) = await posting.PostAsync(Caller(context), context.Request.Headers["Idempotency-Key"].ToString(), body.ToArray(),
-            context.RequestAborted);
-        return Results.Content(json, status == 201 ? "application/json" : "application/problem+json", statusCode: status);
+        var saleId = context.Request.Headers["Idempotency-Key"].ToString();
+        var outcome = Read(body.ToArray()) is { } request
+            ? await posting.PostAsync(Caller(context), saleId, request, context.RequestAborted)
+            : await posting.RefuseUnreadableAsync(Caller(context), saleId, context.RequestAborted);
+        return PosAnswers.Http(outcome, StatusCodes.Status201Created, P);
     }
 
-    static async Task<IResult> VoidSaleAsync(Guid saleId, HttpContext context, SalePosting posting)
+    static SaleRequest? Read(byte[] body)
     {
-        var (status, json) = await posting.VoidAsync(Caller(context), saleId, context.RequestAborted);
-        return Results.Content(json, status == 200 ? "application/json" : "application/problem+json", statusCode: status);
+        try
+        {
+            return JsonSerializer.Deserialize<SaleRequest>(body, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
+
+    static async Task<IResult> VoidSaleAsync(Guid saleId, HttpContext context, SalePosting posting, IStringLocalizer<PosText> P) =>
+        PosAnswers.Http(await posting.VoidAsync(Caller(context), saleId, context.RequestAborted), StatusCodes.Status200OK, P);
 
     static async Task<IResult> GetCardAsync(string uid, HttpContext context, Catalogue catalogue, IGrainFactory grains)
     {
@@ -124,15 +140,7 @@ public static class PosApi
         Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Le corps d'une vente ne dépasse pas {MaxBodyBytes / 1024} Ko.");
 
     static IResult Problem(int status, string code, string title) =>
-        Results.Content(SalePosting.ProblemJson(status, code, title), "application/problem+json", statusCode: status);
+        Results.Content(PosAnswers.ProblemJson(status, code, title), "application/problem+json", statusCode: status);
 }
-
-public sealed record SaleRequest(string? CardUid, IReadOnlyList<SaleLineRequest>? Lines);
-
-public sealed record SaleLineRequest(string? ArticleCode, int Quantity, long? UnitPriceCents);
-
-public sealed record SaleAccepted(Guid SaleId, long AmountCents, long BalanceCents, string FirstName, long EntryId);
-
-public sealed record SaleVoided(Guid SaleId, long RefundedCents, long BalanceCents);
 
 public sealed record CardInfo(string FirstName, long BalanceCents, long AvailableCents);

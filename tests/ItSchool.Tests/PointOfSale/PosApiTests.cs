@@ -197,21 +197,21 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
     {
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
         await using var query = db.CreateCommand("""
-            SELECT l.subject, -l.amount_cents, l.occurred_at, s.amount_cents, s.created_at, s.lines::text
+            SELECT l.subject_code, l.subject_args::text, -l.amount_cents, l.occurred_at, s.amount_cents, s.created_at, s.lines::text
             FROM ledger_entries l LEFT JOIN pos_sales s ON s.ledger_entry_id = l.id AND s.status_code = 201
             WHERE l.kind = 'sale'
             """);
-        var sales = new List<(string Subject, long Debited, DateTimeOffset At, long? Amount, DateTimeOffset? SoldAt, string? Lines)>();
+        var sales = new List<(LedgerSubject Subject, long Debited, DateTimeOffset At, long? Amount, DateTimeOffset? SoldAt, string? Lines)>();
         await using (var reader = await query.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                sales.Add((reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+                sales.Add((LedgerQueries.ReadSubject(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
-        Assert.Contains(sales, s => s.Subject == "Vente Casier sans caution");
+        Assert.Contains(sales, s => s.Subject == LedgerSubject.Sale([("Casier sans caution", 1)]));
         Assert.All(sales, sale =>
         {
             Assert.NotNull(sale.Lines);
@@ -235,6 +235,7 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
         Assert.NotEmpty(journal);
         Assert.Equal(journal.Order(), operations.Order());
         Assert.Contains(journal, row => row.EndsWith("15,00 €", StringComparison.Ordinal));
+        Assert.Contains("Vente Casier sans caution", WebUtility.HtmlDecode(await marc.GetStringAsync("/e/demo/finances/operations?type=Sale")));
 
         static List<string> Rows(string html, string pattern) => Regex.Matches(WebUtility.HtmlDecode(html), pattern, RegexOptions.Singleline)
             .Select(m => $"{m.Groups[1].Value.Trim()} {m.Groups[2].Value.Trim().TrimStart('-', '\u2212')}".Replace('\u00a0', ' ').Replace('\u202f', ' '))
