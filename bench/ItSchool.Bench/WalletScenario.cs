@@ -57,7 +57,7 @@ public static class WalletScenario
     static async Task<bool> PurseDebitAsync(IGrainFactory grains, Guid pupil, string key)
     {
         var result = await grains.GetGrain<IPurseGrain>(pupil).DebitAsync(new Debit(key, 1, 1, MovementKind.Sale, PaymentMethod.Wallet,
-            "Vente Bench (1)", new Actor(ActorKind.Terminal, "bench", "Bench")));
+            LedgerSubject.Sale([("Bench", 1)]), new Actor(ActorKind.Terminal, "bench", "Bench")));
         return result.Accepted;
     }
 

@@ -16,7 +16,6 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     TimeProvider clock)
 {
     public const int MaxPreviewLines = 500;
-    public const string TopUpSubject = "Rechargement par virement";
     const int BatchSize = 2000;
     const int SettleBatchSize = 10_000;
     const int CreditsInFlight = 128;
@@ -442,7 +441,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     public static Task<MovementResult> CreditAsync(IGrainFactory grains, Guid pupilId, int compartment, string bankReference, long amountCents,
         Actor actor) =>
         grains.GetGrain<IPurseGrain>(pupilId).CreditAsync(new Credit(IdempotencyKey(bankReference), compartment, amountCents,
-            MovementKind.BankTopUp, PaymentMethod.BankTransfer, TopUpSubject, actor));
+            MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, actor));
 
     public static string IdempotencyKey(string bankReference) => $"bank/{bankReference}";
 

@@ -378,13 +378,14 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
     {
         var purse = GrainFactory.GetGrain<IPurseGrain>(pending.PupilId);
         var actor = new Actor(ActorKind.System, null, pending.CausedBy);
-        var subject = $"Facture {invoice!.Number} — {invoice.Label}";
         try
         {
             if (pending.Kind is PendingKind.ExcessToWallet or PendingKind.RefundToWallet)
             {
                 var credit = await purse.CreditAsync(new Credit(pending.Key, GeneralCompartment, pending.AmountCents, MovementKind.Refund, null,
-                    $"{(pending.Kind == PendingKind.RefundToWallet ? "Note de crédit" : "Trop-perçu")} · {subject}", actor));
+                    pending.Kind == PendingKind.RefundToWallet
+                        ? LedgerSubject.CreditNote(invoice!.Number, invoice.Label)
+                        : LedgerSubject.InvoiceExcess(invoice!.Number, invoice.Label), actor));
                 await store.FinishAsync(pending.Key, credit.Accepted ? "credited" : "declined", clock.GetUtcNow());
                 if (!credit.Accepted)
                 {
@@ -394,7 +395,7 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
             }
 
             var debit = await purse.DebitAsync(new Debit($"invoice/{pending.Key}", GeneralCompartment, pending.AmountCents,
-                MovementKind.InvoicePayment, PaymentMethod.Wallet, subject, actor));
+                MovementKind.InvoicePayment, PaymentMethod.Wallet, LedgerSubject.InvoicePayment(invoice!.Number, invoice.Label), actor));
             if (!debit.Accepted)
             {
                 await store.FinishAsync(pending.Key, "declined", clock.GetUtcNow());

@@ -165,7 +165,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         }
         var result = await grains.GetGrain<IPurseGrain>(payment.PupilId).CreditAsync(new Credit(
             $"online/{provider.Name}/{providerPaymentId}", payment.Compartment, payment.AmountCents, MovementKind.OnlineTopUp, said.Method,
-            Subject, new Actor(ActorKind.PaymentProvider, provider.Name, provider.Name)));
+            LedgerSubject.OnlineTopUp, new Actor(ActorKind.PaymentProvider, provider.Name, provider.Name)));
         if (!result.Accepted)
         {
             throw new InvalidOperationException($"The purse declined top-up {payment.Id}: {result.Reason}");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ItSchool.Wallets;
 
 namespace ItSchool.PointOfSale;
 
@@ -17,12 +18,11 @@ public static class SaleLines
 
     public static IReadOnlyList<PricedLine> FromJson(string json) => JsonSerializer.Deserialize<List<PricedLine>>(json, Json) ?? [];
 
-    /// <summary>The ledger's subject of a sale, as "Opérations financières" shows it.</summary>
-    public static string Subject(IReadOnlyList<PricedLine> lines)
-    {
-        var subject = "Vente " + string.Join(", ", lines.Select(l => l.Quantity == 1 ? l.Label : $"{l.Label} ×{l.Quantity}"));
-        return subject.Length > 200 ? subject[..199] + "…" : subject;
-    }
+    /// <summary>The ledger's subject of a sale: its articles as sold.</summary>
+    public static LedgerSubject Subject(IReadOnlyList<PricedLine> lines) => LedgerSubject.Sale(lines.Select(l => (l.Label, l.Quantity)));
+
+    /// <summary>The ledger's subject of a sale's void: the same articles, from the sale's own lines.</summary>
+    public static LedgerSubject VoidSubject(IReadOnlyList<PricedLine> lines) => LedgerSubject.SaleVoid(lines.Select(l => (l.Label, l.Quantity)));
 
     /// <summary>The purse's idempotency key of a terminal's sale: its own sale id, under the terminal.</summary>
     public static string LedgerKey(Guid terminalId, string saleKey) => $"pos/{terminalId}/{saleKey}";

@@ -19,7 +19,7 @@ public static class DemoWallets
     static readonly Actor Seed = new(ActorKind.Import, null, "Données de démonstration");
     static readonly Actor Canteen = new(ActorKind.Terminal, DemoPos.CanteenId.ToString(), DemoPos.CanteenName);
 
-    sealed record Entry(short Compartment, long Amount, MovementKind Kind, PaymentMethod? Method, string Subject, DateTimeOffset At,
+    sealed record Entry(short Compartment, long Amount, MovementKind Kind, PaymentMethod? Method, LedgerSubject Subject, DateTimeOffset At,
         Actor CausedBy, string? Key = null);
 
     /// <summary>
@@ -43,7 +43,7 @@ public static class DemoWallets
         foreach (var pupil in pupils)
         {
             var entries = new List<Entry>();
-            void Add(short compartment, long amount, MovementKind kind, PaymentMethod method, string subject, DateTimeOffset at) =>
+            void Add(short compartment, long amount, MovementKind kind, PaymentMethod method, LedgerSubject subject, DateTimeOffset at) =>
                 entries.Add(new Entry(compartment, amount, kind, method, subject, at, Seed));
             void Sell(IReadOnlyList<PricedLine> lines, DateTimeOffset at)
             {
@@ -56,8 +56,8 @@ public static class DemoWallets
             var start = SchoolTime.Day(now).AddDays(-28);
             // The locker and the mid-month top-ups fall on a school day whatever the day the demo is seeded.
             var midMonth = Enumerable.Range(14, 3).First(d => start.AddDays(d).DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
-            Add(1, 5000, MovementKind.BankTopUp, PaymentMethod.BankTransfer, "Rechargement par virement", At(start, 9, 0));
-            Add(2, 4000, MovementKind.BankTopUp, PaymentMethod.BankTransfer, "Rechargement par virement", At(start, 9, 1));
+            Add(1, 5000, MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, At(start, 9, 0));
+            Add(2, 4000, MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, At(start, 9, 1));
             for (var day = 1; day < 28; day++)
             {
                 var date = start.AddDays(day);
@@ -78,18 +78,18 @@ public static class DemoWallets
                 if (date.DayOfWeek != DayOfWeek.Wednesday)
                 {
                     var at = new[] { At(date.AddDays(-2), 19, 0), At(start, 10, 0) }.Max();
-                    Add(2, -350, MovementKind.MealReservation, PaymentMethod.Wallet, $"Réservation de repas « {meal} » pour le {date:dd/MM/yyyy}", at);
+                    Add(2, -350, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(meal, date), at);
                     if (mealCancelled)
                     {
-                        Add(2, 350, MovementKind.Cancellation, PaymentMethod.Wallet, $"Annulation de la réservation « {meal} » du {date:dd/MM/yyyy}",
+                        Add(2, 350, MovementKind.Cancellation, PaymentMethod.Wallet, LedgerSubject.MealCancellation(meal, date),
                             at.AddHours(12));
                     }
                 }
                 if (day == midMonth)
                 {
                     Sell(DemoPos.Locker, At(date, 12, 0));
-                    Add(1, 2500, MovementKind.OnlineTopUp, PaymentMethod.Bancontact, "Rechargement en ligne", At(date, 20, 0));
-                    Add(2, 3000, MovementKind.BankTopUp, PaymentMethod.BankTransfer, "Rechargement par virement", At(date, 9, 0));
+                    Add(1, 2500, MovementKind.OnlineTopUp, PaymentMethod.Bancontact, LedgerSubject.OnlineTopUp, At(date, 20, 0));
+                    Add(2, 3000, MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, At(date, 9, 0));
                 }
             }
 
@@ -103,17 +103,19 @@ public static class DemoWallets
             }
             await ExecuteAsync(connection, cancellationToken, """
                 INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
-                                            subject, caused_by_kind, caused_by_id, caused_by_name, idempotency_key, occurred_at)
-                SELECT @school, @pupil, e.c, e.a, e.b, e.k, e.m, e.s, e.ak, e.ai, e.an, coalesce(e.key, 'demo-' || e.n), e.t
-                FROM unnest(@c, @a, @b, @k, @m::text[], @s, @ak, @ai::text[], @an::text[], @key::text[], @t)
-                     WITH ORDINALITY AS e(c, a, b, k, m, s, ak, ai, an, key, t, n);
+                                            subject_code, subject_args, caused_by_kind, caused_by_id, caused_by_name, idempotency_key,
+                                            occurred_at)
+                SELECT @school, @pupil, e.c, e.a, e.b, e.k, e.m, e.s, e.sa, e.ak, e.ai, e.an, coalesce(e.key, 'demo-' || e.n), e.t
+                FROM unnest(@c, @a, @b, @k, @m::text[], @s, @sa, @ak, @ai::text[], @an::text[], @key::text[], @t)
+                     WITH ORDINALITY AS e(c, a, b, k, m, s, sa, ak, ai, an, key, t, n);
                 UPDATE purse_compartments SET balance_cents = CASE compartment WHEN 1 THEN @b1 ELSE @b2 END WHERE pupil_id = @pupil;
                 """,
                 ("school", schoolId), ("pupil", pupil),
                 ("c", ordered.Select(e => e.Compartment).ToArray()), ("a", ordered.Select(e => e.Amount).ToArray()),
                 ("b", balanceAfter), ("k", ordered.Select(e => LedgerNames.ToDatabase(e.Kind)).ToArray()),
                 ("m", ordered.Select(e => e.Method is { } m ? LedgerNames.ToDatabase(m) : null).ToArray()),
-                ("s", ordered.Select(e => e.Subject).ToArray()),
+                ("s", ordered.Select(e => LedgerNames.ToDatabase(e.Subject.Code)).ToArray()),
+                ("sa", Ledger.SubjectArguments("sa", ordered.Select(e => e.Subject))),
                 ("ak", ordered.Select(e => LedgerNames.ToDatabase(e.CausedBy.Kind)).ToArray()),
                 ("ai", ordered.Select(e => e.CausedBy.Id).ToArray()), ("an", ordered.Select(e => e.CausedBy.Name).ToArray()),
                 ("key", ordered.Select(e => e.Key).ToArray()),
@@ -130,7 +132,15 @@ public static class DemoWallets
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            // A parameter made with its type (jsonb[]) goes in as it is.
+            if (value is NpgsqlParameter typed)
+            {
+                command.Parameters.Add(typed);
+            }
+            else
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
         }
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ItSchool.Platform.Database;
 using Npgsql;
 using NpgsqlTypes;
@@ -180,13 +181,14 @@ public sealed class Ledger(NpgsqlDataSource db)
 
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
-                                        subject, caused_by_kind, caused_by_id, caused_by_name, idempotency_key, occurred_at)
-            SELECT e.school, e.pupil, e.compartment, e.amount, e.balance_after, e.kind, e.method, e.subject,
+                                        subject_code, subject_args, caused_by_kind, caused_by_id, caused_by_name, idempotency_key,
+                                        occurred_at)
+            SELECT e.school, e.pupil, e.compartment, e.amount, e.balance_after, e.kind, e.method, e.subject_code, e.subject_args,
                    e.actor_kind, e.actor_id, e.actor_name, e.key, e.occurred_at
-            FROM unnest(@school, @pupil, @compartment, @amount, @balance_after, @kind, @method, @subject, @actor_kind, @actor_id,
-                        @actor_name, @key, @occurred_at)
-                 WITH ORDINALITY AS e(school, pupil, compartment, amount, balance_after, kind, method, subject, actor_kind, actor_id,
-                                      actor_name, key, occurred_at, n)
+            FROM unnest(@school, @pupil, @compartment, @amount, @balance_after, @kind, @method, @subject_code, @subject_args, @actor_kind,
+                        @actor_id, @actor_name, @key, @occurred_at)
+                 WITH ORDINALITY AS e(school, pupil, compartment, amount, balance_after, kind, method, subject_code, subject_args,
+                                      actor_kind, actor_id, actor_name, key, occurred_at, n)
             ORDER BY e.n
             RETURNING id
             """);
@@ -197,7 +199,8 @@ public sealed class Ledger(NpgsqlDataSource db)
         insert.Parameters.AddWithValue("balance_after", entries.Select(e => e.Entry.BalanceAfterCents).ToArray());
         insert.Parameters.AddWithValue("kind", entries.Select(e => LedgerNames.ToDatabase(e.Entry.Kind)).ToArray());
         insert.Parameters.Add(Texts("method", entries.Select(e => e.Entry.Method is { } m ? LedgerNames.ToDatabase(m) : null)));
-        insert.Parameters.AddWithValue("subject", entries.Select(e => e.Entry.Subject).ToArray());
+        insert.Parameters.AddWithValue("subject_code", entries.Select(e => LedgerNames.ToDatabase(e.Entry.Subject.Code)).ToArray());
+        insert.Parameters.Add(SubjectArguments("subject_args", entries.Select(e => e.Entry.Subject)));
         insert.Parameters.AddWithValue("actor_kind", entries.Select(e => LedgerNames.ToDatabase(e.Entry.CausedBy.Kind)).ToArray());
         insert.Parameters.Add(Texts("actor_id", entries.Select(e => e.Entry.CausedBy.Id)));
         insert.Parameters.Add(Texts("actor_name", entries.Select(e => e.Entry.CausedBy.Name)));
@@ -245,6 +248,10 @@ public sealed class Ledger(NpgsqlDataSource db)
 
     static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    /// <summary>Each subject's arguments as one JSON array (a jsonb[] parameter, since unnest flattens a text[][]).</summary>
+    public static NpgsqlParameter SubjectArguments(string name, IEnumerable<LedgerSubject> subjects) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = subjects.Select(s => JsonSerializer.Serialize(s.Arguments)).ToArray() };
 }
 
 public sealed record PurseCompartment(int Compartment, string Name, long FloorCents, long BalanceCents, StructuredCommunication Communication);
@@ -254,7 +261,7 @@ public sealed record PurseSnapshot(Guid SchoolId, IReadOnlyList<PurseCompartment
 public sealed record StoredEntry(string IdempotencyKey, long Id, int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind);
 
 public sealed record NewEntry(
-    int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind, PaymentMethod? Method, string Subject,
+    int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind, PaymentMethod? Method, LedgerSubject Subject,
     Actor CausedBy, string IdempotencyKey, DateTimeOffset OccurredAt);
 
 // Exceptions cross grain boundaries, so they are serializable like any message.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Npgsql;
 
 namespace ItSchool.Wallets;
@@ -5,7 +6,7 @@ namespace ItSchool.Wallets;
 /// <summary>Reads of the ledger for pages and exports: plain SQL over its indexes, never by waking purses.</summary>
 public sealed class LedgerQueries(NpgsqlDataSource db)
 {
-    const string Columns = "id, compartment, amount_cents, balance_after_cents, kind, payment_method, subject, occurred_at";
+    const string Columns = "id, compartment, amount_cents, balance_after_cents, kind, payment_method, subject_code, subject_args::text, occurred_at";
 
     /// <summary>One page of a pupil's movements, newest first, with the count and sum of all that match.</summary>
     public async Task<LedgerPage> SearchAsync(LedgerSearch search, CancellationToken cancellationToken = default)
@@ -101,5 +102,8 @@ public sealed class LedgerQueries(NpgsqlDataSource db)
     static LedgerLine Read(NpgsqlDataReader reader) => new(reader.GetInt64(0), reader.GetInt16(1), reader.GetInt64(2), reader.GetInt64(3),
         LedgerNames.FromDatabase<MovementKind>(reader.GetString(4)),
         reader.IsDBNull(5) ? null : LedgerNames.FromDatabase<PaymentMethod>(reader.GetString(5)),
-        reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7));
+        ReadSubject(reader.GetString(6), reader.GetString(7)), reader.GetFieldValue<DateTimeOffset>(8));
+
+    public static LedgerSubject ReadSubject(string code, string argumentsJson) =>
+        new(LedgerNames.FromDatabase<SubjectCode>(code), JsonSerializer.Deserialize<string[]>(argumentsJson) ?? []);
 }

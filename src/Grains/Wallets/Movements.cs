@@ -8,7 +8,7 @@ public sealed record Credit(
     [property: Id(2)] long AmountCents,
     [property: Id(3)] MovementKind Kind,
     [property: Id(4)] PaymentMethod? Method,
-    [property: Id(5)] string Subject,
+    [property: Id(5)] LedgerSubject Subject,
     [property: Id(6)] Actor CausedBy);
 
 /// <summary>Money out of one compartment: a sale, a meal, an invoice paid from the wallet, a negative correction.</summary>
@@ -19,7 +19,7 @@ public sealed record Debit(
     [property: Id(2)] long AmountCents,
     [property: Id(3)] MovementKind Kind,
     [property: Id(4)] PaymentMethod? Method,
-    [property: Id(5)] string Subject,
+    [property: Id(5)] LedgerSubject Subject,
     [property: Id(6)] Actor CausedBy);
 
 /// <summary>From one of the pupil's compartments to the other: both entries or neither.</summary>
@@ -77,5 +77,5 @@ public sealed record LedgerLine(
     [property: Id(3)] long BalanceAfterCents,
     [property: Id(4)] MovementKind Kind,
     [property: Id(5)] PaymentMethod? Method,
-    [property: Id(6)] string Subject,
+    [property: Id(6)] LedgerSubject Subject,
     [property: Id(7)] DateTimeOffset OccurredAt);

@@ -116,7 +116,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
             {
                 return Decision.Decline(DeclineReason.InsufficientFunds, available);
             }
-            var subject = $"{from.Name} → {to.Name}";
+            var subject = LedgerSubject.Transfer(from.Name, to.Name);
             return Decision.Accept(
                 Entry(from.Compartment, -transfer.AmountCents, MovementKind.InternalTransfer, PaymentMethod.Wallet, subject,
                     transfer.CausedBy, transfer.IdempotencyKey),
@@ -153,7 +153,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
     }
 
     /// <summary>Each call applies its entry to the projected balance at once, so the next decision sees it.</summary>
-    NewEntry Entry(int compartment, long amount, MovementKind kind, PaymentMethod? method, string subject, Actor causedBy, string key)
+    NewEntry Entry(int compartment, long amount, MovementKind kind, PaymentMethod? method, LedgerSubject subject, Actor causedBy, string key)
     {
         projected[compartment] += amount;
         return new NewEntry(compartment, amount, projected[compartment], kind, method, subject, causedBy, key, clock.GetUtcNow());

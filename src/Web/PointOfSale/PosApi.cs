@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
@@ -64,6 +65,9 @@ public static class PosApi
     /// <summary>A sale is a few hundred bytes: a terminal sending more is broken, or not a terminal.</summary>
     public const int MaxBodyBytes = 16 * 1024;
 
+    // A key given twice ("cardUid" of one pupil, then of another) is no sale: which one counts is not ours to guess.
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+
     static async Task<IResult> PostSaleAsync(HttpContext context, SalePosting posting, IStringLocalizer<PosText> P)
     {
         if (context.Request.ContentLength > MaxBodyBytes)
@@ -81,16 +85,27 @@ public static class PosApi
             }
             body.Write(buffer, 0, read);
         }
-        var (status, json) = await posting.PostAsync(Caller(context), context.Request.Headers["Idempotency-Key"].ToString(), body.ToArray(),
-            context.RequestAborted);
-        return Results.Content(json, status == 201 ? "application/json" : "application/problem+json", statusCode: status);
+        var saleId = context.Request.Headers["Idempotency-Key"].ToString();
+        var outcome = Read(body.ToArray()) is { } request
+            ? await posting.PostAsync(Caller(context), saleId, request, context.RequestAborted)
+            : await posting.RefuseUnreadableAsync(Caller(context), saleId, context.RequestAborted);
+        return PosAnswers.Http(outcome, StatusCodes.Status201Created, P);
     }
 
-    static async Task<IResult> VoidSaleAsync(Guid saleId, HttpContext context, SalePosting posting)
+    static SaleRequest? Read(byte[] body)
     {
-        var (status, json) = await posting.VoidAsync(Caller(context), saleId, context.RequestAborted);
-        return Results.Content(json, status == 200 ? "application/json" : "application/problem+json", statusCode: status);
+        try
+        {
+            return JsonSerializer.Deserialize<SaleRequest>(body, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
+
+    static async Task<IResult> VoidSaleAsync(Guid saleId, HttpContext context, SalePosting posting, IStringLocalizer<PosText> P) =>
+        PosAnswers.Http(await posting.VoidAsync(Caller(context), saleId, context.RequestAborted), StatusCodes.Status200OK, P);
 
     static async Task<IResult> GetCardAsync(string uid, HttpContext context, Catalogue catalogue, IGrainFactory grains, IStringLocalizer<PosText> P)
     {
@@ -107,13 +122,5 @@ public static class PosApi
     static IResult TooLarge(IStringLocalizer<PosText> P) =>
         Problems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", P["Api.BodyTooLarge", MaxBodyBytes / 1024]);
 }
-
-public sealed record SaleRequest(string? CardUid, IReadOnlyList<SaleLineRequest>? Lines);
-
-public sealed record SaleLineRequest(string? ArticleCode, int Quantity, long? UnitPriceCents);
-
-public sealed record SaleAccepted(Guid SaleId, long AmountCents, long BalanceCents, string FirstName, long EntryId);
-
-public sealed record SaleVoided(Guid SaleId, long RefundedCents, long BalanceCents);
 
 public sealed record CardInfo(string FirstName, long BalanceCents, long AvailableCents);

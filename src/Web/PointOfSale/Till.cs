@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Web.Schools;
@@ -7,13 +6,13 @@ namespace ItSchool.Web.PointOfSale;
 
 /// <summary>
 /// "Caisse": the canteen's till in a browser, for canteens without a terminal. It acts as one of the
-/// school's terminals and posts sales exactly as the API does: each sale carries an id made when the till
-/// shows, so a double tap or a retry after a network error charges once.
+/// school's terminals and posts sales through the very call the API makes (<see cref="SalePosting"/>, with
+/// the same <see cref="SaleRequest"/>): each sale carries an id made when the till shows, so a double tap or a
+/// retry after a network error charges once.
 /// </summary>
 public static class Till
 {
     public const string Policy = "till";
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void MapTill(this RouteGroupBuilder school)
     {
@@ -39,8 +38,8 @@ public static class Till
             {
                 return Results.NotFound();
             }
-            // The grid's quantities arrive as fields named q.{article code}; the body is built the same way
-            // every time from the same form, so a repeated tap hashes alike and gets the first answer.
+            // The grid's quantities arrive as fields named q.{article code}; the sale is built the same way
+            // every time from the same form, so a repeated tap is the same sale and gets the first answer.
             var lines = form.Where(f => f.Key.StartsWith("q.", StringComparison.Ordinal))
                 .Select(f => new SaleLineRequest(f.Key[2..], int.TryParse(f.Value, out var n) ? n : 0, null))
                 .Where(l => l.Quantity != 0)
@@ -56,9 +55,8 @@ public static class Till
             {
                 return new RazorComponentResult<TillResult>(new { Hint = hint, TerminalId = terminal.Id });
             }
-            var body = JsonSerializer.SerializeToUtf8Bytes(new SaleRequest(card, lines), Json);
-            var (status, json) = await posting.PostAsync(terminal, form["SaleId"], body, context.RequestAborted);
-            return new RazorComponentResult<TillResult>(new { Status = status, Answer = JsonDocument.Parse(json).RootElement, TerminalId = terminal.Id });
+            var outcome = await posting.PostAsync(terminal, form["SaleId"], new SaleRequest(card, lines), context.RequestAborted);
+            return new RazorComponentResult<TillResult>(new { Sale = outcome.Done, outcome.Problem, TerminalId = terminal.Id });
         });
 
         till.MapPost("/annulation", async (HttpContext context, Terminals terminals, SalePosting posting) =>
@@ -68,8 +66,8 @@ public static class Till
             {
                 return Results.NotFound();
             }
-            var (status, json) = await posting.VoidAsync(terminal, saleId, context.RequestAborted);
-            return new RazorComponentResult<TillResult>(new { Status = status, Answer = JsonDocument.Parse(json).RootElement, TerminalId = terminal.Id, Voided = true });
+            var outcome = await posting.VoidAsync(terminal, saleId, context.RequestAborted);
+            return new RazorComponentResult<TillResult>(new { Voided = outcome.Done, outcome.Problem, TerminalId = terminal.Id });
         });
     }
 

@@ -76,7 +76,7 @@ public static class Finances
                     line.Id.ToString(CultureInfo.InvariantCulture),
                     SchoolTime.DateAndTime(line.OccurredAt),
                     T[$"Movement.{line.Kind}"],
-                    line.Subject,
+                    LedgerSubjectText.Of(line.Subject, T),
                     line.Compartment.ToString(CultureInfo.InvariantCulture),
                     line.Method is { } method ? T[$"Method.{method}"] : "",
                     CsvExport.Amount(line.AmountCents),

@@ -95,7 +95,7 @@ public static class SchoolWalletPages
         {
             var user = SignedInUser.From(context.User)!;
             var actor = new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName);
-            var subject = T["SchoolWallets.Subject", reason].Value;
+            var subject = LedgerSubject.Correction(reason);
             var key = $"correction/{form.Key}";
             var result = negative
                 ? await purse.DebitAsync(new Debit(key, form.Compartment, cents, MovementKind.Correction, null, subject, actor))

@@ -197,21 +197,21 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
     {
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
         await using var query = db.CreateCommand("""
-            SELECT l.subject, -l.amount_cents, l.occurred_at, s.amount_cents, s.created_at, s.lines::text
+            SELECT l.subject_code, l.subject_args::text, -l.amount_cents, l.occurred_at, s.amount_cents, s.created_at, s.lines::text
             FROM ledger_entries l LEFT JOIN pos_sales s ON s.ledger_entry_id = l.id AND s.status_code = 201
             WHERE l.kind = 'sale'
             """);
-        var sales = new List<(string Subject, long Debited, DateTimeOffset At, long? Amount, DateTimeOffset? SoldAt, string? Lines)>();
+        var sales = new List<(LedgerSubject Subject, long Debited, DateTimeOffset At, long? Amount, DateTimeOffset? SoldAt, string? Lines)>();
         await using (var reader = await query.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                sales.Add((reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5)));
+                sales.Add((LedgerQueries.ReadSubject(reader.GetString(0), reader.GetString(1)), reader.GetInt64(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
-        Assert.Contains(sales, s => s.Subject == "Vente Casier sans caution");
+        Assert.Contains(sales, s => s.Subject == LedgerSubject.Sale([("Casier sans caution", 1)]));
         Assert.All(sales, sale =>
         {
             Assert.NotNull(sale.Lines);
@@ -235,10 +235,73 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
         Assert.NotEmpty(journal);
         Assert.Equal(journal.Order(), operations.Order());
         Assert.Contains(journal, row => row.EndsWith("15,00 €", StringComparison.Ordinal));
+        Assert.Contains("Vente Casier sans caution", WebUtility.HtmlDecode(await marc.GetStringAsync("/e/demo/finances/operations?type=Sale")));
 
         static List<string> Rows(string html, string pattern) => Regex.Matches(WebUtility.HtmlDecode(html), pattern, RegexOptions.Singleline)
             .Select(m => $"{m.Groups[1].Value.Trim()} {m.Groups[2].Value.Trim().TrimStart('-', '\u2212')}".Replace('\u00a0', ' ').Replace('\u202f', ' '))
             .ToList();
+    }
+
+    [Fact]
+    public async Task The_till_and_the_API_post_the_same_sale_so_the_API_replays_a_sale_the_till_made()
+    {
+        var before = await BalanceAsync(Chloe);
+        using var karim = await SignedIn.AsAsync(web, "karim.benali");
+        var saleId = $"till-{Guid.NewGuid()}";
+        var verdict = await Forms.HtmxPostAsync(karim, "/e/demo/caisse", "/e/demo/caisse/vente", ("TerminalId", DemoPos.CanteenId.ToString()),
+            ("SaleId", saleId), ("CardUid", Chloe), ("q.JUS", "2"), ("q.POMME", "1"), ("q.SOUPE", "0"));
+        Assert.Contains("ACCEPTÉ", verdict);
+        Assert.Equal(before - 230, await BalanceAsync(Chloe));
+
+        // The terminal's API asked for the same sale under the same id: the same typed request, so the till's answer, once.
+        using var terminal = Terminal();
+        var replay = await terminal.SendAsync(Sale(saleId, Body(Chloe, ("JUS", 2), ("POMME", 1))));
+        Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        var answer = await replay.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains($"name=\"SaleId\" value=\"{answer.GetProperty("saleId").GetGuid()}\"", verdict);
+        Assert.Equal(230, answer.GetProperty("amountCents").GetInt64());
+        Assert.Equal(before - 230, await BalanceAsync(Chloe));
+        var other = await terminal.SendAsync(Sale(saleId, Body(Chloe, ("JUS", 1))));
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+
+        // And the other way round: the till replays what the API posted, and words the refusal for the cashier.
+        var apiSale = $"api-{Guid.NewGuid()}";
+        await terminal.SendAsync(Sale(apiSale, Body(Chloe, ("POMME", 1))));
+        var again = await Forms.HtmxPostAsync(karim, "/e/demo/caisse", "/e/demo/caisse/vente", ("TerminalId", DemoPos.CanteenId.ToString()),
+            ("SaleId", apiSale), ("CardUid", Chloe), ("q.POMME", "1"));
+        Assert.Contains("ACCEPTÉ", again);
+        Assert.Equal(before - 280, await BalanceAsync(Chloe));
+        var reused = await Forms.HtmxPostAsync(karim, "/e/demo/caisse", "/e/demo/caisse/vente", ("TerminalId", DemoPos.CanteenId.ToString()),
+            ("SaleId", apiSale), ("CardUid", Chloe), ("q.JUS", "1"));
+        Assert.Contains("Cet identifiant de vente a déjà servi pour une autre vente.", reused);
+    }
+
+    [Fact]
+    public async Task A_void_names_the_sales_articles_from_the_sale_itself_not_from_its_words()
+    {
+        using var terminal = Terminal();
+        var sale = await (await terminal.SendAsync(Sale($"void-words-{Guid.NewGuid()}", Body(Chloe, ("JUS", 2), ("POMME", 1)))))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var voided = await terminal.PostAsync($"/api/pos/v1/sales/{sale.GetProperty("saleId").GetGuid()}/void", null);
+        Assert.Equal(HttpStatusCode.OK, voided.StatusCode);
+
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var query = db.CreateCommand(
+            "SELECT subject_code, subject_args::text FROM ledger_entries WHERE idempotency_key = @key OR id = @entry ORDER BY id");
+        query.Parameters.AddWithValue("key", $"pos-void/{sale.GetProperty("saleId").GetGuid()}");
+        query.Parameters.AddWithValue("entry", sale.GetProperty("entryId").GetInt64());
+        var subjects = new List<LedgerSubject>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                subjects.Add(LedgerQueries.ReadSubject(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        Assert.Equal([LedgerSubject.Sale([("Jus d'orange", 2), ("Pomme", 1)]), LedgerSubject.SaleVoid([("Jus d'orange", 2), ("Pomme", 1)])], subjects);
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        var operations = WebUtility.HtmlDecode(await marc.GetStringAsync("/e/demo/finances/operations?periode=Today&type=Cancellation"));
+        Assert.Contains("Annulation : Jus d'orange ×2, Pomme", operations);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class FinancesTests(WebNode web, Chromium chromium) : IClassFixtur
         var purse = web.Services.GetService(typeof(IGrainFactory)) is IGrainFactory grains ? grains.GetGrain<IPurseGrain>(benoit) : null!;
         for (var i = 0; i < 60; i++)
         {
-            await purse.DebitAsync(new Debit($"page-test-{i}", 2, 1, MovementKind.Sale, PaymentMethod.Wallet, $"Vente Bonbon ({i})",
+            await purse.DebitAsync(new Debit($"page-test-{i}", 2, 1, MovementKind.Sale, PaymentMethod.Wallet, LedgerSubject.Sale([($"Bonbon ({i})", 1)]),
                 new Actor(ActorKind.Terminal, "t", "Test")));
         }
 

@@ -129,9 +129,9 @@ public sealed class PurseGrainTests(WalletCluster wallets) : IClassFixture<Walle
         await purse.CreditAsync(WalletCluster.TopUp(1_000));
         // What a second activation of the same purse would do, for a moment, during a membership change.
         await using (var other = wallets.Database.Db.CreateCommand("""
-            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject,
-                                        caused_by_kind, idempotency_key, occurred_at)
-            SELECT school_id, pupil_id, 1, -300, 700, 'sale', 'Vente ailleurs', 'terminal', 'elsewhere', now()
+            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject_code,
+                                        subject_args, caused_by_kind, idempotency_key, occurred_at)
+            SELECT school_id, pupil_id, 1, -300, 700, 'sale', 'verbatim', '["Vente ailleurs"]', 'terminal', 'elsewhere', now()
             FROM purse_compartments WHERE pupil_id = @p AND compartment = 1;
             UPDATE purse_compartments SET balance_cents = 700 WHERE pupil_id = @p AND compartment = 1;
             """))

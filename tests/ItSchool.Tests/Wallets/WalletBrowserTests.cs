@@ -22,7 +22,7 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
 
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(benoit);
         var result = await purse.CreditAsync(new Credit("bank/2026-11-23/0042", 1, 1_234, MovementKind.BankTopUp, PaymentMethod.BankTransfer,
-            "Rechargement par virement", new Actor(ActorKind.Import, "coda", "Extrait bancaire")));
+            LedgerSubject.BankTopUp, new Actor(ActorKind.Import, "coda", "Extrait bancaire")));
         Assert.True(result.Accepted);
 
         foreach (var page in new[] { amelie, pierre })

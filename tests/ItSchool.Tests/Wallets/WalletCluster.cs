@@ -41,10 +41,10 @@ public sealed class WalletCluster : IAsyncLifetime
     }
 
     public static Credit TopUp(long cents, string? key = null, int compartment = 1) =>
-        new(key ?? Guid.NewGuid().ToString(), compartment, cents, MovementKind.BankTopUp, PaymentMethod.BankTransfer, "Rechargement par virement",
+        new(key ?? Guid.NewGuid().ToString(), compartment, cents, MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp,
             new Actor(ActorKind.Import, "test", "Test"));
 
     public static Debit Sale(long cents, string? key = null, int compartment = 1) =>
-        new(key ?? Guid.NewGuid().ToString(), compartment, cents, MovementKind.Sale, PaymentMethod.Wallet, "Vente Collation (12)",
+        new(key ?? Guid.NewGuid().ToString(), compartment, cents, MovementKind.Sale, PaymentMethod.Wallet, LedgerSubject.Sale([("Collation", 12)]),
             new Actor(ActorKind.Terminal, "cantine-1", "Cantine"));
 }

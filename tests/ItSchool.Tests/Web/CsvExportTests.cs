@@ -83,7 +83,7 @@ public sealed class CsvExportTests(WebNode web) : IClassFixture<WebNode>
         var chloe = Guid.Parse(await PupilNamedAsync("Chloé", "Dubois"));
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(chloe);
         await purse.CreditAsync(new Credit(Guid.NewGuid().ToString(), 1, 1_000, MovementKind.BankTopUp, PaymentMethod.BankTransfer,
-            "-2+3+cmd|' /C calc'!A0", Actor.System));
+            LedgerSubject.Verbatim("-2+3+cmd|' /C calc'!A0"), Actor.System));
         using var marc = await SignedIn.AsAsync(web, "marc.dubois");
         var lines = await LinesAsync(marc, "/e/demo/finances/operations.csv?periode=Today");
         Assert.StartsWith("\"ID\";\"Date\";", lines[0]);

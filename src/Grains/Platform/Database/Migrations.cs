@@ -20,8 +20,12 @@ public static class Migrations
 
     public static IReadOnlyList<(string Id, string Sql)> Embedded { get; } = LoadEmbedded();
 
-    public static async Task<IReadOnlyList<string>> ApplyAsync(
-        NpgsqlDataSource db, ILogger logger, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<string>> ApplyAsync(NpgsqlDataSource db, ILogger logger, CancellationToken cancellationToken = default) =>
+        ApplyAsync(db, logger, through: null, cancellationToken);
+
+    /// <summary>Applies the migrations up to <paramref name="through"/> included: a test's database as it was before a later one.</summary>
+    internal static async Task<IReadOnlyList<string>> ApplyAsync(
+        NpgsqlDataSource db, ILogger logger, string? through, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
@@ -37,7 +41,7 @@ public static class Migrations
 
             var applied = await ReadAppliedAsync(connection, cancellationToken);
             var newlyApplied = new List<string>();
-            foreach (var (id, sql) in Embedded)
+            foreach (var (id, sql) in Embedded.Where(m => through is null || string.CompareOrdinal(m.Id, through) <= 0))
             {
                 var checksum = Checksum(sql);
                 if (applied.TryGetValue(id, out var recorded))

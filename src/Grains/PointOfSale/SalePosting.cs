@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ItSchool.Live;
+using ItSchool.Schools;
+using ItSchool.Wallets;
+using Microsoft.Extensions.Logging;
+
+namespace ItSchool.PointOfSale;
+
+/// <summary>
+/// Posting one sale, for the terminals' API and the canteen's till alike — both call <see cref="PostAsync"/>
+/// with the same typed request: price the lines from the school's articles, find the card's holder, debit
+/// their purse, and keep the first answer per (terminal, sale id) so that a retry or a double tap gets that
+/// answer again and moves money once. Voids likewise.
+/// </summary>
+/// <remarks>
+/// No grain of its own, on purpose. The one decision that must be taken one at a time — does the pupil's
+/// money cover this sale — is the purse grain's; the first answer per sale id is decided by PostgreSQL's
+/// unique key on pos_sales (a concurrent insert of the same id waits, then both read the winner's answer);
+/// a void moves money once under the purse key <c>pos-void/{sale}</c>. A terminal grain would add a hop to
+/// every sale of a canteen rush and guard nothing more.
+/// </remarks>
+public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
+{
+    /// <summary>How answers are kept in pos_sales.response: the typed answer, no words (they are the reader's).</summary>
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public const int MaxSaleIdLength = 100;
+
+    public async Task<PosOutcome<SaleAccepted>> PostAsync(Terminal terminal, string? saleId, SaleRequest request,
+        CancellationToken cancellationToken = default)
+    {
+        if (Key(saleId) is not { } key)
+        {
+            return PosProblem.IdempotencyKeyRequired;
+        }
+        var hash = Fingerprint(request);
+        var found = await lookup.FindAsync(terminal, key, (request.Lines ?? []).Select(l => l.ArticleCode ?? ""), request.CardUid,
+            cancellationToken);
+        if (found.Earlier is { } earlier)
+        {
+            return Replay(earlier, hash);
+        }
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7();
+        var (lines, problem) = Price(request, found.Articles);
+        if (problem is not null)
+        {
+            return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, problem.Status, Serialize(problem),
+                null, null, null, null, now));
+        }
+        if (string.IsNullOrWhiteSpace(request.CardUid) || found.Holder is not { } holder)
+        {
+            return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, 404, Serialize(PosProblem.UnknownCard),
+                null, null, null, null, now));
+        }
+
+        var priced = lines!;
+        var amount = priced.Sum(l => l.TotalCents);
+        var result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
+            SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(priced),
+            new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
+        var linesJson = SaleLines.ToJson(priced);
+        if (!result.Accepted)
+        {
+            var declined = result.Reason == DeclineReason.InsufficientFunds
+                ? PosProblem.InsufficientFunds(result.AvailableCents, holder.FirstName)
+                : PosProblem.Declined(result.Reason.ToString()!, result.AvailableCents, holder.FirstName);
+            return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, declined.Status, Serialize(declined),
+                holder.PupilId, amount, linesJson, null, now));
+        }
+        var accepted = new SaleAccepted(id, amount, result.BalancesAfter.Single().BalanceCents, holder.FirstName, result.EntryIds[0]);
+        return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, 201, Serialize(accepted),
+            holder.PupilId, amount, linesJson, result.EntryIds[0], now));
+
+        async Task<PosOutcome<SaleAccepted>> RecordAsync(SaleRecord sale)
+        {
+            // A concurrent request with the same sale id may have recorded its answer first: both return that one.
+            var stored = await sales.RecordAsync(sale, cancellationToken);
+            if (sale.PupilId is { } pupil && sale.StatusCode == 201)
+            {
+                // The purse already pushed the new balance; the journal's articles exist only from now.
+                grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(sale.SchoolId, pupil)).Ignore();
+            }
+            if (stored.SaleId != sale.Id)
+            {
+                logger.LogInformation("Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
+            }
+            return Replay(stored, hash);
+        }
+    }
+
+    /// <summary>
+    /// A request that is no sale at all (unreadable JSON): only an earlier answer under this sale id can say
+    /// more — that the id already served another sale.
+    /// </summary>
+    public async Task<PosOutcome<SaleAccepted>> RefuseUnreadableAsync(Terminal terminal, string? saleId, CancellationToken cancellationToken = default) =>
+        Key(saleId) is not { } key ? PosProblem.IdempotencyKeyRequired
+        : await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is not null ? PosProblem.IdempotencyKeyReused
+        : PosProblem.MalformedJson;
+
+    /// <summary>Voids a sale of this terminal, the same day (Brussels), by a new opposite entry; again, the same answer.</summary>
+    public async Task<PosOutcome<SaleVoided>> VoidAsync(Terminal terminal, Guid saleId, CancellationToken cancellationToken = default)
+    {
+        if (await sales.FindSoldAsync(terminal.Id, saleId, cancellationToken) is not { } sale)
+        {
+            return PosProblem.UnknownSale;
+        }
+        var now = clock.GetUtcNow();
+        if (sale.VoidedAt is null && SchoolTime.Day(sale.CreatedAt) != SchoolTime.Day(now))
+        {
+            return PosProblem.TooLate;
+        }
+        var result = await grains.GetGrain<IPurseGrain>(sale.PupilId).CreditAsync(new Credit(
+            $"pos-void/{sale.Id}", terminal.Compartment, sale.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet,
+            SaleLines.VoidSubject(SaleLines.FromJson(sale.LinesJson)), new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
+        if (!result.Accepted)
+        {
+            return PosProblem.VoidDeclined(result.Reason.ToString()!);
+        }
+        await sales.MarkVoidedAsync(sale.Id, now, cancellationToken);
+        grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(terminal.SchoolId, sale.PupilId)).Ignore();
+        return new PosOutcome<SaleVoided>(new SaleVoided(sale.Id, sale.AmountCents, result.BalancesAfter.Single().BalanceCents), null);
+    }
+
+    static string? Key(string? saleId) => saleId?.Trim() is { Length: > 0 and <= MaxSaleIdLength } key ? key : null;
+
+    /// <summary>
+    /// What makes two requests under one sale id "the same sale": the card and the lines as asked, whatever
+    /// the JSON's spacing or property order (a terminal re-serialising its retry is still retrying).
+    /// </summary>
+    static byte[] Fingerprint(SaleRequest request) => SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Json));
+
+    static (IReadOnlyList<PricedLine>? Lines, PosProblem? Problem) Price(SaleRequest request, IReadOnlyDictionary<string, Article> articles)
+    {
+        if (request.Lines is not { Count: > 0 and <= 50 } lines)
+        {
+            return (null, PosProblem.InvalidLines);
+        }
+        var priced = new List<PricedLine>();
+        foreach (var (line, index) in lines.Select((l, i) => (l, i + 1)))
+        {
+            if (line.ArticleCode is null || !articles.TryGetValue(line.ArticleCode, out var article))
+            {
+                return (null, PosProblem.UnknownArticle(index, line.ArticleCode));
+            }
+            if (!article.Active)
+            {
+                return (null, PosProblem.ArticleWithdrawn(index, article.Label));
+            }
+            if (line.Quantity is < 1 or > 1000)
+            {
+                return (null, PosProblem.InvalidQuantity(index));
+            }
+            var unit = article.PriceCents;
+            if (line.UnitPriceCents is { } sent)
+            {
+                if (!article.OpenPrice || sent is < 1 or > 100_000)
+                {
+                    return (null, PosProblem.PriceNotAllowed(index, article.Label));
+                }
+                unit = sent;
+            }
+            else if (article.OpenPrice)
+            {
+                return (null, PosProblem.PriceRequired(index, article.Label));
+            }
+            priced.Add(new PricedLine(article.Code, article.Label, line.Quantity, unit, unit * line.Quantity));
+        }
+        return priced.Sum(l => l.TotalCents) > 0 ? (priced, null) : (null, PosProblem.ZeroAmount);
+    }
+
+    static PosOutcome<SaleAccepted> Replay(StoredAnswer answer, byte[] hash) =>
+        !CryptographicOperations.FixedTimeEquals(answer.RequestHash, hash) ? PosProblem.IdempotencyKeyReused
+        : answer.StatusCode == 201 ? new PosOutcome<SaleAccepted>(JsonSerializer.Deserialize<SaleAccepted>(answer.ResponseJson, Json), null)
+        // Answers kept before refusals were codes also carry a French title; the code and its fields are what is read.
+        : JsonSerializer.Deserialize<PosProblem>(answer.ResponseJson, Json)! with { Status = answer.StatusCode };
+
+    static string Serialize<T>(T answer) => JsonSerializer.Serialize(answer, Json);
+}
