@@ -5,6 +5,7 @@ using ItSchool.Wallets;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.BankStatements;
 
@@ -29,7 +30,7 @@ public static class BankStatementsApi
     /// <summary>A year of daily statements of a busy account is a few MB; above Kestrel's 30 MB default, with room.</summary>
     public const long MaxBodyBytes = 50 * 1024 * 1024;
 
-    static async Task<IResult> ImportAsync(HttpContext context, ManagerApiKeys keys, BankImports imports)
+    static async Task<IResult> ImportAsync(HttpContext context, ManagerApiKeys keys, BankImports imports, IStringLocalizer<BankText> texts)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -92,7 +93,7 @@ public static class BankStatementsApi
                 var report = await imports.ImportAsync(key.SchoolId, name, () => File.OpenRead(path), actor, context.RequestAborted);
                 if (report.Status == ImportStatus.Rejected)
                 {
-                    return Problem(422, "invalid_statement", $"{name} : {report.Problem}", new() { ["importId"] = report.Id, ["file"] = name });
+                    return Problem(422, "invalid_statement", $"{name} : {texts.Render(report.Problem!)}", new() { ["importId"] = report.Id, ["file"] = name });
                 }
                 answers.Add(new ImportAnswer(report.Id, report.FileName, report.Statements, report.Movements, report.Duplicates, report.Credited,
                     report.CreditedCents, report.InvoicesPaid, report.Unmatched));
