@@ -23,9 +23,21 @@ public sealed record BankMessage(string Code, IReadOnlyList<BankArgument> Argume
     public static BankMessage FromJson(string json) =>
         JsonSerializer.Deserialize<BankMessage>(json, Json) ?? throw new JsonException("A bank message cannot be null.");
 
+    // A record compares its list by reference; two messages are the same when their code and arguments are.
     public bool Equals(BankMessage? other) => other is not null && Code == other.Code && Arguments.SequenceEqual(other.Arguments);
 
     public override int GetHashCode() => HashCode.Combine(Code, Arguments.Count);
+
+    /// <summary>For logs and exception messages, which no manager reads: the code and the raw arguments.</summary>
+    public override string ToString() => Arguments.Count == 0 ? Code : $"{Code}({string.Join(", ", Arguments.Select(a => a switch
+    {
+        TextArgument t => t.Value,
+        NumberArgument n => n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        CentsArgument c => $"{c.Cents}c",
+        DateArgument d => d.Date.ToString("O"),
+        TermArgument m => m.Term.ToString(),
+        _ => "?",
+    }))})";
 }
 
 /// <summary>An argument of a <see cref="BankMessage"/>, typed so that the web formats it for the reader.</summary>
