@@ -1,4 +1,3 @@
-using System.Globalization;
 using ItSchool.Wallets;
 using Npgsql;
 using NpgsqlTypes;
@@ -23,8 +22,8 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     /// <summary>A preview nobody applied within this time is abandoned (its file dropped) at the school's next import.</summary>
     public static readonly TimeSpan PreviewLifetime = TimeSpan.FromHours(24);
 
-    public const string AbandonedPreview = "aperçu abandonné : il n'a pas été appliqué dans les 24 heures ; envoyez à nouveau le fichier";
-    public const string AbandonedImport = "rien n'a été enregistré ; envoyez à nouveau le fichier";
+    public static readonly StatementProblem AbandonedPreview = new(StatementPlace.File, BankMessage.Of("Import.AbandonedPreview"));
+    public static readonly StatementProblem AbandonedImport = new(StatementPlace.Connection, BankMessage.Of("Import.Abandoned"));
 
     /// <summary>Keeps an uploaded file until the manager has seen its preview and applies it.</summary>
     public async Task<Guid> UploadAsync(Guid schoolId, string fileName, byte[] content, string uploadedBy, CancellationToken cancellationToken = default)
@@ -64,7 +63,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         }
         catch (StatementFormatException problem)
         {
-            await RejectAsync(schoolId, importId, problem, cancellationToken);
+            await RejectAsync(schoolId, importId, problem.Problem, cancellationToken);
             return new ImportPreview((await FindAsync(schoolId, importId, cancellationToken))!, [], 0, 0, 0, 0, 0, 0, 0, []);
         }
 
@@ -163,7 +162,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         }
         catch (StatementFormatException problem)
         {
-            await RejectAsync(schoolId, importId, problem, cancellationToken);
+            await RejectAsync(schoolId, importId, problem.Problem, cancellationToken);
             return (await FindAsync(schoolId, importId, cancellationToken))!;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -172,7 +171,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             // through the API is then abandoned, not left "previewed"; an uploaded preview stays, to be applied again.
             if (newFileName is not null)
             {
-                await RejectAsync(schoolId, importId, new StatementFormatException("connexion interrompue", AbandonedImport), CancellationToken.None);
+                await RejectAsync(schoolId, importId, AbandonedImport, CancellationToken.None);
             }
             throw;
         }
@@ -257,12 +256,13 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
                         await copy.WriteAsync(m.CounterpartyAccount, NpgsqlDbType.Text, cancellationToken);
                         await copy.WriteAsync(m.Communication, NpgsqlDbType.Text, cancellationToken);
                         await copy.WriteAsync(m.Structured?.Number, NpgsqlDbType.Bigint, cancellationToken);
-                        await copy.WriteAsync(match.Kind switch
+                        var status = match.Kind switch
                         {
-                            MatchKind.Wallet => "wallet",
-                            MatchKind.Invoice => "invoice",
-                            _ => "to_resolve",
-                        }, NpgsqlDbType.Text, cancellationToken);
+                            MatchKind.Wallet => MovementStatus.Wallet,
+                            MatchKind.Invoice => MovementStatus.Invoice,
+                            _ => MovementStatus.ToResolve,
+                        };
+                        await copy.WriteAsync(status.Stored(), NpgsqlDbType.Text, cancellationToken);
                         await copy.WriteAsync(match.PupilId, NpgsqlDbType.Uuid, cancellationToken);
                         await copy.WriteAsync(match.Compartment is { } c ? (short?)c : null, NpgsqlDbType.Smallint, cancellationToken);
                         await copy.WriteAsync(match.InvoiceId, NpgsqlDbType.Uuid, cancellationToken);
@@ -358,7 +358,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    pending.Add(new Pending(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                    pending.Add(new Pending(reader.GetInt64(0), reader.GetString(1), MovementStatuses.Parse(reader.GetString(2)),
                         reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetInt16(4),
                         reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetInt64(6), reader.GetFieldValue<DateOnly>(7),
                         reader.IsDBNull(8) ? null : reader.GetString(8)));
@@ -384,27 +384,30 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
                     }
                 });
             await using (var update = db.CreateCommand("""
-                UPDATE bank_movements m SET status = o.status, ledger_entry_id = o.entry, reason = o.reason
-                FROM unnest(@ids, @statuses, @entries, @reasons) AS o(id, status, entry, reason)
+                UPDATE bank_movements m SET status = o.status, ledger_entry_id = o.entry, decline = o.decline
+                FROM unnest(@ids, @statuses, @entries, @declines) AS o(id, status, entry, decline)
                 WHERE m.id = o.id AND m.school_id = @school AND m.status IN ('wallet', 'invoice')
                 """))
             {
                 update.Parameters.AddWithValue("school", schoolId);
                 update.Parameters.AddWithValue("ids", pending.Select(p => p.Id).ToArray());
-                update.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status).ToArray());
+                update.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status.Stored()).ToArray());
                 update.Parameters.Add(new NpgsqlParameter("entries", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = outcomes.Select(o => o.EntryId).ToArray() });
-                update.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcomes.Select(o => o.Reason).ToArray() });
+                update.Parameters.Add(new NpgsqlParameter("declines", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+                {
+                    Value = outcomes.Select(o => o.Decline?.ToJson()).ToArray(),
+                });
                 await update.ExecuteNonQueryAsync(cancellationToken);
             }
             for (var i = 0; i < pending.Count; i++)
             {
                 switch (outcomes[i].Status)
                 {
-                    case "credited":
+                    case MovementStatus.Credited:
                         credited++;
                         creditedCents += pending[i].AmountCents;
                         break;
-                    case "invoice_paid":
+                    case MovementStatus.InvoicePaid:
                         invoicesPaid++;
                         break;
                     default:
@@ -416,26 +419,32 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         return (credited, creditedCents, invoicesPaid, declined);
     }
 
-    sealed record Pending(long Id, string Reference, string Status, Guid? PupilId, short? Compartment, Guid? InvoiceId, long AmountCents,
+    sealed record Pending(long Id, string Reference, MovementStatus Status, Guid? PupilId, short? Compartment, Guid? InvoiceId, long AmountCents,
         DateOnly ValueDate, string? PayerName);
 
-    sealed record Outcome(string Status, long? EntryId, string? Reason);
+    /// <param name="Decline">Why the purse or the invoice refused the movement, which then waits in "À traiter".</param>
+    sealed record Outcome(MovementStatus Status, long? EntryId, BankMessage? Decline);
 
     async Task<Outcome> SettleOneAsync(Pending movement, Guid importId, Actor actor)
     {
-        if (movement.Status == "invoice")
+        if (movement.Status == MovementStatus.Invoice)
         {
             return await invoices.PayAsync(movement.InvoiceId!.Value,
                 new InvoiceTransferPayment(movement.Reference, movement.AmountCents, movement.ValueDate, movement.PayerName))
-                ? new Outcome("invoice_paid", null, null)
-                : new Outcome("to_resolve", null, "La facture a refusé le paiement.");
+                ? new Outcome(MovementStatus.InvoicePaid, null, null)
+                : new Outcome(MovementStatus.ToResolve, null, InvoiceDeclined);
         }
         var result = await CreditAsync(grains, movement.PupilId!.Value, movement.Compartment!.Value, movement.Reference, movement.AmountCents,
             actor with { Kind = ActorKind.Import, Id = importId.ToString() });
         return result.Accepted
-            ? new Outcome("credited", result.EntryIds[0], null)
-            : new Outcome("to_resolve", null, $"Refusé par le portefeuille ({result.Reason}).");
+            ? new Outcome(MovementStatus.Credited, result.EntryIds[0], null)
+            : new Outcome(MovementStatus.ToResolve, null, WalletDeclined(result.Reason));
     }
+
+    public static readonly BankMessage InvoiceDeclined = BankMessage.Of("Decline.Invoice");
+
+    /// <summary>The purse's reason is its own code (<see cref="DeclineReason"/>), kept as the purse gave it.</summary>
+    public static BankMessage WalletDeclined(DeclineReason? reason) => BankMessage.Of("Decline.Wallet", reason?.ToString() ?? "");
 
     /// <summary>The one way a bank movement reaches a purse: its bank reference is the idempotency key.</summary>
     public static Task<MovementResult> CreditAsync(IGrainFactory grains, Guid pupilId, int compartment, string bankReference, long amountCents,
@@ -483,12 +492,12 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         var states = new List<StatementState>();
         foreach (var s in statements)
         {
-            var where = $"relevé n° {s.Number} du compte {s.Account}";
+            var where = StatementPlace.Statement(s.Number, s.Account);
             if (stored.TryGetValue((s.Account, s.Year, s.Number), out var known))
             {
                 if (!known.Digest.AsSpan().SequenceEqual(s.Digest))
                 {
-                    throw new StatementFormatException(where, "ce relevé a déjà été importé avec un autre contenu");
+                    throw new StatementFormatException(where, BankMessage.Of("History.ChangedContent"));
                 }
                 states.Add(new StatementState(s, true));
                 if (!last.TryGetValue(s.Account, out var latest) || (s.Year, s.Number).CompareTo((latest.Year, latest.Number)) > 0)
@@ -501,17 +510,16 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             {
                 if ((s.Year, s.Number).CompareTo((previous.Year, previous.Number)) < 0)
                 {
-                    throw new StatementFormatException(where, $"il est antérieur au dernier relevé importé (n° {previous.Number})");
+                    throw new StatementFormatException(where, BankMessage.Of("History.Earlier", previous.Number));
                 }
                 if (s.Number != previous.Number + 1 && !(s.Year > previous.Year && s.Number == 1))
                 {
-                    throw new StatementFormatException(where,
-                        $"le dernier relevé importé pour ce compte est le n° {previous.Number} : il manque un ou plusieurs relevés entre les deux");
+                    throw new StatementFormatException(where, BankMessage.Of("History.Gap", previous.Number));
                 }
                 if (s.OpeningCents != previous.Closing)
                 {
-                    throw new StatementFormatException(where,
-                        $"le solde d'ouverture {Money(s.OpeningCents)} ne suit pas le solde de clôture du relevé n° {previous.Number} ({Money(previous.Closing)})");
+                    throw new StatementFormatException(where, BankMessage.Of("History.Opening", new CentsArgument(s.OpeningCents), previous.Number,
+                        new CentsArgument(previous.Closing)));
                 }
             }
             last[s.Account] = (s.Year, s.Number, s.ClosingCents);
@@ -528,19 +536,19 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             WHERE school_id = @school AND status = 'previewed' AND uploaded_at < @cutoff
             """);
         command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("problem", AbandonedPreview);
+        command.Parameters.Add(new NpgsqlParameter("problem", NpgsqlDbType.Jsonb) { Value = AbandonedPreview.ToJson() });
         command.Parameters.AddWithValue("cutoff", clock.GetUtcNow() - PreviewLifetime);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    async Task RejectAsync(Guid schoolId, Guid importId, StatementFormatException problem, CancellationToken cancellationToken)
+    async Task RejectAsync(Guid schoolId, Guid importId, StatementProblem problem, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
             UPDATE bank_imports SET status = 'rejected', content = NULL, problem = @problem WHERE id = @id AND school_id = @school
             """);
         command.Parameters.AddWithValue("id", importId);
         command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("problem", problem.Message);
+        command.Parameters.Add(new NpgsqlParameter("problem", NpgsqlDbType.Jsonb) { Value = problem.ToJson() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -577,7 +585,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         {
             reports.Add(new ImportReport(reader.GetGuid(0), reader.GetString(1),
                 reader.IsDBNull(2) ? null : Enum.Parse<StatementFormat>(reader.GetString(2)),
-                Enum.Parse<ImportStatus>(reader.GetString(3), ignoreCase: true), reader.IsDBNull(4) ? null : reader.GetString(4),
+                Enum.Parse<ImportStatus>(reader.GetString(3), ignoreCase: true), reader.IsDBNull(4) ? null : StatementProblem.FromJson(reader.GetString(4)),
                 reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11), reader.GetInt64(12), reader.GetInt32(13),
                 reader.GetInt32(14)));
@@ -594,6 +602,4 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         }
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    static string Money(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")) + " €";
 }

@@ -39,8 +39,8 @@ public static class CamtReader
             }
             catch (XmlException error)
             {
-                throw new StatementFormatException($"ligne {error.LineNumber}, position {error.LinePosition}",
-                    $"XML illisible ({error.Message.Split(" Line ")[0].TrimEnd('.', ' ')})");
+                throw new StatementFormatException(StatementPlace.Position(error.LineNumber, error.LinePosition),
+                    Reason("UnreadableXml", error.Message.Split(" Line ")[0].TrimEnd('.', ' ')));
             }
             yield return parts.Current;
         }
@@ -52,11 +52,11 @@ public static class CamtReader
         reader.MoveToContent();
         if (reader.LocalName != "Document" || !reader.NamespaceURI.StartsWith(NamespacePrefix, StringComparison.Ordinal))
         {
-            throw new StatementFormatException(At(reader, reader.LocalName), $"document {reader.NamespaceURI} : un relevé camt.053 est attendu");
+            throw new StatementFormatException(At(reader, reader.LocalName), Reason("NotCamt", reader.NamespaceURI));
         }
         if (!reader.ReadToDescendant("BkToCstmrStmt", reader.NamespaceURI))
         {
-            throw new StatementFormatException(At(reader, "Document"), "élément BkToCstmrStmt manquant");
+            throw new StatementFormatException(At(reader, "Document"), Reason("MissingStatementList"));
         }
         var statements = 0;
         foreach (var _ in Children(reader))
@@ -76,7 +76,7 @@ public static class CamtReader
         }
         if (statements == 0)
         {
-            throw new StatementFormatException("BkToCstmrStmt", "le fichier ne contient aucun relevé (Stmt)");
+            throw new StatementFormatException(StatementPlace.Element("BkToCstmrStmt"), Reason("NoStatement"));
         }
     }
 
@@ -88,25 +88,26 @@ public static class CamtReader
         string currency = "EUR";
         int? number = null;
         (long Cents, DateOnly Date)? opening = null, closing = null;
-        (XElement Element, string Where)? summary = null;
+        (XElement Element, BankMessage Where)? summary = null;
         var opened = false;
         long credits = 0, debits = 0;
         var entries = 0;
         foreach (var _ in Children(reader))
         {
-            var where = At(reader, $"{path}/{reader.LocalName}");
+            var line = LineOf(reader);
+            var where = At(line, $"{path}/{reader.LocalName}");
             var element = (XElement)XNode.ReadFrom(reader);
             switch (element.Name.LocalName)
             {
                 case "ElctrncSeqNb":
                 case "LglSeqNb" when number is null:
-                    Expect(int.TryParse(element.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n), where, $"numéro de relevé « {element.Value} » invalide");
+                    Expect(int.TryParse(element.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n), where, "StatementNumber", element.Value);
                     number = n;
                     break;
                 case "Acct":
                     account = (Child(element, "Id", "IBAN") ?? Child(element, "Id", "Othr", "Id"))?.Trim().Replace(" ", "");
                     currency = Child(element, "Ccy") ?? currency;
-                    Expect(currency == "EUR", where, $"devise {currency} : seuls les comptes en euros sont pris en charge");
+                    Expect(currency == "EUR", where, "Currency", currency);
                     break;
                 case "Bal":
                     var type = Child(element, "Tp", "CdOrPrtry", "Cd");
@@ -129,7 +130,7 @@ public static class CamtReader
                         yield return Opening();
                         opened = true;
                     }
-                    if (Entry(element, $"{where.Replace("/Ntry", "")}/Ntry[{entries}]") is { } movement)
+                    if (Entry(element, At(line, $"{path}/Ntry[{entries}]")) is { } movement)
                     {
                         if (movement.AmountCents > 0)
                         {
@@ -148,29 +149,28 @@ public static class CamtReader
         {
             yield return Opening();
         }
-        Expect(closing is not null, statementLine, "solde de clôture (Bal de type CLBD) manquant");
+        Expect(closing is not null, statementLine, "MissingClosing");
         if (summary is not null)
         {
             CheckSummary(summary.Value.Element, summary.Value.Where, credits, debits);
         }
         if (opening!.Value.Cents + credits - debits != closing!.Value.Cents)
         {
-            throw new StatementFormatException(statementLine,
-                $"solde d'ouverture {Money(opening.Value.Cents)} + crédits {Money(credits)} − débits {Money(debits)} = " +
-                $"{Money(opening.Value.Cents + credits - debits)}, mais le solde de clôture est {Money(closing.Value.Cents)}");
+            throw new StatementFormatException(statementLine, Reason("Balance", Money(opening.Value.Cents), Money(credits), Money(debits),
+                Money(opening.Value.Cents + credits - debits), Money(closing.Value.Cents)));
         }
         yield return new StatementClosed(closing.Value.Cents, closing.Value.Date);
 
         StatementOpened Opening()
         {
-            Expect(account is not null, statementLine, "compte du relevé (Acct/Id/IBAN) manquant");
-            Expect(number is not null, statementLine, "numéro de relevé (ElctrncSeqNb ou LglSeqNb) manquant");
-            Expect(opening is not null, statementLine, "solde d'ouverture (Bal de type OPBD) manquant");
+            Expect(account is not null, statementLine, "MissingAccount");
+            Expect(number is not null, statementLine, "MissingNumber");
+            Expect(opening is not null, statementLine, "MissingOpening");
             return new StatementOpened(account!, currency, number!.Value, opening!.Value.Cents, opening.Value.Date);
         }
     }
 
-    static BankMovement? Entry(XElement entry, string where)
+    static BankMovement? Entry(XElement entry, BankMessage where)
     {
         var status = Child(entry, "Sts", "Cd") ?? Child(entry, "Sts");
         if (status is not null && status.Trim() != "BOOK")
@@ -180,10 +180,10 @@ public static class CamtReader
         var amount = Signed(entry, where);
         var transaction = Descendant(entry, "NtryDtls", "TxDtls");
         var reference = Child(entry, "AcctSvcrRef") ?? Child(transaction, "Refs", "AcctSvcrRef") ?? Child(transaction, "Refs", "TxId");
-        Expect(!string.IsNullOrWhiteSpace(reference), where, "référence de la banque (AcctSvcrRef) manquante");
+        Expect(!string.IsNullOrWhiteSpace(reference), where, "MissingReference");
         var valueDate = Child(entry, "ValDt", "Dt") ?? Child(entry, "ValDt", "DtTm") ?? Child(entry, "BookgDt", "Dt") ?? Child(entry, "BookgDt", "DtTm");
         Expect(valueDate is not null && DateOnly.TryParseExact(valueDate[..Math.Min(10, valueDate.Length)], "yyyy-MM-dd",
-            CultureInfo.InvariantCulture, DateTimeStyles.None, out _), where, $"date de valeur « {valueDate} » invalide");
+            CultureInfo.InvariantCulture, DateTimeStyles.None, out _), where, "ValueDate", valueDate ?? "");
 
         var remittance = Element(transaction, "RmtInf");
         var creditorReference = Child(remittance, "Strd", "CdtrRefInf", "Ref");
@@ -201,20 +201,21 @@ public static class CamtReader
             structured, string.Join(' ', free.Split(' ', StringSplitOptions.RemoveEmptyEntries)), name?.Trim(), counterpartyAccount?.Trim());
     }
 
-    static void CheckSummary(XElement summary, string where, long credits, long debits)
+    static void CheckSummary(XElement summary, BankMessage where, long credits, long debits)
     {
-        void Compare(string? text, long computed, string what)
+        void Compare(string? text, long computed, string field)
         {
             if (text is null)
             {
                 return;
             }
+            var what = Field(field);
             var announced = Cents(text, where, what);
-            Expect(announced == computed, where, $"{what} annoncé {Money(announced)}, calculé {Money(computed)}");
+            Expect(announced == computed, where, "Summary", what, Money(announced), Money(computed));
         }
-        Compare(Child(summary, "TtlCdtNtries", "Sum"), credits, "total des crédits");
-        Compare(Child(summary, "TtlDbtNtries", "Sum"), debits, "total des débits");
-        Compare(Child(summary, "TtlNtries", "Sum"), credits + debits, "total des mouvements");
+        Compare(Child(summary, "TtlCdtNtries", "Sum"), credits, "Credits");
+        Compare(Child(summary, "TtlDbtNtries", "Sum"), debits, "Debits");
+        Compare(Child(summary, "TtlNtries", "Sum"), credits + debits, "Entries");
     }
 
     /// <summary>The reader's element children, one at a time; the caller reads or skips each.</summary>
@@ -241,33 +242,33 @@ public static class CamtReader
         reader.Read();
     }
 
-    static long Signed(XElement element, string where)
+    static long Signed(XElement element, BankMessage where)
     {
         var amount = Element(element, "Amt");
-        Expect(amount is not null, where, "montant (Amt) manquant");
+        Expect(amount is not null, where, "MissingAmount");
         var currency = amount!.Attribute("Ccy")?.Value;
-        Expect(currency is null or "EUR", where, $"montant en {currency} : seuls les euros sont pris en charge");
-        var cents = Cents(amount.Value, where, "montant");
+        Expect(currency is null or "EUR", where, "AmountCurrency", currency ?? "");
+        var cents = Cents(amount.Value, where, Field("Amount"));
         return Child(element, "CdtDbtInd") switch
         {
             "CRDT" => cents,
             "DBIT" => -cents,
-            var other => throw new StatementFormatException(where, $"sens « {other} » invalide (CRDT ou DBIT attendu)"),
+            var other => throw new StatementFormatException(where, Reason("Direction", other ?? "")),
         };
     }
 
-    static long Cents(string text, string where, string what)
+    static long Cents(string text, BankMessage where, BankMessage what)
     {
         Expect(decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var euros) &&
-               decimal.Round(euros, 2) == euros && euros < 1_000_000_000_000m, where, $"{what} « {text} » invalide");
+               decimal.Round(euros, 2) == euros && euros < 1_000_000_000_000m, where, "InvalidAmount", what, text);
         return (long)(euros * 100);
     }
 
-    static DateOnly When(XElement balance, string name, string where)
+    static DateOnly When(XElement balance, string name, BankMessage where)
     {
         var text = Child(balance, name, "Dt") ?? Child(balance, name, "DtTm");
         Expect(text is { Length: >= 10 } && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture,
-            DateTimeStyles.None, out _), where, $"date « {text} » invalide");
+            DateTimeStyles.None, out _), where, "Date", text ?? "");
         return DateOnly.ParseExact(text![..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
@@ -277,16 +278,23 @@ public static class CamtReader
 
     static string? Child(XElement? parent, params string[] path) => Descendant(parent, path)?.Value;
 
-    static string At(XmlReader reader, string path) =>
-        reader is IXmlLineInfo info && info.HasLineInfo() ? $"ligne {info.LineNumber}, élément {path}" : $"élément {path}";
+    static BankMessage At(XmlReader reader, string path) => At(LineOf(reader), path);
 
-    static string Money(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")) + " €";
+    static BankMessage At(int? line, string path) => line is { } l ? StatementPlace.ElementAt(l, path) : StatementPlace.Element(path);
 
-    static void Expect(bool condition, string where, string reason)
+    static int? LineOf(XmlReader reader) => reader is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : null;
+
+    static CentsArgument Money(long cents) => new(cents);
+
+    static BankMessage Reason(string code, params BankArgument[] arguments) => new($"Camt.{code}", arguments);
+
+    static BankMessage Field(string name) => BankMessage.Of($"Camt.Field.{name}");
+
+    static void Expect(bool condition, BankMessage where, string code, params BankArgument[] arguments)
     {
         if (!condition)
         {
-            throw new StatementFormatException(where, reason);
+            throw new StatementFormatException(where, Reason(code, arguments));
         }
     }
 }

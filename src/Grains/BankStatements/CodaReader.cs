@@ -44,7 +44,7 @@ public static class CodaReader
         }
         if (!sawAny)
         {
-            throw new StatementFormatException(CodaText.Get("File"), CodaText.Get("Empty"));
+            throw new StatementFormatException(StatementPlace.File, BankMessage.Of("Coda.Empty"));
         }
         Expect(!block.Open, lineNumber, "Truncated");
     }
@@ -86,7 +86,7 @@ public static class CodaReader
                 case "0":
                     InOrder(expected == Expecting.Header, at, "Record.Header");
                     Expect(line[1..5] == "0000", at, "HeaderZeros");
-                    Expect(line[127] == '2', at, "Version", line[127]);
+                    Expect(line[127] == '2', at, "Version", line[127].ToString());
                     Date(line, 5, at);
                     expected = Expecting.OldBalance;
                     (records, credits, debits, lastSequence) = (0, 0, 0, 0);
@@ -160,7 +160,7 @@ public static class CodaReader
                     }
                     if (type == "22" ? previous != "21" : previous is not ("21" or "22"))
                     {
-                        throw Problem(at, "OutOfOrder", CodaText.Get("Record.Continuation", $"{type[0]}.{type[1]}"));
+                        throw Problem(at, "OutOfOrder", BankMessage.Of("Coda.Record.Continuation", $"{type[0]}.{type[1]}"));
                     }
                     records++;
                     if (type == "22")
@@ -318,7 +318,7 @@ public static class CodaReader
     /// <summary>Structure 2 is a Belgian IBAN (16 characters), 3 a foreign one; 0 and 1 are the pre-IBAN layouts.</summary>
     static string Account(char structure, string field, int at)
     {
-        Expect(structure is '2' or '3', at, "AccountStructure", structure);
+        Expect(structure is '2' or '3', at, "AccountStructure", structure.ToString());
         var number = structure == '2' ? field[..16] : field[..34].Trim();
         Expect(number.Length > 0 && number.All(char.IsAsciiLetterOrDigit), at, "AccountUnreadable", number.Trim());
         return number;
@@ -326,7 +326,7 @@ public static class CodaReader
 
     static long Balance(char sign, string digits, int at)
     {
-        Expect(sign is '0' or '1', at, "Sign", sign);
+        Expect(sign is '0' or '1', at, "Sign", sign.ToString());
         var cents = Amount(digits, at);
         return sign == '1' ? -cents : cents;
     }
@@ -343,7 +343,7 @@ public static class CodaReader
     {
         if (!text.All(char.IsAsciiDigit))
         {
-            throw Problem(at, "NotDigits", CodaText.Get(field), text);
+            throw Problem(at, "NotDigits", BankMessage.Of($"Coda.{field}"), text);
         }
         return long.Parse(text, CultureInfo.InvariantCulture);
     }
@@ -357,9 +357,9 @@ public static class CodaReader
 
     static string? Blank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    static string Money(long cents) => (cents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("fr-BE")) + " €";
+    static CentsArgument Money(long cents) => new(cents);
 
-    static void Expect(bool condition, int line, string reason, params object?[] arguments)
+    static void Expect(bool condition, int line, string reason, params BankArgument[] arguments)
     {
         if (!condition)
         {
@@ -371,12 +371,12 @@ public static class CodaReader
     {
         if (!condition)
         {
-            throw Problem(line, "OutOfOrder", CodaText.Get(record));
+            throw Problem(line, "OutOfOrder", BankMessage.Of($"Coda.{record}"));
         }
     }
 
-    static StatementFormatException Problem(int line, string reason, params object?[] arguments) =>
-        new(CodaText.Get("Line", line), CodaText.Get(reason, arguments));
+    static StatementFormatException Problem(int line, string reason, params BankArgument[] arguments) =>
+        new(StatementPlace.Line(line), new BankMessage($"Coda.{reason}", arguments));
 
     static readonly UTF8Encoding StrictUtf8 = new(false, true);
     static readonly Encoding Latin1 = Encoding.Latin1;

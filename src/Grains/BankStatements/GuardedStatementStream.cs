@@ -18,7 +18,7 @@ sealed class GuardedStatementStream(Stream inner, CancellationToken cancellation
         read += bytes;
         if (read > StatementFile.MaxBytes)
         {
-            throw new StatementFormatException("fichier", $"fichier trop volumineux (plus de {StatementFile.MaxBytes / 1024 / 1024} Mo)");
+            throw new StatementFormatException(StatementPlace.File, BankMessage.Of("File.TooLarge", StatementFile.MaxBytes / 1024 / 1024));
         }
         return bytes;
     }

@@ -27,17 +27,17 @@ sealed class GuardedXmlReader(XmlReader inner) : XmlReader, IXmlLineInfo
         {
             if (inner.Depth > MaxDepth)
             {
-                throw new StatementFormatException(Where, $"éléments imbriqués sur plus de {MaxDepth} niveaux : ce n'est pas un relevé camt.053");
+                throw new StatementFormatException(Where, BankMessage.Of("Camt.TooDeep", MaxDepth));
             }
             if (++elements > MaxElements)
             {
-                throw new StatementFormatException(Where, $"plus de {MaxElements:N0} éléments XML : fichier refusé");
+                throw new StatementFormatException(Where, BankMessage.Of("Camt.TooManyElements", MaxElements));
             }
         }
         return true;
     }
 
-    string Where => HasLineInfo() ? $"ligne {LineNumber}, position {LinePosition}" : "fichier";
+    BankMessage Where => HasLineInfo() ? StatementPlace.Position(LineNumber, LinePosition) : StatementPlace.File;
 
     public bool HasLineInfo() => inner is IXmlLineInfo info && info.HasLineInfo();
     public int LineNumber => (inner as IXmlLineInfo)?.LineNumber ?? 0;

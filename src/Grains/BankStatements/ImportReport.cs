@@ -9,7 +9,7 @@ public enum ImportStatus
 
 /// <summary>An import as its history keeps it: what the file held and what applying it did.</summary>
 public sealed record ImportReport(
-    Guid Id, string FileName, StatementFormat? Format, ImportStatus Status, string? Problem, DateTimeOffset UploadedAt, string UploadedBy,
+    Guid Id, string FileName, StatementFormat? Format, ImportStatus Status, StatementProblem? Problem, DateTimeOffset UploadedAt, string UploadedBy,
     DateTimeOffset? AppliedAt, int Statements, int Movements, int Duplicates, int Credited, long CreditedCents, int InvoicesPaid,
     int Unmatched);
 

@@ -6,10 +6,13 @@ using Npgsql;
 
 namespace ItSchool.BankStatements;
 
-/// <summary>A movement no rule could place, as the manager sees it in "À traiter".</summary>
+/// <summary>
+/// A movement no rule could place, as the manager sees it in "À traiter"; <paramref name="Decline"/> says why
+/// a wallet or an invoice refused it, when one did.
+/// </summary>
 public sealed record UnresolvedMovement(
     long Id, long AmountCents, DateOnly ValueDate, string? CounterpartyName, string? CounterpartyAccount, string? Communication,
-    string? Reason, IReadOnlyList<Suggestion> Suggestions);
+    BankMessage? Decline, IReadOnlyList<Suggestion> Suggestions);
 
 /// <summary>A compartment the movement probably belongs to, and why ("communication à un chiffre près", "nom de l'élève").</summary>
 public sealed record Suggestion(Guid PupilId, int Compartment, string Label, SuggestionReason Why);
@@ -58,9 +61,9 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
     public async Task<IReadOnlyList<UnresolvedMovement>> ListAsync(Guid schoolId, int limit = 200, CancellationToken cancellationToken = default,
         long? onlyId = null)
     {
-        var rows = new List<(long Id, long Amount, DateOnly Date, string? Name, string? Account, string? Communication, string? Reason)>();
+        var rows = new List<(long Id, long Amount, DateOnly Date, string? Name, string? Account, string? Communication, BankMessage? Decline)>();
         await using (var command = db.CreateCommand("""
-            SELECT id, amount_cents, value_date, counterparty_name, counterparty_account, communication, reason, structured
+            SELECT id, amount_cents, value_date, counterparty_name, counterparty_account, communication, decline, structured
             FROM bank_movements WHERE school_id = @school AND status = 'to_resolve' AND (@id::bigint IS NULL OR id = @id)
             ORDER BY value_date DESC, id DESC LIMIT @limit
             """))
@@ -73,7 +76,7 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
             {
                 rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                     reader.IsDBNull(4) ? null : reader.GetString(4), CommunicationOf(reader),
-                    reader.IsDBNull(6) ? null : reader.GetString(6)));
+                    reader.IsDBNull(6) ? null : BankMessage.FromJson(reader.GetString(6))));
             }
         }
         if (rows.Count == 0)
@@ -121,7 +124,7 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
                     .Where(p => suggestions.All(s => s.PupilId != p.Id || s.Compartment != p.Compartment))
                     .Select(p => new Suggestion(p.Id, p.Compartment, p.Label, SuggestionReason.PupilName)));
             }
-            return new UnresolvedMovement(r.Id, r.Amount, r.Date, r.Name, r.Account, r.Communication, r.Reason, suggestions);
+            return new UnresolvedMovement(r.Id, r.Amount, r.Date, r.Name, r.Account, r.Communication, r.Decline, suggestions);
         }).ToList();
     }
 
@@ -160,14 +163,17 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
         }
         var result = await BankImports.CreditAsync(grains, pupilId, compartment, reference, amount, actor);
         await using var settle = db.CreateCommand("""
-            UPDATE bank_movements SET status = @status, ledger_entry_id = @entry, reason = @reason,
+            UPDATE bank_movements SET status = @status, ledger_entry_id = @entry, decline = @decline,
                    pupil_id = CASE WHEN @status = 'credited' THEN pupil_id END, compartment = CASE WHEN @status = 'credited' THEN compartment END
             WHERE id = @id AND status = 'wallet'
             """);
         settle.Parameters.AddWithValue("id", movementId);
-        settle.Parameters.AddWithValue("status", result.Accepted ? "credited" : "to_resolve");
+        settle.Parameters.AddWithValue("status", (result.Accepted ? MovementStatus.Credited : MovementStatus.ToResolve).Stored());
         settle.Parameters.AddWithValue("entry", result.Accepted ? result.EntryIds[0] : DBNull.Value);
-        settle.Parameters.AddWithValue("reason", result.Accepted ? DBNull.Value : $"Refusé par le portefeuille ({result.Reason}).");
+        settle.Parameters.Add(new NpgsqlParameter("decline", NpgsqlTypes.NpgsqlDbType.Jsonb)
+        {
+            Value = result.Accepted ? DBNull.Value : BankImports.WalletDeclined(result.Reason).ToJson(),
+        });
         await settle.ExecuteNonQueryAsync(cancellationToken);
         return result.Accepted ? null : ResolveProblem.Declined;
     }
@@ -208,7 +214,7 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
         var paid = await invoices.PayAsync(invoiceId, payment);
         await using var settle = db.CreateCommand("UPDATE bank_movements SET status = @status WHERE id = @id AND status = 'invoice'");
         settle.Parameters.AddWithValue("id", movementId);
-        settle.Parameters.AddWithValue("status", paid ? "invoice_paid" : "to_resolve");
+        settle.Parameters.AddWithValue("status", (paid ? MovementStatus.InvoicePaid : MovementStatus.ToResolve).Stored());
         await settle.ExecuteNonQueryAsync(cancellationToken);
         return paid ? null : ResolveProblem.Declined;
     }
@@ -244,7 +250,7 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
         {
             return ResolveProblem.NotFound;
         }
-        return reader.GetString(0) != "to_resolve" ? ResolveProblem.AlreadyResolved : reader.GetInt64(1) <= 0 ? ResolveProblem.NotACredit : null;
+        return MovementStatuses.Parse(reader.GetString(0)) != MovementStatus.ToResolve ? ResolveProblem.AlreadyResolved : reader.GetInt64(1) <= 0 ? ResolveProblem.NotACredit : null;
     }
 
     [GeneratedRegex("[0-9]{12}")]

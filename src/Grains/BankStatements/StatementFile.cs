@@ -27,11 +27,11 @@ public static class StatementFile
         var first = text.TrimStart(" \t\r\n"u8);
         return first switch
         {
-            [] => throw new StatementFormatException("fichier", "le fichier est vide"),
+            [] => throw new StatementFormatException(StatementPlace.File, BankMessage.Of("Coda.Empty")),
             [(byte)'<', ..] => StatementFormat.Camt053,
             [(byte)'0', ..] => StatementFormat.Coda,
-            [0xFF or 0xFE, ..] => throw new StatementFormatException("ligne 1", "fichier encodé en UTF-16 : CODA est en texte simple (Latin-1 ou UTF-8)"),
-            _ => throw new StatementFormatException("ligne 1", "format inconnu : un fichier CODA (enregistrement 0 en tête) ou un XML camt.053 est attendu"),
+            [0xFF or 0xFE, ..] => throw new StatementFormatException(StatementPlace.Line(1), BankMessage.Of("Coda.Utf16")),
+            _ => throw new StatementFormatException(StatementPlace.Line(1), BankMessage.Of("File.UnknownFormat")),
         };
     }
 

@@ -21,11 +21,29 @@ public sealed record BankMovement(
 
 public sealed record StatementClosed(long ClosingCents, DateOnly ClosingDate) : StatementPart;
 
-/// <summary>A file that breaks its format's rules, with where (a line or an element) and why, in French.</summary>
-public sealed class StatementFormatException(string where, string reason) : Exception($"{where} : {reason}")
+/// <summary>A file that breaks its format's rules, with where (a line or an element) and why, as codes.</summary>
+public sealed class StatementFormatException(BankMessage where, BankMessage reason) : Exception($"{where} : {reason}")
 {
-    public string Where { get; } = where;
-    public string Reason { get; } = reason;
+    public StatementProblem Problem { get; } = new(where, reason);
+}
+
+/// <summary>Where in a file or in an account's history a problem is.</summary>
+public static class StatementPlace
+{
+    public static BankMessage File { get; } = BankMessage.Of("Where.File");
+
+    public static BankMessage Line(long line) => BankMessage.Of("Where.Line", line);
+
+    public static BankMessage Position(long line, long position) => BankMessage.Of("Where.Position", line, position);
+
+    public static BankMessage Element(string path) => BankMessage.Of("Where.Element", path);
+
+    public static BankMessage ElementAt(long line, string path) => BankMessage.Of("Where.ElementAt", line, path);
+
+    public static BankMessage Statement(long number, string account) => BankMessage.Of("Where.Statement", number, account);
+
+    /// <summary>The client left while the file was being recorded.</summary>
+    public static BankMessage Connection { get; } = BankMessage.Of("Where.Connection");
 }
 
 public enum StatementFormat

@@ -39,7 +39,7 @@ public sealed class PosSales(NpgsqlDataSource db)
     /// </summary>
     public Task<StoredAnswer> RecordAsync(SaleRecord sale, CancellationToken cancellationToken = default) => records.RunAsync(sale);
 
-    readonly RoundTrips<SaleRecord, StoredAnswer> records = new(sales => RecordAllAsync(db, sales));
+    readonly SqlBatcher<SaleRecord, StoredAnswer> records = new(sales => RecordAllAsync(db, sales));
 
     static async Task<IReadOnlyList<StoredAnswer>> RecordAllAsync(NpgsqlDataSource db, IReadOnlyList<SaleRecord> sales)
     {

@@ -19,7 +19,7 @@ public sealed class SaleLookup(NpgsqlDataSource db)
 
     sealed record Wanted(Terminal Terminal, string IdempotencyKey, string[] ArticleCodes, string CardUid);
 
-    readonly RoundTrips<Wanted, Found> lookups = new(wanted => FindAllAsync(db, wanted));
+    readonly SqlBatcher<Wanted, Found> lookups = new(wanted => FindAllAsync(db, wanted));
 
     static async Task<IReadOnlyList<Found>> FindAllAsync(NpgsqlDataSource db, IReadOnlyList<Wanted> wanted)
     {

@@ -55,7 +55,7 @@ public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
             ? Task.FromResult<Terminal?>(null)
             : authentications.RunAsync(Hash(key));
 
-    readonly RoundTrips<byte[], Terminal?> authentications = new(async hashes =>
+    readonly SqlBatcher<byte[], Terminal?> authentications = new(async hashes =>
     {
         await using var command = db.CreateCommand("""
             SELECT h.n, t.id, t.school_id, t.name, t.kind, t.compartment

@@ -2,6 +2,11 @@ using Npgsql;
 
 namespace ItSchool.Pupils;
 
+/// <summary>
+/// The family side's reads of pupils: which children a guardian sees and whether a person is a pupil's guardian,
+/// asked by every family page, hub and payment before it shows or moves anything of a child. It never writes;
+/// the manager's register of pupils and guardians (adding, editing, linking, importing) is <see cref="PupilRegistry"/>.
+/// </summary>
 public sealed class PupilDirectory(NpgsqlDataSource db)
 {
     /// <summary>The pupils a guardian may see, within their own school only.</summary>

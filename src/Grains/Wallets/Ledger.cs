@@ -27,7 +27,7 @@ public sealed class Ledger(NpgsqlDataSource db)
 
     sealed record Opened(PurseSnapshot? Snapshot, Exception? Error);
 
-    readonly RoundTrips<(Guid PupilId, DateTimeOffset Now), Opened> openings = new(calls => OpenAllAsync(db, calls));
+    readonly SqlBatcher<(Guid PupilId, DateTimeOffset Now), Opened> openings = new(calls => OpenAllAsync(db, calls));
 
     static async Task<IReadOnlyList<Opened>> OpenAllAsync(NpgsqlDataSource db, IReadOnlyList<(Guid PupilId, DateTimeOffset Now)> calls)
     {
@@ -166,7 +166,7 @@ public sealed class Ledger(NpgsqlDataSource db)
         }
     }
 
-    readonly RoundTrips<Append, long[]> appends = new(batch => WriteAsync(db, batch));
+    readonly SqlBatcher<Append, long[]> appends = new(batch => WriteAsync(db, batch));
 
     sealed record Append(Guid SchoolId, Guid PupilId, IReadOnlyList<NewEntry> Entries,
         IReadOnlyList<(int Compartment, long Old, long New)> Balances);

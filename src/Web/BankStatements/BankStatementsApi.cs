@@ -81,7 +81,7 @@ public static class BankStatementsApi
                 var report = await imports.ImportAsync(key.SchoolId, name, () => File.OpenRead(path), actor, context.RequestAborted);
                 if (report.Status == ImportStatus.Rejected)
                 {
-                    return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "invalid_statement", T["Api.InvalidStatement", name, report.Problem ?? ""],
+                    return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "invalid_statement", T["Api.InvalidStatement", name, T.Render(report.Problem!)],
                         [new("importId", report.Id), new("file", name)]);
                 }
                 answers.Add(new ImportAnswer(report.Id, report.FileName, report.Statements, report.Movements, report.Duplicates, report.Credited,

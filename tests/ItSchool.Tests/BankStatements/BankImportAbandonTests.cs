@@ -51,7 +51,8 @@ public sealed class BankImportAbandonTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(3, opened);
         var abandoned = (await Imports.HistoryAsync(DemoSchool.Id)).Single(r => r.FileName == name);
         Assert.Equal(ImportStatus.Rejected, abandoned.Status);
-        Assert.Contains("connexion interrompue", abandoned.Problem);
+        Assert.Equal(BankImports.AbandonedImport, abandoned.Problem);
+        Assert.Equal("connexion interrompue : rien n'a été enregistré ; envoyez à nouveau le fichier", BankFrench.Text(abandoned.Problem));
         Assert.Equal(0, await StatementsOfAsync(statements.Account));
         Assert.Equal(before, await Statements.BalanceAsync(web, "Benoît"));
 

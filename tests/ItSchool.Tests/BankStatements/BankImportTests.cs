@@ -154,7 +154,7 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
     {
         var report = await ImportAsync(StatementFiles.Bytes(name), name);
         Assert.Equal(ImportStatus.Rejected, report.Status);
-        Assert.Contains("ligne", report.Problem);
+        Assert.Contains("ligne", BankFrench.Text(report.Problem));
         Assert.Contains(await Imports.HistoryAsync(DemoSchool.Id), r => r.Id == report.Id && r.Status == ImportStatus.Rejected);
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
         await using var count = db.CreateCommand("SELECT (SELECT count(*) FROM bank_movements WHERE import_id = @id) + (SELECT count(*) FROM bank_statements WHERE import_id = @id)");
@@ -174,16 +174,16 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
         statements.Rewind(number + 1, closing);
         var gap = await ImportAsync(statements.Coda([("D3", 100, chloe.ToString())]));
         Assert.Equal(ImportStatus.Rejected, gap.Status);
-        Assert.Contains($"relevé n° 3 du compte {statements.Account}", gap.Problem);
-        Assert.Contains("il manque", gap.Problem);
+        Assert.Contains($"relevé n° 3 du compte {statements.Account}", BankFrench.Text(gap.Problem));
+        Assert.Contains("il manque", BankFrench.Text(gap.Problem));
 
         statements.Rewind(number, closing + 1);
         var balance = await ImportAsync(statements.Coda([("D2", 100, chloe.ToString())]));
-        Assert.Contains("ne suit pas le solde de clôture du relevé n° 1", balance.Problem);
+        Assert.Contains("ne suit pas le solde de clôture du relevé n° 1", BankFrench.Text(balance.Problem));
 
         statements.Rewind(0, 0);
         var changed = await ImportAsync(statements.Coda([("D1", 200, chloe.ToString())]));
-        Assert.Contains("déjà été importé avec un autre contenu", changed.Problem);
+        Assert.Contains("déjà été importé avec un autre contenu", BankFrench.Text(changed.Problem));
         Assert.Equal(before, await Statements.BalanceAsync(web, "Chloé"));
     }
 

@@ -63,6 +63,25 @@ public sealed partial class BankPagesTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task A_refused_file_is_kept_as_codes_and_its_report_reads_in_French()
+    {
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var report = await web.Services.GetRequiredService<BankImports>().ImportAsync(DemoSchool.Id, "codes.cod",
+            () => new MemoryStream(StatementFiles.Bytes("wrong-length.cod")), new(ItSchool.Wallets.ActorKind.User, "t", "t"));
+
+        Assert.Equal(new StatementProblem(StatementPlace.Line(4), BankMessage.Of("Coda.WrongLength", 127, 128)), report.Problem);
+        await using var db = Npgsql.NpgsqlDataSource.Create(web.ConnectionString);
+        await using var read = db.CreateCommand("SELECT problem::text FROM bank_imports WHERE id = @id");
+        read.Parameters.AddWithValue("id", report.Id);
+        var stored = (string)(await read.ExecuteScalarAsync())!;
+        Assert.Contains("\"Coda.WrongLength\"", stored);
+        Assert.DoesNotContain("caractères", stored);
+
+        var page = await manager.GetStringAsync($"/e/demo/gestion/releves/{report.Id}");
+        Assert.Contains("Fichier refusé, rien n&#x27;a été importé : ligne 4 : l&#x27;enregistrement fait 127 caractères au lieu de 128", page);
+    }
+
+    [Fact]
     public async Task A_free_text_line_is_given_to_the_suggested_pupil_from_the_list()
     {
         using var manager = await SignedIn.AsAsync(web, "claire.dupont");

@@ -84,8 +84,8 @@ public sealed class StatementLimitsTests
 
         var error = Assert.Throws<StatementFormatException>(() => StatementFile.Check(() => new MemoryStream(file)));
 
-        Assert.Contains($"plus de {GuardedXmlReader.MaxDepth} niveaux", error.Reason);
-        Assert.StartsWith("ligne 1, position", error.Where);
+        Assert.Contains($"plus de {GuardedXmlReader.MaxDepth} niveaux", error.ReasonText());
+        Assert.StartsWith("ligne 1, position", error.WhereText());
     }
 
     [Fact]
@@ -105,8 +105,8 @@ public sealed class StatementLimitsTests
         var error = Assert.Throws<StatementFormatException>(() =>
             StatementFile.Read(StatementFormat.Camt053, new Endless(Head + "<GrpHdr><MsgId>", "0123456789abcdef")).ToList());
 
-        Assert.Equal("fichier", error.Where);
-        Assert.Contains($"fichier trop volumineux (plus de {StatementFile.MaxBytes / 1024 / 1024} Mo)", error.Reason);
+        Assert.Equal("fichier", error.WhereText());
+        Assert.Contains($"fichier trop volumineux (plus de {StatementFile.MaxBytes / 1024 / 1024} Mo)", error.ReasonText());
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class StatementLimitsTests
         var error = Assert.Throws<StatementFormatException>(() =>
             StatementFile.Read(StatementFormat.Camt053, new Endless(Head + "<GrpHdr>", "<a/>")).ToList());
 
-        Assert.Contains("éléments XML", error.Reason);
+        Assert.Contains("éléments XML", error.ReasonText());
     }
 
     [Fact]
@@ -133,8 +133,8 @@ public sealed class StatementLimitsTests
 
         var error = Assert.Throws<StatementFormatException>(() => StatementFile.Check(() => new MemoryStream(Encoding.UTF8.GetBytes(bomb))));
 
-        Assert.Contains("XML illisible", error.Reason);
-        Assert.Contains("DTD", error.Reason);
+        Assert.Contains("XML illisible", error.ReasonText());
+        Assert.Contains("DTD", error.ReasonText());
     }
 
     [Fact]

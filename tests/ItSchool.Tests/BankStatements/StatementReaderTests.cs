@@ -86,8 +86,8 @@ public sealed class StatementReaderTests
     public void A_broken_file_is_rejected_naming_the_line_or_element_and_the_reason(string file, string where, string reason)
     {
         var error = Assert.Throws<StatementFormatException>(() => StatementFile.Check(() => new MemoryStream(StatementFiles.Bytes(file))));
-        Assert.Contains(where, error.Where);
-        Assert.Contains(reason, error.Reason.Replace('\u202f', ' ').Replace('\u00a0', ' '));
+        Assert.Contains(where, error.WhereText());
+        Assert.Contains(reason, error.ReasonText().Replace('\u202f', ' ').Replace('\u00a0', ' '));
     }
 
     [Fact]
@@ -97,8 +97,8 @@ public sealed class StatementReaderTests
         lines[2] = lines[2][..65] + "100000000199" + lines[2][77..];
         var error = Assert.Throws<StatementFormatException>(() =>
             StatementFile.Check(() => new MemoryStream(Encoding.Latin1.GetBytes(string.Join("\r\n", lines)))));
-        Assert.Equal("ligne 3", error.Where);
-        Assert.Contains("modulo 97", error.Reason);
+        Assert.Equal("ligne 3", error.WhereText());
+        Assert.Contains("modulo 97", error.ReasonText());
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class StatementReaderTests
     public void Something_that_is_neither_CODA_nor_camt_is_refused()
     {
         var error = Assert.Throws<StatementFormatException>(() => StatementFile.Check(() => new MemoryStream("date;montant\n"u8.ToArray())));
-        Assert.Contains("format inconnu", error.Reason);
+        Assert.Contains("format inconnu", error.ReasonText());
         Assert.Throws<StatementFormatException>(() => StatementFile.Check(() => new MemoryStream([])));
     }
 }

@@ -13,7 +13,7 @@ namespace ItSchool.Platform.Database;
 /// fail its neighbours. The batch function must therefore be safe to run again for calls of a failed batch
 /// (a failed statement batch in PostgreSQL's implicit transaction leaves nothing behind).
 /// </remarks>
-public sealed class RoundTrips<TCall, TAnswer>(
+public sealed class SqlBatcher<TCall, TAnswer>(
     Func<IReadOnlyList<TCall>, Task<IReadOnlyList<TAnswer>>> runBatch, int loops = 4, int maxBatch = 256)
 {
     readonly Channel<(TCall Call, TaskCompletionSource<TAnswer> Answer)> queue =
