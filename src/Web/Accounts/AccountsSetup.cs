@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using ItSchool.Accounts;
 using ItSchool.Mail;
 using ItSchool.Pupils;
+using ItSchool.Web.Live;
 
 namespace ItSchool.Web.Accounts;
 
@@ -23,6 +24,7 @@ public static class AccountsSetup
         services.AddSingleton<AccountMails>();
         services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
         services.AddHostedService<MailDelivery>();
+        builder.AddLiveTopic<PersonLiveTopic>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(nameof(Role.Parent), policy => policy.RequireRole(nameof(Role.Parent)))

@@ -13,14 +13,11 @@ public static class MeetingsSetup
         builder.Services.AddSingleton<MeetingEvenings>();
         builder.Services.AddSingleton<HouseholdAppointments>();
         builder.Services.AddSingleton<MeetingMails>();
-        builder.Services.AddSingleton<WatchedTimetables>();
-        builder.Services.AddSingleton<MeetingsRelay>();
-        builder.Services.AddSingleton<ILiveChangeHandler>(services => services.GetRequiredService<MeetingsRelay>());
+        builder.AddLiveTopic<TimetableLiveTopic>();
     }
 
     public static void MapMeetings(this RouteGroupBuilder school)
     {
-        school.MapHub<MeetingsHub>("/hubs/meetings").RequireModule(SchoolModule.Meetings);
         var meetings = school.MapGroup("").RequireModule(SchoolModule.Meetings);
         meetings.MapFamilyMeetings();
         meetings.MapStaffMeetings();

@@ -87,12 +87,8 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         async Task<(int, string)> RecordAsync(SaleRecord sale)
         {
             // A concurrent request with the same sale id may have recorded its answer first: both return that one.
+            // Not published: the purse's own change reaches the pages (the journal reads itself again on it).
             var stored = await sales.RecordAsync(sale, cancellationToken);
-            if (sale.PupilId is { } pupil && sale.StatusCode == 201)
-            {
-                // The purse already pushed the new balance; the journal's articles exist only from now.
-                grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(sale.SchoolId, pupil)).Ignore();
-            }
             if (stored.SaleId != sale.Id)
             {
                 logger.LogInformation("Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
@@ -122,7 +118,6 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
             return (422, ProblemJson(422, "declined", $"Annulation refusée ({result.Reason})."));
         }
         await sales.MarkVoidedAsync(sale.Id, now, cancellationToken);
-        grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(terminal.SchoolId, sale.PupilId)).Ignore();
         return (200, JsonSerializer.Serialize(new SaleVoided(sale.Id, sale.AmountCents, result.BalancesAfter.Single().BalanceCents), Json));
     }
 

@@ -32,6 +32,7 @@ public static class SalesJournal
             var searchTooLong = recherche?.Length > PosSales.MaxSearchLength;
             var model = new
             {
+                PupilId = pupil,
                 Filter = filter,
                 First = first,
                 Last = last,

@@ -46,9 +46,17 @@ public static class Dashboard
             {
                 return new RazorComponentResult<DashboardPage>(new { User = user, Child = child });
             }
-            var compartments = await grains.GetGrain<IPurseGrain>(child.Id).GetCompartmentsAsync();
+            // The purse before its lines: lines newer than the version are caught up by the live channel, never missed.
+            var purse = await grains.GetGrain<IPurseGrain>(child.Id).GetPurseAsync();
             var recent = await ledger.RecentAsync(schoolId, child.Id, RecentOperations.Count, context.RequestAborted);
-            return new RazorComponentResult<DashboardPage>(new { User = user, Child = child, Compartments = compartments, Recent = recent });
+            return new RazorComponentResult<DashboardPage>(new
+            {
+                User = user,
+                Child = child,
+                Compartments = purse.Compartments,
+                Recent = recent,
+                PurseVersion = purse.Version,
+            });
         }).RequireAuthorization();
     }
 }

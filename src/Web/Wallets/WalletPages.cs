@@ -2,6 +2,7 @@ using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Live;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +18,7 @@ public static class WalletPages
     public static void AddWallets(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LedgerQueries>();
+        builder.AddLiveTopic<PurseLiveTopic>();
     }
 
     public static void MapWallets(this RouteGroupBuilder school)
