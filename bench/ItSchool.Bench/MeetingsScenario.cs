@@ -52,7 +52,7 @@ public static partial class MeetingsScenario
             {
                 var teacher = teacherIds[i % teachers];
                 var connection = new HubConnectionBuilder()
-                    .WithUrl(new Uri(address, "/e/demo/hubs/meetings"), o =>
+                    .WithUrl(new Uri(address, "/e/demo/hubs/live"), o =>
                     {
                         o.Cookies = cookies;
                         o.Headers["RequestVerificationToken"] = token;
@@ -61,8 +61,12 @@ public static partial class MeetingsScenario
                 var held = new List<(long Version, long At)>();
                 watchers.Add((teacher, held));
                 // As the page does: a grid older than the one shown is ignored.
-                connection.On<string>("grid", html =>
+                connection.On<string, long, string?, bool>("live", (_, _, html, _) =>
                 {
+                    if (html is null)
+                    {
+                        return;
+                    }
                     var version = long.Parse(VersionAttribute().Match(html).Groups[1].Value);
                     lock (held)
                     {
@@ -73,7 +77,7 @@ public static partial class MeetingsScenario
                     }
                 });
                 await connection.StartAsync();
-                await connection.InvokeAsync<bool>("Watch", evening.ToString(), teacher.ToString(), -1L);
+                await connection.InvokeAsync<bool>("Watch", TimetableChanged.Topic(evening, teacher), -1L);
                 connections.Add(connection);
             }
 

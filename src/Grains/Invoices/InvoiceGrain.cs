@@ -417,7 +417,7 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
     async Task ReloadAsync()
     {
         invoice = await store.LoadAsync(Id, InvoiceStates.Today(clock));
-        GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(invoice!.SchoolId, invoice.PupilId)).Ignore();
+        GrainFactory.Publish(new InvoicesChanged(invoice!.SchoolId, invoice.PupilId));
     }
 
     InvoiceView? Current() => invoice is null ? null

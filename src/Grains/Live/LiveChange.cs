@@ -1,18 +1,18 @@
-using ItSchool.Wallets;
-
 namespace ItSchool.Live;
 
-/// <summary>Something a grain changed that open pages should show at once.</summary>
+/// <summary>
+/// Something a grain changed that open pages should show at once. It is published to each of its
+/// <see cref="Topics"/>: a topic names one thing a page can watch ("purse:{pupilId}"), and only the web nodes
+/// whose clients watch that thing hear of it.
+/// </summary>
 [GenerateSerializer, Immutable]
-public abstract record LiveChange([property: Id(0)] Guid SchoolId);
+public abstract record LiveChange([property: Id(0)] Guid SchoolId)
+{
+    public abstract IReadOnlyList<string> Topics { get; }
 
-/// <summary>A purse moved money: its balances now, and the entries just written.</summary>
-[GenerateSerializer, Immutable]
-public sealed record PurseChanged(
-    Guid SchoolId,
-    [property: Id(1)] Guid PupilId,
-    [property: Id(2)] IReadOnlyList<CompartmentBalance> Balances,
-    [property: Id(3)] IReadOnlyList<LedgerLine> Entries) : LiveChange(SchoolId);
-/// <summary>Something about a pupil changed that pages show in their own way (a sale's articles in the journal).</summary>
-[GenerateSerializer, Immutable]
-public sealed record PupilActivity(Guid SchoolId, [property: Id(1)] Guid PupilId) : LiveChange(SchoolId);
+    /// <summary>
+    /// Grows with every change of the thing (a purse's last ledger entry, a timetable's version), so that a page
+    /// can tell a newer state from one it already shows; 0 for changes that only say "read again".
+    /// </summary>
+    public virtual long Version => 0;
+}

@@ -80,7 +80,7 @@ public sealed class HouseholdAgendaGrain(NpgsqlDataSource db) : Grain, IHousehol
     {
         if (result.Changed)
         {
-            GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new HouseholdChanged(household.SchoolId, EveningId, household.Parents)).Ignore();
+            GrainFactory.Publish(new HouseholdChanged(household.SchoolId, EveningId, household.Parents));
         }
         return result;
     }

@@ -1,3 +1,4 @@
+using ItSchool.Accounts;
 using ItSchool.Live;
 
 namespace ItSchool.Meetings;
@@ -33,4 +34,7 @@ public sealed record HouseholdCancellation([property: Id(0)] Guid ParentId, [pro
 /// <summary>A household's appointments of the evening changed; its parents' open family lists read them again.</summary>
 [GenerateSerializer, Immutable]
 public sealed record HouseholdChanged(Guid SchoolId, [property: Id(1)] Guid EveningId, [property: Id(2)] IReadOnlyList<Guid> Parents)
-    : LiveChange(SchoolId);
+    : LiveChange(SchoolId)
+{
+    public override IReadOnlyList<string> Topics => Parents.Select(PersonTopic.Of).ToList();
+}

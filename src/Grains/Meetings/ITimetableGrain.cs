@@ -50,7 +50,14 @@ public sealed record Cancellation([property: Id(0)] Guid ParentId, [property: Id
 
 /// <summary>A teacher's grid changed; open pages of that timetable show the new version.</summary>
 [GenerateSerializer, Immutable]
-public sealed record TimetableChanged(Guid SchoolId, [property: Id(1)] TimetableGrid Grid) : LiveChange(SchoolId);
+public sealed record TimetableChanged(Guid SchoolId, [property: Id(1)] TimetableGrid Grid) : LiveChange(SchoolId)
+{
+    public override IReadOnlyList<string> Topics => [Topic(Grid.EveningId, Grid.TeacherId)];
+
+    public override long Version => Grid.Version;
+
+    public static string Topic(Guid eveningId, Guid teacherId) => $"timetable:{eveningId}:{teacherId}";
+}
 
 public static class Timetables
 {

@@ -284,7 +284,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
     {
         version++;
         var grid = Grid();
-        GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new TimetableChanged(evening!.SchoolId, grid)).Ignore();
+        GrainFactory.Publish(new TimetableChanged(evening!.SchoolId, grid));
         return TimetableResult.Accepted(grid, changed: true);
     }
 

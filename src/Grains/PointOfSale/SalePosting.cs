@@ -77,12 +77,8 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         async Task<PosOutcome<SaleAccepted>> RecordAsync(SaleRecord sale)
         {
             // A concurrent request with the same sale id may have recorded its answer first: both return that one.
+            // Not published: the purse's own change reaches the pages (the journal reads itself again on it).
             var stored = await sales.RecordAsync(sale, cancellationToken);
-            if (sale.PupilId is { } pupil && sale.StatusCode == 201)
-            {
-                // The purse already pushed the new balance; the journal's articles exist only from now.
-                grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(sale.SchoolId, pupil)).Ignore();
-            }
             if (stored.SaleId != sale.Id)
             {
                 logger.LogInformation("Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
@@ -120,7 +116,6 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
             return PosProblem.VoidDeclined(result.Reason.ToString()!);
         }
         await sales.MarkVoidedAsync(sale.Id, now, cancellationToken);
-        grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PupilActivity(terminal.SchoolId, sale.PupilId)).Ignore();
         return new PosOutcome<SaleVoided>(new SaleVoided(sale.Id, sale.AmountCents, result.BalancesAfter.Single().BalanceCents), null);
     }
 

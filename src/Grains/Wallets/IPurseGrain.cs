@@ -13,4 +13,10 @@ public interface IPurseGrain : IGrainWithGuidKey
     Task<MovementResult> TransferAsync(Transfer transfer);
 
     Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync();
+
+    /// <summary>The compartments with the purse's version, for a page that follows the purse live.</summary>
+    Task<PurseView> GetPurseAsync();
 }
+
+[GenerateSerializer, Immutable]
+public sealed record PurseView([property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<CompartmentView> Compartments);

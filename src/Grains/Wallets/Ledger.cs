@@ -45,10 +45,10 @@ public sealed class Ledger(NpgsqlDataSource db)
             Parameters = { new("pupils", pupils) },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT c.pupil_id, c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication,
-                   (SELECT coalesce(sum(l.amount_cents), 0) FROM ledger_entries l
-                    WHERE l.pupil_id = c.pupil_id AND l.compartment = c.compartment)
+            SELECT c.pupil_id, c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication, l.total, l.last
             FROM purse_compartments c JOIN wallet_compartments w ON w.school_id = c.school_id AND w.compartment = c.compartment
+            CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total, coalesce(max(id), 0) AS last FROM ledger_entries
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment) l
             WHERE c.pupil_id = ANY(@pupils)
             ORDER BY c.pupil_id, c.compartment
             """) { Parameters = { new("pupils", pupils) } });
@@ -68,6 +68,7 @@ public sealed class Ledger(NpgsqlDataSource db)
         await reader.NextResultAsync();
         var compartments = pupils.ToDictionary(p => p, _ => new List<PurseCompartment>());
         var mismatches = new Dictionary<Guid, Exception>();
+        var versions = pupils.ToDictionary(p => p, _ => 0L);
         while (await reader.ReadAsync())
         {
             var pupil = reader.GetGuid(0);
@@ -79,6 +80,7 @@ public sealed class Ledger(NpgsqlDataSource db)
                 mismatches.TryAdd(pupil, new LedgerMismatchException(pupil, compartment.Compartment, compartment.BalanceCents, ledgerSum));
             }
             compartments[pupil].Add(compartment);
+            versions[pupil] = Math.Max(versions[pupil], reader.GetInt64(7));
         }
         await reader.NextResultAsync();
         var recent = pupils.ToDictionary(p => p, _ => new List<StoredEntry>());
@@ -93,7 +95,7 @@ public sealed class Ledger(NpgsqlDataSource db)
                 ? new Opened(null, new InvalidOperationException($"No pupil {c.PupilId}: a purse belongs to a pupil."))
                 : mismatches.TryGetValue(c.PupilId, out var mismatch)
                     ? new Opened(null, mismatch)
-                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId]), null)).ToList();
+                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId]), null)).ToList();
     }
 
     /// <summary>
@@ -256,7 +258,8 @@ public sealed class Ledger(NpgsqlDataSource db)
 
 public sealed record PurseCompartment(int Compartment, string Name, long FloorCents, long BalanceCents, StructuredCommunication Communication);
 
-public sealed record PurseSnapshot(Guid SchoolId, IReadOnlyList<PurseCompartment> Compartments, IReadOnlyList<StoredEntry> RecentEntries);
+/// <param name="Version">The purse's last ledger entry (0 for none).</param>
+public sealed record PurseSnapshot(Guid SchoolId, IReadOnlyList<PurseCompartment> Compartments, IReadOnlyList<StoredEntry> RecentEntries, long Version);
 
 public sealed record StoredEntry(string IdempotencyKey, long Id, int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind);
 

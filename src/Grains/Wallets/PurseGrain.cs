@@ -24,6 +24,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
     // Balances as committed in the ledger, and as they will be once the queued movements are written.
     readonly Dictionary<int, long> committed = [];
     readonly Dictionary<int, long> projected = [];
+    // The purse's last committed ledger entry: pages compare it with the one they show (PurseChanged.Version).
+    long version;
 
     // Answers by idempotency key: committed movements (recent ones loaded at activation) and queued ones.
     readonly Dictionary<string, Remembered> answers = [];
@@ -39,6 +41,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         schoolId = snapshot.SchoolId;
         compartments = snapshot.Compartments.ToDictionary(c => c.Compartment);
         settingsRead = clock.GetUtcNow();
+        version = snapshot.Version;
         foreach (var compartment in snapshot.Compartments)
         {
             committed[compartment.Compartment] = projected[compartment.Compartment] = compartment.BalanceCents;
@@ -49,16 +52,20 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         }
     }
 
-    public async Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync()
+    public async Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync() => (await GetPurseAsync()).Compartments;
+
+    public async Task<PurseView> GetPurseAsync()
     {
         if (clock.GetUtcNow() - settingsRead > SettingsLifetime)
         {
             await (readingSettings ??= ReadSettingsAsync());
         }
-        return compartments.Values.OrderBy(c => c.Compartment)
-            .Select(c => new CompartmentView(c.Compartment, c.Name, committed[c.Compartment], c.FloorCents, c.Communication))
-            .ToList();
+        return new PurseView(version, Views());
     }
+
+    List<CompartmentView> Views() => compartments.Values.OrderBy(c => c.Compartment)
+        .Select(c => new CompartmentView(c.Compartment, c.Name, committed[c.Compartment], c.FloorCents, c.Communication))
+        .ToList();
 
     public Task<MovementResult> CreditAsync(Credit credit) =>
         SubmitAsync(credit.IdempotencyKey, Fingerprint.Of(credit.Kind, (credit.Compartment, credit.AmountCents)), () =>
@@ -248,8 +255,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                 new LedgerLine(s.Id, e.Compartment, e.AmountCents, e.BalanceAfterCents, e.Kind, e.Method, e.Subject, e.OccurredAt)));
             pending.Completion.SetResult(remembered.Result);
         }
-        GrainFactory.GetGrain<ILivePublisherGrain>(0).PublishAsync(new PurseChanged(schoolId, PupilId,
-            committed.Select(c => new CompartmentBalance(c.Key, c.Value)).OrderBy(c => c.Compartment).ToList(), lines)).Ignore();
+        version = Math.Max(version, ids.DefaultIfEmpty(version).Max());
+        GrainFactory.Publish(new PurseChanged(schoolId, PupilId, version, Views(), lines));
     }
 
     /// <summary>

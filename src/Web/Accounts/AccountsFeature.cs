@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using ItSchool.Accounts;
 using ItSchool.Mail;
 using ItSchool.Pupils;
+using ItSchool.Web.Live;
 using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Accounts;
@@ -24,6 +25,7 @@ public sealed class AccountsFeature : Feature
         services.AddSingleton<AccountMails>();
         services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
         services.AddHostedService<MailDelivery>();
+        builder.AddLiveTopic<PersonLiveTopic>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(nameof(Role.Parent), policy => policy.RequireRole(nameof(Role.Parent)))

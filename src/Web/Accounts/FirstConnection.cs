@@ -48,7 +48,7 @@ public static class FirstConnection
             return new RazorComponentResult<FirstConnectionPage>(new { form.Token, Problem = state });
         }
         // The token changed the session stamp: live connections opened before it close on every node.
-        await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(school.Id, userId!.Value, null));
+        grains.Publish(new SessionsEnded(school.Id, userId!.Value, null));
         var account = (await accounts.FindAsync(school.Id, userId.Value, context.RequestAborted))!;
         return await SignIn.StartSessionAsync(context, pupils, account, remember: false, returnUrl: null);
     }

@@ -60,7 +60,7 @@ public static class MyAccess
             ? (await pupils.ChildrenOfAsync(user.SchoolId, user.Id, context.RequestAborted)).FirstOrDefault(p => p.Id == pupilId)
             : null;
         await Sessions.RenewAsync(context, account, pupil);
-        await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(user.SchoolId, user.Id, null));
+        grains.Publish(new SessionsEnded(user.SchoolId, user.Id, null));
     }
 
     public sealed class ChangePasswordForm

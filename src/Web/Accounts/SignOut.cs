@@ -21,7 +21,7 @@ public static class SignOut
             {
                 await accounts.EndSessionAsync(user.SchoolId, user.Id, session, cookies.Get(Sessions.Scheme).ExpireTimeSpan,
                     context.RequestAborted);
-                await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(user.SchoolId, user.Id, session));
+                grains.Publish(new SessionsEnded(user.SchoolId, user.Id, session));
             }
             await context.SignOutAsync(Sessions.Scheme);
             return TypedResults.Redirect($"{context.Request.PathBase}/connexion");

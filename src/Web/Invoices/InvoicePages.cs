@@ -7,6 +7,7 @@ using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Accounts;
+using ItSchool.Web.Live;
 using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
@@ -31,6 +32,7 @@ public static class InvoicePages
         builder.Services.AddSingleton<ProviderRefunds>();
         builder.Services.AddSingleton<InvoiceRefundJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InvoiceRefundJob>());
+        builder.AddLiveTopic<InvoicesLiveTopic>();
     }
 
     public static void MapInvoices(this RouteGroupBuilder school)
@@ -45,11 +47,13 @@ public static class InvoicePages
             {
                 return Results.NotFound();
             }
+            var purse = await grains.GetGrain<IPurseGrain>(pupil).GetPurseAsync();
             return new RazorComponentResult<ParentInvoicesPage>(new
             {
                 PupilId = pupil,
                 Rows = await RowsAsync(context, db, clock, pupil),
-                Compartments = await grains.GetGrain<IPurseGrain>(pupil).GetCompartmentsAsync(),
+                purse.Compartments,
+                PurseVersion = purse.Version,
                 Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
                 Online = await OnlineRulesAsync(context, db, provider),
             });

@@ -10,13 +10,15 @@ namespace ItSchool.Web.Live;
 /// </summary>
 public sealed class FragmentRenderer(IServiceProvider services, ILoggerFactory loggers) : IAsyncDisposable
 {
-    static readonly CultureInfo Culture = new("fr-BE");
+    /// <summary>The pages' culture, until a person can choose theirs: a live connection renders in the one it was opened with.</summary>
+    public static readonly CultureInfo DefaultCulture = CultureInfo.GetCultureInfo("fr-BE");
+
     readonly HtmlRenderer renderer = new(services, loggers);
 
-    public Task<string> RenderAsync<TComponent>(IDictionary<string, object?> parameters) where TComponent : IComponent =>
+    public Task<string> RenderAsync<TComponent>(CultureInfo culture, IDictionary<string, object?> parameters) where TComponent : IComponent =>
         renderer.Dispatcher.InvokeAsync(async () =>
         {
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Culture;
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
             var output = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
             return output.ToHtmlString();
         });

@@ -1,17 +1,20 @@
-using ItSchool.Pupils;
+using System.Collections.Concurrent;
+using ItSchool.Accounts;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ItSchool.Web.Live;
 
 /// <summary>
-/// The browser's live channel. Each connection joins the groups of its school, its person and, for a
-/// parent, the child whose account is open; <see cref="LiveRelay"/> pushes rendered fragments to them and
-/// the page swaps them in by id (wwwroot/js/site.js). <see cref="LiveSessions"/> closes it when its session ends.
+/// The browser's one live channel. A page watches the topics it declares (wwwroot/js/site.js) with the version it
+/// shows; the topic's kind says whether this person may (<see cref="ILiveTopic"/>), and a refused topic joins
+/// nothing. <see cref="LiveNode"/> then pushes "live" messages (topic, version, fragments, whether to announce) to
+/// the watchers, and the page swaps the fragments in by id. <see cref="LiveSessions"/> closes the connection when its session ends.
 /// </summary>
 [Authorize]
-public sealed class LiveHub(PupilDirectory pupils, LiveViewers viewers, LiveSessions sessions) : Hub
+public sealed class LiveHub(LiveNode node, LiveSessions sessions) : Hub
 {
     public override async Task OnConnectedAsync()
     {
@@ -19,35 +22,90 @@ public sealed class LiveHub(PupilDirectory pupils, LiveViewers viewers, LiveSess
         {
             return;
         }
-        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.School(user.SchoolId));
-        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(user.Id));
-        if (user.PupilId is { } pupil && await pupils.IsGuardianAsync(user.SchoolId, user.Id, pupil))
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Pupil(pupil));
-            viewers.Add(pupil);
-            Context.Items[nameof(LiveViewers)] = pupil;
-        }
+        // Every connection hears what concerns its person (its sessions ending, its household's appointments).
+        await JoinAsync(user.SchoolId, new LiveWatch(PersonTopic.Of(user.Id)));
         await base.OnConnectedAsync();
+    }
+
+    /// <summary>
+    /// Watches the topic if this person may; if it changed since <paramref name="lastVersion"/> (while the page loaded,
+    /// or while the connection was down), the caller gets its fragments at once. A negative version asks for no catch-up.
+    /// </summary>
+    public async Task<bool> Watch(string topic, long lastVersion)
+    {
+        if (SignedInUser.From(Context.User!) is not { } user || node.KindOf(topic) is not { } kind
+            || await kind.AuthorizeAsync(user, topic[(kind.Kind.Length + 1)..], Context.ConnectionAborted) is not { } watch)
+        {
+            return false;
+        }
+        if (!await sessions.IsOpenAsync(user, Context.ConnectionAborted))
+        {
+            Context.Abort();
+            return false;
+        }
+        var view = await JoinAsync(user.SchoolId, watch);
+        if (lastVersion >= 0 && await kind.CurrentAsync(user.SchoolId, watch.Topic) is { } now && now.Version > lastVersion)
+        {
+            await Clients.Caller.SendAsync("live", watch.Topic, now.Version, await node.RenderAsync(kind, now, view), kind.Announces);
+        }
+        return true;
+    }
+
+    public async Task Unwatch(string topic)
+    {
+        if (Watching().TryRemove(topic, out var view))
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, view.Group);
+            node.Unwatch(view);
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         sessions.Close(Context);
-        if (Context.Items.TryGetValue(nameof(LiveViewers), out var pupil) && pupil is Guid id)
+        var watching = Watching();
+        foreach (var topic in watching.Keys)
         {
-            viewers.Remove(id);
+            if (watching.TryRemove(topic, out var view))
+            {
+                node.Unwatch(view);
+            }
         }
         return base.OnDisconnectedAsync(exception);
     }
-}
 
-public static class LiveGroups
-{
-    public static string School(Guid schoolId) => $"school:{schoolId}";
+    async Task<LiveView> JoinAsync(Guid schoolId, LiveWatch watch)
+    {
+        var culture = Context.GetHttpContext()?.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? FragmentRenderer.DefaultCulture;
+        var view = new LiveView(watch.Topic, watch.Audience, culture.Name);
+        if (!Watching().TryAdd(watch.Topic, view))
+        {
+            return Watching()[watch.Topic];
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, view.Group);
+        try
+        {
+            await node.WatchAsync(schoolId, view);
+        }
+        catch
+        {
+            Watching().TryRemove(watch.Topic, out _);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, view.Group);
+            throw;
+        }
+        return view;
+    }
 
-    public static string User(Guid userId) => $"user:{userId}";
-
-    public static string Pupil(Guid pupilId) => $"pupil:{pupilId}";
+    /// <summary>This connection's views, by topic.</summary>
+    ConcurrentDictionary<string, LiveView> Watching()
+    {
+        if (Context.Items.TryGetValue(nameof(LiveView), out var known) && known is ConcurrentDictionary<string, LiveView> mine)
+        {
+            return mine;
+        }
+        Context.Items[nameof(LiveView)] = mine = new ConcurrentDictionary<string, LiveView>();
+        return mine;
+    }
 }
 
 public static class LiveSetup
@@ -56,12 +114,17 @@ public static class LiveSetup
     {
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<FragmentRenderer>();
-        builder.Services.AddSingleton<LiveViewers>();
         builder.Services.AddSingleton<LiveSessions>();
-        builder.Services.AddSingleton<ILiveChangeHandler>(services => services.GetRequiredService<LiveSessions>());
-        builder.Services.AddSingleton<LiveRelay>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<LiveRelay>());
-        builder.Services.AddHealthChecks().AddCheck<LiveRelay.Readiness>("live", tags: [Platform.Operations.ReadyTag]);
+        builder.Services.AddSingleton<LiveNode>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveNode>());
+        builder.Services.AddHealthChecks().AddCheck<LiveNode.Readiness>("live", tags: [Platform.Operations.ReadyTag]);
+    }
+
+    /// <summary>A feature's kind of live topic: the hub lets people watch it, the node renders its changes.</summary>
+    public static void AddLiveTopic<TTopic>(this WebApplicationBuilder builder) where TTopic : class, ILiveTopic
+    {
+        builder.Services.AddSingleton<TTopic>();
+        builder.Services.AddSingleton<ILiveTopic>(services => services.GetRequiredService<TTopic>());
     }
 
     public static void MapLive(this WebApplication app) => app.MapHub<LiveHub>("/hubs/live");

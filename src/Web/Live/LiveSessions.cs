@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.SignalR;
 namespace ItSchool.Web.Live;
 
 /// <summary>
-/// The SignalR connections open on this node (both hubs) with the session each was opened with. A connection
-/// keeps the principal of the request that opened it for as long as it lives: when that session ends (sign-out,
-/// another device signed out, a new password) or the school removes the guardian link its pages rely on,
-/// <see cref="LiveRelay"/> hands this node the change and the connection is aborted. The browser then
+/// The SignalR connections open on this node with the session each was opened with. A connection keeps the
+/// principal of the request that opened it for as long as it lives: when that session ends (sign-out, another
+/// device signed out, a new password) or the school removes the guardian link its pages rely on, the person's
+/// topic brings <see cref="LiveNode"/> the change (every connection watches its person) and the connection is aborted. The browser then
 /// reconnects with whatever cookie it has now, and is checked again.
 /// </summary>
-public sealed class LiveSessions(AccountDirectory accounts, ILogger<LiveSessions> logger) : ILiveChangeHandler
+public sealed class LiveSessions(AccountDirectory accounts, ILogger<LiveSessions> logger)
 {
     sealed record Connection(HubCallerContext Context, SignedInUser User);
 
@@ -41,13 +41,14 @@ public sealed class LiveSessions(AccountDirectory accounts, ILogger<LiveSessions
         return user;
     }
 
-    /// <summary>Whether the connection's session is still open now: asked again before a connection joins a group.</summary>
+    /// <summary>Whether the connection's session is still open now: asked again before a connection watches a topic.</summary>
     public Task<bool> IsOpenAsync(SignedInUser user, CancellationToken cancellationToken) =>
         accounts.IsSessionOpenAsync(user.SchoolId, user.Id, user.SessionStamp, user.SessionId, cancellationToken);
 
     public void Close(HubCallerContext context) => open.TryRemove(context.ConnectionId, out _);
 
-    public void OnChange(LiveChange change)
+    /// <summary>Closes the connections a session's end concerns; false for a change that is not about sessions.</summary>
+    public bool OnChange(LiveChange change)
     {
         switch (change)
         {
@@ -57,13 +58,15 @@ public sealed class LiveSessions(AccountDirectory accounts, ILogger<LiveSessions
                 {
                     _ = CloseEndedAsync(ended, theirs);
                 }
-                break;
+                return true;
             case GuardianshipEnded link:
                 foreach (var connection in open.Values.Where(c => c.User.Id == link.UserId && c.User.PupilId == link.PupilId))
                 {
                     connection.Context.Abort();
                 }
-                break;
+                return true;
+            default:
+                return false;
         }
     }
 

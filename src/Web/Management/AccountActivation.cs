@@ -31,7 +31,7 @@ public static class AccountActivation
                 }
                 if (await accounts.DeactivateAsync(school.Id, id, manager.Id, context.RequestAborted))
                 {
-                    await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new SessionsEnded(school.Id, id, null));
+                    grains.Publish(new SessionsEnded(school.Id, id, null));
                 }
                 return ManagementFeature.Done(context, $"gestion/{list}", "compte-desactive");
             });

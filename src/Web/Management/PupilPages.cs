@@ -98,7 +98,7 @@ public static class PupilPages
                 return Results.NotFound();
             }
             // The parent's open pages of this child keep a live connection: every web node closes it.
-            await grains.GetGrain<ILivePublisherGrain>(0).PublishAsync(new GuardianshipEnded(schoolId, userId, id));
+            grains.Publish(new GuardianshipEnded(schoolId, userId, id));
             return (IResult)ManagementFeature.Done(context, $"gestion/eleves/{id}", "parent-retire");
         });
     }

@@ -18,9 +18,7 @@ public sealed class MeetingsFeature : Feature
         builder.Services.AddSingleton<MeetingEvenings>();
         builder.Services.AddSingleton<HouseholdAppointments>();
         builder.Services.AddSingleton<MeetingMails>();
-        builder.Services.AddSingleton<WatchedTimetables>();
-        builder.Services.AddSingleton<MeetingsRelay>();
-        builder.Services.AddSingleton<ILiveChangeHandler>(services => services.GetRequiredService<MeetingsRelay>());
+        builder.AddLiveTopic<TimetableLiveTopic>();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
@@ -50,7 +48,6 @@ public sealed class MeetingsFeature : Feature
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
-        school.MapHub<MeetingsHub>("/hubs/meetings").RequireModule(SchoolModule.Meetings);
         var meetings = school.MapGroup("").RequireModule(SchoolModule.Meetings);
         meetings.MapFamilyMeetings();
         meetings.MapStaffMeetings();

@@ -34,6 +34,7 @@ public static class SalesJournal
             var searchTooLong = recherche?.Length > PosSales.MaxSearchLength;
             var model = new
             {
+                PupilId = pupil,
                 Filter = filter,
                 First = first,
                 Last = last,

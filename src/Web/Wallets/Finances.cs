@@ -27,10 +27,12 @@ public static class Finances
             {
                 return Results.NotFound();
             }
+            var purse = await grains.GetGrain<IPurseGrain>(pupil).GetPurseAsync();
             return new RazorComponentResult<BalancesPage>(new
             {
                 PupilId = pupil,
-                Compartments = await grains.GetGrain<IPurseGrain>(pupil).GetCompartmentsAsync(),
+                purse.Compartments,
+                PurseVersion = purse.Version,
                 Settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
             });
         });

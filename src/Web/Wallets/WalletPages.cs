@@ -3,6 +3,7 @@ using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Accounts;
+using ItSchool.Web.Live;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;

@@ -1,6 +1,7 @@
 using ItSchool.Accounts;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using ItSchool.Web.Live;
 using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Wallets;
@@ -10,7 +11,11 @@ public sealed class WalletsFeature : Feature
 {
     public override SchoolModule? Module => SchoolModule.Wallets;
 
-    public override void AddServices(WebApplicationBuilder builder) => builder.Services.AddSingleton<LedgerQueries>();
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<LedgerQueries>();
+        builder.AddLiveTopic<PurseLiveTopic>();
+    }
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
@@ -32,8 +37,9 @@ public sealed class WalletsFeature : Feature
         {
             return [];
         }
-        var compartments = await reader.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(child.Id).GetCompartmentsAsync();
+        // The purse before its lines: lines newer than the version are caught up by the live channel, never missed.
+        var purse = await reader.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(child.Id).GetPurseAsync();
         var recent = await reader.Services.GetRequiredService<LedgerQueries>().RecentAsync(reader.SchoolId, child.Id, RecentOperations.Count, reader.Aborted);
-        return [DashboardCard.Of<WalletDashboard>(30, new { PupilId = child.Id, Compartments = compartments, Recent = recent })];
+        return [DashboardCard.Of<WalletDashboard>(30, new { PupilId = child.Id, Compartments = purse.Compartments, Recent = recent, Version = purse.Version })];
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ItSchool.Meetings;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
+using ItSchool.Wallets;
 using ItSchool.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +34,7 @@ public sealed partial class LiveSessionTests(WebNode web) : IClassFixture<WebNod
         }
         using var other = await SignedIn.AsAsync(web, "julien.peeters");
         await using var live = await ConnectAsync(laptop, "hubs/live");
-        await using var grids = await ConnectAsync(laptop, "hubs/meetings");
+        await using var grids = await WatchingOwnGridAsync(laptop, "julien.peeters");
         var closed = Task.WhenAll(ClosedAsync(live), ClosedAsync(grids));
 
         var signOut = await Forms.PostAsync(client, "/e/demo/tableau-de-bord", "/e/demo/deconnexion");
@@ -54,7 +56,7 @@ public sealed partial class LiveSessionTests(WebNode web) : IClassFixture<WebNod
         var before = Copy(phone);
         using var laptop = await SignedIn.AsAsync(web, "sophie.martin");
         await using var live = await ConnectAsync(phone, "hubs/live");
-        await using var grids = await ConnectAsync(phone, "hubs/meetings");
+        await using var grids = await WatchingOwnGridAsync(phone, "sophie.martin");
         var closed = Task.WhenAll(ClosedAsync(live), ClosedAsync(grids));
 
         await Forms.PostAsync(laptop, "/e/demo/mon-acces", "/e/demo/mon-acces/autres-appareils");
@@ -116,9 +118,11 @@ public sealed partial class LiveSessionTests(WebNode web) : IClassFixture<WebNod
         }
         var parent = new CookieContainer();
         using var parentClient = await SignedIn.AsAsync(web, "marc.dubois", cookies: parent);
-        var viewers = web.Services.GetRequiredService<LiveViewers>();
+        var node = web.Services.GetRequiredService<LiveNode>();
+        var purse = PurseChanged.Topic(chloe);
         await using var live = await ConnectAsync(parent, "hubs/live");
-        await Eventually.TrueAsync(() => viewers.AnyFor(chloe), Soon);
+        Assert.True(await live.InvokeAsync<bool>("Watch", purse, -1L));
+        Assert.True(node.IsWatched(purse));
         var closed = ClosedAsync(live);
 
         using var manager = await SignedIn.AsAsync(web, "claire.dupont");
@@ -127,7 +131,21 @@ public sealed partial class LiveSessionTests(WebNode web) : IClassFixture<WebNod
 
         await closed.WaitAsync(Soon);
         await using var again = await ConnectAsync(parent, "hubs/live");
-        await Eventually.TrueAsync(() => !viewers.AnyFor(chloe), Soon, "The parent's new connection still joined the child's group.");
+        Assert.False(await again.InvokeAsync<bool>("Watch", purse, -1L));
+        await Eventually.TrueAsync(() => !node.IsWatched(purse), Soon, "The parent's new connection still watches the child's purse.");
+    }
+
+    /// <summary>A second connection of the teacher's, watching their own grid of the demo evening.</summary>
+    async Task<HubConnection> WatchingOwnGridAsync(CookieContainer cookies, string userName)
+    {
+        var connection = await ConnectAsync(cookies, "hubs/live");
+        var evening = (await web.Services.GetRequiredService<MeetingEvenings>().ListAsync(DemoSchool.Id)).Single();
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var query = db.CreateCommand("SELECT id FROM users WHERE user_name = @name");
+        query.Parameters.AddWithValue("name", userName);
+        var me = (Guid)(await query.ExecuteScalarAsync())!;
+        Assert.True(await connection.InvokeAsync<bool>("Watch", TimetableChanged.Topic(evening.Id, me), 0L));
+        return connection;
     }
 
     async Task<HubConnection> ConnectAsync(CookieContainer cookies, string hub)

@@ -14,7 +14,7 @@ public sealed class MultiNodeSessionTests : IAsyncLifetime
     {
         await first.InitializeAsync();
         await second.StartAsync(first.ConnectionString);
-        // Ready means every live publisher knows the node: before that, a change could miss it by design.
+        // Ready means the node's cluster answers: a session's end published through the other node reaches it.
         foreach (var node in new[] { first, second })
         {
             using var client = node.CreateClient();

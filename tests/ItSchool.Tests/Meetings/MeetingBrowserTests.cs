@@ -105,6 +105,27 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task A_meeting_page_opens_one_live_connection_for_its_grids_and_the_rest()
+    {
+        var evening = await DemoEveningAsync();
+        var page = await chromium.SignInToDashboardAsync(web, "amelie.lefevre", "Lucas");
+        var negotiations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/negotiate"))
+            {
+                negotiations.Enqueue(request.Url);
+            }
+        };
+        await page.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{TeacherId(evening, "Sophie")}").ToString());
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
+
+        var negotiation = Assert.Single(negotiations);
+        Assert.Contains("/e/demo/hubs/live/negotiate", negotiation);
+    }
+
+    [Fact]
     public async Task A_drag_dismissed_at_the_confirmation_changes_nothing_and_another_family_sees_bookings_live_without_names()
     {
         var evening = await DemoEveningAsync();

@@ -9,8 +9,8 @@ using Orleans.TestingHost;
 namespace ItSchool.Tests.Meetings;
 
 /// <summary>
-/// The demo school on its own database with an in-process cluster, and a listener registered like a web
-/// node's, which keeps the newest grid each timetable published.
+/// The demo school on its own database with an in-process cluster, and a listener subscribed like a web node
+/// to the timetables of every evening made here, which keeps the newest grid each of them published.
 /// </summary>
 public sealed class MeetingCluster : IAsyncLifetime
 {
@@ -27,8 +27,10 @@ public sealed class MeetingCluster : IAsyncLifetime
         // Hundreds of agendas wake at once in these tests; a bounded pool makes them queue for connections
         // instead of exhausting the test server that other test classes share.
         Cluster = await TestSilos.StartAsync(Database.ConnectionString + ";Maximum Pool Size=30");
-        await Grains.GetGrain<ILiveNodesGrain>(0).SubscribeAsync(Cluster.Client.CreateObjectReference<ILiveObserver>(Watcher));
+        watcher = Cluster.Client.CreateObjectReference<ILiveObserver>(Watcher);
     }
+
+    ILiveObserver watcher = null!;
 
     public async Task DisposeAsync()
     {
@@ -60,6 +62,10 @@ public sealed class MeetingCluster : IAsyncLifetime
             new TimeOnly(17, 0), new TimeOnly(17, 0).AddMinutes(10 * slots), 10, opens, opens.AddDays(7), maxPerPupil,
             maxPerParentPerTeacher, gap, ids.Select(t => new MeetingTeacher(t, "", null, ["5A"])).ToList());
         await new MeetingEvenings(Database.Db).CreateAsync(evening, DateTimeOffset.UtcNow);
+        foreach (var teacher in ids)
+        {
+            await Grains.GetGrain<ILiveTopicGrain>(TimetableChanged.Topic(evening.Id, teacher)).WatchAsync(watcher);
+        }
         return (evening, ids);
     }
 
@@ -101,7 +107,7 @@ public sealed class GridWatcher : ILiveObserver
 {
     readonly ConcurrentDictionary<(Guid, Guid), TimetableGrid> newest = new();
 
-    public Task OnChangeAsync(LiveChange change)
+    public Task OnChangeAsync(string topic, LiveChange change)
     {
         if (change is TimetableChanged { Grid: var grid })
         {
@@ -109,6 +115,8 @@ public sealed class GridWatcher : ILiveObserver
         }
         return Task.CompletedTask;
     }
+
+    public Task OnTopicLostAsync(string topic) => Task.CompletedTask;
 
     public TimetableGrid? Newest(Guid evening, Guid teacher) => newest.GetValueOrDefault((evening, teacher));
 }

@@ -78,16 +78,22 @@ public sealed partial class MeetingLiveTests(MeetingLiveTests.BoundedNode node) 
         }
         var token = Forms.AntiforgeryToken(await client.GetStringAsync("/e/demo/mon-acces"));
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(web.DemoSchool, "hubs/meetings"), options =>
+            .WithUrl(new Uri(web.DemoSchool, "hubs/live"), options =>
             {
                 options.Cookies = cookies;
                 options.Headers["RequestVerificationToken"] = token;
             })
             .Build();
         var grids = new ConcurrentBag<string>();
-        connection.On<string>("grid", grids.Add);
+        connection.On<string, long, string?, bool>("live", (topic, _, html, _) =>
+        {
+            if (topic == TimetableChanged.Topic(evening, teacher) && html is not null)
+            {
+                grids.Add(html);
+            }
+        });
         await connection.StartAsync();
-        Assert.True(await connection.InvokeAsync<bool>("Watch", evening.ToString(), teacher.ToString(), 0L));
+        Assert.True(await connection.InvokeAsync<bool>("Watch", TimetableChanged.Topic(evening, teacher), 0L));
         return (connection, grids);
     }
 

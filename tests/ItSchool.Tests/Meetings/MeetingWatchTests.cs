@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ItSchool.Meetings;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
+using ItSchool.Web.Live;
 using ItSchool.Web.Meetings;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,11 +68,12 @@ public sealed partial class MeetingWatchTests(WebNode web) : IClassFixture<WebNo
         await Forms.PostAsync(amelie, "/e/demo/comptes", $"/e/demo/comptes/{await DemoPupils.IdAsync(web, "Lucas")}");
         var pages = new List<string>();
         var pushes = new List<string>();
-        var relay = web.Services.GetRequiredService<MeetingsRelay>();
+        var timetables = web.Services.GetRequiredService<TimetableLiveTopic>();
         foreach (var teacher in new[] { julien, sophie })
         {
             pages.Add(await amelie.GetStringAsync($"/e/demo/reunions/{evening.Id}/enseignants/{teacher}"));
-            pushes.Add(await relay.RenderAsync(evening, await grains.Timetable(evening.Id, teacher).GetGridAsync(), staff: false));
+            pushes.Add(await timetables.RenderAsync(evening, await grains.Timetable(evening.Id, teacher).GetGridAsync(), null,
+                FragmentRenderer.DefaultCulture));
         }
         foreach (var (first, second) in new[] { (pages[0], pages[1]), (pushes[0], pushes[1]) })
         {
@@ -97,7 +99,7 @@ public sealed partial class MeetingWatchTests(WebNode web) : IClassFixture<WebNo
     static Guid TeacherId(MeetingEvening evening, string name) => evening.Teachers.Single(t => t.Name.StartsWith(name)).TeacherId;
 
     static Task<bool> WatchAsync(HubConnection connection, Guid evening, Guid teacher) =>
-        connection.InvokeAsync<bool>("Watch", evening.ToString(), teacher.ToString(), 0L);
+        connection.InvokeAsync<bool>("Watch", TimetableChanged.Topic(evening, teacher), 0L);
 
     async Task<HubConnection> WatcherAsync(string userName, string? child)
     {
@@ -110,7 +112,7 @@ public sealed partial class MeetingWatchTests(WebNode web) : IClassFixture<WebNo
         }
         var token = Forms.AntiforgeryToken(await client.GetStringAsync("/e/demo/mon-acces"));
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(web.DemoSchool, "hubs/meetings"), options =>
+            .WithUrl(new Uri(web.DemoSchool, "hubs/live"), options =>
             {
                 options.Cookies = cookies;
                 options.Headers["RequestVerificationToken"] = token;

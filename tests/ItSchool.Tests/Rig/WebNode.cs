@@ -100,7 +100,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--Orleans:SiloPort={FreePort()}",
             $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
-            // A node is not ready for its first seconds (see LiveRelay.Readiness): expected, not worth a line each poll.
+            // A node is not ready until its database and cluster answer (see Platform/Operations.cs): expected, not worth a line each poll.
             "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
             $"--ItSchool:Smtp:Host={(DeliversMail ? "127.0.0.1" : "")}",
             "--ItSchool:RateLimits:SecretsPerMinute=10000",

@@ -1,5 +1,10 @@
+using ItSchool.Live;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
+using ItSchool.Wallets;
+using ItSchool.Web.Live;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ItSchool.Tests.Wallets;
@@ -53,5 +58,38 @@ public sealed class MultiNodeLiveTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Contains("Le transfert est effectué.", await done.Content.ReadAsStringAsync());
 
         await Assertions.Expect(meals).ToHaveAttributeAsync("data-cents", (before + 200).ToString());
+    }
+
+    [Fact]
+    public async Task A_node_none_of_whose_clients_watches_a_purse_hears_nothing_of_it()
+    {
+        var chloe = await DemoPupils.IdAsync(first, "Chloé");
+        var topic = PurseChanged.Topic(chloe);
+        var (watching, idle) = (first.Services.GetRequiredService<LiveNode>(), second.Services.GetRequiredService<LiveNode>());
+        var cookies = new System.Net.CookieContainer();
+        using var marc = await SignedIn.AsAsync(first, "marc.dubois", cookies: cookies);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(first.DemoSchool, "hubs/live"), options => options.Cookies = cookies)
+            .Build();
+        var versions = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        connection.On<string, long, string?, bool>("live", (pushed, version, _, _) =>
+        {
+            if (pushed == topic)
+            {
+                versions.Enqueue(version);
+            }
+        });
+        await connection.StartAsync();
+        Assert.True(await connection.InvokeAsync<bool>("Watch", topic, -1L));
+        var (heardBefore, idleBefore) = (watching.Heard, idle.Heard);
+
+        // Moved through the idle node: its grains publish, but only the watching node subscribed to the purse.
+        var purse = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(chloe);
+        await purse.CreditAsync(new Credit(Guid.NewGuid().ToString(), 1, 100, MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, Actor.System));
+
+        await Eventually.TrueAsync(() => !versions.IsEmpty, TimeSpan.FromSeconds(10), "The watching node's client heard nothing.");
+        Assert.True(watching.Heard > heardBefore);
+        Assert.Equal(idleBefore, idle.Heard);
+        Assert.False(idle.IsWatched(topic));
     }
 }

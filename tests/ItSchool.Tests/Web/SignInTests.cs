@@ -12,7 +12,7 @@ public sealed class SignInTests(WebNode web) : IClassFixture<WebNode>
     {
         using var client = web.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-        // Ready a few seconds after the node subscribed to live changes, once every publisher knows it.
+        // Ready once the database and the cluster answer and every live subscription of the node holds.
         HttpResponseMessage? ready = null;
         await Eventually.TrueAsync(async () => (ready = await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK);
         Assert.Equal("Healthy", await ready!.Content.ReadAsStringAsync());

@@ -196,44 +196,28 @@
   });
   document.addEventListener("pointercancel", endDrag);
 
-  // Live: each grid on the page watches its timetable; a pushed grid replaces the shown one if it is newer
-  // (pushes may overtake one another, and an own click's answer may come first).
-  document.addEventListener("DOMContentLoaded", function () {
-    markMine();
-    var grids = document.querySelectorAll(".timetable[data-evening]");
-    if (grids.length === 0 || !window.signalR) {
+  // Live: each grid declares its timetable (data-live-topic) and site.js's live client swaps pushed grids in.
+  // Here, around each grid's swap: the page's own marks, and the family list when what the household holds changed.
+  var marksBefore = null;
+  document.addEventListener("itschool:swapping", function (event) {
+    if (event.detail.shown.classList.contains("timetable")) {
+      marksBefore = householdMarks();
+    }
+  });
+  document.addEventListener("itschool:swapped", function (event) {
+    var fresh = event.detail.fragment;
+    if (!fresh.classList.contains("timetable")) {
       return;
     }
-    // The hub lives among the school's pages, whose every POST (here: the negotiation) carries the antiforgery token.
-    var token = document.querySelector('meta[name="request-verification-token"]');
-    var connection = new signalR.HubConnectionBuilder()
-      .withUrl(new URL("hubs/meetings", document.baseURI).href, { headers: { RequestVerificationToken: token ? token.content : "" } })
-      .withAutomaticReconnect()
-      .build();
-    connection.on("grid", function (html) {
-      var template = document.createElement("template");
-      template.innerHTML = html.trim();
-      var fresh = template.content.firstElementChild;
-      var shown = fresh && document.getElementById(fresh.id);
-      if (!shown || Number(fresh.dataset.version) <= Number(shown.dataset.version)) {
-        return;
-      }
-      var before = householdMarks();
-      shown.replaceWith(fresh);
-      htmx.process(fresh);
-      markMine();
-      if (householdMarks() !== before) {
-        refreshFamilyList(fresh);
-      }
-    });
-    // Watching sends the grid back if it changed since the page was rendered (or while reconnecting).
-    function watch() {
-      return Promise.all(Array.from(document.querySelectorAll(".timetable[data-evening]")).map(function (grid) {
-        return connection.invoke("Watch", grid.dataset.evening, grid.dataset.teacher, Number(grid.dataset.version));
-      })).then(function () { document.body.dataset.meetings = "watching"; });
+    markMine();
+    if (householdMarks() !== marksBefore) {
+      refreshFamilyList(fresh);
     }
-    connection.onreconnecting(function () { document.body.dataset.meetings = "reconnecting"; });
-    connection.onreconnected(watch);
-    connection.start().then(watch).catch(function () { document.body.dataset.meetings = "disconnected"; });
   });
+  document.addEventListener("itschool:live", function (event) {
+    if (document.querySelector(".timetable[data-live-topic]")) {
+      document.body.dataset.meetings = event.detail.state === "connected" ? "watching" : event.detail.state;
+    }
+  });
+  document.addEventListener("DOMContentLoaded", markMine);
 })();

@@ -1,4 +1,4 @@
-// ItSchool's only hand-written script: antiforgery for htmx, and the live channel.
+// ItSchool's shared script: antiforgery for htmx, the page's small behaviours, and the one live client.
 (function () {
   "use strict";
 
@@ -126,39 +126,82 @@
     }
   });
 
+  // The live channel: one connection per page. The page declares what it follows with data-live-topic (and the
+  // version it shows with data-version); the server pushes each change as (topic, version, html) and an element of
+  // the html replaces the page's element with the same id, unless the page already shows that version or a newer
+  // one (pushes may overtake one another, and an own click's answer may come first). A change without html, or one
+  // its topic announces, makes the regions that read themselves again do so (itschool:changed). Around each swap the
+  // document hears itschool:swapping and itschool:swapped, for scripts that keep state on the swapped elements.
+  function topicsOfPage() {
+    var topics = {};
+    document.querySelectorAll("[data-live-topic]").forEach(function (element) {
+      var topic = element.dataset.liveTopic;
+      var version = element.dataset.version === undefined ? -1 : Number(element.dataset.version);
+      topics[topic] = Object.prototype.hasOwnProperty.call(topics, topic) ? Math.max(topics[topic], version) : version;
+    });
+    return topics;
+  }
+  function swapFragments(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    // A copy of the list: each replaceWith moves its element out of the template.
+    Array.from(template.content.children).forEach(function (fragment) {
+      var shown = fragment.id && document.getElementById(fragment.id);
+      if (!shown) {
+        return;
+      }
+      if (fragment.dataset.version !== undefined && shown.dataset.version !== undefined
+          && Number(fragment.dataset.version) <= Number(shown.dataset.version)) {
+        return;
+      }
+      var detail = { detail: { shown: shown, fragment: fragment } };
+      document.dispatchEvent(new CustomEvent("itschool:swapping", detail));
+      shown.replaceWith(fragment);
+      if (window.htmx) { htmx.process(fragment); }
+      document.dispatchEvent(new CustomEvent("itschool:swapped", detail));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var body = document.body;
     if (!body.dataset.live || !window.signalR) {
       return;
     }
-    var setState = function (state) { body.dataset.live = state; };
+    var setState = function (state) {
+      body.dataset.live = state;
+      document.dispatchEvent(new CustomEvent("itschool:live", { detail: { state: state } }));
+    };
     var connection = new signalR.HubConnectionBuilder()
       .withUrl(new URL("hubs/live", document.baseURI).href)
       .withAutomaticReconnect()
       .build();
 
-    // The server pushes rendered HTML; an element with the same id is replaced, as an htmx swap would.
-    connection.on("swap", function (html) {
-      var template = document.createElement("template");
-      template.innerHTML = html.trim();
-      // A copy of the list: each replaceWith moves its element out of the template.
-      Array.from(template.content.children).forEach(function (fragment) {
-        var target = fragment.id && document.getElementById(fragment.id);
-        if (target) {
-          target.replaceWith(fragment);
-          if (window.htmx) { htmx.process(fragment); }
-        }
-      });
-      // Regions that are not pushed (the sales journal) refresh themselves on this event.
-      document.body.dispatchEvent(new CustomEvent("itschool:changed"));
+    connection.on("live", function (topic, version, html, announce) {
+      if (html) {
+        swapFragments(html);
+      }
+      if (!html || announce) {
+        document.body.dispatchEvent(new CustomEvent("itschool:changed", { detail: { topic: topic } }));
+      }
     });
-    connection.on("changed", function () {
-      document.body.dispatchEvent(new CustomEvent("itschool:changed"));
-    });
+    // Watching with the version shown brings back at once what changed while the page loaded or the connection was down.
+    function watch() {
+      var topics = topicsOfPage();
+      return Promise.all(Object.keys(topics).map(function (topic) {
+        return connection.invoke("Watch", topic, topics[topic]);
+      }));
+    }
     connection.onreconnecting(function () { setState("reconnecting"); });
-    connection.onreconnected(function () { setState("connected"); });
+    connection.onreconnected(function () {
+      watch().then(function () {
+        setState("connected");
+        // What follows no version (lists that read themselves) may have changed while the connection was down.
+        document.body.dispatchEvent(new CustomEvent("itschool:changed"));
+      }).catch(function () { setState("disconnected"); });
+    });
     connection.onclose(function () { setState("disconnected"); });
     connection.start()
+      .then(watch)
       .then(function () { setState("connected"); })
       .catch(function () { setState("disconnected"); });
     window.itschoolLive = connection;

@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using ItSchool.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ItSchool.Web.Live;
+
+/// <summary>A group of connections receiving the same fragments: one topic, one audience, one culture.</summary>
+public sealed record LiveView(string Topic, string Audience, string Culture)
+{
+    public string Group => $"{Topic}|{Audience}|{Culture}";
+}
+
+/// <summary>
+/// This web node's ear in the cluster. It subscribes to a topic's grain when its first client watches the topic
+/// and leaves when the last one goes, renewing its leases meanwhile; each change it hears is rendered once per
+/// audience and culture and sent to the SignalR groups watching it. A burst of changes of one topic is coalesced:
+/// while one is being rendered and sent, newer ones only replace each other, so watchers get the state as it is
+/// now rather than every version they would replace at once anyway.
+/// </summary>
+public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEnumerable<ILiveTopic> kinds, LiveSessions sessions,
+    TimeProvider clock, ILogger<LiveNode> logger) : BackgroundService, ILiveObserver
+{
+    static readonly TimeSpan Renewal = LiveTopicGrain.Lease / 3;
+
+    readonly Dictionary<string, ILiveTopic> topicKinds = kinds.ToDictionary(k => k.Kind);
+    readonly object gate = new();
+    // Under gate: the views watched here per topic, each topic's school, and each topic's chain of subscription
+    // calls (a subscribe and the unsubscribe that follows it must reach the grain in that order).
+    readonly Dictionary<string, RefCounts<LiveView>> watched = [];
+    readonly Dictionary<string, Guid> schools = [];
+    readonly Dictionary<string, Task> calls = [];
+    readonly ConcurrentDictionary<string, LiveChange> waiting = new();
+    readonly ConcurrentDictionary<string, bool> sending = new();
+    ILiveObserver? self;
+    long heard;
+    // Replaced whole, never changed in place: the health check reads it from another thread.
+    volatile Failure? failure;
+
+    sealed record Failure(DateTimeOffset Since, string Topic);
+
+    /// <summary>Changes this node has received from the cluster (each one was for a topic some client here watched, or had just watched).</summary>
+    public long Heard => Interlocked.Read(ref heard);
+
+    ILiveObserver Self => LazyInitializer.EnsureInitialized(ref self, () => grains.CreateObjectReference<ILiveObserver>(this));
+
+    public ILiveTopic? KindOf(string topic) =>
+        topic.IndexOf(':') is var colon and > 0 && topicKinds.TryGetValue(topic[..colon], out var kind) ? kind : null;
+
+    public bool IsWatched(string topic)
+    {
+        lock (gate)
+        {
+            return watched.ContainsKey(topic);
+        }
+    }
+
+    /// <summary>Counts the view and, for the topic's first watcher here, subscribes this node to the topic's grain.</summary>
+    public async Task WatchAsync(Guid schoolId, LiveView view)
+    {
+        Task subscribed;
+        lock (gate)
+        {
+            if (!watched.TryGetValue(view.Topic, out var views))
+            {
+                watched[view.Topic] = views = new RefCounts<LiveView>();
+                schools[view.Topic] = schoolId;
+                Chain(view.Topic, () => SubscribeAsync(view.Topic, renewal: false));
+            }
+            views.Add(view);
+            subscribed = calls.GetValueOrDefault(view.Topic) ?? Task.CompletedTask;
+        }
+        try
+        {
+            await subscribed;
+        }
+        catch
+        {
+            Unwatch(view);
+            throw;
+        }
+    }
+
+    /// <summary>Uncounts the view and, after the topic's last watcher here, unsubscribes this node.</summary>
+    public void Unwatch(LiveView view)
+    {
+        lock (gate)
+        {
+            if (!watched.TryGetValue(view.Topic, out var views) || !views.Remove(view) || !views.IsEmpty)
+            {
+                return;
+            }
+            watched.Remove(view.Topic);
+            schools.Remove(view.Topic);
+            Chain(view.Topic, () => grains.GetGrain<ILiveTopicGrain>(view.Topic).UnwatchAsync(Self));
+        }
+    }
+
+    // Under gate.
+    Task Chain(string topic, Func<Task> call)
+    {
+        var next = (calls.GetValueOrDefault(topic) ?? Task.CompletedTask)
+            .ContinueWith(_ => call(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        calls[topic] = next;
+        next.ContinueWith(_ =>
+        {
+            lock (gate)
+            {
+                if (calls.GetValueOrDefault(topic) == next)
+                {
+                    calls.Remove(topic);
+                }
+            }
+        }, TaskScheduler.Default);
+        return next;
+    }
+
+    async Task SubscribeAsync(string topic, bool renewal)
+    {
+        bool unknown;
+        try
+        {
+            unknown = await grains.GetGrain<ILiveTopicGrain>(topic).WatchAsync(Self);
+        }
+        catch (Exception e)
+        {
+            failure ??= new Failure(clock.GetUtcNow(), topic);
+            logger.LogWarning(e, "Could not subscribe this node to live topic {Topic}", topic);
+            throw;
+        }
+        // The topic's grain had forgotten this node (its silo was lost): changes made meanwhile never came, so the
+        // watchers get the state as it is now; their pages drop what is not newer than what they show.
+        if (renewal && unknown)
+        {
+            await CatchUpAsync(topic);
+        }
+    }
+
+    async Task CatchUpAsync(string topic)
+    {
+        Guid school;
+        lock (gate)
+        {
+            if (!schools.TryGetValue(topic, out school))
+            {
+                return;
+            }
+        }
+        if (KindOf(topic) is { } kind && await kind.CurrentAsync(school, topic) is { } now)
+        {
+            Enqueue(topic, now);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(Renewal, stoppingToken);
+                await RenewAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            List<Task> leaving;
+            lock (gate)
+            {
+                leaving = watched.Keys.Select(topic => Chain(topic, () => grains.GetGrain<ILiveTopicGrain>(topic).UnwatchAsync(Self))).ToList();
+            }
+            await Task.WhenAll(leaving).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { });
+        }
+    }
+
+    async Task RenewAsync()
+    {
+        List<Task> renewals;
+        lock (gate)
+        {
+            renewals = watched.Keys.Select(topic => Chain(topic, () => SubscribeAsync(topic, renewal: true))).ToList();
+        }
+        try
+        {
+            await Task.WhenAll(renewals);
+            failure = null;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Some live subscriptions were not renewed; retrying at the next round");
+        }
+    }
+
+    public Task OnChangeAsync(string topic, LiveChange change)
+    {
+        Interlocked.Increment(ref heard);
+        if (!sessions.OnChange(change))
+        {
+            Enqueue(topic, change);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task OnTopicLostAsync(string topic)
+    {
+        lock (gate)
+        {
+            if (watched.ContainsKey(topic))
+            {
+                Chain(topic, () => SubscribeAsync(topic, renewal: true)).Ignore();
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    void Enqueue(string topic, LiveChange change)
+    {
+        if (!IsWatched(topic))
+        {
+            return;
+        }
+        waiting.AddOrUpdate(topic, change, (_, known) => known.Version > change.Version ? known : change);
+        if (sending.TryAdd(topic, true))
+        {
+            _ = SendWaitingAsync(topic);
+        }
+    }
+
+    async Task SendWaitingAsync(string topic)
+    {
+        while (true)
+        {
+            while (waiting.TryRemove(topic, out var change))
+            {
+                await RelayAsync(topic, change);
+            }
+            sending.TryRemove(topic, out _);
+            // A change that arrived between the last look and the release must not wait for the next one.
+            if (!waiting.ContainsKey(topic) || !sending.TryAdd(topic, true))
+            {
+                return;
+            }
+        }
+    }
+
+    async Task RelayAsync(string topic, LiveChange change)
+    {
+        try
+        {
+            IReadOnlyList<LiveView> views;
+            lock (gate)
+            {
+                views = watched.TryGetValue(topic, out var counted) ? counted.Keys() : [];
+            }
+            if (views.Count == 0 || KindOf(topic) is not { } kind
+                || await kind.PrepareAsync(change, views.Select(v => v.Audience).Distinct().ToList()) is not { } fragments)
+            {
+                return;
+            }
+            foreach (var view in views)
+            {
+                var html = await fragments(view.Audience, CultureInfo.GetCultureInfo(view.Culture));
+                await hub.Clients.Group(view.Group).SendAsync("live", topic, change.Version, html, kind.Announces);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not relay a change of live topic {Topic}", topic);
+        }
+    }
+
+    /// <summary>The fragments of one view, for one watcher catching up.</summary>
+    public async Task<string?> RenderAsync(ILiveTopic kind, LiveChange change, LiveView view) =>
+        await kind.PrepareAsync(change, [view.Audience]) is { } fragments
+            ? await fragments(view.Audience, CultureInfo.GetCultureInfo(view.Culture))
+            : null;
+
+    /// <summary>
+    /// Ready while every topic watched here is subscribed: after a subscription failed, until a renewal round
+    /// succeeds, this node's watchers may be missing changes, so the load balancer should send people elsewhere.
+    /// </summary>
+    public sealed class Readiness(LiveNode node) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(node.failure is { } failed
+                ? HealthCheckResult.Unhealthy($"Live topic {failed.Topic} could not be subscribed to since {failed.Since:O}")
+                : HealthCheckResult.Healthy());
+    }
+}
