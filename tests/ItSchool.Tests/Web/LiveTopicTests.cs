@@ -102,6 +102,8 @@ public sealed partial class LiveTopicTests(WebNode web) : IClassFixture<WebNode>
         var again = new ConcurrentQueue<(long Version, string? Html)>();
         await using var after = await ConnectAsync("marc.dubois", again);
         Assert.True(await after.InvokeAsync<bool>("Watch", topic, seen));
+        // The client runs its handlers beside the invocation's answer: wait for the push, not for the answer.
+        await Eventually.TrueAsync(() => !again.IsEmpty, TimeSpan.FromSeconds(10), "The returning client was not caught up.");
         var (version, html) = Assert.Single(again);
         Assert.True(version > seen);
         Assert.Contains($"data-version=\"{version}\"", html);
