@@ -27,7 +27,7 @@ public static class MeetingAnswers
     public static string Dates(MeetingEvening evening) => Join(evening.Days.Select(d => d.ToString("dddd d MMMM yyyy")).ToList());
 
     /// <summary>The dates as the dashboard's event shows them: "08-04-27", or "08-04-27 et 09-04-27".</summary>
-    public static string ShortDates(MeetingEvening evening) => Join(evening.Days.Select(d => d.ToString("dd-MM-yy")).ToList());
+    public static string ShortDates(MeetingEvening evening) => Join(evening.Days.Select(SchoolTime.Date).ToList());
 
     static string Join(IReadOnlyList<string> parts) =>
         parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} et {parts[^1]}";

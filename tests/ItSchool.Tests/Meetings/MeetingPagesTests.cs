@@ -39,7 +39,7 @@ public sealed class MeetingPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Contains("Julien Peeters", list);
         Assert.DoesNotContain("Sophie Martin", list);
         var dashboard = await amelie.GetStringAsync("/e/demo/tableau-de-bord");
-        Assert.Contains($"RÉUNION DE PARENTS {evening.FirstDay:dd-MM-yy}", dashboard);
+        Assert.Contains($"Réunion de parents : {evening.FirstDay:dd/MM/yyyy}", dashboard);
 
         // Geneviève's class (1C) is not Sophie Martin's: her grid is not this child's to book.
         var sophie = TeacherId(evening, "Sophie");
