@@ -19,6 +19,8 @@ public sealed class AccountsFeature : Feature
         var services = builder.Services;
         services.AddSingleton<AccountDirectory>();
         services.AddSingleton<PupilDirectory>();
+        services.AddSingleton<ParentAccounts>();
+        services.AddSingleton<StaffAccounts>();
         services.AddSingleton<LoginTokens>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Outbox>();

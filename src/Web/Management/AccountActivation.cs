@@ -2,7 +2,6 @@ using ItSchool.Accounts;
 using ItSchool.Live;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
-using Npgsql;
 
 namespace ItSchool.Web.Management;
 
@@ -16,11 +15,11 @@ public static class AccountActivation
     {
         foreach (var (list, isParent) in new[] { ("parents", true), ("personnel", false) })
         {
-            manager.MapPost($"/{list}/{{id:guid}}/desactiver", async (Guid id, HttpContext context, NpgsqlDataSource db,
-                AccountDirectory accounts, IGrainFactory grains) =>
+            manager.MapPost($"/{list}/{{id:guid}}/desactiver", async (Guid id, HttpContext context, ParentAccounts parents,
+                StaffAccounts staff, AccountDirectory accounts, IGrainFactory grains) =>
             {
                 var school = context.School()!;
-                if (!await IsOnListAsync(db, school.Id, id, isParent, context.RequestAborted))
+                if (!await IsOnListAsync(parents, staff, school.Id, id, isParent, context.RequestAborted))
                 {
                     return Results.NotFound();
                 }
@@ -36,11 +35,11 @@ public static class AccountActivation
                 return ManagementFeature.Done(context, $"gestion/{list}", "compte-desactive");
             });
 
-            manager.MapPost($"/{list}/{{id:guid}}/reactiver", async (Guid id, HttpContext context, NpgsqlDataSource db,
-                AccountDirectory accounts) =>
+            manager.MapPost($"/{list}/{{id:guid}}/reactiver", async (Guid id, HttpContext context, ParentAccounts parents,
+                StaffAccounts staff, AccountDirectory accounts) =>
             {
                 var school = context.School()!;
-                if (!await IsOnListAsync(db, school.Id, id, isParent, context.RequestAborted))
+                if (!await IsOnListAsync(parents, staff, school.Id, id, isParent, context.RequestAborted))
                 {
                     return Results.NotFound();
                 }
@@ -51,8 +50,8 @@ public static class AccountActivation
     }
 
     // A forged id, another school's account or a parent posted to the staff list is simply not found.
-    static async Task<bool> IsOnListAsync(NpgsqlDataSource db, Guid schoolId, Guid id, bool isParent, CancellationToken cancellationToken) =>
+    static async Task<bool> IsOnListAsync(ParentAccounts parents, StaffAccounts staff, Guid schoolId, Guid id, bool isParent, CancellationToken cancellationToken) =>
         isParent
-            ? await new ParentAccounts(db).FindAsync(schoolId, id, cancellationToken) is not null
-            : (await new StaffAccounts(db).ListAsync(schoolId, cancellationToken)).Any(s => s.Id == id);
+            ? await parents.FindAsync(schoolId, id, cancellationToken) is not null
+            : (await staff.ListAsync(schoolId, cancellationToken)).Any(s => s.Id == id);
 }

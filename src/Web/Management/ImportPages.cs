@@ -3,7 +3,6 @@ using ItSchool.Platform;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace ItSchool.Web.Management;
 
@@ -31,21 +30,21 @@ public static class ImportPages
             Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Example.ReplaceLineEndings("\r\n") + "\r\n")).ToArray(),
                 "text/csv; charset=utf-8", "import-eleves-parents.csv"));
 
-        manager.MapPost("/import", async (HttpContext context, NpgsqlDataSource db, [FromForm(Name = "fichier")] IFormFile? file) =>
+        manager.MapPost("/import", async (HttpContext context, PupilImport import, [FromForm(Name = "fichier")] IFormFile? file) =>
         {
             var (text, problem) = await ReadAsync(file, context.RequestAborted);
             if (problem is not null)
             {
                 return new RazorComponentResult<ImportPage>(new { Problem = problem });
             }
-            var plan = await new PupilImport(db).PlanAsync(context.School()!.Id, text!, context.RequestAborted);
+            var plan = await import.PlanAsync(context.School()!.Id, text!, context.RequestAborted);
             return new RazorComponentResult<ImportPage>(new { Plan = plan, Content = text, FileName = file!.FileName });
         });
 
         // Importing the same file twice changes nothing, so a confirmation sent again (reload) is harmless.
-        manager.MapPost("/import/confirmer", async (HttpContext context, NpgsqlDataSource db, [FromForm(Name = "Content")] string? content) =>
+        manager.MapPost("/import/confirmer", async (HttpContext context, PupilImport import, [FromForm(Name = "Content")] string? content) =>
         {
-            var plan = await new PupilImport(db).ApplyAsync(context.School()!.Id, content ?? "", context.RequestAborted);
+            var plan = await import.ApplyAsync(context.School()!.Id, content ?? "", context.RequestAborted);
             return new RazorComponentResult<ImportPage>(new { Plan = plan, Content = content, Applied = plan.IsValid });
         });
     }

@@ -11,6 +11,12 @@ namespace ItSchool.Web.Management;
 /// </summary>
 public sealed class ManagementFeature : Feature
 {
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PupilRegistry>();
+        builder.Services.AddSingleton<PupilImport>();
+    }
+
     public override IEnumerable<MenuEntry> Menu =>
     [
         MenuEntry.For("Menu.Pupils", "gestion/eleves", 50, Role.Manager),

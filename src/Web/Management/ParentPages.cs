@@ -5,7 +5,6 @@ using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace ItSchool.Web.Management;
 
@@ -17,10 +16,10 @@ public static class ParentPages
 {
     public static void MapParentPages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/parents", async (HttpContext context, NpgsqlDataSource db, string? classe, string? statut) =>
+        manager.MapGet("/parents", async (HttpContext context, ParentAccounts parentAccounts, PupilRegistry registry, string? classe, string? statut) =>
         {
             var schoolId = context.School()!.Id;
-            var parents = await new ParentAccounts(db).ListAsync(schoolId, context.RequestAborted);
+            var parents = await parentAccounts.ListAsync(schoolId, context.RequestAborted);
             var status = StatusFilter(statut);
             return new RazorComponentResult<ParentListPage>(new
             {
@@ -29,7 +28,7 @@ public static class ParentPages
                     .Where(p => string.IsNullOrEmpty(classe) || p.Children.Any(c => c.ClassName == classe))
                     .Where(p => status is null || p.Status == status)
                     .ToList(),
-                Classes = await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
+                Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
                 ClassName = classe,
                 Status = status,
             });
@@ -37,12 +36,12 @@ public static class ParentPages
 
         manager.MapGet("/parents/nouveau", () => new RazorComponentResult<NewParentPage>());
 
-        manager.MapPost("/parents/nouveau", async (HttpContext context, NpgsqlDataSource db, AccountMails mails,
+        manager.MapPost("/parents/nouveau", async (HttpContext context, ParentAccounts parents, AccountMails mails,
             [FromForm] ParentForm? form) =>
         {
             form ??= new();
             var school = context.School()!;
-            var (account, problem) = await new ParentAccounts(db).CreateAsync(school.Id, form.Parent, context.RequestAborted);
+            var (account, problem) = await parents.CreateAsync(school.Id, form.Parent, context.RequestAborted);
             if (account is null)
             {
                 return (IResult)new RazorComponentResult<NewParentPage>(new { Parent = form.Parent, Problem = problem, form.Invite });
@@ -54,11 +53,10 @@ public static class ParentPages
             return ManagementFeature.Done(context, "gestion/parents", form.Invite ? "parent-cree-invite" : "parent-cree");
         });
 
-        manager.MapPost("/parents/{id:guid}/invitation", async (Guid id, HttpContext context, NpgsqlDataSource db,
+        manager.MapPost("/parents/{id:guid}/invitation", async (Guid id, HttpContext context, ParentAccounts parents,
             AccountDirectory accounts, AccountMails mails) =>
         {
             var school = context.School()!;
-            var parents = new ParentAccounts(db);
             if (await accounts.FindAsync(school.Id, id, context.RequestAborted) is not { Role: Role.Parent } account ||
                 await parents.FindAsync(school.Id, id, context.RequestAborted) is not { } before)
             {
@@ -77,13 +75,13 @@ public static class ParentPages
             return new RazorComponentResult<ParentRowUpdate>(new { Parent = all.Single(p => p.Id == id), All = all, JustInvited = sent });
         });
 
-        manager.MapPost("/parents/invitations", async (HttpContext context, NpgsqlDataSource db, AccountMails mails,
+        manager.MapPost("/parents/invitations", async (HttpContext context, ParentAccounts parents, AccountMails mails,
             [FromForm(Name = "ClassName")] string? className) =>
         {
             var school = context.School()!;
             var sent = 0;
             var withoutEmail = 0;
-            foreach (var account in await new ParentAccounts(db).NotYetConnectedAsync(school.Id, className, context.RequestAborted))
+            foreach (var account in await parents.NotYetConnectedAsync(school.Id, className, context.RequestAborted))
             {
                 if (await mails.SendInvitationAsync(school, account, context.SchoolUrl(), context.RequestAborted))
                 {

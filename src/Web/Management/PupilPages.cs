@@ -3,7 +3,6 @@ using ItSchool.Live;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace ItSchool.Web.Management;
 
@@ -12,9 +11,8 @@ public static class PupilPages
 {
     public static void MapPupilPages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/eleves", async (HttpContext context, NpgsqlDataSource db, string? classe) =>
+        manager.MapGet("/eleves", async (HttpContext context, PupilRegistry registry, string? classe) =>
         {
-            var registry = new PupilRegistry(db);
             var schoolId = context.School()!.Id;
             return new RazorComponentResult<PupilListPage>(new
             {
@@ -24,16 +22,15 @@ public static class PupilPages
             });
         });
 
-        manager.MapGet("/eleves/nouveau", async (HttpContext context, NpgsqlDataSource db) =>
+        manager.MapGet("/eleves/nouveau", async (HttpContext context, PupilRegistry registry) =>
             new RazorComponentResult<NewPupilPage>(new
             {
-                Classes = await new PupilRegistry(db).ClassesAsync(context.School()!.Id, context.RequestAborted),
+                Classes = await registry.ClassesAsync(context.School()!.Id, context.RequestAborted),
             }));
 
-        manager.MapPost("/eleves/nouveau", async (HttpContext context, NpgsqlDataSource db, [FromForm] PupilForm? form) =>
+        manager.MapPost("/eleves/nouveau", async (HttpContext context, PupilRegistry registry, [FromForm] PupilForm? form) =>
         {
             form ??= new();
-            var registry = new PupilRegistry(db);
             var schoolId = context.School()!.Id;
             var (pupilId, problem) = await registry.AddAsync(schoolId, form.Details, context.RequestAborted);
             return pupilId is { } id
@@ -46,38 +43,37 @@ public static class PupilPages
                 });
         });
 
-        manager.MapGet("/eleves/{id:guid}", async (Guid id, HttpContext context, NpgsqlDataSource db) =>
-            await PupilPageAsync(context, db, id, new { }));
+        manager.MapGet("/eleves/{id:guid}", async (Guid id, HttpContext context, PupilRegistry registry) =>
+            await PupilPageAsync(context, registry, id, new { }));
 
-        manager.MapPost("/eleves/{id:guid}", async (Guid id, HttpContext context, NpgsqlDataSource db, [FromForm] PupilForm? form) =>
+        manager.MapPost("/eleves/{id:guid}", async (Guid id, HttpContext context, PupilRegistry registry, [FromForm] PupilForm? form) =>
         {
             form ??= new();
-            var problem = await new PupilRegistry(db).UpdateAsync(context.School()!.Id, id, form.Details, context.RequestAborted);
+            var problem = await registry.UpdateAsync(context.School()!.Id, id, form.Details, context.RequestAborted);
             return problem switch
             {
                 null => ManagementFeature.Done(context, $"gestion/eleves/{id}", "eleve-enregistre"),
                 PupilProblem.NotFound => Results.NotFound(),
-                _ => await PupilPageAsync(context, db, id, new { Details = form.Details, Problem = problem }),
+                _ => await PupilPageAsync(context, registry, id, new { Details = form.Details, Problem = problem }),
             };
         });
 
-        manager.MapPost("/eleves/{id:guid}/parents", async (Guid id, HttpContext context, NpgsqlDataSource db,
+        manager.MapPost("/eleves/{id:guid}/parents", async (Guid id, HttpContext context, PupilRegistry registry,
             [FromForm(Name = "Login")] string? login) =>
         {
-            var problem = await new PupilRegistry(db).LinkGuardianAsync(context.School()!.Id, id, login ?? "", context.RequestAborted);
+            var problem = await registry.LinkGuardianAsync(context.School()!.Id, id, login ?? "", context.RequestAborted);
             return problem switch
             {
                 null => ManagementFeature.Done(context, $"gestion/eleves/{id}", "parent-lie"),
                 GuardianProblem.PupilNotFound => Results.NotFound(),
-                _ => await PupilPageAsync(context, db, id, new { LinkLogin = login, GuardianProblem = problem }),
+                _ => await PupilPageAsync(context, registry, id, new { LinkLogin = login, GuardianProblem = problem }),
             };
         });
 
-        manager.MapPost("/eleves/{id:guid}/parents/nouveau", async (Guid id, HttpContext context, NpgsqlDataSource db,
+        manager.MapPost("/eleves/{id:guid}/parents/nouveau", async (Guid id, HttpContext context, PupilRegistry registry,
             [FromForm] ParentPages.ParentForm? form) =>
         {
             form ??= new();
-            var registry = new PupilRegistry(db);
             var schoolId = context.School()!.Id;
             if (await registry.FindAsync(schoolId, id, context.RequestAborted) is null)
             {
@@ -86,14 +82,14 @@ public static class PupilPages
             var (_, problem) = await registry.AddGuardianAsync(schoolId, id, form.Parent, context.RequestAborted);
             return problem is null
                 ? ManagementFeature.Done(context, $"gestion/eleves/{id}", "parent-ajoute")
-                : await PupilPageAsync(context, db, id, new { NewParent = form.Parent, ParentProblem = problem });
+                : await PupilPageAsync(context, registry, id, new { NewParent = form.Parent, ParentProblem = problem });
         });
 
         manager.MapPost("/eleves/{id:guid}/parents/{userId:guid}/retirer", async (Guid id, Guid userId, HttpContext context,
-            NpgsqlDataSource db, IGrainFactory grains) =>
+            PupilRegistry registry, IGrainFactory grains) =>
         {
             var schoolId = context.School()!.Id;
-            if (!await new PupilRegistry(db).UnlinkGuardianAsync(schoolId, id, userId, context.RequestAborted))
+            if (!await registry.UnlinkGuardianAsync(schoolId, id, userId, context.RequestAborted))
             {
                 return Results.NotFound();
             }
@@ -104,9 +100,8 @@ public static class PupilPages
     }
 
     /// <summary>The pupil's page, with what the manager typed and what was wrong with it; 404 outside the school.</summary>
-    static async Task<IResult> PupilPageAsync(HttpContext context, NpgsqlDataSource db, Guid id, object state)
+    static async Task<IResult> PupilPageAsync(HttpContext context, PupilRegistry registry, Guid id, object state)
     {
-        var registry = new PupilRegistry(db);
         var schoolId = context.School()!.Id;
         if (await registry.FindAsync(schoolId, id, context.RequestAborted) is not { } pupil)
         {

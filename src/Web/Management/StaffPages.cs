@@ -3,7 +3,6 @@ using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace ItSchool.Web.Management;
 
@@ -12,16 +11,16 @@ public static class StaffPages
 {
     public static void MapStaffPages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/personnel", async (HttpContext context, NpgsqlDataSource db) =>
+        manager.MapGet("/personnel", async (HttpContext context, StaffAccounts staff) =>
             new RazorComponentResult<StaffListPage>(new
             {
-                Staff = await new StaffAccounts(db).ListAsync(context.School()!.Id, context.RequestAborted),
+                Staff = await staff.ListAsync(context.School()!.Id, context.RequestAborted),
                 CurrentUserId = SignedInUser.From(context.User)!.Id,
             }));
 
         manager.MapGet("/personnel/nouveau", () => new RazorComponentResult<NewStaffPage>());
 
-        manager.MapPost("/personnel/nouveau", async (HttpContext context, NpgsqlDataSource db, AccountMails mails,
+        manager.MapPost("/personnel/nouveau", async (HttpContext context, StaffAccounts staff, AccountMails mails,
             [FromForm] StaffForm? form) =>
         {
             form ??= new();
@@ -31,7 +30,7 @@ public static class StaffPages
             {
                 return (IResult)new RazorComponentResult<NewStaffPage>(new { Person = form.Person, form.Role, form.Invite, RoleInvalid = true });
             }
-            var (account, problem) = await new StaffAccounts(db).CreateAsync(school.Id, form.Person, role, context.RequestAborted);
+            var (account, problem) = await staff.CreateAsync(school.Id, form.Person, role, context.RequestAborted);
             if (account is null)
             {
                 return new RazorComponentResult<NewStaffPage>(new { Person = form.Person, form.Role, form.Invite, Problem = problem });

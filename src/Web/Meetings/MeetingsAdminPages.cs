@@ -6,7 +6,6 @@ using ItSchool.Schools;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Meetings;
 
@@ -24,20 +23,20 @@ public static class MeetingsAdminPages
     {
         var admin = school.MapGroup("/gestion/reunions").RequireAuthorization(nameof(Role.Manager));
 
-        admin.MapGet("", async (HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db) =>
-            new RazorComponentResult<MeetingsAdminPage>(new { Data = await ModelAsync(context, evenings, db, [], null) }));
+        admin.MapGet("", async (HttpContext context, MeetingEvenings evenings, PupilRegistry registry) =>
+            new RazorComponentResult<MeetingsAdminPage>(new { Data = await ModelAsync(context, evenings, registry, [], null) }));
 
-        admin.MapPost("", async (HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db, TimeProvider clock,
+        admin.MapPost("", async (HttpContext context, MeetingEvenings evenings, PupilRegistry registry, TimeProvider clock,
             IStringLocalizer<MeetingText> M) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var schoolId = context.School()!.Id;
             var teachers = await evenings.TeachersAsync(schoolId, context.RequestAborted);
             var (evening, problems) = Parse(form, Guid.CreateVersion7(), schoolId, teachers,
-                await new PupilRegistry(db).ListAsync(schoolId, cancellationToken: context.RequestAborted), M);
+                await registry.ListAsync(schoolId, cancellationToken: context.RequestAborted), M);
             if (evening is null)
             {
-                return (IResult)new RazorComponentResult<MeetingsAdminPage>(new { Data = await ModelAsync(context, evenings, db, problems, form) });
+                return (IResult)new RazorComponentResult<MeetingsAdminPage>(new { Data = await ModelAsync(context, evenings, registry, problems, form) });
             }
             await evenings.CreateAsync(evening, clock.GetUtcNow(), context.RequestAborted);
             return Results.Redirect($"{context.Request.PathBase}/gestion/reunions/{evening.Id}");
@@ -59,13 +58,13 @@ public static class MeetingsAdminPages
             return new RazorComponentResult<EveningOverviewPage>(new { Evening = found, Grids = grids });
         });
 
-        admin.MapGet("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db) =>
+        admin.MapGet("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, PupilRegistry registry) =>
             await evenings.FindAsync(context.School()!.Id, evening, context.RequestAborted) is { } found
-                ? await EditPageAsync(context, evenings, db, found,
-                    EveningForm.FieldsOf(found, await new PupilRegistry(db).ListAsync(found.SchoolId, cancellationToken: context.RequestAborted)), [])
+                ? await EditPageAsync(context, evenings, registry, found,
+                    EveningForm.FieldsOf(found, await registry.ListAsync(found.SchoolId, cancellationToken: context.RequestAborted)), [])
                 : Results.NotFound());
 
-        admin.MapPost("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db,
+        admin.MapPost("/{evening:guid}/modifier", async (Guid evening, HttpContext context, MeetingEvenings evenings, PupilRegistry registry,
             IGrainFactory grains, TimeProvider clock, IStringLocalizer<MeetingText> M) =>
         {
             var schoolId = context.School()!.Id;
@@ -76,10 +75,10 @@ public static class MeetingsAdminPages
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var typed = form.ToDictionary(f => f.Key, f => f.Value.ToString());
             var (changed, problems) = Parse(form, evening, schoolId, await evenings.TeachersAsync(schoolId, context.RequestAborted),
-                await new PupilRegistry(db).ListAsync(schoolId, cancellationToken: context.RequestAborted), M);
+                await registry.ListAsync(schoolId, cancellationToken: context.RequestAborted), M);
             if (changed is null)
             {
-                return await EditPageAsync(context, evenings, db, found, typed, problems);
+                return await EditPageAsync(context, evenings, registry, found, typed, problems);
             }
             var change = await evenings.UpdateAsync(changed, clock.GetUtcNow(), context.RequestAborted);
             switch (change.Outcome)
@@ -87,10 +86,10 @@ public static class MeetingsAdminPages
                 case EveningChangeOutcome.NotFound:
                     return Results.NotFound();
                 case EveningChangeOutcome.TeacherHasAppointments:
-                    return await EditPageAsync(context, evenings, db, found, typed,
+                    return await EditPageAsync(context, evenings, registry, found, typed,
                         [M["Admin.Problem.TeacherHasAppointments", change.TeacherName ?? "", change.Appointments]]);
                 case EveningChangeOutcome.AppointmentsWouldMove:
-                    return await EditPageAsync(context, evenings, db, found, typed, [M["Admin.Problem.AppointmentsWouldMove", change.Appointments]]);
+                    return await EditPageAsync(context, evenings, registry, found, typed, [M["Admin.Problem.AppointmentsWouldMove", change.Appointments]]);
             }
             await RefreshGridsAsync(grains, evening, change.Before!.Teachers.Concat(changed.Teachers));
             return Flash.Redirect(context, $"gestion/reunions/{evening}", "meeting-changed");
@@ -129,25 +128,25 @@ public static class MeetingsAdminPages
     static Task RefreshGridsAsync(IGrainFactory grains, Guid eveningId, IEnumerable<MeetingTeacher> teachers) =>
         Task.WhenAll(teachers.Select(t => t.TeacherId).Distinct().Select(t => grains.Timetable(eveningId, t).EveningChangedAsync()));
 
-    static async Task<IResult> EditPageAsync(HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db, MeetingEvening evening,
+    static async Task<IResult> EditPageAsync(HttpContext context, MeetingEvenings evenings, PupilRegistry registry, MeetingEvening evening,
         IReadOnlyDictionary<string, string> form, IReadOnlyList<string> problems) =>
         new RazorComponentResult<EditEveningPage>(new
         {
             Evening = evening,
             Teachers = await evenings.TeachersAsync(evening.SchoolId, context.RequestAborted),
-            Classes = await new PupilRegistry(db).ClassesAsync(evening.SchoolId, context.RequestAborted),
+            Classes = await registry.ClassesAsync(evening.SchoolId, context.RequestAborted),
             Form = form,
             Problems = problems,
         });
 
-    static async Task<MeetingsAdminPage.Model> ModelAsync(HttpContext context, MeetingEvenings evenings, NpgsqlDataSource db,
+    static async Task<MeetingsAdminPage.Model> ModelAsync(HttpContext context, MeetingEvenings evenings, PupilRegistry registry,
         IReadOnlyList<string> problems, IFormCollection? form)
     {
         var schoolId = context.School()!.Id;
         return new MeetingsAdminPage.Model(
             await evenings.ListAsync(schoolId, context.RequestAborted),
             await evenings.TeachersAsync(schoolId, context.RequestAborted),
-            await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
+            await registry.ClassesAsync(schoolId, context.RequestAborted),
             problems,
             form?.ToDictionary(f => f.Key, f => f.Value.ToString()) ?? []);
     }

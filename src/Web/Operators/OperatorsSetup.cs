@@ -1,6 +1,5 @@
 using ItSchool.Accounts;
 using ItSchool.Operators;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ItSchool.Web.Operators;
 
@@ -11,7 +10,6 @@ public static class OperatorsSetup
     {
         builder.Services.AddSingleton<PlatformOperators>();
         builder.Services.AddSingleton<OperatedSchools>();
-        builder.Services.TryAddSingleton<StaffAccounts>();
         builder.Services.AddSingleton<SetupLink>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SetupLink>());
         builder.Services.AddAuthentication().AddOperatorSessions();

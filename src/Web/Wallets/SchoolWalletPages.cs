@@ -22,23 +22,23 @@ public static class SchoolWalletPages
     {
         var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.Wallets);
 
-        wallets.MapGet("", async (HttpContext context, NpgsqlDataSource db, string? q) =>
+        wallets.MapGet("", async (HttpContext context, SchoolBalances balances, NpgsqlDataSource db, string? q) =>
         {
             var schoolId = context.School()!.Id;
             var model = new
             {
                 Search = q,
-                Rows = await new SchoolBalances(db).ListAsync(schoolId, q, context.RequestAborted),
+                Rows = await balances.ListAsync(schoolId, q, context.RequestAborted),
                 Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
             };
             return context.PageOrFragment<SchoolBalancesPage, SchoolBalancesTable>(model);
         });
 
-        wallets.MapGet("/soldes.csv", async (HttpContext context, NpgsqlDataSource db, string? q, IStringLocalizer<Ui> T) =>
+        wallets.MapGet("/soldes.csv", async (HttpContext context, SchoolBalances balances, NpgsqlDataSource db, string? q, IStringLocalizer<Ui> T) =>
         {
             var schoolId = context.School()!.Id;
             var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
-            var rows = await new SchoolBalances(db).ListAsync(schoolId, q, context.RequestAborted);
+            var rows = await balances.ListAsync(schoolId, q, context.RequestAborted);
             await using var csv = CsvExport.Start(context.Response, "soldes.csv");
             await csv.RowAsync(new[] { T["SchoolWallets.Class"].Value, T["SchoolWallets.LastName"], T["SchoolWallets.FirstName"] }
                 .Concat(compartments.Select(c => c.Name)));
@@ -50,8 +50,8 @@ public static class SchoolWalletPages
             return Results.Empty;
         });
 
-        wallets.MapGet("/{pupilId:guid}/correction", async (Guid pupilId, HttpContext context, NpgsqlDataSource db, IGrainFactory grains) =>
-            await new SchoolBalances(db).IsPupilOfAsync(context.School()!.Id, pupilId, context.RequestAborted)
+        wallets.MapGet("/{pupilId:guid}/correction", async (Guid pupilId, HttpContext context, SchoolBalances balances, IGrainFactory grains) =>
+            await balances.IsPupilOfAsync(context.School()!.Id, pupilId, context.RequestAborted)
                 ? new RazorComponentResult<CorrectionDialog>(new
                 {
                     PupilId = pupilId,
@@ -67,10 +67,10 @@ public static class SchoolWalletPages
         wallets.MapPost("/parametres", SaveSettingsAsync);
     }
 
-    static async Task<IResult> CorrectAsync(Guid pupilId, HttpContext context, NpgsqlDataSource db, IGrainFactory grains,
+    static async Task<IResult> CorrectAsync(Guid pupilId, HttpContext context, SchoolBalances balances, IGrainFactory grains,
         IStringLocalizer<Ui> T, [FromForm] CorrectionForm form)
     {
-        if (!await new SchoolBalances(db).IsPupilOfAsync(context.School()!.Id, pupilId, context.RequestAborted))
+        if (!await balances.IsPupilOfAsync(context.School()!.Id, pupilId, context.RequestAborted))
         {
             return Results.NotFound();
         }

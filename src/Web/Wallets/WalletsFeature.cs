@@ -14,6 +14,7 @@ public sealed class WalletsFeature : Feature
     public override void AddServices(WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LedgerQueries>();
+        builder.Services.AddSingleton<SchoolBalances>();
         builder.AddLiveTopic<PurseLiveTopic>();
     }
 
