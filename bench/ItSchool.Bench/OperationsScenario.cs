@@ -85,12 +85,12 @@ public static class OperationsScenario
             INSERT INTO purse_compartments (pupil_id, compartment, school_id)
             SELECT id, c, @school FROM unnest(@ids) AS id, (VALUES (1::smallint), (2::smallint)) AS cs(c);
             INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
-                                        subject, caused_by_kind, idempotency_key, occurred_at)
+                                        subject_code, subject_args, caused_by_kind, idempotency_key, occurred_at)
             SELECT @school, p.id, 1 + (n % 2)::smallint,
                    CASE WHEN n % 3 = 0 THEN 2000 ELSE -150 END, 0,
                    CASE WHEN n % 3 = 0 THEN 'bank_top_up' WHEN n % 3 = 1 THEN 'sale' ELSE 'meal_reservation' END,
                    CASE WHEN n % 3 = 0 THEN 'bank_transfer' ELSE 'wallet' END,
-                   'Mouvement historique', 'import', 'history-' || n, now() - make_interval(days => d) - make_interval(mins => n % 3)
+                   'verbatim', '["Mouvement historique"]', 'import', 'history-' || n, now() - make_interval(days => d) - make_interval(mins => n % 3)
             FROM unnest(@ids) AS p(id)
             CROSS JOIN generate_series(0, @days - 1) AS d
             CROSS JOIN generate_series(0, @per_day - 1) AS k

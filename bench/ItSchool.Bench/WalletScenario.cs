@@ -84,8 +84,8 @@ public static class WalletScenario
             {
                 new NpgsqlBatchCommand("""
                     INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
-                                                subject, caused_by_kind, caused_by_id, caused_by_name, idempotency_key, occurred_at)
-                    VALUES (@school, @p, 1, -1, @after, 'sale', 'wallet', 'Vente Bench (1)', 'terminal', 'bench', 'Bench', @key, now())
+                                                subject_code, subject_args, caused_by_kind, caused_by_id, caused_by_name, idempotency_key, occurred_at)
+                    VALUES (@school, @p, 1, -1, @after, 'sale', 'wallet', 'sale', '["Bench", "1"]', 'terminal', 'bench', 'Bench', @key, now())
                     """)
                 {
                     Parameters = { new("school", DemoSchool.Id), new("p", pupil), new("after", balance - 1), new("key", key) },
@@ -139,9 +139,9 @@ public static class WalletScenario
             SELECT id, @school, 'Bench', 'Élève', '1A' FROM unnest(@ids) AS id;
             INSERT INTO purse_compartments (pupil_id, compartment, school_id, balance_cents)
             SELECT id, c, @school, 100000000 FROM unnest(@ids) AS id, (VALUES (1::smallint), (2::smallint)) AS cs(c);
-            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject,
-                                        caused_by_kind, idempotency_key, occurred_at)
-            SELECT @school, id, c, 100000000, 100000000, 'correction', 'Solde initial', 'system', 'bench-initial', now()
+            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject_code,
+                                        subject_args, caused_by_kind, idempotency_key, occurred_at)
+            SELECT @school, id, c, 100000000, 100000000, 'correction', 'correction', '["Solde initial"]', 'system', 'bench-initial', now()
             FROM unnest(@ids) AS id, (VALUES (1::smallint), (2::smallint)) AS cs(c);
             """);
         command.Parameters.AddWithValue("school", DemoSchool.Id);
