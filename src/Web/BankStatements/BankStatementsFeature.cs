@@ -36,7 +36,7 @@ public sealed class BankStatementsFeature : Feature
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
-        var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.BankStatements);
+        var manager = school.MapGroup("/gestion").RequireAuthorization(nameof(Role.Manager));
         manager.MapBankStatementPages();
         manager.MapResolvePages();
         manager.MapApiKeyPages();

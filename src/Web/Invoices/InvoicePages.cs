@@ -38,7 +38,7 @@ public static class InvoicePages
     public static void MapInvoices(this RouteGroupBuilder school)
     {
         school.MapSchoolInvoices();
-        var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Invoices);
+        var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent));
 
         invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
             IPaymentProvider provider) =>

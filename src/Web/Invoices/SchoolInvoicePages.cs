@@ -24,7 +24,7 @@ public static class SchoolInvoicePages
 {
     public static void MapSchoolInvoices(this RouteGroupBuilder school)
     {
-        var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.Invoices);
+        var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager));
 
         manager.MapGet("/", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, [AsParameters] ListQuery query) =>
         {

@@ -48,10 +48,9 @@ public sealed class MeetingsFeature : Feature
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
-        var meetings = school.MapGroup("").RequireModule(SchoolModule.Meetings);
-        meetings.MapFamilyMeetings();
-        meetings.MapStaffMeetings();
-        meetings.MapMeetingsAdmin();
-        meetings.MapMeetingPdfs();
+        school.MapFamilyMeetings();
+        school.MapStaffMeetings();
+        school.MapMeetingsAdmin();
+        school.MapMeetingPdfs();
     }
 }

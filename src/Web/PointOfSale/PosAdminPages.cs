@@ -36,7 +36,7 @@ public static class PosAdminPages
 
     public static void MapPosAdmin(this RouteGroupBuilder school)
     {
-        var admin = school.MapGroup("/gestion/caisses").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.PointOfSale);
+        var admin = school.MapGroup("/gestion/caisses").RequireAuthorization(nameof(Role.Manager));
 
         admin.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db, IStringLocalizer<PosText> P,
             string? ok, string? article) =>

@@ -47,6 +47,6 @@ public static class SalesJournal
                 Problem = searchTooLong ? P["Journal.SearchTooLong", PosSales.MaxSearchLength].Value : null,
             };
             return context.PageOrFragment<SalesJournalPage, SalesJournalResults>(model, new { model.Lines, model.Problem });
-        }).RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.PointOfSale);
+        }).RequireAuthorization(nameof(Role.Parent));
     }
 }

@@ -16,7 +16,7 @@ public static class Till
 
     public static void MapTill(this RouteGroupBuilder school)
     {
-        var till = school.MapGroup("/caisse").RequireAuthorization(Policy).RequireModule(SchoolModule.PointOfSale);
+        var till = school.MapGroup("/caisse").RequireAuthorization(Policy);
 
         till.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, Guid? terminal) =>
         {

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Localization;
 namespace ItSchool.Web.Schools;
 
 /// <summary>
-/// A feature declares its module once, on its route group or hub (<c>.RequireModule(SchoolModule.Invoices)</c>);
-/// in a school that switched the module off, its pages, fragments and hubs answer 404 as if they did not
+/// A feature declares its module once (<see cref="Shell.Feature.Module"/>): the shell puts <c>RequireModule</c> on the
+/// group its pages are mapped in, and its APIs outside the school put it on their own group. In a school that switched the module off, its pages, fragments and hubs answer 404 as if they did not
 /// exist, and its APIs a 403 problem with the code <c>module_disabled</c>. The school is the request's, or
 /// for the key-authenticated APIs the key's (see <see cref="ApiKeys"/>): checked here, after authorization.
 /// </summary>

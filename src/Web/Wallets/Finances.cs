@@ -19,7 +19,7 @@ public static class Finances
 {
     public static void MapFinances(this RouteGroupBuilder school)
     {
-        var finances = school.MapGroup("/finances").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Wallets);
+        var finances = school.MapGroup("/finances").RequireAuthorization(nameof(Role.Parent));
 
         finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db) =>
         {

@@ -20,7 +20,7 @@ public static class SchoolWalletPages
 {
     public static void MapSchoolWallets(this RouteGroupBuilder school)
     {
-        var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager)).RequireModule(SchoolModule.Wallets);
+        var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager));
 
         wallets.MapGet("", async (HttpContext context, SchoolBalances balances, NpgsqlDataSource db, string? q) =>
         {

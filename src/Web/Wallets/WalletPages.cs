@@ -18,7 +18,7 @@ public static class WalletPages
 {
     public static void MapWallets(this RouteGroupBuilder school)
     {
-        var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent)).RequireModule(SchoolModule.Wallets);
+        var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent));
 
         wallet.MapGet("/{compartment:int}/virement", async (int compartment, HttpContext context, IGrainFactory grains,
             PupilDirectory pupils, NpgsqlDataSource db) =>
