@@ -1,4 +1,5 @@
 using System.Globalization;
+using ItSchool.Schools;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 
@@ -11,7 +12,7 @@ namespace ItSchool.Web.Live;
 public sealed class FragmentRenderer(IServiceProvider services, ILoggerFactory loggers) : IAsyncDisposable
 {
     /// <summary>The pages' culture, until a person can choose theirs: a live connection renders in the one it was opened with.</summary>
-    public static readonly CultureInfo DefaultCulture = CultureInfo.GetCultureInfo("fr-BE");
+    public static readonly CultureInfo DefaultCulture = SchoolTime.Culture;
 
     readonly HtmlRenderer renderer = new(services, loggers);
 

@@ -99,7 +99,7 @@ public static class AppointmentListPdf
             Write(evening.Name, 16, Left, Top - 22, bold);
             var who = string.IsNullOrEmpty(teacher.Room) ? teacher.Name : $"{teacher.Name} · {M["Room", teacher.Room]}";
             Write(who, 13, Left, Top - 44, bold);
-            Write($"{MeetingAnswers.Dates(evening)} · {evening.Starts:HH:mm}–{evening.Ends:HH:mm}", 10, Left, Top - 62, regular);
+            Write($"{MeetingAnswers.Dates(M, evening)} · {evening.Starts:HH:mm}–{evening.Ends:HH:mm}", 10, Left, Top - 62, regular);
             return Top - LetterheadHeight;
         }
 

@@ -24,13 +24,13 @@ public static class MeetingAnswers
             : $"{evening.SlotDay(slot).ToString("ddd d/M")} {evening.SlotStart(slot):HH:mm}";
 
     /// <summary>The evening's dates in full: "jeudi 8 avril 2027", or "jeudi 8 avril 2027 et vendredi 9 avril 2027".</summary>
-    public static string Dates(MeetingEvening evening) => Join(evening.Days.Select(d => d.ToString("dddd d MMMM yyyy")).ToList());
+    public static string Dates(IStringLocalizer<MeetingText> M, MeetingEvening evening) => Join(M, evening.Days.Select(d => d.ToString("dddd d MMMM yyyy")).ToList());
 
     /// <summary>The dates as the dashboard's event shows them: "08-04-27", or "08-04-27 et 09-04-27".</summary>
-    public static string ShortDates(MeetingEvening evening) => Join(evening.Days.Select(SchoolTime.Date).ToList());
+    public static string ShortDates(IStringLocalizer<MeetingText> M, MeetingEvening evening) => Join(M, evening.Days.Select(SchoolTime.Date).ToList());
 
-    static string Join(IReadOnlyList<string> parts) =>
-        parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} et {parts[^1]}";
+    static string Join(IStringLocalizer<MeetingText> M, IReadOnlyList<string> parts) =>
+        parts.Count == 1 ? parts[0] : M["Dates.Last", string.Join(", ", parts.Take(parts.Count - 1)), parts[^1]];
 
     /// <summary>A slot number as a form sends it; anything else is a slot that does not exist.</summary>
     public static int Slot(string? value) => int.TryParse(value, out var slot) ? slot : -1;
