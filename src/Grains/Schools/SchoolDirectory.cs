@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace ItSchool.Schools;
@@ -5,19 +6,26 @@ namespace ItSchool.Schools;
 /// <summary>
 /// Resolves a request's school by slug, host or id. Every request needs this, and an installation holds a
 /// few hundred schools at most, so the whole list is kept in memory and read again every half minute.
-/// Only existing schools take memory: a name that is not in the list is looked up in the database each
-/// time (one indexed query, nothing remembered), so a flood of unknown host names costs no memory.
+/// A name that is not in the list is looked up in the database, so a school created on another node is found
+/// at once; its absence is remembered until the next read (so a name asked for just before its school was
+/// created elsewhere resolves within half a minute), and the installation's own address, which every terminal
+/// posts its sales to, costs no query per request. At most
+/// <see cref="MaxRememberedMisses"/> absences are remembered: a flood of invented host names costs no memory.
 /// </summary>
 public sealed class SchoolDirectory(NpgsqlDataSource db, TimeProvider clock)
 {
     static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    const int MaxRememberedMisses = 256;
 
     readonly SemaphoreSlim reload = new(1, 1);
     volatile Snapshot? snapshot;
 
     sealed record Snapshot(
         IReadOnlyDictionary<Guid, School> ById, IReadOnlyDictionary<string, School> BySlug,
-        IReadOnlyDictionary<string, School> ByHost, DateTimeOffset LoadedAt);
+        IReadOnlyDictionary<string, School> ByHost, DateTimeOffset LoadedAt)
+    {
+        public readonly ConcurrentDictionary<string, bool> Misses = new();
+    }
 
     public Task<School?> FindBySlugAsync(string slug, CancellationToken cancellationToken = default) =>
         FindAsync(s => s.BySlug.GetValueOrDefault(slug.ToLowerInvariant()), "slug = @value", slug.ToLowerInvariant(), cancellationToken);
@@ -39,14 +47,24 @@ public sealed class SchoolDirectory(NpgsqlDataSource db, TimeProvider clock)
 
     async Task<School?> FindAsync(Func<Snapshot, School?> find, string condition, object value, CancellationToken cancellationToken)
     {
-        if (find(await CurrentAsync(cancellationToken)) is { } school)
+        var current = await CurrentAsync(cancellationToken);
+        if (find(current) is { } school)
         {
             return school;
+        }
+        var miss = $"{condition}{value}";
+        if (current.Misses.ContainsKey(miss))
+        {
+            return null;
         }
         await using var command = db.CreateCommand($"SELECT EXISTS (SELECT 1 FROM schools WHERE {condition})");
         command.Parameters.AddWithValue("value", value);
         if (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!)
         {
+            if (current.Misses.Count < MaxRememberedMisses)
+            {
+                current.Misses.TryAdd(miss, true);
+            }
             return null;
         }
         // Created since the list was read (perhaps by another node).

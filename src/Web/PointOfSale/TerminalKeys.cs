@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ItSchool.Web.PointOfSale;
 
 /// <summary>A terminal's key: it opens the terminals' API for its own school, and for the terminal's compartment.</summary>
-public sealed class TerminalKeys(Terminals terminals, IStringLocalizer<PosText> P, IOptionsMonitor<AuthenticationSchemeOptions> options,
+public sealed class TerminalKeys(Terminals terminals, IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger, UrlEncoder encoder) : ApiKeyHandler<Terminal>(options, logger, encoder)
 {
     public const string SchemeName = "TerminalKey";
@@ -18,5 +18,6 @@ public sealed class TerminalKeys(Terminals terminals, IStringLocalizer<PosText> 
 
     protected override (Guid SchoolId, Guid Id, string Name) Describe(Terminal terminal) => (terminal.SchoolId, terminal.Id, terminal.Name);
 
-    protected override string InvalidKeyTitle => P["Api.InvalidKey"];
+    // Resolved only when a key is refused: the handler is made for every sale, and most sales carry a good key.
+    protected override string InvalidKeyTitle => Context.RequestServices.GetRequiredService<IStringLocalizer<PosText>>()["Api.InvalidKey"];
 }
