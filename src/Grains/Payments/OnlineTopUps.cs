@@ -2,7 +2,6 @@ using ItSchool.Invoices;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace ItSchool.Payments;
 
@@ -37,7 +36,7 @@ public enum WebhookOutcome
 /// provider, and on a verified webhook asks the provider for the payment's real state before crediting the
 /// purse under the key <c>online/{provider}/{providerPaymentId}</c>, so any number of webhooks credit once.
 /// </summary>
-public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, NpgsqlDataSource db,
+public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, WalletSettingsStore walletSettings,
     IGrainFactory grains, TimeProvider clock, ILogger<OnlineTopUps> logger)
 {
     public const string Subject = "Rechargement en ligne";
@@ -55,7 +54,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         {
             return new TopUpStart(null, TopUpProblem.UnknownCompartment);
         }
-        var settings = await WalletSettings.LoadAsync(db, request.SchoolId, cancellationToken);
+        var settings = await walletSettings.LoadAsync(request.SchoolId, cancellationToken);
         TopUpProblem? problem = settings switch
         {
             null or { OnlineEnabled: false } => TopUpProblem.OnlineDisabled,
