@@ -16,7 +16,9 @@ public enum TopUpProblem
     ProviderUnavailable = 6,
 }
 
-public sealed record TopUpRequest(Guid SchoolId, Guid ParentId, Guid PupilId, int Compartment, long AmountCents, string RequestKey, string SchoolUrl);
+/// <param name="Description">What the provider's checkout page calls the payment, in the parent's language (the web tier words it).</param>
+public sealed record TopUpRequest(Guid SchoolId, Guid ParentId, Guid PupilId, int Compartment, long AmountCents, string RequestKey, string SchoolUrl,
+    string Description);
 
 public sealed record TopUpStart(OnlinePayment? Payment, TopUpProblem? Problem);
 
@@ -39,8 +41,6 @@ public enum WebhookOutcome
 public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, WalletSettingsStore walletSettings,
     IGrainFactory grains, TimeProvider clock, ILogger<OnlineTopUps> logger)
 {
-    public const string Subject = "Rechargement en ligne";
-
     public string ProviderName => provider.Name;
 
     public async Task<TopUpStart> StartAsync(TopUpRequest request, CancellationToken cancellationToken = default)
@@ -71,7 +71,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         {
             var payment = await payments.StartOnceAsync(request.SchoolId, request.PupilId, request.Compartment, request.AmountCents,
                 provider.Name, request.ParentId, request.RequestKey, id => provider.CreateCheckoutAsync(new CheckoutRequest(
-                    id, request.AmountCents, Subject, request.SchoolUrl,
+                    id, request.AmountCents, request.Description, request.SchoolUrl,
                     $"{request.SchoolUrl}/paiement/retour?paiement={id}", $"{request.SchoolUrl}/paiement/retour?paiement={id}&abandon=1"),
                     cancellationToken), cancellationToken: cancellationToken);
             return new TopUpStart(payment, null);

@@ -26,7 +26,8 @@ public static class TopUpPages
                 : Results.NotFound()).RequireModule(SchoolModule.Wallets);
 
         parent.MapPost("/portefeuille/paiement-en-ligne", async (HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, WalletSettingsStore walletSettings, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, [FromForm] TopUpForm form) =>
+            PupilDirectory pupils, WalletSettingsStore walletSettings, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, IStringLocalizer<Ui> U,
+            [FromForm] TopUpForm form) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -47,7 +48,7 @@ public static class TopUpPages
             {
                 var user = SignedInUser.From(context.User)!;
                 var started = await topUps.StartAsync(new TopUpRequest(user.SchoolId, user.Id, pupil, compartment, cents, form.Key,
-                    context.SchoolUrl()), context.RequestAborted);
+                    context.SchoolUrl(), LedgerSubjectText.Of(LedgerSubject.OnlineTopUp, U)), context.RequestAborted);
                 if (started.Payment is { } payment)
                 {
                     return context.RedirectTo(payment.RedirectUrl);
