@@ -139,14 +139,15 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         {
             await ExpirePreviewsAsync(schoolId, cancellationToken);
             await using var insert = db.CreateCommand("""
-                INSERT INTO bank_imports (id, school_id, file_name, status, uploaded_at, uploaded_by)
-                VALUES (@id, @school, @name, 'previewed', @now, @by)
+                INSERT INTO bank_imports (id, school_id, file_name, status, uploaded_at, uploaded_by, uploaded_by_kind)
+                VALUES (@id, @school, @name, 'previewed', @now, @by, @kind)
                 """);
             insert.Parameters.AddWithValue("id", importId);
             insert.Parameters.AddWithValue("school", schoolId);
             insert.Parameters.AddWithValue("name", newFileName);
             insert.Parameters.AddWithValue("now", clock.GetUtcNow());
             insert.Parameters.AddWithValue("by", by);
+            insert.Parameters.AddWithValue("kind", LedgerNames.ToDatabase(actor.Kind));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -572,7 +573,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     {
         await using var command = db.CreateCommand("""
             SELECT id, file_name, format, status, problem, uploaded_at, uploaded_by, applied_at, statements, movements, duplicates,
-                   credited, credited_cents, invoices_paid, unmatched
+                   credited, credited_cents, invoices_paid, unmatched, uploaded_by_kind
             FROM bank_imports WHERE school_id = @school AND (@id::uuid IS NULL OR id = @id)
             ORDER BY uploaded_at DESC, id DESC LIMIT @limit
             """);
@@ -586,7 +587,8 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             reports.Add(new ImportReport(reader.GetGuid(0), reader.GetString(1),
                 reader.IsDBNull(2) ? null : Enum.Parse<StatementFormat>(reader.GetString(2)),
                 Enum.Parse<ImportStatus>(reader.GetString(3), ignoreCase: true), reader.IsDBNull(4) ? null : StatementProblem.FromJson(reader.GetString(4)),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), LedgerNames.FromDatabase<ActorKind>(reader.GetString(15)),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11), reader.GetInt64(12), reader.GetInt32(13),
                 reader.GetInt32(14)));
         }

@@ -1,3 +1,5 @@
+using ItSchool.Wallets;
+
 namespace ItSchool.BankStatements;
 
 public enum ImportStatus
@@ -7,10 +9,13 @@ public enum ImportStatus
     Rejected,
 }
 
-/// <summary>An import as its history keeps it: what the file held and what applying it did.</summary>
+/// <summary>
+/// An import as its history keeps it: what the file held and what applying it did. <paramref name="UploadedByKind"/>
+/// says whether <paramref name="UploadedBy"/> is a person or an API key's name.
+/// </summary>
 public sealed record ImportReport(
     Guid Id, string FileName, StatementFormat? Format, ImportStatus Status, StatementProblem? Problem, DateTimeOffset UploadedAt, string UploadedBy,
-    DateTimeOffset? AppliedAt, int Statements, int Movements, int Duplicates, int Credited, long CreditedCents, int InvoicesPaid,
+    ActorKind UploadedByKind, DateTimeOffset? AppliedAt, int Statements, int Movements, int Duplicates, int Credited, long CreditedCents, int InvoicesPaid,
     int Unmatched);
 
 /// <summary>A statement of a file and whether it was imported before (same account, number and content).</summary>

@@ -17,6 +17,9 @@ public sealed record UnresolvedMovement(
 /// <summary>A compartment the movement probably belongs to, and why ("communication à un chiffre près", "nom de l'élève").</summary>
 public sealed record Suggestion(Guid PupilId, int Compartment, string Label, SuggestionReason Why);
 
+/// <summary>A pupil's compartment a movement can be given to; the label is "class · name · compartment".</summary>
+public sealed record Destination(Guid PupilId, int Compartment, string Label);
+
 public enum SuggestionReason
 {
     CommunicationOneDigitOff,
@@ -51,6 +54,24 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
     /// <summary>One line of the list, with its suggestions; null unless it is this school's and still to resolve.</summary>
     public async Task<UnresolvedMovement?> FindAsync(Guid schoolId, long movementId, CancellationToken cancellationToken = default) =>
         (await ListAsync(schoolId, 1, cancellationToken, movementId)).SingleOrDefault();
+
+    /// <summary>Every pupil's compartments, by class and name, for the manager's "other destination" choice.</summary>
+    public async Task<IReadOnlyList<Destination>> DestinationsAsync(Guid schoolId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT p.id, w.compartment, p.class_name || ' · ' || p.last_name || ' ' || p.first_name || ' · ' || w.name
+            FROM pupils p JOIN wallet_compartments w ON w.school_id = p.school_id
+            WHERE p.school_id = @school ORDER BY p.class_name, p.last_name, p.first_name, w.compartment
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var destinations = new List<Destination>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            destinations.Add(new Destination(reader.GetGuid(0), reader.GetInt16(1), reader.GetString(2)));
+        }
+        return destinations;
+    }
 
     /// <summary>What the payer wrote: a structured communication that matched nothing is shown as the bank printed it.</summary>
     static string? CommunicationOf(NpgsqlDataReader reader) =>

@@ -2,7 +2,6 @@ using ItSchool.Invoices;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace ItSchool.Payments;
 
@@ -17,7 +16,9 @@ public enum TopUpProblem
     ProviderUnavailable = 6,
 }
 
-public sealed record TopUpRequest(Guid SchoolId, Guid ParentId, Guid PupilId, int Compartment, long AmountCents, string RequestKey, string SchoolUrl);
+/// <param name="Description">What the provider's checkout page calls the payment, in the parent's language (the web tier words it).</param>
+public sealed record TopUpRequest(Guid SchoolId, Guid ParentId, Guid PupilId, int Compartment, long AmountCents, string RequestKey, string SchoolUrl,
+    string Description);
 
 public sealed record TopUpStart(OnlinePayment? Payment, TopUpProblem? Problem);
 
@@ -37,11 +38,9 @@ public enum WebhookOutcome
 /// provider, and on a verified webhook asks the provider for the payment's real state before crediting the
 /// purse under the key <c>online/{provider}/{providerPaymentId}</c>, so any number of webhooks credit once.
 /// </summary>
-public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, NpgsqlDataSource db,
+public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, WalletSettingsStore walletSettings,
     IGrainFactory grains, TimeProvider clock, ILogger<OnlineTopUps> logger)
 {
-    public const string Subject = "Rechargement en ligne";
-
     public string ProviderName => provider.Name;
 
     public async Task<TopUpStart> StartAsync(TopUpRequest request, CancellationToken cancellationToken = default)
@@ -55,7 +54,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         {
             return new TopUpStart(null, TopUpProblem.UnknownCompartment);
         }
-        var settings = await WalletSettings.LoadAsync(db, request.SchoolId, cancellationToken);
+        var settings = await walletSettings.LoadAsync(request.SchoolId, cancellationToken);
         TopUpProblem? problem = settings switch
         {
             null or { OnlineEnabled: false } => TopUpProblem.OnlineDisabled,
@@ -72,7 +71,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
         {
             var payment = await payments.StartOnceAsync(request.SchoolId, request.PupilId, request.Compartment, request.AmountCents,
                 provider.Name, request.ParentId, request.RequestKey, id => provider.CreateCheckoutAsync(new CheckoutRequest(
-                    id, request.AmountCents, Subject, request.SchoolUrl,
+                    id, request.AmountCents, request.Description, request.SchoolUrl,
                     $"{request.SchoolUrl}/paiement/retour?paiement={id}", $"{request.SchoolUrl}/paiement/retour?paiement={id}&abandon=1"),
                     cancellationToken), cancellationToken: cancellationToken);
             return new TopUpStart(payment, null);

@@ -33,6 +33,9 @@ public enum ActorKind
     Import = 3,
     PaymentProvider = 4,
     System = 5,
+
+    /// <summary>A program calling an API with one of the school's keys; the name is the key's.</summary>
+    ApiKey = 6,
 }
 
 [GenerateSerializer, Immutable]

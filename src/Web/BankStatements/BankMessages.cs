@@ -1,6 +1,6 @@
-using System.Globalization;
 using ItSchool.BankStatements;
 using ItSchool.Schools;
+using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.BankStatements;
@@ -23,8 +23,7 @@ public static class BankMessages
     {
         TextArgument text => text.Value,
         NumberArgument number => number.Value,
-        // Digits as the statement prints them, without grouping, so that the manager finds them in the file.
-        CentsArgument cents => (cents.Cents / 100m).ToString("0.00", CultureInfo.CurrentCulture) + " €",
+        CentsArgument cents => Money.Format(cents.Cents),
         DateArgument date => SchoolTime.Date(date.Date),
         TermArgument term => texts.Render(term.Term),
         _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, null),

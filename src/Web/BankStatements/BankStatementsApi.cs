@@ -40,7 +40,7 @@ public static class BankStatementsApi
             return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large", T["Api.BodyTooLarge", MaxBodyBytes / 1024 / 1024]);
         }
         var key = context.ApiCaller<ManagerApiKey>();
-        var actor = new Actor(ActorKind.User, $"api-key/{key.Id}", $"{key.Name} (clé d'API)");
+        var actor = new Actor(ActorKind.ApiKey, key.Id.ToString(), key.Name);
 
         // Each file is spooled to a temporary file and read from there once per pass: memory stays flat.
         var files = new List<(string Name, string Path)>();

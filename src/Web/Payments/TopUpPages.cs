@@ -9,7 +9,6 @@ using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Payments;
 
@@ -21,20 +20,21 @@ public static class TopUpPages
         var parent = school.MapGroup("").RequireAuthorization(nameof(Role.Parent));
 
         parent.MapGet("/portefeuille/{compartment:int}/paiement-en-ligne", async (int compartment, HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, NpgsqlDataSource db) =>
-            await DialogAsync(context, grains, pupils, db, compartment, null, null, Guid.NewGuid().ToString()) is { } dialog
+            PupilDirectory pupils, WalletSettingsStore walletSettings) =>
+            await DialogAsync(context, grains, pupils, walletSettings, compartment, null, null, Guid.NewGuid().ToString()) is { } dialog
                 ? (IResult)dialog
                 : Results.NotFound()).RequireModule(SchoolModule.Wallets);
 
         parent.MapPost("/portefeuille/paiement-en-ligne", async (HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, NpgsqlDataSource db, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, [FromForm] TopUpForm form) =>
+            PupilDirectory pupils, WalletSettingsStore walletSettings, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, IStringLocalizer<Ui> U,
+            [FromForm] TopUpForm form) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
                 return Results.NotFound();
             }
             var compartment = form.Compartment;
-            var settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted);
+            var settings = await walletSettings.LoadAsync(context.School()!.Id, context.RequestAborted);
             string? problem;
             if (!Money.TryParseCents(form.Amount, out var cents))
             {
@@ -48,7 +48,7 @@ public static class TopUpPages
             {
                 var user = SignedInUser.From(context.User)!;
                 var started = await topUps.StartAsync(new TopUpRequest(user.SchoolId, user.Id, pupil, compartment, cents, form.Key,
-                    context.SchoolUrl()), context.RequestAborted);
+                    context.SchoolUrl(), LedgerSubjectText.Of(LedgerSubject.OnlineTopUp, U)), context.RequestAborted);
                 if (started.Payment is { } payment)
                 {
                     return context.RedirectTo(payment.RedirectUrl);
@@ -61,7 +61,7 @@ public static class TopUpPages
                     ? T["Problem.OutOfBounds", Money.Format(settings!.OnlineMinCents), Money.Format(settings.OnlineMaxCents)]
                     : T[$"Problem.{started.Problem}"];
             }
-            return await DialogAsync(context, grains, pupils, db, compartment, form.Amount, problem, form.Key ?? Guid.NewGuid().ToString())
+            return await DialogAsync(context, grains, pupils, walletSettings, compartment, form.Amount, problem, form.Key ?? Guid.NewGuid().ToString())
                 ?? Results.NotFound();
         }).RequireModule(SchoolModule.Wallets);
 
@@ -76,7 +76,7 @@ public static class TopUpPages
                 : Results.NotFound());
     }
 
-    static async Task<IResult?> DialogAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db,
+    static async Task<IResult?> DialogAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, WalletSettingsStore walletSettings,
         int compartment, string? amount, string? problem, string key)
     {
         if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
@@ -88,7 +88,7 @@ public static class TopUpPages
         {
             return null;
         }
-        var settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted);
+        var settings = await walletSettings.LoadAsync(context.School()!.Id, context.RequestAborted);
         return new RazorComponentResult<TopUpDialog>(new { Compartment = view, Settings = settings, Amount = amount, Problem = problem, Key = key });
     }
 

@@ -8,7 +8,6 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -38,30 +37,30 @@ public static class PosAdminPages
     {
         var admin = school.MapGroup("/gestion/caisses").RequireAuthorization(nameof(Role.Manager));
 
-        admin.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db, IStringLocalizer<PosText> P,
+        admin.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, CompartmentSettingsStore compartmentSettings, IStringLocalizer<PosText> P,
             string? ok, string? article) =>
         {
             var notice = ok is not null && DoneNotices.TryGetValue(ok, out var key) && article is not null
                 && await catalogue.FindAsync(context.School()!.Id, article, context.RequestAborted) is { } done
                     ? P[key, done.Label].Value
                     : null;
-            return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db, notice: notice));
+            return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, compartmentSettings, notice: notice));
         });
 
-        admin.MapPost("/terminaux", async (HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db,
+        admin.MapPost("/terminaux", async (HttpContext context, Terminals terminals, Catalogue catalogue, CompartmentSettingsStore compartmentSettings,
             IStringLocalizer<PosText> P, [FromForm] TerminalForm form) =>
         {
             var schoolId = context.School()!.Id;
-            var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted);
             var name = form.Name?.Trim() ?? "";
             if (name.Length is 0 or > Terminals.MaxNameLength || !Enum.TryParse<TerminalKind>(form.Kind, out var kind)
                 || compartments.All(c => c.Compartment != form.Compartment))
             {
-                return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db,
+                return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, compartmentSettings,
                     problems: [P["PosAdmin.TerminalInvalid", Terminals.MaxNameLength]]));
             }
             var (terminal, key) = await terminals.CreateAsync(schoolId, name, kind, form.Compartment, cancellationToken: context.RequestAborted);
-            return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db, newKey: (terminal.Name, key)));
+            return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, compartmentSettings, newKey: (terminal.Name, key)));
         });
 
         admin.MapPost("/terminaux/{terminalId:guid}/revocation", async (Guid terminalId, HttpContext context, Terminals terminals) =>
@@ -69,7 +68,7 @@ public static class PosAdminPages
                 ? Results.Redirect($"{context.Request.PathBase}/gestion/caisses")
                 : Results.NotFound());
 
-        admin.MapPost("/articles", async (HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db,
+        admin.MapPost("/articles", async (HttpContext context, Terminals terminals, Catalogue catalogue, CompartmentSettingsStore compartmentSettings,
             IStringLocalizer<PosText> P, [FromForm] ArticleForm form) =>
         {
             var schoolId = context.School()!.Id;
@@ -81,7 +80,7 @@ public static class PosAdminPages
             if (problem is not null)
             {
                 var message = P["PosAdmin.ArticleRefused", await ProblemTextAsync(problem.Value, form.Code, schoolId, catalogue, P, context.RequestAborted)];
-                return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db, problems: [message], draft: form));
+                return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, compartmentSettings, problems: [message], draft: form));
             }
             return Done(context, "created", article!.Normalized().Code);
         });
@@ -117,7 +116,7 @@ public static class PosAdminPages
         admin.MapPost("/articles/{code}/remise-en-vente", (string code, HttpContext context, Catalogue catalogue) =>
             SetOnSaleAsync(code, true, context, catalogue));
 
-        admin.MapPost("/articles/import", async (HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db,
+        admin.MapPost("/articles/import", async (HttpContext context, Terminals terminals, Catalogue catalogue, CompartmentSettingsStore compartmentSettings,
             IStringLocalizer<PosText> P, [FromForm] ImportForm form) =>
         {
             var csv = form.Csv ?? "";
@@ -126,10 +125,10 @@ public static class PosAdminPages
                 : ([], [P["PosAdmin.ImportTooLong", MaxImportLength].Value]);
             if (problems.Count > 0)
             {
-                return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db, problems: problems, csv: form.Csv));
+                return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, compartmentSettings, problems: problems, csv: form.Csv));
             }
             var (created, updated) = await catalogue.ImportAsync(context.School()!.Id, articles, context.RequestAborted);
-            return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, db,
+            return new RazorComponentResult<PosAdminPage>(await ModelAsync(context, terminals, catalogue, compartmentSettings,
                 notice: P["PosAdmin.Imported", articles.Count, created, updated]));
         });
 
@@ -239,7 +238,7 @@ public static class PosAdminPages
         return (articles, problems);
     }
 
-    static async Task<object> ModelAsync(HttpContext context, Terminals terminals, Catalogue catalogue, NpgsqlDataSource db,
+    static async Task<object> ModelAsync(HttpContext context, Terminals terminals, Catalogue catalogue, CompartmentSettingsStore compartmentSettings,
         IReadOnlyList<string>? problems = null, (string Name, string Key)? newKey = null, string? notice = null, string? csv = null,
         ArticleForm? draft = null)
     {
@@ -248,7 +247,7 @@ public static class PosAdminPages
         {
             Terminals = await terminals.ListAllAsync(schoolId, context.RequestAborted),
             Articles = await catalogue.ListAsync(schoolId, context.RequestAborted),
-            Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
+            Compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted),
             Problems = problems ?? [],
             NewKeyFor = newKey?.Name,
             NewKey = newKey?.Key,

@@ -8,7 +8,6 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -18,7 +17,7 @@ public static class SalesJournal
     public static void MapSalesJournal(this RouteGroupBuilder school)
     {
         school.MapGet("/finances/ventes", async (HttpContext context, PupilDirectory pupils, PosSales sales, Terminals terminals,
-            NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<PosText> P, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
+            CompartmentSettingsStore compartmentSettings, TimeProvider clock, IStringLocalizer<PosText> P, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -42,7 +41,7 @@ public static class SalesJournal
                 Compartment = compartment,
                 Search = recherche,
                 Terminals = await terminals.ListAsync(schoolId, context.RequestAborted),
-                Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
+                Compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted),
                 Lines = searchTooLong ? [] : await sales.JournalAsync(schoolId, pupil, from, to, device, recherche, compartment, context.RequestAborted),
                 Problem = searchTooLong ? P["Journal.SearchTooLong", PosSales.MaxSearchLength].Value : null,
             };

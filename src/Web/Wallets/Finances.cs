@@ -10,7 +10,6 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Wallets;
 
@@ -21,7 +20,7 @@ public static class Finances
     {
         var finances = school.MapGroup("/finances").RequireAuthorization(nameof(Role.Parent));
 
-        finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db) =>
+        finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, WalletSettingsStore walletSettings) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -33,7 +32,7 @@ public static class Finances
                 PupilId = pupil,
                 purse.Compartments,
                 PurseVersion = purse.Version,
-                Settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Settings = await walletSettings.LoadAsync(context.School()!.Id, context.RequestAborted),
             });
         });
 

@@ -8,7 +8,6 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Wallets;
 
@@ -22,22 +21,22 @@ public static class SchoolWalletPages
     {
         var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager));
 
-        wallets.MapGet("", async (HttpContext context, SchoolBalances balances, NpgsqlDataSource db, string? q) =>
+        wallets.MapGet("", async (HttpContext context, SchoolBalances balances, CompartmentSettingsStore compartmentSettings, string? q) =>
         {
             var schoolId = context.School()!.Id;
             var model = new
             {
                 Search = q,
                 Rows = await balances.ListAsync(schoolId, q, context.RequestAborted),
-                Compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted),
+                Compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted),
             };
             return context.PageOrFragment<SchoolBalancesPage, SchoolBalancesTable>(model);
         });
 
-        wallets.MapGet("/soldes.csv", async (HttpContext context, SchoolBalances balances, NpgsqlDataSource db, string? q, IStringLocalizer<Ui> T) =>
+        wallets.MapGet("/soldes.csv", async (HttpContext context, SchoolBalances balances, CompartmentSettingsStore compartmentSettings, string? q, IStringLocalizer<Ui> T) =>
         {
             var schoolId = context.School()!.Id;
-            var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted);
             var rows = await balances.ListAsync(schoolId, q, context.RequestAborted);
             await using var csv = CsvExport.Start(context.Response, "soldes.csv");
             await csv.RowAsync(new[] { T["SchoolWallets.Class"].Value, T["SchoolWallets.LastName"], T["SchoolWallets.FirstName"] }
@@ -61,8 +60,8 @@ public static class SchoolWalletPages
 
         wallets.MapPost("/{pupilId:guid}/correction", CorrectAsync);
 
-        wallets.MapGet("/parametres", async (HttpContext context, NpgsqlDataSource db) =>
-            new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, db)));
+        wallets.MapGet("/parametres", async (HttpContext context, WalletSettingsStore walletSettings, CompartmentSettingsStore compartmentSettings) =>
+            new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, walletSettings, compartmentSettings)));
 
         wallets.MapPost("/parametres", SaveSettingsAsync);
     }
@@ -120,7 +119,8 @@ public static class SchoolWalletPages
         });
     }
 
-    static async Task<IResult> SaveSettingsAsync(HttpContext context, NpgsqlDataSource db, IStringLocalizer<Ui> T, [FromForm] SettingsForm form)
+    static async Task<IResult> SaveSettingsAsync(HttpContext context, WalletSettingsStore walletSettings,
+        CompartmentSettingsStore compartmentSettings, IStringLocalizer<Ui> T, [FromForm] SettingsForm form)
     {
         var schoolId = context.School()!.Id;
         var problems = new List<string>();
@@ -158,35 +158,32 @@ public static class SchoolWalletPages
             }
             floors[i] = -overdraft;
         }
-        var existing = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+        var existing = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted);
         if (existing.Any(c => c.Compartment == 2) && string.IsNullOrEmpty(names[1]))
         {
             problems.Add(T["SchoolWallets.SecondStays"]);
         }
         if (problems.Count > 0)
         {
-            return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, db, form, problems));
+            return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, walletSettings, compartmentSettings, form, problems));
         }
 
-        await new WalletSettings(iban, bic, form.Beneficiary?.Trim(), min, max, form.BankTransferEnabled, form.OnlineEnabled)
-            .SaveAsync(db, schoolId, context.RequestAborted);
-        for (var i = 0; i < 2; i++)
-        {
-            if (!string.IsNullOrEmpty(names[i]))
-            {
-                await new CompartmentSettings(i + 1, names[i]!, floors[i]).SaveAsync(db, schoolId, context.RequestAborted);
-            }
-        }
-        return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, db, saved: true));
+        await walletSettings.SaveAsync(schoolId,
+            new WalletSettings(iban, bic, form.Beneficiary?.Trim(), min, max, form.BankTransferEnabled, form.OnlineEnabled), context.RequestAborted);
+        await compartmentSettings.SaveAsync(schoolId,
+            [.. Enumerable.Range(0, 2).Where(i => !string.IsNullOrEmpty(names[i])).Select(i => new CompartmentSettings(i + 1, names[i]!, floors[i]))],
+            context.RequestAborted);
+        return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, walletSettings, compartmentSettings, saved: true));
     }
 
-    static async Task<object> SettingsModelAsync(HttpContext context, NpgsqlDataSource db, SettingsForm? form = null,
+    static async Task<object> SettingsModelAsync(HttpContext context, WalletSettingsStore walletSettings,
+        CompartmentSettingsStore compartmentSettings, SettingsForm? form = null,
         IReadOnlyList<string>? problems = null, bool saved = false)
     {
         var schoolId = context.School()!.Id;
-        var settings = await WalletSettings.LoadAsync(db, schoolId, context.RequestAborted)
+        var settings = await walletSettings.LoadAsync(schoolId, context.RequestAborted)
             ?? new WalletSettings(null, null, context.School()!.Name, 500, 20000, true, true);
-        var compartments = await CompartmentSettings.LoadAsync(db, schoolId, context.RequestAborted);
+        var compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted);
         form ??= new SettingsForm
         {
             Iban = settings.Iban is { } iban ? Iban.Format(iban) : null,

@@ -9,7 +9,6 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Wallets;
 
@@ -21,7 +20,7 @@ public static class WalletPages
         var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent));
 
         wallet.MapGet("/{compartment:int}/virement", async (int compartment, HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, NpgsqlDataSource db) =>
+            PupilDirectory pupils, WalletSettingsStore walletSettings) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -32,7 +31,7 @@ public static class WalletPages
             {
                 return Results.NotFound();
             }
-            var settings = await WalletSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted);
+            var settings = await walletSettings.LoadAsync(context.School()!.Id, context.RequestAborted);
             var qr = settings?.Iban is { } iban
                 ? QrCodes.PngBase64(EpcQrPayload.For(settings.Beneficiary ?? context.School()!.Name, iban, settings.Bic, view.Communication))
                 : "";

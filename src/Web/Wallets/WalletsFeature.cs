@@ -15,6 +15,8 @@ public sealed class WalletsFeature : Feature
     {
         builder.Services.AddSingleton<LedgerQueries>();
         builder.Services.AddSingleton<SchoolBalances>();
+        builder.Services.AddSingleton<WalletSettingsStore>();
+        builder.Services.AddSingleton<CompartmentSettingsStore>();
         builder.AddLiveTopic<PurseLiveTopic>();
     }
 

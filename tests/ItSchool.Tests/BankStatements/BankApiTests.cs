@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ItSchool.BankStatements;
 using ItSchool.Tests.Rig;
+using Npgsql;
 
 namespace ItSchool.Tests.BankStatements;
 
@@ -38,6 +39,26 @@ public sealed class BankApiTests(WebNode web) : IClassFixture<WebNode>
         var again = JsonDocument.Parse(await (await program.PostAsync("/api/admin/v1/bank-statements", new ByteArrayContent(file))).Content.ReadAsStringAsync()).RootElement[0];
         Assert.Equal((2, 0), (again.GetProperty("duplicates").GetInt32(), again.GetProperty("credited").GetInt32()));
         Assert.Equal(before + 4_200, await Statements.BalanceAsync(web, "Lucas"));
+    }
+
+    [Fact]
+    public async Task An_import_by_key_is_kept_under_the_key_name_and_the_history_says_it_was_an_API_key()
+    {
+        using var program = Program();
+        var answer = await program.PostAsync("/api/admin/v1/bank-statements", new ByteArrayContent(new Statements().Coda([("K1", 300, "divers")])));
+        var importId = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement[0].GetProperty("importId").GetGuid();
+
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var read = db.CreateCommand("SELECT uploaded_by, uploaded_by_kind FROM bank_imports WHERE id = @id");
+        read.Parameters.AddWithValue("id", importId);
+        await using var reader = await read.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var (name, kind) = (reader.GetString(0), reader.GetString(1));
+        Assert.Equal("api_key", kind);
+        Assert.DoesNotContain("API", name);
+
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        Assert.Contains($"{name} (clé d'API)", WebUtility.HtmlDecode(await manager.GetStringAsync("/e/demo/gestion/releves")));
     }
 
     [Fact]

@@ -69,8 +69,9 @@ public sealed class InvoiceOnlinePaymentTests(PaymentNode web) : IClassFixture<P
         }
 
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var wallets = (await WalletSettings.LoadAsync(db, DemoSchool.Id))!;
-        await (wallets with { OnlineEnabled = false }).SaveAsync(db, DemoSchool.Id);
+        var store = new WalletSettingsStore(db);
+        var wallets = (await store.LoadAsync(DemoSchool.Id))!;
+        await store.SaveAsync(DemoSchool.Id, wallets with { OnlineEnabled = false });
         try
         {
             Assert.DoesNotContain("/en-ligne", await amelie.GetStringAsync("/e/demo/finances/factures/lignes"));
@@ -79,7 +80,7 @@ public sealed class InvoiceOnlinePaymentTests(PaymentNode web) : IClassFixture<P
         }
         finally
         {
-            await wallets.SaveAsync(db, DemoSchool.Id);
+            await store.SaveAsync(DemoSchool.Id, wallets);
         }
         Assert.Equal(payments, await web.OnlinePaymentCountAsync());
     }

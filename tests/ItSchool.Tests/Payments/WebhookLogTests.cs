@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using ItSchool.Payments;
 using ItSchool.Pupils;
+using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace ItSchool.Tests.Payments;
 
@@ -25,7 +25,7 @@ public sealed class WebhookLogTests(PaymentNode web) : IClassFixture<PaymentNode
         var lines = new Lines();
         var sandbox = web.Services.GetRequiredService<SandboxProvider>();
         var topUps = new OnlineTopUps(sandbox, web.Services.GetRequiredService<OnlinePayments>(), web.Services.GetRequiredService<PupilDirectory>(),
-            web.Services.GetRequiredService<NpgsqlDataSource>(), web.Grains, web.Clock, lines);
+            web.Services.GetRequiredService<WalletSettingsStore>(), web.Grains, web.Clock, lines);
         var (body, _) = sandbox.Webhook("sbx_forged");
 
         Assert.Equal(WebhookOutcome.Refused, await topUps.ConfirmAsync(new WebhookRequest(body, new Dictionary<string, string>

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace ItSchool.Tests.Wallets;
 
@@ -73,7 +72,7 @@ public sealed class SchoolWalletTests(WebNode web) : IClassFixture<WebNode>
             ("Name1", "Portefeuille général"), ("Overdraft1", overdraft1), ("Name2", "Repas"), ("Overdraft2", "5,00"))).Content.ReadAsStringAsync();
 
         Assert.Contains("Cet IBAN n&#x27;est pas valable", await SaveAsync("BE71 0961 2345 6768", "0,00"));
-        Assert.Equal(20_000, (await WalletSettings.LoadAsync(web.Services.GetRequiredService<NpgsqlDataSource>(), ItSchool.Schools.DemoSchool.Id))!.OnlineMaxCents);
+        Assert.Equal(20_000, (await web.Services.GetRequiredService<WalletSettingsStore>().LoadAsync(ItSchool.Schools.DemoSchool.Id))!.OnlineMaxCents);
 
         var benoit = await DemoPupils.IdAsync(web, "Benoît");
         var purse = web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(benoit);
@@ -81,7 +80,7 @@ public sealed class SchoolWalletTests(WebNode web) : IClassFixture<WebNode>
         Assert.False((await purse.DebitAsync(WalletCluster.Sale(balance + 500, key: "overdraft-before"))).Accepted);
 
         Assert.Contains("Les paramètres sont enregistrés", await SaveAsync("BE68 5390 0754 7034", "10,00"));
-        Assert.Equal(15_000, (await WalletSettings.LoadAsync(web.Services.GetRequiredService<NpgsqlDataSource>(), ItSchool.Schools.DemoSchool.Id))!.OnlineMaxCents);
+        Assert.Equal(15_000, (await web.Services.GetRequiredService<WalletSettingsStore>().LoadAsync(ItSchool.Schools.DemoSchool.Id))!.OnlineMaxCents);
         web.Clock.Advance(PurseGrain.SettingsLifetime + TimeSpan.FromSeconds(1));
         Assert.True((await purse.DebitAsync(WalletCluster.Sale(balance + 500, key: "overdraft-after"))).Accepted);
     }
