@@ -17,7 +17,10 @@ public static class DemoWallets
 
     static readonly string[] Meals = ["Sandwich au rosbif", "Potage et tartine", "Spaghetti bolognaise", "Poisson pané, purée"];
 
-    static readonly Actor Seed = new(ActorKind.Import, null, "Données de démonstration");
+    /// <summary>Who wrote the demo's history, in the ledger: an import with this id and no name (words are the reader's).</summary>
+    public const string ActorId = "demo";
+
+    static readonly Actor Seed = new(ActorKind.Import, ActorId, null);
     static readonly Actor Canteen = new(ActorKind.Terminal, DemoPos.CanteenId.ToString(), DemoPos.CanteenName);
 
     sealed record Entry(short Compartment, long Amount, MovementKind Kind, PaymentMethod? Method, LedgerSubject Subject, DateTimeOffset At,
