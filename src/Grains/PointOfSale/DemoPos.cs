@@ -1,3 +1,6 @@
+using System.Text.Json;
+using ItSchool.Schools;
+using ItSchool.Wallets;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -49,10 +52,50 @@ public static class DemoPos
     }
 
     /// <summary>
-    /// The terminal, the articles, the cards, and the <paramref name="sales"/> whose debits are already in
-    /// the ledger (DemoWallets wrote them, in the order of each purse's history).
+    /// The terminal, the articles, the cards and the journal of the canteen's past sales, in one transaction, unless
+    /// the terminal is there already. The sales themselves are the wallets' (<c>DemoWallets</c> debited them, in the
+    /// order of each purse's history): this runs after the wallets' seed and records, for each of the canteen's
+    /// debits in the ledger, the sale and the answer its terminal had.
     /// </summary>
-    public static async Task SeedAsync(NpgsqlConnection connection, Guid schoolId, IReadOnlyList<Guid> pupils, IReadOnlyList<Sale> sales,
+    public static async Task SeedAsync(NpgsqlDataSource db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await DemoSchool.LockForSeedAsync(connection, $"SELECT EXISTS (SELECT 1 FROM pos_terminals WHERE id = '{CanteenId}')",
+            cancellationToken))
+        {
+            return;
+        }
+        var pupils = await DemoSchool.PupilIdsAsync(connection, cancellationToken);
+        await WriteAsync(connection, DemoSchool.Id, pupils, await CanteenSalesAsync(connection, cancellationToken), now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The canteen's sales the ledger holds, their lines priced from the demo's catalogue by their labels.</summary>
+    static async Task<IReadOnlyList<Sale>> CanteenSalesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var prefix = SaleLines.LedgerKey(CanteenId, "");
+        await using var query = new NpgsqlCommand("""
+            SELECT pupil_id, idempotency_key, subject_args::text, occurred_at FROM ledger_entries
+            WHERE school_id = @school AND kind = 'sale' AND caused_by_kind = 'terminal' AND caused_by_id = @terminal
+              AND starts_with(idempotency_key, @prefix)
+            ORDER BY occurred_at, id
+            """, connection);
+        query.Parameters.AddWithValue("school", DemoSchool.Id);
+        query.Parameters.AddWithValue("terminal", CanteenId.ToString());
+        query.Parameters.AddWithValue("prefix", prefix);
+        var sales = new List<Sale>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var subject = new LedgerSubject(SubjectCode.Sale, JsonSerializer.Deserialize<string[]>(reader.GetString(2))!);
+            var lines = Basket(subject.SaleLines().Select(line => (Articles.Single(a => a.Label == line.Label).Code, line.Quantity)).ToArray());
+            sales.Add(new Sale(reader.GetGuid(0), reader.GetString(1)[prefix.Length..], lines, reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+        return sales;
+    }
+
+    static async Task WriteAsync(NpgsqlConnection connection, Guid schoolId, IReadOnlyList<Guid> pupils, IReadOnlyList<Sale> sales,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""

@@ -1,6 +1,4 @@
 using ItSchool.Accounts;
-using ItSchool.PointOfSale;
-using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -8,7 +6,9 @@ namespace ItSchool.Schools;
 
 /// <summary>
 /// "École de démo", created on the first start of an empty database so that a newcomer can walk through
-/// the product at once. The accounts and password are listed in the README.
+/// the product at once. The accounts and password are listed in the README. This writes what every school has
+/// (the school, its accounts, pupils and guardians); each feature adds its own demo data once the cluster runs
+/// (<c>Feature.SeedDemoAsync</c>).
 /// </summary>
 public static class DemoSchool
 {
@@ -39,6 +39,47 @@ public static class DemoSchool
         ("Geneviève", "Lefèvre", "1C", ["amelie.lefevre"]),
         ("Chloé", "Dubois", "4B", ["marc.dubois"]),
     ];
+
+    /// <summary>
+    /// The demo pupils' ids in the order of <see cref="Pupils"/> (the features' demo data follows that order: the
+    /// wallets' history draws pupil after pupil, the canteen's cards are listed by it in the README).
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> PupilIdsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var query = new NpgsqlCommand("""
+            SELECT p.id FROM unnest(@first_names, @last_names) WITH ORDINALITY AS d(first_name, last_name, n)
+            JOIN pupils p ON p.school_id = @school AND p.first_name = d.first_name AND p.last_name = d.last_name
+            ORDER BY d.n
+            """, connection);
+        query.Parameters.AddWithValue("school", Id);
+        query.Parameters.AddWithValue("first_names", Pupils.Select(p => p.FirstName).ToArray());
+        query.Parameters.AddWithValue("last_names", Pupils.Select(p => p.LastName).ToArray());
+        var ids = new List<Guid>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// For a feature's demo seed, within its transaction: waits for any other seed of the demo school (its row is
+    /// locked until the commit) and answers whether to write, i.e. the demo school exists and
+    /// <paramref name="alreadySeeded"/> (an EXISTS over the feature's data, with <c>@school</c>) is false.
+    /// </summary>
+    public static async Task<bool> LockForSeedAsync(NpgsqlConnection connection, string alreadySeeded, CancellationToken cancellationToken)
+    {
+        await using var school = new NpgsqlCommand("SELECT 1 FROM schools WHERE id = @school FOR UPDATE", connection);
+        school.Parameters.AddWithValue("school", Id);
+        if (await school.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            return false;
+        }
+        await using var done = new NpgsqlCommand(alreadySeeded, connection);
+        done.Parameters.AddWithValue("school", Id);
+        return !(bool)(await done.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     // Seeding and migrations never run at the same time in two processes; this lock keeps two first
     // starts from both finding the database empty.
@@ -80,11 +121,9 @@ public static class DemoSchool
                 ("hash", passwordHash));
         }
 
-        var pupilIds = new List<Guid>();
         foreach (var (firstName, lastName, className, guardians) in Pupils)
         {
             var pupilId = Guid.CreateVersion7();
-            pupilIds.Add(pupilId);
             await Execute(connection, """
                 INSERT INTO pupils (id, school_id, first_name, last_name, class_name)
                 VALUES (@id, @school, @first_name, @last_name, @class_name)
@@ -97,9 +136,6 @@ public static class DemoSchool
             }
         }
 
-        var canteenSales = await DemoWallets.SeedAsync(connection, Id, pupilIds, DateTimeOffset.UtcNow, cancellationToken);
-        await DemoPos.SeedAsync(connection, Id, pupilIds, canteenSales, DateTimeOffset.UtcNow, cancellationToken);
-        await BankStatements.DemoBankStatements.SeedAsync(connection, Id, DateTimeOffset.UtcNow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Seeded the demo school \"École de démo\" ({Slug})", Slug);
         return true;

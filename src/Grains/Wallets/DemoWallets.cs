@@ -6,7 +6,8 @@ namespace ItSchool.Wallets;
 
 /// <summary>
 /// The demo school's wallets: two compartments, a bank account, and a few weeks of realistic history
-/// for every pupil, written straight into the ledger (before any purse is active) with matching balances.
+/// for every pupil, written straight into the ledger with matching balances — before any purse is active: the
+/// pupils are new, and the web node answers no request until the features' demo seeds are done.
 /// The snacks and the locker are sales of the demo canteen's articles, named as a terminal's sale is.
 /// </summary>
 public static class DemoWallets
@@ -16,18 +17,36 @@ public static class DemoWallets
 
     static readonly string[] Meals = ["Sandwich au rosbif", "Potage et tartine", "Spaghetti bolognaise", "Poisson pané, purée"];
 
-    static readonly Actor Seed = new(ActorKind.Import, null, "Données de démonstration");
+    /// <summary>Who wrote the demo's history, in the ledger: an import with this id and no name (words are the reader's).</summary>
+    public const string ActorId = "demo";
+
+    static readonly Actor Seed = new(ActorKind.Import, ActorId, null);
     static readonly Actor Canteen = new(ActorKind.Terminal, DemoPos.CanteenId.ToString(), DemoPos.CanteenName);
 
     sealed record Entry(short Compartment, long Amount, MovementKind Kind, PaymentMethod? Method, LedgerSubject Subject, DateTimeOffset At,
         Actor CausedBy, string? Key = null);
 
     /// <summary>
-    /// Writes the wallets and their history; returns the canteen's sales among it, for <see cref="DemoPos"/> to
-    /// record as its terminal's sales (articles of its catalogue, under the terminal's own sale ids).
+    /// Writes the wallets and their history, in one transaction, unless the demo school has its wallets already
+    /// (a start that crashed after this and before the next feature's seed does not write them twice). The
+    /// canteen's sales are debited here, where each purse's history is ordered; the point of sale's seed records
+    /// them in its journal from these ledger rows (<see cref="DemoPos"/>).
     /// </summary>
-    public static async Task<IReadOnlyList<DemoPos.Sale>> SeedAsync(NpgsqlConnection connection, Guid schoolId, IReadOnlyList<Guid> pupils,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task SeedAsync(NpgsqlDataSource db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await DemoSchool.LockForSeedAsync(connection, "SELECT EXISTS (SELECT 1 FROM wallet_settings WHERE school_id = @school)",
+            cancellationToken))
+        {
+            return;
+        }
+        await WriteAsync(connection, DemoSchool.Id, await DemoSchool.PupilIdsAsync(connection, cancellationToken), now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    static async Task WriteAsync(NpgsqlConnection connection, Guid schoolId, IReadOnlyList<Guid> pupils, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, cancellationToken, """
             INSERT INTO wallet_settings (school_id, iban, bic, beneficiary) VALUES (@school, @iban, @bic, 'École de démo ASBL');
@@ -121,7 +140,6 @@ public static class DemoWallets
                 ("key", ordered.Select(e => e.Key).ToArray()),
                 ("t", ordered.Select(e => e.At).ToArray()), ("b1", balances[1]), ("b2", balances[2]));
         }
-        return sales;
     }
 
     static DateTimeOffset At(DateOnly day, int hour, int minute) => SchoolTime.Moment(day, new TimeOnly(hour, minute));

@@ -5,6 +5,7 @@ using ItSchool.Schools;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using Npgsql;
 
 namespace ItSchool.Web.BankStatements;
 
@@ -41,4 +42,8 @@ public sealed class BankStatementsFeature : Feature
         manager.MapResolvePages();
         manager.MapApiKeyPages();
     }
+
+    public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        DemoBankStatements.SeedAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            cancellationToken);
 }

@@ -1,6 +1,8 @@
 using ItSchool.Accounts;
+using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Web.Shell;
+using Npgsql;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -31,4 +33,9 @@ public sealed class PointOfSaleFeature : Feature
         Task.FromResult<IEnumerable<DashboardCard>>(reader.User.Role == Role.Canteen
             ? [DashboardCard.Of<ActionCard>(10, new { Href = "caisse", ActionKey = "Dashboard.OpenTill" })]
             : []);
+
+    // After WalletsFeature's seed (ItSchoolApp.AllFeatures lists it first): the canteen's past sales are the
+    // wallets' ledger rows, which this records in the sales journal.
+    public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        DemoPos.SeedAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
 }

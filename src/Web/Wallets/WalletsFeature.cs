@@ -3,6 +3,7 @@ using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Live;
 using ItSchool.Web.Shell;
+using Npgsql;
 
 namespace ItSchool.Web.Wallets;
 
@@ -45,4 +46,7 @@ public sealed class WalletsFeature : Feature
         var recent = await reader.Services.GetRequiredService<LedgerQueries>().RecentAsync(reader.SchoolId, child.Id, RecentOperations.Count, reader.Aborted);
         return [DashboardCard.Of<WalletDashboard>(30, new { PupilId = child.Id, Compartments = purse.Compartments, Recent = recent, Version = purse.Version })];
     }
+
+    public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        DemoWallets.SeedAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
 }

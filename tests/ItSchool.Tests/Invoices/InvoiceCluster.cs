@@ -3,7 +3,6 @@ using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using ItSchool.Tests.Wallets;
 using ItSchool.Wallets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
 
 namespace ItSchool.Tests.Invoices;
@@ -19,7 +18,7 @@ public sealed class InvoiceCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        await DemoSchool.SeedIfEmptyAsync(Database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(Database.Db);
         Cluster = await TestSilos.StartAsync(Database.ConnectionString, clusterId: "invoices");
     }
 

@@ -3,7 +3,6 @@ using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using ItSchool.Tests.Wallets;
 using ItSchool.Wallets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace ItSchool.Tests.Invoices;
@@ -14,7 +13,7 @@ public sealed class WalletPaymentRecoveryTests(MigratedDatabase database) : ICla
     [Fact]
     public async Task A_payment_whose_silo_dies_during_the_purse_debit_is_finished_by_the_reminder_exactly_once()
     {
-        await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(database.Db);
         var pupil = await NewPupilAsync();
         var invoiceId = Guid.CreateVersion7();
         var first = await TestSilos.StartAsync(database.ConnectionString, clusterId: "saga-1");
@@ -86,7 +85,7 @@ public sealed class WalletPaymentRecoveryTests(MigratedDatabase database) : ICla
     [Fact]
     public async Task An_interrupted_payment_the_wallet_can_no_longer_cover_is_undone_and_moves_nothing()
     {
-        await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(database.Db);
         var pupil = await NewPupilAsync();
         var invoiceId = Guid.CreateVersion7();
         var first = await TestSilos.StartAsync(database.ConnectionString, clusterId: "saga-undo-1");

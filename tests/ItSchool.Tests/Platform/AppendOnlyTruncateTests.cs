@@ -1,6 +1,4 @@
-using ItSchool.Schools;
 using ItSchool.Tests.Rig;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace ItSchool.Tests.Platform;
@@ -15,7 +13,7 @@ public sealed class AppendOnlyTruncateTests(MigratedDatabase database) : IClassF
     [InlineData("invoice_lines")]
     public async Task Truncate_is_refused_and_removes_nothing(string table)
     {
-        await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(database.Db);
         var before = await database.ScalarAsync<long>($"SELECT count(*) FROM {table}");
 
         var error = await Assert.ThrowsAsync<PostgresException>(async () =>
@@ -31,7 +29,7 @@ public sealed class AppendOnlyTruncateTests(MigratedDatabase database) : IClassF
     [Fact]
     public async Task Truncating_the_schools_cascade_stops_at_the_ledger()
     {
-        await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(database.Db);
         var entries = await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries");
         Assert.True(entries > 0);
 

@@ -1,7 +1,6 @@
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ItSchool.Tests.Wallets;
 
@@ -10,7 +9,7 @@ public sealed class PurseDurabilityTests(MigratedDatabase database) : IClassFixt
     [Fact]
     public async Task A_movement_acknowledged_just_before_the_silo_dies_is_there_after_a_restart()
     {
-        await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(database.Db);
         var pupil = await NewPupilAsync();
         var first = await TestSilos.StartAsync(database.ConnectionString, clusterId: "durability-1");
         MovementResult sale;
@@ -48,7 +47,7 @@ public sealed class PurseDurabilityTests(MigratedDatabase database) : IClassFixt
     [Fact]
     public async Task A_purse_whose_cached_balance_differs_from_its_ledger_refuses_to_open()
     {
-        await DemoSchool.SeedIfEmptyAsync(database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(database.Db);
         var pupil = await NewPupilAsync();
         var first = await TestSilos.StartAsync(database.ConnectionString, clusterId: "mismatch-1");
         try

@@ -1,7 +1,6 @@
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
 
 namespace ItSchool.Tests.Wallets;
@@ -15,7 +14,7 @@ public sealed class WalletCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        await DemoSchool.SeedIfEmptyAsync(Database.Db, NullLogger.Instance);
+        await DemoData.SeedAsync(Database.Db);
         Cluster = await TestSilos.StartAsync(Database.ConnectionString);
     }
 
