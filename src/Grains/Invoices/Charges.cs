@@ -19,10 +19,10 @@ public sealed record ChargeImportResult(int Added, int AlreadyThere, IReadOnlyLi
 /// <c>matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire</c>; a pupil is found by matricule, or
 /// by first name, last name and class when the matricule is empty.
 /// </summary>
-public static class Charges
+public sealed class Charges(NpgsqlDataSource db)
 {
     /// <summary>All lines or none: a file with any error writes nothing; a line already imported is skipped.</summary>
-    public static async Task<ChargeImportResult> ImportAsync(NpgsqlDataSource db, Guid schoolId, string csv, DateTimeOffset now,
+    public async Task<ChargeImportResult> ImportAsync(Guid schoolId, string csv, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
         var (records, unclosed) = CsvText.Read(csv);
@@ -35,7 +35,7 @@ public static class Charges
         {
             return new ChargeImportResult(0, 0, errors.Count > 0 ? errors : [(1, "Empty")]);
         }
-        var pupils = await PupilsAsync(db, schoolId, cancellationToken);
+        var pupils = await PupilsAsync(schoolId, cancellationToken);
         var rows = new List<(Guid Pupil, DateOnly On, string Label, int Quantity, long Unit)>();
         foreach (var record in records.Skip(1))
         {
@@ -65,16 +65,16 @@ public static class Charges
         {
             return new ChargeImportResult(0, 0, errors);
         }
-        var added = await InsertAsync(db, schoolId, rows, now, cancellationToken);
+        var added = await InsertAsync(schoolId, rows, now, cancellationToken);
         return new ChargeImportResult(added, rows.Count - added, []);
     }
 
     /// <summary>One charge typed by the manager: null when added (or already there), else the problem's name.</summary>
-    public static async Task<string?> AddAsync(NpgsqlDataSource db, Guid schoolId, string? pupilId, string? date, string? label,
+    public async Task<string?> AddAsync(Guid schoolId, string? pupilId, string? date, string? label,
         string? quantity, string? unitPrice, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         // The pupil comes from a select, but a form can be forged: only a pupil of this school is taken.
-        if (!Guid.TryParse(pupilId, out var pupil) || (await PupilsAsync(db, schoolId, cancellationToken)).All(p => p.Id != pupil))
+        if (!Guid.TryParse(pupilId, out var pupil) || (await PupilsAsync(schoolId, cancellationToken)).All(p => p.Id != pupil))
         {
             return "UnknownPupil";
         }
@@ -82,7 +82,7 @@ public static class Charges
         {
             return problem;
         }
-        await InsertAsync(db, schoolId, [(pupil, row.On, row.Label, row.Quantity, row.Unit)], now, cancellationToken);
+        await InsertAsync(schoolId, [(pupil, row.On, row.Label, row.Quantity, row.Unit)], now, cancellationToken);
         return null;
     }
 
@@ -100,7 +100,7 @@ public static class Charges
         return (null, (on, label, count, unit));
     }
 
-    static async Task<int> InsertAsync(NpgsqlDataSource db, Guid schoolId,
+    async Task<int> InsertAsync(Guid schoolId,
         IReadOnlyList<(Guid Pupil, DateOnly On, string Label, int Quantity, long Unit)> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
@@ -119,7 +119,7 @@ public static class Charges
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<Charge>> UnbilledAsync(NpgsqlDataSource db, Guid schoolId, DateOnly? from = null, DateOnly? to = null,
+    public async Task<IReadOnlyList<Charge>> UnbilledAsync(Guid schoolId, DateOnly? from = null, DateOnly? to = null,
         CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
@@ -148,10 +148,10 @@ public static class Charges
     /// charge is billed once, and the same request again (a resent form, a retry after a crash) issues the
     /// same invoices, never new ones.
     /// </summary>
-    public static async Task<int> InvoiceAsync(IGrainFactory grains, NpgsqlDataSource db, Guid schoolId, string requestKey, string label,
+    public async Task<int> InvoiceAsync(IGrainFactory grains, Guid schoolId, string requestKey, string label,
         DateOnly from, DateOnly to, DateOnly issuedOn, DateOnly dueOn, Actor actor, CancellationToken cancellationToken = default)
     {
-        var unbilled = (await UnbilledAsync(db, schoolId, from, to, cancellationToken)).GroupBy(c => c.PupilId).ToList();
+        var unbilled = (await UnbilledAsync(schoolId, from, to, cancellationToken)).GroupBy(c => c.PupilId).ToList();
         var issued = 0;
         foreach (var pupil in unbilled)
         {
@@ -163,7 +163,7 @@ public static class Charges
                 claim.Parameters.AddWithValue("ids", pupil.Select(c => c.Id).ToArray());
                 await claim.ExecuteNonQueryAsync(cancellationToken);
             }
-            if (await IssueClaimedAsync(grains, db, schoolId, invoiceId, pupil.Key, label, issuedOn, dueOn, actor, cancellationToken))
+            if (await IssueClaimedAsync(grains, schoolId, invoiceId, pupil.Key, label, issuedOn, dueOn, actor, cancellationToken))
             {
                 issued++;
             }
@@ -185,7 +185,7 @@ public static class Charges
             }
             foreach (var (invoiceId, pupilId) in pending)
             {
-                if (await IssueClaimedAsync(grains, db, schoolId, invoiceId, pupilId, label, issuedOn, dueOn, actor, cancellationToken))
+                if (await IssueClaimedAsync(grains, schoolId, invoiceId, pupilId, label, issuedOn, dueOn, actor, cancellationToken))
                 {
                     issued++;
                 }
@@ -194,7 +194,7 @@ public static class Charges
         return issued;
     }
 
-    static async Task<bool> IssueClaimedAsync(IGrainFactory grains, NpgsqlDataSource db, Guid schoolId, Guid invoiceId, Guid pupilId, string label,
+    async Task<bool> IssueClaimedAsync(IGrainFactory grains, Guid schoolId, Guid invoiceId, Guid pupilId, string label,
         DateOnly issuedOn, DateOnly dueOn, Actor actor, CancellationToken cancellationToken)
     {
         var lines = new List<InvoiceLine>();
@@ -237,8 +237,7 @@ public static class Charges
 
     sealed record KnownPupil(Guid Id, string FirstName, string LastName, string ClassName, string? Reference);
 
-    static async Task<IReadOnlyList<KnownPupil>> PupilsAsync(
-        NpgsqlDataSource db, Guid schoolId, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<KnownPupil>> PupilsAsync(Guid schoolId, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("SELECT id, first_name, last_name, class_name, reference FROM pupils WHERE school_id = @school");
         command.Parameters.AddWithValue("school", schoolId);

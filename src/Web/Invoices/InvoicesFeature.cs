@@ -28,8 +28,7 @@ public sealed class InvoicesFeature : Feature
             return [];
         }
         var today = InvoiceStates.Today(reader.Services.GetRequiredService<TimeProvider>());
-        var rows = await InvoiceList.SearchAsync(reader.Services.GetRequiredService<NpgsqlDataSource>(),
-            new InvoiceFilter(reader.SchoolId, PupilId: child.Id), today, reader.Aborted);
+        var rows = await reader.Services.GetRequiredService<InvoiceList>().SearchAsync(new InvoiceFilter(reader.SchoolId, PupilId: child.Id), today, reader.Aborted);
         var unpaid = rows.Count(r => r.RemainingCents > 0);
         return unpaid > 0 ? [DashboardCard.Of<InvoiceBanner>(10, new { Unpaid = unpaid })] : [];
     }

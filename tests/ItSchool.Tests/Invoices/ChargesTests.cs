@@ -37,9 +37,9 @@ public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
         await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
 
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var invoices = (await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id), today)).Where(r => r.Label == "Facture groupée test").ToList();
+        var invoices = (await new InvoiceList(db).SearchAsync(new InvoiceFilter(DemoSchool.Id), today)).Where(r => r.Label == "Facture groupée test").ToList();
         Assert.Equal([("Dubois Chloé", 1_050L), ("Lefèvre Lucas", 500L)], invoices.Select(r => (r.PupilName, r.TotalCents)).Order());
-        Assert.Empty(await Charges.UnbilledAsync(db, DemoSchool.Id));
+        Assert.Empty(await new Charges(db).UnbilledAsync(DemoSchool.Id));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
     {
         var manager = await SignedIn.AsAsync(web, "claire.dupont");
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var before = (await Charges.UnbilledAsync(db, DemoSchool.Id)).Count;
+        var before = (await new Charges(db).UnbilledAsync(DemoSchool.Id)).Count;
 
         var page = await UploadAsync(manager, """
             matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire
@@ -58,7 +58,7 @@ public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
 
         Assert.Contains("Ligne 3 : élève inconnu", page);
         Assert.Contains("Ligne 4 : date invalide", page);
-        Assert.Equal(before, (await Charges.UnbilledAsync(db, DemoSchool.Id)).Count);
+        Assert.Equal(before, (await new Charges(db).UnbilledAsync(DemoSchool.Id)).Count);
     }
 
     static async Task<string> UploadAsync(HttpClient manager, string csv)
