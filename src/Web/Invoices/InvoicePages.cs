@@ -254,13 +254,13 @@ public static class InvoicePages
         var registered = await sources.Schools.FindAsync(school.Id, context.RequestAborted);
         var issuer = new InvoicePdf.Issuer(school.Name, registered?.PostalAddress, registered?.EnterpriseNumber,
             await WalletSettings.LoadAsync(sources.Db, school.Id, context.RequestAborted));
-        var pdf = InvoicePdf.Render(invoice, issuer, await new PupilRegistry(sources.Db).FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
+        var pdf = InvoicePdf.Render(invoice, issuer, await sources.Pupils.FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
             sources.Clock.GetUtcNow(), sources.T);
         return Results.File(pdf, "application/pdf", $"facture-{invoice.Number}.pdf");
     }
 
     /// <summary>What writing an invoice's PDF reads.</summary>
-    internal sealed record InvoicePdfSources(NpgsqlDataSource Db, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
+    internal sealed record InvoicePdfSources(NpgsqlDataSource Db, PupilRegistry Pupils, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
 
     /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>
     static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, Guid id)

@@ -1,8 +1,8 @@
 using ItSchool.Accounts;
 using ItSchool.Invoices;
+using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Shell;
-using Npgsql;
 
 namespace ItSchool.Web.Invoices;
 
@@ -34,6 +34,6 @@ public sealed class InvoicesFeature : Feature
     }
 
     public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        DemoInvoices.IssueAsync(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<NpgsqlDataSource>(),
+        DemoInvoices.IssueAsync(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<PupilRegistry>(),
             InvoiceStates.Today(services.GetRequiredService<TimeProvider>()), cancellationToken);
 }

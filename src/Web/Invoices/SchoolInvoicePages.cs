@@ -26,15 +26,15 @@ public static class SchoolInvoicePages
     {
         var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager));
 
-        manager.MapGet("/", async (HttpContext context, InvoiceList list, NpgsqlDataSource db, TimeProvider clock, [AsParameters] ListQuery query) =>
+        manager.MapGet("/", async (HttpContext context, InvoiceList list, PupilRegistry registry, TimeProvider clock, [AsParameters] ListQuery query) =>
         {
             var schoolId = context.School()!.Id;
             return new RazorComponentResult<SchoolInvoicesPage>(new
             {
                 Query = query,
                 Rows = await list.SearchAsync(query.Filter(schoolId), InvoiceStates.Today(clock), context.RequestAborted),
-                Classes = await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
-                Pupil = query.Pupil is { } p ? await new PupilRegistry(db).FindAsync(schoolId, p, context.RequestAborted) : null,
+                Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
+                Pupil = query.Pupil is { } p ? await registry.FindAsync(schoolId, p, context.RequestAborted) : null,
                 ReminderKey = Guid.NewGuid().ToString(),
             });
         });
@@ -58,17 +58,17 @@ public static class SchoolInvoicePages
             return Results.Empty;
         });
 
-        manager.MapGet("/nouvelle", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
-            await NewInvoicePageAsync(context, db, new NewInvoiceForm { IssuedOn = InvoiceStates.Today(clock).ToString("yyyy-MM-dd") }, null));
+        manager.MapGet("/nouvelle", async (HttpContext context, PupilRegistry registry, TimeProvider clock) =>
+            await NewInvoicePageAsync(context, registry, new NewInvoiceForm { IssuedOn = InvoiceStates.Today(clock).ToString("yyyy-MM-dd") }, null));
 
-        manager.MapPost("/nouvelle", async (HttpContext context, NpgsqlDataSource db, InvoiceList list, IGrainFactory grains,
+        manager.MapPost("/nouvelle", async (HttpContext context, PupilRegistry registry, InvoiceList list, IGrainFactory grains,
             [FromForm] NewInvoiceForm? form) =>
         {
             form ??= new();
             var schoolId = context.School()!.Id;
             if (form.Read(schoolId, Actor(context)) is not { } request)
             {
-                return await NewInvoicePageAsync(context, db, form, form.Problem);
+                return await NewInvoicePageAsync(context, registry, form, form.Problem);
             }
             var chosen = (form.Pupils ?? []).Select(p => Guid.TryParse(p, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
             var classes = (form.Classes ?? []).Append(form.ClassName).OfType<string>().Where(c => !string.IsNullOrWhiteSpace(c)).Distinct().ToList();
@@ -76,7 +76,7 @@ public static class SchoolInvoicePages
             // A ticked pupil who is not the school's (a forged id) stops the whole form.
             if (pupils.Count == 0 || chosen.Except(pupils).Any())
             {
-                return await NewInvoicePageAsync(context, db, form, "Problem.NoPupils");
+                return await NewInvoicePageAsync(context, registry, form, "Problem.NoPupils");
             }
             foreach (var pupil in pupils)
             {
@@ -84,7 +84,7 @@ public static class SchoolInvoicePages
                 var result = await grains.GetGrain<IInvoiceGrain>(InvoiceId(form.Key!, pupil)).IssueAsync(request with { PupilId = pupil });
                 if (result.Problem is { } problem)
                 {
-                    return await NewInvoicePageAsync(context, db, form, $"Problem.{problem}");
+                    return await NewInvoicePageAsync(context, registry, form, $"Problem.{problem}");
                 }
             }
             return Redirect(context, "gestion/factures", "factures-emises", pupils.Count);
@@ -178,10 +178,10 @@ public static class SchoolInvoicePages
 
         manager.MapSchoolInvoiceActions();
 
-        manager.MapGet("/frais", async (HttpContext context, Charges charges, NpgsqlDataSource db, TimeProvider clock) =>
-            await ChargesPageAsync(context, charges, db, clock, null, null));
+        manager.MapGet("/frais", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock) =>
+            await ChargesPageAsync(context, charges, registry, clock, null, null));
 
-        manager.MapPost("/frais/import", async (HttpContext context, Charges charges, NpgsqlDataSource db, TimeProvider clock,
+        manager.MapPost("/frais/import", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock,
             [FromForm(Name = "fichier")] IFormFile? file) =>
         {
             string? text = null;
@@ -194,10 +194,10 @@ public static class SchoolInvoicePages
             var result = text is null
                 ? new ChargeImportResult(0, 0, [(1, "Unreadable")])
                 : await charges.ImportAsync(context.School()!.Id, text, clock.GetUtcNow(), context.RequestAborted);
-            return await ChargesPageAsync(context, charges, db, clock, result, null);
+            return await ChargesPageAsync(context, charges, registry, clock, result, null);
         });
 
-        manager.MapPost("/frais/ajouter", async (HttpContext context, Charges charges, NpgsqlDataSource db, TimeProvider clock,
+        manager.MapPost("/frais/ajouter", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock,
             [FromForm] ChargeForm? form) =>
         {
             form ??= new();
@@ -205,10 +205,10 @@ public static class SchoolInvoicePages
                 clock.GetUtcNow(), context.RequestAborted);
             return problem is null
                 ? Redirect(context, "gestion/factures/frais", "frais-ajoute")
-                : await ChargesPageAsync(context, charges, db, clock, null, $"Charges.AddError.{problem}");
+                : await ChargesPageAsync(context, charges, registry, clock, null, $"Charges.AddError.{problem}");
         });
 
-        manager.MapPost("/frais/facturer", async (HttpContext context, Charges charges, NpgsqlDataSource db, TimeProvider clock, IGrainFactory grains,
+        manager.MapPost("/frais/facturer", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock, IGrainFactory grains,
             [FromForm] GroupedForm? form) =>
         {
             form ??= new();
@@ -217,7 +217,7 @@ public static class SchoolInvoicePages
                 || !DateOnly.TryParseExact(form.From, "yyyy-MM-dd", out var from) || !DateOnly.TryParseExact(form.To, "yyyy-MM-dd", out var to)
                 || !DateOnly.TryParseExact(form.DueOn, "yyyy-MM-dd", out var due) || to < from || due < InvoiceStates.Today(clock))
             {
-                return await ChargesPageAsync(context, charges, db, clock, null, "Problem.GroupedForm");
+                return await ChargesPageAsync(context, charges, registry, clock, null, "Problem.GroupedForm");
             }
             var issued = await charges.InvoiceAsync(grains, context.School()!.Id, form.Key, form.Label.Trim(), from, to, InvoiceStates.Today(clock),
                 due, Actor(context), context.RequestAborted);
@@ -293,14 +293,14 @@ public static class SchoolInvoicePages
         });
     }
 
-    static async Task<IResult> ChargesPageAsync(HttpContext context, Charges charges, NpgsqlDataSource db, TimeProvider clock, ChargeImportResult? import,
+    static async Task<IResult> ChargesPageAsync(HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock, ChargeImportResult? import,
         string? problem)
     {
         var today = InvoiceStates.Today(clock);
         return new RazorComponentResult<ChargesPage>(new
         {
             Charges = await charges.UnbilledAsync(context.School()!.Id, cancellationToken: context.RequestAborted),
-            Pupils = await new PupilRegistry(db).ListAsync(context.School()!.Id, null, context.RequestAborted),
+            Pupils = await registry.ListAsync(context.School()!.Id, null, context.RequestAborted),
             Today = today,
             Import = import,
             Problem = problem,
@@ -311,9 +311,8 @@ public static class SchoolInvoicePages
         });
     }
 
-    static async Task<IResult> NewInvoicePageAsync(HttpContext context, NpgsqlDataSource db, NewInvoiceForm form, string? problem)
+    static async Task<IResult> NewInvoicePageAsync(HttpContext context, PupilRegistry registry, NewInvoiceForm form, string? problem)
     {
-        var registry = new PupilRegistry(db);
         var schoolId = context.School()!.Id;
         form.Key ??= Guid.NewGuid().ToString();
         return new RazorComponentResult<NewInvoicePage>(new
