@@ -12,7 +12,27 @@ namespace ItSchool.Invoices;
 public sealed record Charge(Guid Id, Guid PupilId, string PupilName, string ClassName, DateOnly ChargedOn, string Label, int Quantity,
     long UnitCents, Guid? InvoiceId);
 
-public sealed record ChargeImportResult(int Added, int AlreadyThere, IReadOnlyList<(int Line, string Problem)> Errors);
+/// <summary>What is wrong with a charge, typed or imported; the web tier words it in the reader's language.</summary>
+public enum ChargeProblem
+{
+    /// <summary>A quote opened on the line is never closed.</summary>
+    UnclosedQuote = 1,
+    /// <summary>The file has a header but no charge.</summary>
+    Empty = 2,
+    /// <summary>Fewer than the 8 columns.</summary>
+    Columns = 3,
+    UnknownPupil = 4,
+    InvalidDate = 5,
+    /// <summary>The label, quantity or unit price.</summary>
+    InvalidLine = 6,
+    /// <summary>No file, too large, or not text.</summary>
+    Unreadable = 7,
+}
+
+/// <summary>A line of an imported file that stops the import, numbered as a spreadsheet shows it (the header is line 1).</summary>
+public sealed record ChargeLineError(int Line, ChargeProblem Problem);
+
+public sealed record ChargeImportResult(int Added, int AlreadyThere, IReadOnlyList<ChargeLineError> Errors);
 
 /// <summary>
 /// The charges list and the grouped invoice made from it. CSV columns (header first, ';' or ','):
@@ -26,14 +46,14 @@ public sealed class Charges(NpgsqlDataSource db)
         CancellationToken cancellationToken = default)
     {
         var (records, unclosed) = CsvText.Read(csv);
-        var errors = new List<(int, string)>();
+        var errors = new List<ChargeLineError>();
         if (unclosed is { } line)
         {
-            errors.Add((line, "UnclosedQuote"));
+            errors.Add(new(line, ChargeProblem.UnclosedQuote));
         }
         if (records.Count < 2)
         {
-            return new ChargeImportResult(0, 0, errors.Count > 0 ? errors : [(1, "Empty")]);
+            return new ChargeImportResult(0, 0, errors.Count > 0 ? errors : [new(1, ChargeProblem.Empty)]);
         }
         var pupils = await PupilsAsync(schoolId, cancellationToken);
         var rows = new List<(Guid Pupil, DateOnly On, string Label, int Quantity, long Unit)>();
@@ -42,7 +62,7 @@ public sealed class Charges(NpgsqlDataSource db)
             var f = record.Fields.Select(v => v.Trim()).ToList();
             if (f.Count < 8)
             {
-                errors.Add((record.Line, "Columns"));
+                errors.Add(new(record.Line, ChargeProblem.Columns));
                 continue;
             }
             Guid? pupil = f[0].Length > 0
@@ -50,11 +70,11 @@ public sealed class Charges(NpgsqlDataSource db)
                 : pupils.SingleOrDefault(p => Same(p.FirstName, f[1]) && Same(p.LastName, f[2]) && Same(p.ClassName, f[3]))?.Id;
             if (pupil is null)
             {
-                errors.Add((record.Line, "UnknownPupil"));
+                errors.Add(new(record.Line, ChargeProblem.UnknownPupil));
             }
             else if (Check(f[4], f[5], f[6], f[7]) is var (problem, row) && problem is not null)
             {
-                errors.Add((record.Line, problem));
+                errors.Add(new(record.Line, problem.Value));
             }
             else
             {
@@ -69,14 +89,14 @@ public sealed class Charges(NpgsqlDataSource db)
         return new ChargeImportResult(added, rows.Count - added, []);
     }
 
-    /// <summary>One charge typed by the manager: null when added (or already there), else the problem's name.</summary>
-    public async Task<string?> AddAsync(Guid schoolId, string? pupilId, string? date, string? label,
+    /// <summary>One charge typed by the manager: null when added (or already there), else what is wrong.</summary>
+    public async Task<ChargeProblem?> AddAsync(Guid schoolId, string? pupilId, string? date, string? label,
         string? quantity, string? unitPrice, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         // The pupil comes from a select, but a form can be forged: only a pupil of this school is taken.
         if (!Guid.TryParse(pupilId, out var pupil) || (await PupilsAsync(schoolId, cancellationToken)).All(p => p.Id != pupil))
         {
-            return "UnknownPupil";
+            return ChargeProblem.UnknownPupil;
         }
         if (Check(date ?? "", (label ?? "").Trim(), quantity ?? "", unitPrice ?? "") is var (problem, row) && problem is not null)
         {
@@ -86,16 +106,16 @@ public sealed class Charges(NpgsqlDataSource db)
         return null;
     }
 
-    static (string? Problem, (DateOnly On, string Label, int Quantity, long Unit) Row) Check(string date, string label, string quantity,
+    static (ChargeProblem? Problem, (DateOnly On, string Label, int Quantity, long Unit) Row) Check(string date, string label, string quantity,
         string unitPrice)
     {
         if (!DateOnly.TryParseExact(date, ["dd/MM/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
         {
-            return ("InvalidDate", default);
+            return (ChargeProblem.InvalidDate, default);
         }
         if (label.Length is 0 or > 200 || !int.TryParse(quantity, out var count) || count is <= 0 or > 1000 || !TryCents(unitPrice, out var unit))
         {
-            return ("InvalidLine", default);
+            return (ChargeProblem.InvalidLine, default);
         }
         return (null, (on, label, count, unit));
     }

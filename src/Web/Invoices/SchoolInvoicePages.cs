@@ -192,7 +192,7 @@ public static class SchoolInvoicePages
                 text = CsvText.Decode(buffer.ToArray());
             }
             var result = text is null
-                ? new ChargeImportResult(0, 0, [(1, "Unreadable")])
+                ? new ChargeImportResult(0, 0, [new(1, ChargeProblem.Unreadable)])
                 : await charges.ImportAsync(context.School()!.Id, text, clock.GetUtcNow(), context.RequestAborted);
             return await ChargesPageAsync(context, charges, registry, clock, result, null);
         });
