@@ -12,37 +12,57 @@ namespace ItSchool.Invoices;
 public sealed record Charge(Guid Id, Guid PupilId, string PupilName, string ClassName, DateOnly ChargedOn, string Label, int Quantity,
     long UnitCents, Guid? InvoiceId);
 
-public sealed record ChargeImportResult(int Added, int AlreadyThere, IReadOnlyList<(int Line, string Problem)> Errors);
+/// <summary>What is wrong with a charge, typed or imported; the web tier words it in the reader's language.</summary>
+public enum ChargeProblem
+{
+    /// <summary>A quote opened on the line is never closed.</summary>
+    UnclosedQuote = 1,
+    /// <summary>The file has a header but no charge.</summary>
+    Empty = 2,
+    /// <summary>Fewer than the 8 columns.</summary>
+    Columns = 3,
+    UnknownPupil = 4,
+    InvalidDate = 5,
+    /// <summary>The label, quantity or unit price.</summary>
+    InvalidLine = 6,
+    /// <summary>No file, too large, or not text.</summary>
+    Unreadable = 7,
+}
+
+/// <summary>A line of an imported file that stops the import, numbered as a spreadsheet shows it (the header is line 1).</summary>
+public sealed record ChargeLineError(int Line, ChargeProblem Problem);
+
+public sealed record ChargeImportResult(int Added, int AlreadyThere, IReadOnlyList<ChargeLineError> Errors);
 
 /// <summary>
 /// The charges list and the grouped invoice made from it. CSV columns (header first, ';' or ','):
 /// <c>matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire</c>; a pupil is found by matricule, or
 /// by first name, last name and class when the matricule is empty.
 /// </summary>
-public static class Charges
+public sealed class Charges(NpgsqlDataSource db)
 {
     /// <summary>All lines or none: a file with any error writes nothing; a line already imported is skipped.</summary>
-    public static async Task<ChargeImportResult> ImportAsync(NpgsqlDataSource db, Guid schoolId, string csv, DateTimeOffset now,
+    public async Task<ChargeImportResult> ImportAsync(Guid schoolId, string csv, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
         var (records, unclosed) = CsvText.Read(csv);
-        var errors = new List<(int, string)>();
+        var errors = new List<ChargeLineError>();
         if (unclosed is { } line)
         {
-            errors.Add((line, "UnclosedQuote"));
+            errors.Add(new(line, ChargeProblem.UnclosedQuote));
         }
         if (records.Count < 2)
         {
-            return new ChargeImportResult(0, 0, errors.Count > 0 ? errors : [(1, "Empty")]);
+            return new ChargeImportResult(0, 0, errors.Count > 0 ? errors : [new(1, ChargeProblem.Empty)]);
         }
-        var pupils = await PupilsAsync(db, schoolId, cancellationToken);
+        var pupils = await PupilsAsync(schoolId, cancellationToken);
         var rows = new List<(Guid Pupil, DateOnly On, string Label, int Quantity, long Unit)>();
         foreach (var record in records.Skip(1))
         {
             var f = record.Fields.Select(v => v.Trim()).ToList();
             if (f.Count < 8)
             {
-                errors.Add((record.Line, "Columns"));
+                errors.Add(new(record.Line, ChargeProblem.Columns));
                 continue;
             }
             Guid? pupil = f[0].Length > 0
@@ -50,11 +70,11 @@ public static class Charges
                 : pupils.SingleOrDefault(p => Same(p.FirstName, f[1]) && Same(p.LastName, f[2]) && Same(p.ClassName, f[3]))?.Id;
             if (pupil is null)
             {
-                errors.Add((record.Line, "UnknownPupil"));
+                errors.Add(new(record.Line, ChargeProblem.UnknownPupil));
             }
             else if (Check(f[4], f[5], f[6], f[7]) is var (problem, row) && problem is not null)
             {
-                errors.Add((record.Line, problem));
+                errors.Add(new(record.Line, problem.Value));
             }
             else
             {
@@ -65,42 +85,42 @@ public static class Charges
         {
             return new ChargeImportResult(0, 0, errors);
         }
-        var added = await InsertAsync(db, schoolId, rows, now, cancellationToken);
+        var added = await InsertAsync(schoolId, rows, now, cancellationToken);
         return new ChargeImportResult(added, rows.Count - added, []);
     }
 
-    /// <summary>One charge typed by the manager: null when added (or already there), else the problem's name.</summary>
-    public static async Task<string?> AddAsync(NpgsqlDataSource db, Guid schoolId, string? pupilId, string? date, string? label,
+    /// <summary>One charge typed by the manager: null when added (or already there), else what is wrong.</summary>
+    public async Task<ChargeProblem?> AddAsync(Guid schoolId, string? pupilId, string? date, string? label,
         string? quantity, string? unitPrice, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         // The pupil comes from a select, but a form can be forged: only a pupil of this school is taken.
-        if (!Guid.TryParse(pupilId, out var pupil) || (await PupilsAsync(db, schoolId, cancellationToken)).All(p => p.Id != pupil))
+        if (!Guid.TryParse(pupilId, out var pupil) || (await PupilsAsync(schoolId, cancellationToken)).All(p => p.Id != pupil))
         {
-            return "UnknownPupil";
+            return ChargeProblem.UnknownPupil;
         }
         if (Check(date ?? "", (label ?? "").Trim(), quantity ?? "", unitPrice ?? "") is var (problem, row) && problem is not null)
         {
             return problem;
         }
-        await InsertAsync(db, schoolId, [(pupil, row.On, row.Label, row.Quantity, row.Unit)], now, cancellationToken);
+        await InsertAsync(schoolId, [(pupil, row.On, row.Label, row.Quantity, row.Unit)], now, cancellationToken);
         return null;
     }
 
-    static (string? Problem, (DateOnly On, string Label, int Quantity, long Unit) Row) Check(string date, string label, string quantity,
+    static (ChargeProblem? Problem, (DateOnly On, string Label, int Quantity, long Unit) Row) Check(string date, string label, string quantity,
         string unitPrice)
     {
         if (!DateOnly.TryParseExact(date, ["dd/MM/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var on))
         {
-            return ("InvalidDate", default);
+            return (ChargeProblem.InvalidDate, default);
         }
         if (label.Length is 0 or > 200 || !int.TryParse(quantity, out var count) || count is <= 0 or > 1000 || !TryCents(unitPrice, out var unit))
         {
-            return ("InvalidLine", default);
+            return (ChargeProblem.InvalidLine, default);
         }
         return (null, (on, label, count, unit));
     }
 
-    static async Task<int> InsertAsync(NpgsqlDataSource db, Guid schoolId,
+    async Task<int> InsertAsync(Guid schoolId,
         IReadOnlyList<(Guid Pupil, DateOnly On, string Label, int Quantity, long Unit)> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
@@ -119,7 +139,7 @@ public static class Charges
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<Charge>> UnbilledAsync(NpgsqlDataSource db, Guid schoolId, DateOnly? from = null, DateOnly? to = null,
+    public async Task<IReadOnlyList<Charge>> UnbilledAsync(Guid schoolId, DateOnly? from = null, DateOnly? to = null,
         CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
@@ -148,10 +168,10 @@ public static class Charges
     /// charge is billed once, and the same request again (a resent form, a retry after a crash) issues the
     /// same invoices, never new ones.
     /// </summary>
-    public static async Task<int> InvoiceAsync(IGrainFactory grains, NpgsqlDataSource db, Guid schoolId, string requestKey, string label,
+    public async Task<int> InvoiceAsync(IGrainFactory grains, Guid schoolId, string requestKey, string label,
         DateOnly from, DateOnly to, DateOnly issuedOn, DateOnly dueOn, Actor actor, CancellationToken cancellationToken = default)
     {
-        var unbilled = (await UnbilledAsync(db, schoolId, from, to, cancellationToken)).GroupBy(c => c.PupilId).ToList();
+        var unbilled = (await UnbilledAsync(schoolId, from, to, cancellationToken)).GroupBy(c => c.PupilId).ToList();
         var issued = 0;
         foreach (var pupil in unbilled)
         {
@@ -163,7 +183,7 @@ public static class Charges
                 claim.Parameters.AddWithValue("ids", pupil.Select(c => c.Id).ToArray());
                 await claim.ExecuteNonQueryAsync(cancellationToken);
             }
-            if (await IssueClaimedAsync(grains, db, schoolId, invoiceId, pupil.Key, label, issuedOn, dueOn, actor, cancellationToken))
+            if (await IssueClaimedAsync(grains, schoolId, invoiceId, pupil.Key, label, issuedOn, dueOn, actor, cancellationToken))
             {
                 issued++;
             }
@@ -185,7 +205,7 @@ public static class Charges
             }
             foreach (var (invoiceId, pupilId) in pending)
             {
-                if (await IssueClaimedAsync(grains, db, schoolId, invoiceId, pupilId, label, issuedOn, dueOn, actor, cancellationToken))
+                if (await IssueClaimedAsync(grains, schoolId, invoiceId, pupilId, label, issuedOn, dueOn, actor, cancellationToken))
                 {
                     issued++;
                 }
@@ -194,7 +214,7 @@ public static class Charges
         return issued;
     }
 
-    static async Task<bool> IssueClaimedAsync(IGrainFactory grains, NpgsqlDataSource db, Guid schoolId, Guid invoiceId, Guid pupilId, string label,
+    async Task<bool> IssueClaimedAsync(IGrainFactory grains, Guid schoolId, Guid invoiceId, Guid pupilId, string label,
         DateOnly issuedOn, DateOnly dueOn, Actor actor, CancellationToken cancellationToken)
     {
         var lines = new List<InvoiceLine>();
@@ -237,8 +257,7 @@ public static class Charges
 
     sealed record KnownPupil(Guid Id, string FirstName, string LastName, string ClassName, string? Reference);
 
-    static async Task<IReadOnlyList<KnownPupil>> PupilsAsync(
-        NpgsqlDataSource db, Guid schoolId, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<KnownPupil>> PupilsAsync(Guid schoolId, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("SELECT id, first_name, last_name, class_name, reference FROM pupils WHERE school_id = @school");
         command.Parameters.AddWithValue("school", schoolId);

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
-using Npgsql;
 
 namespace ItSchool.Invoices;
 
@@ -14,18 +14,10 @@ public static class DemoInvoices
 {
     static readonly Actor Manager = new(ActorKind.User, null, "Claire Dupont");
 
-    public static async Task IssueAsync(IGrainFactory grains, NpgsqlDataSource db, DateOnly today, CancellationToken cancellationToken = default)
+    public static async Task IssueAsync(IGrainFactory grains, PupilRegistry registry, DateOnly today, CancellationToken cancellationToken = default)
     {
-        var pupils = new Dictionary<string, Guid>();
-        await using (var command = db.CreateCommand("SELECT first_name, id FROM pupils WHERE school_id = @school AND last_name = 'Lefèvre'"))
-        {
-            command.Parameters.AddWithValue("school", DemoSchool.Id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                pupils[reader.GetString(0)] = reader.GetGuid(1);
-            }
-        }
+        var pupils = (await registry.ListAsync(DemoSchool.Id, null, cancellationToken)).Where(p => p.LastName == "Lefèvre")
+            .ToDictionary(p => p.FirstName, p => p.Id);
 
         await IssueAsync(grains, "garderie", pupils["Benoît"], "Garderie Étude — octobre", today.AddDays(-40), today.AddDays(-10),
             [new InvoiceLine("Garderie du soir", 12, 250), new InvoiceLine("Étude dirigée", 4, 300)]);

@@ -11,13 +11,12 @@ namespace ItSchool.Invoices;
 /// then moved with a key derived from it, then closed: whatever a crash interrupts, the next activation (or
 /// the reminder that wakes one) finishes it, and the purse's idempotency makes the retry move money once.
 /// </summary>
-public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogger<InvoiceGrain> logger) : Grain, IInvoiceGrain, IRemindable
+public sealed class InvoiceGrain(InvoiceStore store, InvoiceSettingsStore schoolSettings, TimeProvider clock, ILogger<InvoiceGrain> logger) : Grain, IInvoiceGrain, IRemindable
 {
     const string RecoveryReminder = "pending-transfers";
     // The general wallet, where invoices are paid from and excesses go.
     const int GeneralCompartment = 1;
 
-    readonly InvoiceStore store = new(db);
     InvoiceView? invoice;
 
     Guid Id => this.GetPrimaryKey();
@@ -92,7 +91,7 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
             return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
         }
         // Money that reached the school's account is always taken: what exceeds the debt follows the school's choice.
-        var settings = await InvoiceSettings.LoadAsync(db, invoice.SchoolId);
+        var settings = await schoolSettings.LoadAsync(invoice.SchoolId);
         return await ReceiveAsync(reference, transfer.AmountCents, PaymentMethod.BankTransfer, settings.Overpayment, transfer.PayerName,
             transfer.ValueDate, "import", finishing: null);
     }
@@ -112,7 +111,7 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
         {
             return PaymentOutcome.Declined(InvoiceDecline.InvalidAmount, invoice.RemainingCents);
         }
-        var settings = await InvoiceSettings.LoadAsync(db, invoice.SchoolId);
+        var settings = await schoolSettings.LoadAsync(invoice.SchoolId);
         return await ReceiveAsync(reference, payment.AmountCents, payment.Method, settings.Overpayment, payment.CausedBy.Name, null,
             Describe(payment.CausedBy), finishing: null);
     }
@@ -142,7 +141,7 @@ public sealed class InvoiceGrain(NpgsqlDataSource db, TimeProvider clock, ILogge
             return await AnswerAttemptAsync(key, null);
         }
 
-        var settings = await InvoiceSettings.LoadAsync(db, invoice.SchoolId);
+        var settings = await schoolSettings.LoadAsync(invoice.SchoolId);
         if (!settings.WalletEnabled)
         {
             return PaymentOutcome.Declined(InvoiceDecline.MethodNotOffered, invoice.RemainingCents);

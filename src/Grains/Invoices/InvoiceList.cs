@@ -15,13 +15,13 @@ public sealed record InvoiceRow(
 public sealed record InvoiceFilter(Guid SchoolId, string? ClassName = null, InvoiceState? State = null, Guid? PupilId = null,
     bool OverdueOnly = false, bool FlaggedOnly = false);
 
-public static class InvoiceList
+public sealed class InvoiceList(NpgsqlDataSource db)
 {
     /// <summary>
     /// The school's invoices, newest first. States depend on the day, so they are computed here from the sums
     /// and the due date rather than stored.
     /// </summary>
-    public static async Task<IReadOnlyList<InvoiceRow>> SearchAsync(NpgsqlDataSource db, InvoiceFilter filter, DateOnly today,
+    public async Task<IReadOnlyList<InvoiceRow>> SearchAsync(InvoiceFilter filter, DateOnly today,
         CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
@@ -60,7 +60,7 @@ public static class InvoiceList
     }
 
     /// <summary>The pupils an invoice for whole classes and a selection goes to, checked to be this school's.</summary>
-    public static async Task<IReadOnlyList<Guid>> PupilsAsync(NpgsqlDataSource db, Guid schoolId, IReadOnlyCollection<string> classes,
+    public async Task<IReadOnlyList<Guid>> PupilsAsync(Guid schoolId, IReadOnlyCollection<string> classes,
         IReadOnlyCollection<Guid> chosen, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""

@@ -4,13 +4,13 @@ using Npgsql;
 namespace ItSchool.Invoices;
 
 /// <summary>Routes a bank credit's structured communication to the invoice it pays.</summary>
-public static class InvoiceLookup
+public sealed class InvoiceLookup(NpgsqlDataSource db)
 {
     /// <summary>
     /// The school's invoice with this communication (twelve digits, or any layout banks print), or null when
     /// it is not a valid communication, not an invoice's (those begin with 2), or not this school's.
     /// </summary>
-    public static async Task<Guid?> FindByCommunicationAsync(NpgsqlDataSource db, Guid schoolId, string communication12Digits,
+    public async Task<Guid?> FindByCommunicationAsync(Guid schoolId, string communication12Digits,
         CancellationToken ct)
     {
         if (!StructuredCommunication.TryParse(communication12Digits, out var communication)

@@ -1,6 +1,3 @@
-using ItSchool.Wallets;
-using Npgsql;
-
 namespace ItSchool.Invoices;
 
 public enum OnlineInvoiceProblem
@@ -10,21 +7,9 @@ public enum OnlineInvoiceProblem
     OutOfBounds = 3,
 }
 
-/// <summary>
-/// Whether an invoice may be paid online: the school's online payments on (its switch for top-ups as well as
-/// its invoices' own), a provider configured, and what remains within the same bounds as an online top-up.
-/// </summary>
+/// <summary>Whether an invoice may be paid online, and for what remains within which bounds (see <see cref="InvoiceSettingsStore.OnlineRulesAsync"/>).</summary>
 public sealed record OnlineInvoiceRules(bool Offered, long MinCents, long MaxCents)
 {
-    public static async Task<OnlineInvoiceRules> LoadAsync(NpgsqlDataSource db, Guid schoolId, bool providerConfigured,
-        CancellationToken cancellationToken = default)
-    {
-        var invoices = await InvoiceSettings.LoadAsync(db, schoolId, cancellationToken);
-        var wallets = await WalletSettings.LoadAsync(db, schoolId, cancellationToken);
-        return new OnlineInvoiceRules(providerConfigured && invoices.OnlineEnabled && wallets is { OnlineEnabled: true },
-            wallets?.OnlineMinCents ?? 0, wallets?.OnlineMaxCents ?? 0);
-    }
-
     public OnlineInvoiceProblem? Problem(long remainingCents) => this switch
     {
         { Offered: false } => OnlineInvoiceProblem.NotOffered,

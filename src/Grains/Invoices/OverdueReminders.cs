@@ -19,9 +19,9 @@ public sealed record ReminderRecipient(string Address, string Name);
 /// mailed exactly once whatever crashes or runs twice. Only the latest step due is sent: an invoice found
 /// 25 days late gets one reminder, not the 7-day and the 21-day ones at once.
 /// </summary>
-public static class OverdueReminders
+public sealed class OverdueReminders(NpgsqlDataSource db)
 {
-    public static async Task<int> SendDueAsync(NpgsqlDataSource db, DateOnly today, DateTimeOffset now,
+    public async Task<int> SendDueAsync(DateOnly today, DateTimeOffset now,
         Func<DueReminder, ReminderRecipient, OutgoingMail> compose, CancellationToken cancellationToken = default)
     {
         var due = new List<DueReminder>();
@@ -51,7 +51,7 @@ public static class OverdueReminders
         var sent = 0;
         foreach (var reminder in due)
         {
-            sent += await SendAsync(db, reminder, now, compose, (connection, transaction, recipients) =>
+            sent += await SendAsync(reminder, now, compose, (connection, transaction, recipients) =>
             {
                 var claim = new NpgsqlCommand("""
                     INSERT INTO invoice_reminders (invoice_id, step, sent_at, recipients) VALUES (@invoice, @step, @now, @recipients)
@@ -73,7 +73,7 @@ public static class OverdueReminders
     /// invoice with its mails, so the same click sent again mails nobody twice. Answers the invoices reminded by
     /// this click, however often it arrived; null, and nobody is mailed, if one id is not an invoice of the school.
     /// </summary>
-    public static async Task<IReadOnlyList<Guid>?> SendNowAsync(NpgsqlDataSource db, Guid schoolId, IReadOnlyCollection<Guid> invoiceIds,
+    public async Task<IReadOnlyList<Guid>?> SendNowAsync(Guid schoolId, IReadOnlyCollection<Guid> invoiceIds,
         string requestKey, string sentBy, DateTimeOffset now, Func<DueReminder, ReminderRecipient, OutgoingMail> compose,
         CancellationToken cancellationToken = default)
     {
@@ -110,7 +110,7 @@ public static class OverdueReminders
         foreach (var reminder in owing)
         {
             // Sent now, or by this same click before: either way this click reminded it.
-            await SendAsync(db, reminder, now, compose, (connection, transaction, recipients) =>
+            await SendAsync(reminder, now, compose, (connection, transaction, recipients) =>
             {
                 var claim = new NpgsqlCommand("""
                     INSERT INTO invoice_manual_reminders (invoice_id, request_key, sent_at, sent_by, recipients)
@@ -133,7 +133,7 @@ public static class OverdueReminders
     public const int ManualStep = 0;
 
     /// <summary>When the invoice was last reminded, by the overdue steps or by a manager, and to how many addresses.</summary>
-    public static async Task<(DateTimeOffset At, int Recipients)?> LastAsync(NpgsqlDataSource db, Guid invoiceId, CancellationToken cancellationToken = default)
+    public async Task<(DateTimeOffset At, int Recipients)?> LastAsync(Guid invoiceId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
             SELECT sent_at, recipients FROM (
@@ -150,7 +150,7 @@ public static class OverdueReminders
     /// Queues the reminder's mails in the transaction that claims it (<paramref name="claim"/>, given the number of
     /// recipients, inserts the row that says it was sent). Null when the claim was taken before: nothing is queued.
     /// </summary>
-    static async Task<int?> SendAsync(NpgsqlDataSource db, DueReminder reminder, DateTimeOffset now,
+    async Task<int?> SendAsync(DueReminder reminder, DateTimeOffset now,
         Func<DueReminder, ReminderRecipient, OutgoingMail> compose, Func<NpgsqlConnection, NpgsqlTransaction, int, NpgsqlCommand> claim,
         CancellationToken cancellationToken)
     {
@@ -199,7 +199,7 @@ public static class OverdueReminders
         return recipients.Count;
     }
 
-    public static async Task<IReadOnlyList<int>> LoadDaysAsync(NpgsqlDataSource db, Guid schoolId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<int>> LoadDaysAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("SELECT reminder_days FROM invoice_settings WHERE school_id = @school");
         command.Parameters.AddWithValue("school", schoolId);
@@ -207,7 +207,7 @@ public static class OverdueReminders
     }
 
     /// <summary>Sets the reminder days (creating the school's invoice settings with their defaults if needed).</summary>
-    public static async Task SaveDaysAsync(NpgsqlDataSource db, Guid schoolId, IReadOnlyCollection<int> days, CancellationToken cancellationToken = default)
+    public async Task SaveDaysAsync(Guid schoolId, IReadOnlyCollection<int> days, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
             INSERT INTO invoice_settings (school_id, reminder_days) VALUES (@school, @days)

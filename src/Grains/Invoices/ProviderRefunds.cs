@@ -119,7 +119,7 @@ public sealed class ProviderRefunds(IPaymentProvider provider, NpgsqlDataSource 
     }
 
     /// <summary>An invoice's provider refunds, oldest first.</summary>
-    public static async Task<IReadOnlyList<ProviderRefundView>> ForInvoiceAsync(NpgsqlDataSource db, Guid invoiceId,
+    public async Task<IReadOnlyList<ProviderRefundView>> ForInvoiceAsync(Guid invoiceId,
         CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""

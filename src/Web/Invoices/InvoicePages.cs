@@ -30,6 +30,11 @@ public static class InvoicePages
         builder.Services.AddSingleton<OverdueReminderJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OverdueReminderJob>());
         builder.Services.AddSingleton<ProviderRefunds>();
+        builder.Services.AddSingleton<InvoiceSettingsStore>();
+        builder.Services.AddSingleton<InvoiceList>();
+        builder.Services.AddSingleton<InvoiceLookup>();
+        builder.Services.AddSingleton<OverdueReminders>();
+        builder.Services.AddSingleton<Charges>();
         builder.Services.AddSingleton<InvoiceRefundJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InvoiceRefundJob>());
         builder.AddLiveTopic<InvoicesLiveTopic>();
@@ -40,8 +45,8 @@ public static class InvoicePages
         school.MapSchoolInvoices();
         var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent));
 
-        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
-            IPaymentProvider provider) =>
+        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, InvoiceList list,
+            InvoiceSettingsStore settings, TimeProvider clock, IPaymentProvider provider) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -51,17 +56,17 @@ public static class InvoicePages
             return new RazorComponentResult<ParentInvoicesPage>(new
             {
                 PupilId = pupil,
-                Rows = await RowsAsync(context, db, clock, pupil),
+                Rows = await RowsAsync(context, list, clock, pupil),
                 purse.Compartments,
                 PurseVersion = purse.Version,
-                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
-                Online = await OnlineRulesAsync(context, db, provider),
+                Settings = await settings.LoadAsync(context.School()!.Id, context.RequestAborted),
+                Online = await OnlineRulesAsync(context, settings, provider),
             });
         });
 
         // The rows alone: the page asks again whenever the live channel says the child's invoices changed.
-        invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, NpgsqlDataSource db, TimeProvider clock,
-            IPaymentProvider provider) =>
+        invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, InvoiceList list, InvoiceSettingsStore settings,
+            TimeProvider clock, IPaymentProvider provider) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -69,23 +74,23 @@ public static class InvoicePages
             }
             return new RazorComponentResult<InvoiceRows>(new
             {
-                Rows = await RowsAsync(context, db, clock, pupil),
-                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
-                Online = await OnlineRulesAsync(context, db, provider),
+                Rows = await RowsAsync(context, list, clock, pupil),
+                Settings = await settings.LoadAsync(context.School()!.Id, context.RequestAborted),
+                Online = await OnlineRulesAsync(context, settings, provider),
             });
         });
 
-        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils, NpgsqlDataSource db) =>
+        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils, ProviderRefunds refunds) =>
             await ChildInvoiceAsync(context, grains, pupils, id) is { } invoice
                 ? new RazorComponentResult<InvoiceDetailsDialog>(new
                 {
                     Invoice = invoice,
-                    Refunds = await ProviderRefunds.ForInvoiceAsync(db, id, context.RequestAborted),
+                    Refunds = await refunds.ForInvoiceAsync(id, context.RequestAborted),
                 })
                 : Results.NotFound());
 
         invoices.MapGet("/{id:guid}/virement", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
-            NpgsqlDataSource db) =>
+            NpgsqlDataSource db, InvoiceSettingsStore invoiceSettings) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
             {
@@ -93,7 +98,7 @@ public static class InvoicePages
             }
             var schoolId = context.School()!.Id;
             var account = await WalletSettings.LoadAsync(db, schoolId, context.RequestAborted);
-            var settings = await InvoiceSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var settings = await invoiceSettings.LoadAsync(schoolId, context.RequestAborted);
             var remaining = Math.Max(0, invoice.RemainingCents);
             var qr = account?.Iban is { } iban && remaining > 0
                 ? QrCodes.PngBase64(EpcQrPayload.For(account.Beneficiary ?? context.School()!.Name, iban, account.Bic, invoice.Communication, remaining))
@@ -112,7 +117,7 @@ public static class InvoicePages
         });
 
         invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
-            NpgsqlDataSource db, IPaymentProvider provider, OnlinePayments payments, ILogger<InvoiceText> logger,
+            InvoiceSettingsStore settings, IPaymentProvider provider, OnlinePayments payments, ILogger<InvoiceText> logger,
             [FromForm(Name = "Key")] string? key) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
@@ -120,7 +125,7 @@ public static class InvoicePages
                 return Results.NotFound();
             }
             string problem;
-            var rules = await OnlineRulesAsync(context, db, provider);
+            var rules = await OnlineRulesAsync(context, settings, provider);
             if (rules.Problem(invoice.RemainingCents) is { } refused)
             {
                 problem = $"Online.{refused}";
@@ -197,7 +202,7 @@ public static class InvoicePages
         });
 
         invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
-            NpgsqlDataSource db) =>
+            InvoiceSettingsStore settings) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
             {
@@ -207,13 +212,13 @@ public static class InvoicePages
             {
                 Invoice = invoice,
                 Wallet = (await grains.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync()).FirstOrDefault(),
-                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Settings = await settings.LoadAsync(context.School()!.Id, context.RequestAborted),
                 Key = Guid.NewGuid().ToString(),
             });
         });
 
         invoices.MapPost("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
-            NpgsqlDataSource db, [FromForm(Name = "Key")] string? key) =>
+            InvoiceSettingsStore settings, [FromForm(Name = "Key")] string? key) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
             {
@@ -235,7 +240,7 @@ public static class InvoicePages
             {
                 Invoice = (await grains.GetGrain<IInvoiceGrain>(id).GetAsync())!,
                 Wallet = (await grains.GetGrain<IPurseGrain>(invoice.PupilId).GetCompartmentsAsync()).FirstOrDefault(),
-                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
+                Settings = await settings.LoadAsync(context.School()!.Id, context.RequestAborted),
                 Key = key ?? "",
                 Outcome = outcome,
             });
@@ -249,13 +254,13 @@ public static class InvoicePages
         var registered = await sources.Schools.FindAsync(school.Id, context.RequestAborted);
         var issuer = new InvoicePdf.Issuer(school.Name, registered?.PostalAddress, registered?.EnterpriseNumber,
             await WalletSettings.LoadAsync(sources.Db, school.Id, context.RequestAborted));
-        var pdf = InvoicePdf.Render(invoice, issuer, await new PupilRegistry(sources.Db).FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
+        var pdf = InvoicePdf.Render(invoice, issuer, await sources.Pupils.FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
             sources.Clock.GetUtcNow(), sources.T);
         return Results.File(pdf, "application/pdf", $"facture-{invoice.Number}.pdf");
     }
 
     /// <summary>What writing an invoice's PDF reads.</summary>
-    internal sealed record InvoicePdfSources(NpgsqlDataSource Db, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
+    internal sealed record InvoicePdfSources(NpgsqlDataSource Db, PupilRegistry Pupils, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
 
     /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>
     static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, Guid id)
@@ -283,11 +288,11 @@ public static class InvoicePages
         return chosen;
     }
 
-    static Task<OnlineInvoiceRules> OnlineRulesAsync(HttpContext context, NpgsqlDataSource db, IPaymentProvider provider) =>
-        OnlineInvoiceRules.LoadAsync(db, context.School()!.Id, provider is not OfflineProvider, context.RequestAborted);
+    static Task<OnlineInvoiceRules> OnlineRulesAsync(HttpContext context, InvoiceSettingsStore settings, IPaymentProvider provider) =>
+        settings.OnlineRulesAsync(context.School()!.Id, provider is not OfflineProvider, context.RequestAborted);
 
-    static Task<IReadOnlyList<InvoiceRow>> RowsAsync(HttpContext context, NpgsqlDataSource db, TimeProvider clock, Guid pupil) =>
-        InvoiceList.SearchAsync(db, new InvoiceFilter(context.School()!.Id, PupilId: pupil), InvoiceStates.Today(clock), context.RequestAborted);
+    static Task<IReadOnlyList<InvoiceRow>> RowsAsync(HttpContext context, InvoiceList list, TimeProvider clock, Guid pupil) =>
+        list.SearchAsync(new InvoiceFilter(context.School()!.Id, PupilId: pupil), InvoiceStates.Today(clock), context.RequestAborted);
 
     /// <summary>Issues the demo school's invoices once the cluster runs, only right after a fresh seed.</summary>
     public sealed class SelectionForm

@@ -1,8 +1,8 @@
 using ItSchool.Accounts;
 using ItSchool.Invoices;
+using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Shell;
-using Npgsql;
 
 namespace ItSchool.Web.Invoices;
 
@@ -28,13 +28,12 @@ public sealed class InvoicesFeature : Feature
             return [];
         }
         var today = InvoiceStates.Today(reader.Services.GetRequiredService<TimeProvider>());
-        var rows = await InvoiceList.SearchAsync(reader.Services.GetRequiredService<NpgsqlDataSource>(),
-            new InvoiceFilter(reader.SchoolId, PupilId: child.Id), today, reader.Aborted);
+        var rows = await reader.Services.GetRequiredService<InvoiceList>().SearchAsync(new InvoiceFilter(reader.SchoolId, PupilId: child.Id), today, reader.Aborted);
         var unpaid = rows.Count(r => r.RemainingCents > 0);
         return unpaid > 0 ? [DashboardCard.Of<InvoiceBanner>(10, new { Unpaid = unpaid })] : [];
     }
 
     public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        DemoInvoices.IssueAsync(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<NpgsqlDataSource>(),
+        DemoInvoices.IssueAsync(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<PupilRegistry>(),
             InvoiceStates.Today(services.GetRequiredService<TimeProvider>()), cancellationToken);
 }

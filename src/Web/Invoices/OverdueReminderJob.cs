@@ -4,7 +4,6 @@ using ItSchool.Mail;
 using ItSchool.Platform;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Invoices;
 
@@ -13,7 +12,7 @@ namespace ItSchool.Web.Invoices;
 /// and that is safe by the row: <see cref="OverdueReminders"/> records each step it sends in the same
 /// transaction that queues its mail, so each step goes once, whoever runs it and however often.
 /// </summary>
-public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
+public sealed class OverdueReminderJob(OverdueReminders reminders, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan FirstRunAfter => TimeSpan.FromMinutes(1);
@@ -21,12 +20,12 @@ public sealed class OverdueReminderJob(NpgsqlDataSource db, TimeProvider clock, 
     protected override TimeSpan Interval => TimeSpan.FromMinutes(15);
 
     public Task<int> RunOnceAsync(CancellationToken cancellationToken = default) =>
-        OverdueReminders.SendDueAsync(db, InvoiceStates.Today(Clock), Clock.GetUtcNow(), Compose, cancellationToken);
+        reminders.SendDueAsync(InvoiceStates.Today(Clock), Clock.GetUtcNow(), Compose, cancellationToken);
 
     /// <summary>A manager's "Envoyer un rappel": the same mail, now, once per invoice for the click's key (see <see cref="OverdueReminders.SendNowAsync"/>).</summary>
     public Task<IReadOnlyList<Guid>?> SendNowAsync(Guid schoolId, IReadOnlyCollection<Guid> invoiceIds, string requestKey, string sentBy,
         CancellationToken cancellationToken = default) =>
-        OverdueReminders.SendNowAsync(db, schoolId, invoiceIds, requestKey, sentBy, Clock.GetUtcNow(), Compose, cancellationToken);
+        reminders.SendNowAsync(schoolId, invoiceIds, requestKey, sentBy, Clock.GetUtcNow(), Compose, cancellationToken);
 
     protected override async Task RunAsync(CancellationToken cancellationToken)
     {

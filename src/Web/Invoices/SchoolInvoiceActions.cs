@@ -5,7 +5,6 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace ItSchool.Web.Invoices;
 
@@ -20,7 +19,7 @@ public static class SchoolInvoiceActions
 
     public static void MapSchoolInvoiceActions(this RouteGroupBuilder manager)
     {
-        manager.MapPost("/{id:guid}/paiement", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
+        manager.MapPost("/{id:guid}/paiement", async (Guid id, HttpContext context, IGrainFactory grains, [AsParameters] SchoolInvoicePages.InvoicePageStores stores,
             IPaymentProvider provider, [FromForm] SchoolInvoicePages.PaymentForm? form) =>
         {
             form ??= new();
@@ -46,17 +45,17 @@ public static class SchoolInvoiceActions
             }
             if (problem is not null)
             {
-                return await SchoolInvoicePages.InvoicePageAsync(context, grains, db, provider, id, new(Payment: form, PaymentProblem: problem));
+                return await SchoolInvoicePages.InvoicePageAsync(context, grains, stores, provider, id, new(Payment: form, PaymentProblem: problem));
             }
             var outcome = await invoice.RecordManualPaymentAsync(new ManualPayment(form.Key!, cents, method!.Value, note,
                 SchoolInvoicePages.Actor(context)));
             return outcome.Accepted
                 ? SchoolInvoicePages.Redirect(context, $"gestion/factures/{id}", "paiement-enregistre")
-                : await SchoolInvoicePages.InvoicePageAsync(context, grains, db, provider, id,
+                : await SchoolInvoicePages.InvoicePageAsync(context, grains, stores, provider, id,
                     new(Payment: form, PaymentProblem: $"Payment.Decline.{outcome.Reason}"));
         });
 
-        manager.MapPost("/{id:guid}/rappel", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
+        manager.MapPost("/{id:guid}/rappel", async (Guid id, HttpContext context, IGrainFactory grains, [AsParameters] SchoolInvoicePages.InvoicePageStores stores,
             IPaymentProvider provider, OverdueReminderJob reminders, [FromForm(Name = "Key")] string? key) =>
         {
             if (await SchoolInvoicePages.OwnInvoiceAsync(context, grains, id) is null)
@@ -65,12 +64,12 @@ public static class SchoolInvoiceActions
             }
             if (string.IsNullOrWhiteSpace(key) || key.Length > InvoiceLimits.Key)
             {
-                return await SchoolInvoicePages.InvoicePageAsync(context, grains, db, provider, id, new(ReminderProblem: "Problem.ExpiredForm"));
+                return await SchoolInvoicePages.InvoicePageAsync(context, grains, stores, provider, id, new(ReminderProblem: "Problem.ExpiredForm"));
             }
             var reminded = await reminders.SendNowAsync(context.School()!.Id, [id], key, SchoolInvoicePages.Actor(context).Name ?? "",
                 context.RequestAborted);
             return reminded is not { Count: > 0 }
-                ? await SchoolInvoicePages.InvoicePageAsync(context, grains, db, provider, id, new(ReminderProblem: "Problem.NothingToRemind"))
+                ? await SchoolInvoicePages.InvoicePageAsync(context, grains, stores, provider, id, new(ReminderProblem: "Problem.NothingToRemind"))
                 : SchoolInvoicePages.Redirect(context, $"gestion/factures/{id}", "rappel-envoye");
         });
 

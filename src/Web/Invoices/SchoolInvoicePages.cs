@@ -26,23 +26,23 @@ public static class SchoolInvoicePages
     {
         var manager = school.MapGroup("/gestion/factures").RequireAuthorization(nameof(Role.Manager));
 
-        manager.MapGet("/", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, [AsParameters] ListQuery query) =>
+        manager.MapGet("/", async (HttpContext context, InvoiceList list, PupilRegistry registry, TimeProvider clock, [AsParameters] ListQuery query) =>
         {
             var schoolId = context.School()!.Id;
             return new RazorComponentResult<SchoolInvoicesPage>(new
             {
                 Query = query,
-                Rows = await InvoiceList.SearchAsync(db, query.Filter(schoolId), InvoiceStates.Today(clock), context.RequestAborted),
-                Classes = await new PupilRegistry(db).ClassesAsync(schoolId, context.RequestAborted),
-                Pupil = query.Pupil is { } p ? await new PupilRegistry(db).FindAsync(schoolId, p, context.RequestAborted) : null,
+                Rows = await list.SearchAsync(query.Filter(schoolId), InvoiceStates.Today(clock), context.RequestAborted),
+                Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
+                Pupil = query.Pupil is { } p ? await registry.FindAsync(schoolId, p, context.RequestAborted) : null,
                 ReminderKey = Guid.NewGuid().ToString(),
             });
         });
 
-        manager.MapGet("/export.csv", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, IStringLocalizer<InvoiceText> T,
+        manager.MapGet("/export.csv", async (HttpContext context, InvoiceList list, TimeProvider clock, IStringLocalizer<InvoiceText> T,
             [AsParameters] ListQuery query) =>
         {
-            var rows = await InvoiceList.SearchAsync(db, query.Filter(context.School()!.Id), InvoiceStates.Today(clock), context.RequestAborted);
+            var rows = await list.SearchAsync(query.Filter(context.School()!.Id), InvoiceStates.Today(clock), context.RequestAborted);
             await using var csv = CsvExport.Start(context.Response, "factures.csv");
             await csv.RowAsync(T["Column.Number"], T["Column.Pupil"], T["Column.Class"], T["Column.Label"],
                 T["Column.Issued"], T["Column.Due"], T["Column.Total"], T["Column.Paid"], T["Column.Credited"], T["Column.Remaining"],
@@ -58,24 +58,25 @@ public static class SchoolInvoicePages
             return Results.Empty;
         });
 
-        manager.MapGet("/nouvelle", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
-            await NewInvoicePageAsync(context, db, new NewInvoiceForm { IssuedOn = InvoiceStates.Today(clock).ToString("yyyy-MM-dd") }, null));
+        manager.MapGet("/nouvelle", async (HttpContext context, PupilRegistry registry, TimeProvider clock) =>
+            await NewInvoicePageAsync(context, registry, new NewInvoiceForm { IssuedOn = InvoiceStates.Today(clock).ToString("yyyy-MM-dd") }, null));
 
-        manager.MapPost("/nouvelle", async (HttpContext context, NpgsqlDataSource db, IGrainFactory grains, [FromForm] NewInvoiceForm? form) =>
+        manager.MapPost("/nouvelle", async (HttpContext context, PupilRegistry registry, InvoiceList list, IGrainFactory grains,
+            [FromForm] NewInvoiceForm? form) =>
         {
             form ??= new();
             var schoolId = context.School()!.Id;
             if (form.Read(schoolId, Actor(context)) is not { } request)
             {
-                return await NewInvoicePageAsync(context, db, form, form.Problem);
+                return await NewInvoicePageAsync(context, registry, form, form.Problem);
             }
             var chosen = (form.Pupils ?? []).Select(p => Guid.TryParse(p, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
             var classes = (form.Classes ?? []).Append(form.ClassName).OfType<string>().Where(c => !string.IsNullOrWhiteSpace(c)).Distinct().ToList();
-            var pupils = await InvoiceList.PupilsAsync(db, schoolId, classes, chosen, context.RequestAborted);
+            var pupils = await list.PupilsAsync(schoolId, classes, chosen, context.RequestAborted);
             // A ticked pupil who is not the school's (a forged id) stops the whole form.
             if (pupils.Count == 0 || chosen.Except(pupils).Any())
             {
-                return await NewInvoicePageAsync(context, db, form, "Problem.NoPupils");
+                return await NewInvoicePageAsync(context, registry, form, "Problem.NoPupils");
             }
             foreach (var pupil in pupils)
             {
@@ -83,14 +84,15 @@ public static class SchoolInvoicePages
                 var result = await grains.GetGrain<IInvoiceGrain>(InvoiceId(form.Key!, pupil)).IssueAsync(request with { PupilId = pupil });
                 if (result.Problem is { } problem)
                 {
-                    return await NewInvoicePageAsync(context, db, form, $"Problem.{problem}");
+                    return await NewInvoicePageAsync(context, registry, form, $"Problem.{problem}");
                 }
             }
             return Redirect(context, "gestion/factures", "factures-emises", pupils.Count);
         });
 
-        manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db, IPaymentProvider provider) =>
-            await InvoicePageAsync(context, grains, db, provider, id, new()));
+        manager.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, [AsParameters] InvoicePageStores stores,
+            IPaymentProvider provider) =>
+            await InvoicePageAsync(context, grains, stores, provider, id, new()));
 
         manager.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains,
             [AsParameters] InvoicePages.InvoicePdfSources sources) =>
@@ -98,7 +100,7 @@ public static class SchoolInvoicePages
                 ? await InvoicePages.PdfAsync(context, sources, (await invoice.GetAsync())!)
                 : Results.NotFound());
 
-        manager.MapPost("/{id:guid}/note-de-credit", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
+        manager.MapPost("/{id:guid}/note-de-credit", async (Guid id, HttpContext context, IGrainFactory grains, [AsParameters] InvoicePageStores stores,
             IPaymentProvider provider, ProviderRefunds refunds, ILogger<InvoiceText> logger, [FromForm] CreditNoteForm? form) =>
         {
             form ??= new();
@@ -111,14 +113,14 @@ public static class SchoolInvoicePages
             {
                 if (!Money.TryParseCents(form.Amount, out var cents))
                 {
-                    return await InvoicePageAsync(context, grains, db, provider, id, new(Credit: form, CreditProblem: "Problem.InvalidAmount"));
+                    return await InvoicePageAsync(context, grains, stores, provider, id, new(Credit: form, CreditProblem: "Problem.InvalidAmount"));
                 }
                 amount = cents;
             }
             var reason = form.Reason?.Trim() ?? "";
             if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key || reason.Length is 0 or > InvoiceLimits.Note)
             {
-                return await InvoicePageAsync(context, grains, db, provider, id, new(Credit: form, CreditProblem: "Problem.ReasonNeeded"));
+                return await InvoicePageAsync(context, grains, stores, provider, id, new(Credit: form, CreditProblem: "Problem.ReasonNeeded"));
             }
             ExcessHandling? refundTo = form.RefundTo switch
             {
@@ -130,7 +132,7 @@ public static class SchoolInvoicePages
             var outcome = await invoice.CreditAsync(new CreditNote(form.Key, amount, reason, Actor(context), refundTo));
             if (!outcome.Accepted)
             {
-                return await InvoicePageAsync(context, grains, db, provider, id, new(Credit: form, CreditProblem: $"Credit.Decline.{outcome.Reason}"));
+                return await InvoicePageAsync(context, grains, stores, provider, id, new(Credit: form, CreditProblem: $"Credit.Decline.{outcome.Reason}"));
             }
             if (outcome.Excess == ExcessHandling.Provider)
             {
@@ -147,7 +149,7 @@ public static class SchoolInvoicePages
             return Redirect(context, $"gestion/factures/{id}", outcome.ExcessCents > 0 ? $"note-de-credit-{Notice(outcome.Excess)}" : "note-de-credit");
         });
 
-        manager.MapPost("/{id:guid}/trop-percu", async (Guid id, HttpContext context, IGrainFactory grains, NpgsqlDataSource db,
+        manager.MapPost("/{id:guid}/trop-percu", async (Guid id, HttpContext context, IGrainFactory grains, [AsParameters] InvoicePageStores stores,
             IPaymentProvider provider, [FromForm] SettlementForm? form) =>
         {
             form ??= new();
@@ -159,27 +161,27 @@ public static class SchoolInvoicePages
             var amount = flagged;
             if (!string.IsNullOrWhiteSpace(form.Amount) && !Money.TryParseCents(form.Amount, out amount))
             {
-                return await InvoicePageAsync(context, grains, db, provider, id, new(Settlement: form, SettlementProblem: "Problem.InvalidAmount"));
+                return await InvoicePageAsync(context, grains, stores, provider, id, new(Settlement: form, SettlementProblem: "Problem.InvalidAmount"));
             }
             ExcessHandling? to = form.To switch { "wallet" => ExcessHandling.Wallet, "refund" => ExcessHandling.Refund, _ => null };
             var note = form.Note?.Trim() ?? "";
             if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key || to is null || note.Length > InvoiceLimits.Note
                 || (to == ExcessHandling.Refund && note.Length == 0))
             {
-                return await InvoicePageAsync(context, grains, db, provider, id, new(Settlement: form, SettlementProblem: "Problem.SettlementNeedsChoice"));
+                return await InvoicePageAsync(context, grains, stores, provider, id, new(Settlement: form, SettlementProblem: "Problem.SettlementNeedsChoice"));
             }
             var outcome = await invoice.SettleExcessAsync(new ExcessSettlement(form.Key, amount, to.Value, note, Actor(context)));
             return outcome.Accepted
                 ? Redirect(context, $"gestion/factures/{id}", to == ExcessHandling.Wallet ? "trop-percu-portefeuille" : "trop-percu-rembourse")
-                : await InvoicePageAsync(context, grains, db, provider, id, new(Settlement: form, SettlementProblem: $"Settlement.Decline.{outcome.Reason}"));
+                : await InvoicePageAsync(context, grains, stores, provider, id, new(Settlement: form, SettlementProblem: $"Settlement.Decline.{outcome.Reason}"));
         });
 
         manager.MapSchoolInvoiceActions();
 
-        manager.MapGet("/frais", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock) =>
-            await ChargesPageAsync(context, db, clock, null, null));
+        manager.MapGet("/frais", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock) =>
+            await ChargesPageAsync(context, charges, registry, clock, null, null));
 
-        manager.MapPost("/frais/import", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock,
+        manager.MapPost("/frais/import", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock,
             [FromForm(Name = "fichier")] IFormFile? file) =>
         {
             string? text = null;
@@ -190,22 +192,23 @@ public static class SchoolInvoicePages
                 text = CsvText.Decode(buffer.ToArray());
             }
             var result = text is null
-                ? new ChargeImportResult(0, 0, [(1, "Unreadable")])
-                : await Charges.ImportAsync(db, context.School()!.Id, text, clock.GetUtcNow(), context.RequestAborted);
-            return await ChargesPageAsync(context, db, clock, result, null);
+                ? new ChargeImportResult(0, 0, [new(1, ChargeProblem.Unreadable)])
+                : await charges.ImportAsync(context.School()!.Id, text, clock.GetUtcNow(), context.RequestAborted);
+            return await ChargesPageAsync(context, charges, registry, clock, result, null);
         });
 
-        manager.MapPost("/frais/ajouter", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, [FromForm] ChargeForm? form) =>
+        manager.MapPost("/frais/ajouter", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock,
+            [FromForm] ChargeForm? form) =>
         {
             form ??= new();
-            var problem = await Charges.AddAsync(db, context.School()!.Id, form.Pupil, form.ChargedOn, form.Label, form.Quantity, form.UnitPrice,
+            var problem = await charges.AddAsync(context.School()!.Id, form.Pupil, form.ChargedOn, form.Label, form.Quantity, form.UnitPrice,
                 clock.GetUtcNow(), context.RequestAborted);
             return problem is null
                 ? Redirect(context, "gestion/factures/frais", "frais-ajoute")
-                : await ChargesPageAsync(context, db, clock, null, $"Charges.AddError.{problem}");
+                : await ChargesPageAsync(context, charges, registry, clock, null, $"Charges.AddError.{problem}");
         });
 
-        manager.MapPost("/frais/facturer", async (HttpContext context, NpgsqlDataSource db, TimeProvider clock, IGrainFactory grains,
+        manager.MapPost("/frais/facturer", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock, IGrainFactory grains,
             [FromForm] GroupedForm? form) =>
         {
             form ??= new();
@@ -214,21 +217,21 @@ public static class SchoolInvoicePages
                 || !DateOnly.TryParseExact(form.From, "yyyy-MM-dd", out var from) || !DateOnly.TryParseExact(form.To, "yyyy-MM-dd", out var to)
                 || !DateOnly.TryParseExact(form.DueOn, "yyyy-MM-dd", out var due) || to < from || due < InvoiceStates.Today(clock))
             {
-                return await ChargesPageAsync(context, db, clock, null, "Problem.GroupedForm");
+                return await ChargesPageAsync(context, charges, registry, clock, null, "Problem.GroupedForm");
             }
-            var issued = await Charges.InvoiceAsync(grains, db, context.School()!.Id, form.Key, form.Label.Trim(), from, to, InvoiceStates.Today(clock),
+            var issued = await charges.InvoiceAsync(grains, context.School()!.Id, form.Key, form.Label.Trim(), from, to, InvoiceStates.Today(clock),
                 due, Actor(context), context.RequestAborted);
             return Redirect(context, "gestion/factures", "factures-emises", issued);
         });
 
-        manager.MapGet("/reglages", async (HttpContext context, NpgsqlDataSource db) =>
+        manager.MapGet("/reglages", async (HttpContext context, InvoiceSettingsStore settings, OverdueReminders reminders) =>
             new RazorComponentResult<InvoiceSettingsPage>(new
             {
-                Settings = await InvoiceSettings.LoadAsync(db, context.School()!.Id, context.RequestAborted),
-                ReminderDays = string.Join(", ", await OverdueReminders.LoadDaysAsync(db, context.School()!.Id, context.RequestAborted)),
+                Settings = await settings.LoadAsync(context.School()!.Id, context.RequestAborted),
+                ReminderDays = string.Join(", ", await reminders.LoadDaysAsync(context.School()!.Id, context.RequestAborted)),
             }));
 
-        manager.MapPost("/reglages", async (HttpContext context, NpgsqlDataSource db, [FromForm] SettingsForm? form) =>
+        manager.MapPost("/reglages", async (HttpContext context, InvoiceSettingsStore store, OverdueReminders reminders, [FromForm] SettingsForm? form) =>
         {
             form ??= new();
             var settings = new InvoiceSettings(form.BankTransfer, form.Online, form.Wallet, form.PartialWallet,
@@ -244,8 +247,8 @@ public static class SchoolInvoicePages
                     Problem = "Problem.InvalidReminderDays",
                 });
             }
-            await settings.SaveAsync(db, context.School()!.Id, context.RequestAborted);
-            await OverdueReminders.SaveDaysAsync(db, context.School()!.Id, days, context.RequestAborted);
+            await store.SaveAsync(context.School()!.Id, settings, context.RequestAborted);
+            await reminders.SaveDaysAsync(context.School()!.Id, days, context.RequestAborted);
             return Redirect(context, "gestion/factures/reglages", "reglages-factures");
         });
     }
@@ -261,7 +264,10 @@ public static class SchoolInvoicePages
     internal sealed record PageForms(CreditNoteForm? Credit = null, string? CreditProblem = null, SettlementForm? Settlement = null,
         string? SettlementProblem = null, PaymentForm? Payment = null, string? PaymentProblem = null, string? ReminderProblem = null);
 
-    internal static async Task<IResult> InvoicePageAsync(HttpContext context, IGrainFactory grains, NpgsqlDataSource db, IPaymentProvider provider,
+    /// <summary>What the manager's invoice page reads besides the invoice.</summary>
+    internal sealed record InvoicePageStores(PupilRegistry Pupils, ProviderRefunds Refunds, OverdueReminders Reminders);
+
+    internal static async Task<IResult> InvoicePageAsync(HttpContext context, IGrainFactory grains, InvoicePageStores stores, IPaymentProvider provider,
         Guid id, PageForms forms)
     {
         if (await OwnInvoiceAsync(context, grains, id) is not { } invoice)
@@ -272,9 +278,9 @@ public static class SchoolInvoicePages
         return new RazorComponentResult<SchoolInvoicePage>(new
         {
             Invoice = view,
-            Pupil = await new PupilRegistry(db).FindAsync(view.SchoolId, view.PupilId, context.RequestAborted),
-            Refunds = await ProviderRefunds.ForInvoiceAsync(db, id, context.RequestAborted),
-            LastReminder = await OverdueReminders.LastAsync(db, id, context.RequestAborted),
+            Pupil = await stores.Pupils.FindAsync(view.SchoolId, view.PupilId, context.RequestAborted),
+            Refunds = await stores.Refunds.ForInvoiceAsync(id, context.RequestAborted),
+            LastReminder = await stores.Reminders.LastAsync(id, context.RequestAborted),
             OnlineRefunds = provider is not OfflineProvider,
             Form = forms.Credit ?? new CreditNoteForm { Key = Guid.NewGuid().ToString() },
             Problem = forms.CreditProblem,
@@ -287,14 +293,14 @@ public static class SchoolInvoicePages
         });
     }
 
-    static async Task<IResult> ChargesPageAsync(HttpContext context, NpgsqlDataSource db, TimeProvider clock, ChargeImportResult? import,
+    static async Task<IResult> ChargesPageAsync(HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock, ChargeImportResult? import,
         string? problem)
     {
         var today = InvoiceStates.Today(clock);
         return new RazorComponentResult<ChargesPage>(new
         {
-            Charges = await Charges.UnbilledAsync(db, context.School()!.Id, cancellationToken: context.RequestAborted),
-            Pupils = await new PupilRegistry(db).ListAsync(context.School()!.Id, null, context.RequestAborted),
+            Charges = await charges.UnbilledAsync(context.School()!.Id, cancellationToken: context.RequestAborted),
+            Pupils = await registry.ListAsync(context.School()!.Id, null, context.RequestAborted),
             Today = today,
             Import = import,
             Problem = problem,
@@ -305,9 +311,8 @@ public static class SchoolInvoicePages
         });
     }
 
-    static async Task<IResult> NewInvoicePageAsync(HttpContext context, NpgsqlDataSource db, NewInvoiceForm form, string? problem)
+    static async Task<IResult> NewInvoicePageAsync(HttpContext context, PupilRegistry registry, NewInvoiceForm form, string? problem)
     {
-        var registry = new PupilRegistry(db);
         var schoolId = context.School()!.Id;
         form.Key ??= Guid.NewGuid().ToString();
         return new RazorComponentResult<NewInvoicePage>(new

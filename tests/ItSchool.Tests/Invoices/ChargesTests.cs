@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ItSchool.Invoices;
+using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using Npgsql;
@@ -37,9 +38,9 @@ public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
         await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
 
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var invoices = (await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id), today)).Where(r => r.Label == "Facture groupée test").ToList();
+        var invoices = (await new InvoiceList(db).SearchAsync(new InvoiceFilter(DemoSchool.Id), today)).Where(r => r.Label == "Facture groupée test").ToList();
         Assert.Equal([("Dubois Chloé", 1_050L), ("Lefèvre Lucas", 500L)], invoices.Select(r => (r.PupilName, r.TotalCents)).Order());
-        Assert.Empty(await Charges.UnbilledAsync(db, DemoSchool.Id));
+        Assert.Empty(await new Charges(db).UnbilledAsync(DemoSchool.Id));
     }
 
     [Fact]
@@ -47,18 +48,44 @@ public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
     {
         var manager = await SignedIn.AsAsync(web, "claire.dupont");
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var before = (await Charges.UnbilledAsync(db, DemoSchool.Id)).Count;
+        var before = (await new Charges(db).UnbilledAsync(DemoSchool.Id)).Count;
 
         var page = await UploadAsync(manager, """
             matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire
             ;Chloé;Dubois;4B;03/10/2026;Photos;1;12
             ;Personne;Inconnu;9Z;03/10/2026;Photos;1;12
             ;Chloé;Dubois;4B;31/02/2026;Photos;1;12
+            ;Chloé;Dubois;4B;03/10/2026;Photos
             """);
 
         Assert.Contains("Ligne 3 : élève inconnu", page);
         Assert.Contains("Ligne 4 : date invalide", page);
-        Assert.Equal(before, (await Charges.UnbilledAsync(db, DemoSchool.Id)).Count);
+        Assert.Contains("Ligne 5 : il faut 8 colonnes.", page);
+        Assert.Equal(before, (await new Charges(db).UnbilledAsync(DemoSchool.Id)).Count);
+    }
+
+    [Fact]
+    public async Task The_store_answers_what_is_wrong_as_codes_and_writes_nothing()
+    {
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        var charges = new Charges(db);
+        var chloe = (await new PupilRegistry(db).ListAsync(DemoSchool.Id, "4B")).First(p => p.FirstName == "Chloé");
+        var before = (await charges.UnbilledAsync(DemoSchool.Id)).Count;
+        var now = web.Clock.GetUtcNow();
+
+        var import = await charges.ImportAsync(DemoSchool.Id, """
+            matricule;prenom;nom;classe;date;libelle;quantite;prix_unitaire
+            ;Chloé;Dubois;4B;03/10/2026;Photos
+            ;Chloé;Dubois;4B;03/10/2026;Photos;0;12
+            ;Chloé;Dubois;4B;03/10/2026;Photos;1;12
+            """, now);
+
+        Assert.Equal([new ChargeLineError(2, ChargeProblem.Columns), new ChargeLineError(3, ChargeProblem.InvalidLine)], import.Errors);
+        Assert.Equal((0, 0), (import.Added, import.AlreadyThere));
+        Assert.Equal([new ChargeLineError(1, ChargeProblem.Empty)], (await charges.ImportAsync(DemoSchool.Id, "matricule;prenom", now)).Errors);
+        Assert.Equal(ChargeProblem.UnknownPupil, await charges.AddAsync(DemoSchool.Id, Guid.NewGuid().ToString(), "03/10/2026", "Photos", "1", "12", now));
+        Assert.Equal(ChargeProblem.InvalidDate, await charges.AddAsync(DemoSchool.Id, chloe.Id.ToString(), "31/02/2026", "Photos", "1", "12", now));
+        Assert.Equal(before, (await charges.UnbilledAsync(DemoSchool.Id)).Count);
     }
 
     static async Task<string> UploadAsync(HttpClient manager, string csv)

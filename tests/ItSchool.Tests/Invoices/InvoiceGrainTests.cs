@@ -33,13 +33,13 @@ public sealed class InvoiceGrainTests(InvoiceCluster invoices) : IClassFixture<I
         var pupil = await invoices.NewPupilAsync();
         var (id, view) = await invoices.IssueAsync(pupil);
 
-        Assert.Equal(id, await InvoiceLookup.FindByCommunicationAsync(invoices.Database.Db, DemoSchool.Id, view.Communication.Digits, default));
-        Assert.Equal(id, await InvoiceLookup.FindByCommunicationAsync(invoices.Database.Db, DemoSchool.Id, view.Communication.ToString(), default));
-        Assert.Null(await InvoiceLookup.FindByCommunicationAsync(invoices.Database.Db, Guid.NewGuid(), view.Communication.Digits, default));
+        Assert.Equal(id, await new InvoiceLookup(invoices.Database.Db).FindByCommunicationAsync(DemoSchool.Id, view.Communication.Digits, default));
+        Assert.Equal(id, await new InvoiceLookup(invoices.Database.Db).FindByCommunicationAsync(DemoSchool.Id, view.Communication.ToString(), default));
+        Assert.Null(await new InvoiceLookup(invoices.Database.Db).FindByCommunicationAsync(Guid.NewGuid(), view.Communication.Digits, default));
         var wrongCheck = view.Communication.Digits[..10] + ((view.Communication.Check % 97) + 1).ToString("D2");
-        Assert.Null(await InvoiceLookup.FindByCommunicationAsync(invoices.Database.Db, DemoSchool.Id, wrongCheck, default));
+        Assert.Null(await new InvoiceLookup(invoices.Database.Db).FindByCommunicationAsync(DemoSchool.Id, wrongCheck, default));
         var wallet = (await invoices.Purse(pupil).GetCompartmentsAsync())[0].Communication;
-        Assert.Null(await InvoiceLookup.FindByCommunicationAsync(invoices.Database.Db, DemoSchool.Id, wallet.Digits, default));
+        Assert.Null(await new InvoiceLookup(invoices.Database.Db).FindByCommunicationAsync(DemoSchool.Id, wallet.Digits, default));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class InvoiceManagerBrowserTests(WebNode web, Chromium chromium) :
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("4 facture(s) émise(s).");
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var billed = (await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id), InvoiceStates.Today(web.Clock)))
+        var billed = (await new InvoiceList(db).SearchAsync(new InvoiceFilter(DemoSchool.Id), InvoiceStates.Today(web.Clock)))
             .Where(r => r.Label == "Classe de dépaysement").Select(r => r.PupilName).Order().ToList();
         Assert.Equal(["Dupont Zoé", "Janssens Léa", "Lefèvre Lucas", "Maes Arthur"], billed);
     }

@@ -129,7 +129,7 @@ public sealed class InvoiceManagerPagesTests(WebNode web) : IClassFixture<WebNod
         Assert.Equal(0, await MailsAboutAsync(paidNumber));
         var rows = await TextAsync(await manager.GetAsync(list.Headers.Location));
         Assert.Contains("Rappel envoyé pour 1 facture(s).", rows);
-        Assert.Contains($"data-last-reminder=\"{(await OverdueReminders.LastAsync(Db, owedId))!.Value.At:O}\"", rows);
+        Assert.Contains($"data-last-reminder=\"{(await new OverdueReminders(Db).LastAsync(owedId))!.Value.At:O}\"", rows);
 
         var none = await Forms.PostAsync(manager, "/e/demo/gestion/factures", "/e/demo/gestion/factures/rappels", ("Key", "remind-4"));
         Assert.EndsWith("ok=rappels-aucun&n=0", none.Headers.Location!.ToString());

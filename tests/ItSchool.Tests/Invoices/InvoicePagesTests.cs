@@ -21,7 +21,7 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.DoesNotContain("Excursion", benoit);
 
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var rows = await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id), InvoiceStates.Today(web.Clock));
+        var rows = await new InvoiceList(db).SearchAsync(new InvoiceFilter(DemoSchool.Id), InvoiceStates.Today(web.Clock));
         Assert.Equal([InvoiceState.Open, InvoiceState.Overdue, InvoiceState.Paid, InvoiceState.Credited],
             rows.Where(r => r.PupilName.StartsWith("Lefèvre")).Select(r => r.State).Distinct().Order());
         var dashboard = await parent.GetStringAsync("/e/demo/tableau-de-bord");
@@ -44,7 +44,7 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var theatre = (await InvoiceList.SearchAsync(db, new InvoiceFilter(DemoSchool.Id, ClassName: "4B"), InvoiceStates.Today(web.Clock)))
+        var theatre = (await new InvoiceList(db).SearchAsync(new InvoiceFilter(DemoSchool.Id, ClassName: "4B"), InvoiceStates.Today(web.Clock)))
             .Where(r => r.Label == "Sortie théâtre").ToList();
         Assert.Equal(["Dubois Chloé", "Lefèvre Lucas"], theatre.Select(r => r.PupilName).Order());
         Assert.All(theatre, r => Assert.Equal(1_550, r.TotalCents));
@@ -112,14 +112,14 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         var invoice = grains.GetGrain<IInvoiceGrain>(id);
         await invoice.IssueAsync(InvoiceCluster.Trip(lucas) with { SchoolId = DemoSchool.Id });
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        await (InvoiceSettings.Default with { Overpayment = ExcessHandling.Flag }).SaveAsync(db, DemoSchool.Id);
+        await new InvoiceSettingsStore(db).SaveAsync(DemoSchool.Id, InvoiceSettings.Default with { Overpayment = ExcessHandling.Flag });
         try
         {
             await invoice.PayByTransferAsync(new InvoiceTransfer("BANK-PAGE-SETTLE", 7_500, new DateOnly(2026, 11, 20), "Pierre Lefèvre"));
         }
         finally
         {
-            await InvoiceSettings.Default.SaveAsync(db, DemoSchool.Id);
+            await new InvoiceSettingsStore(db).SaveAsync(DemoSchool.Id, InvoiceSettings.Default);
         }
         var balance = async () => (await grains.GetGrain<IPurseGrain>(lucas).GetCompartmentsAsync())[0].BalanceCents;
         var before = await balance();
@@ -179,11 +179,11 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
         try
         {
-            Assert.Equal(new InvoiceSettings(true, false, true, false, ExcessHandling.Flag), await InvoiceSettings.LoadAsync(db, DemoSchool.Id));
+            Assert.Equal(new InvoiceSettings(true, false, true, false, ExcessHandling.Flag), await new InvoiceSettingsStore(db).LoadAsync(DemoSchool.Id));
         }
         finally
         {
-            await InvoiceSettings.Default.SaveAsync(db, DemoSchool.Id);
+            await new InvoiceSettingsStore(db).SaveAsync(DemoSchool.Id, InvoiceSettings.Default);
         }
     }
 

@@ -47,14 +47,14 @@ public sealed class InvoiceReminderTests(WebNode web) : IClassFixture<WebNode>
     {
         var manager = await SignedIn.AsAsync(web, "claire.dupont");
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        var before = await OverdueReminders.LoadDaysAsync(db, DemoSchool.Id);
+        var before = await new OverdueReminders(db).LoadDaysAsync(DemoSchool.Id);
 
         var response = await Forms.PostAsync(manager, "/e/demo/gestion/factures/reglages", "/e/demo/gestion/factures/reglages",
             ("BankTransfer", "true"), ("ReminderDays", "7, demain"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Indiquez des nombres de jours", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
-        Assert.Equal(before, await OverdueReminders.LoadDaysAsync(db, DemoSchool.Id));
+        Assert.Equal(before, await new OverdueReminders(db).LoadDaysAsync(DemoSchool.Id));
     }
 
     async Task SaveDaysAsync(string days)

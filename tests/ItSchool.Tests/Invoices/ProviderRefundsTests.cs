@@ -52,7 +52,7 @@ public sealed class ProviderRefundsTests(InvoiceCluster invoices) : IClassFixtur
         Assert.Equal("refunded", await StatusAsync(id));
         Assert.Equal(2_000, await invoices.Database.ScalarAsync<long>("SELECT sum(amount_cents)::bigint FROM sandbox_refunds WHERE payment_id = @p", ("p", payment)));
         Assert.Equal(0, await Refunds(Sandbox()).RunPendingAsync(id));
-        var shown = Assert.Single(await ProviderRefunds.ForInvoiceAsync(invoices.Database.Db, id));
+        var shown = Assert.Single(await Refunds(Sandbox()).ForInvoiceAsync(id));
         Assert.Equal(($"refund/{id}/credit/cn/1", 2_000L, ProviderRefundState.Refunded), (shown.Key, shown.AmountCents, shown.State));
         Assert.InRange(shown.FinishedAt!.Value, shown.CreatedAt, clock.GetUtcNow());
     }

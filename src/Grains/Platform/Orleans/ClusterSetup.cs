@@ -1,4 +1,6 @@
 using System.Net;
+using ItSchool.Invoices;
+using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +26,9 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Ledger>();
+        silo.Services.TryAddSingleton<PupilRegistry>();
+        silo.Services.TryAddSingleton<InvoiceStore>();
+        silo.Services.TryAddSingleton<InvoiceSettingsStore>();
 
         silo.Configure<ClusterOptions>(options =>
         {
