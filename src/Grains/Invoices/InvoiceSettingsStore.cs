@@ -4,7 +4,7 @@ using Npgsql;
 namespace ItSchool.Invoices;
 
 /// <summary>Each school's <see cref="InvoiceSettings"/>, and the online payment rules they make with the wallet settings.</summary>
-public sealed class InvoiceSettingsStore(NpgsqlDataSource db)
+public sealed class InvoiceSettingsStore(NpgsqlDataSource db, WalletSettingsStore walletSettings)
 {
     public async Task<InvoiceSettings> LoadAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {
@@ -46,7 +46,7 @@ public sealed class InvoiceSettingsStore(NpgsqlDataSource db)
     public async Task<OnlineInvoiceRules> OnlineRulesAsync(Guid schoolId, bool providerConfigured, CancellationToken cancellationToken = default)
     {
         var invoices = await LoadAsync(schoolId, cancellationToken);
-        var wallets = await WalletSettings.LoadAsync(db, schoolId, cancellationToken);
+        var wallets = await walletSettings.LoadAsync(schoolId, cancellationToken);
         return new OnlineInvoiceRules(providerConfigured && invoices.OnlineEnabled && wallets is { OnlineEnabled: true },
             wallets?.OnlineMinCents ?? 0, wallets?.OnlineMaxCents ?? 0);
     }

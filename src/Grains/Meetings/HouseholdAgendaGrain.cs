@@ -1,5 +1,4 @@
 using ItSchool.Live;
-using Npgsql;
 
 namespace ItSchool.Meetings;
 
@@ -22,9 +21,8 @@ namespace ItSchool.Meetings;
 /// A household is read by the parent's agenda just before each request; a guardianship changed in the
 /// instant between that read and the decision is the one case not decided here.
 /// </summary>
-public sealed class HouseholdAgendaGrain(NpgsqlDataSource db) : Grain, IHouseholdAgendaGrain
+public sealed class HouseholdAgendaGrain(TimetableStore store) : Grain, IHouseholdAgendaGrain
 {
-    readonly TimetableStore store = new(db);
     Household? known;
     List<Appointment>? appointments;
 

@@ -7,11 +7,11 @@ namespace ItSchool.Meetings;
 /// are guardian of, whichever guardian booked them, and who those other guardians are. A household is
 /// defined child by child, so a co-guardian's bookings for a child this parent does not guard stay out.
 /// </summary>
-public sealed class HouseholdAppointments(NpgsqlDataSource db)
+public sealed class HouseholdAppointments(NpgsqlDataSource db, MeetingEvenings evenings)
 {
     /// <summary>The evening's appointments of the parent's children, and the parent's own (see <see cref="MeetingEvenings.LinesAsync"/>).</summary>
     public Task<IReadOnlyList<AppointmentLine>> LinesAsync(Guid schoolId, Guid eveningId, Guid parentId, CancellationToken cancellationToken = default) =>
-        new MeetingEvenings(db).LinesAsync(schoolId, eveningId, householdOf: parentId, cancellationToken: cancellationToken);
+        evenings.LinesAsync(schoolId, eveningId, householdOf: parentId, cancellationToken: cancellationToken);
 
     /// <summary>For each child of the parent, the child's other guardians: whose bookings are the family's.</summary>
     public async Task<IReadOnlyList<CoGuardian>> CoGuardiansAsync(Guid schoolId, Guid parentId, CancellationToken cancellationToken = default)

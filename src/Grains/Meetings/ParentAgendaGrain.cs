@@ -1,4 +1,3 @@
-using Npgsql;
 
 namespace ItSchool.Meetings;
 
@@ -8,9 +7,8 @@ namespace ItSchool.Meetings;
 /// agenda) and hands the request to that household's agenda.
 /// </summary>
 [StatelessWorker]
-public sealed class ParentAgendaGrain(NpgsqlDataSource db) : Grain, IParentAgendaGrain
+public sealed class ParentAgendaGrain(Households households) : Grain, IParentAgendaGrain
 {
-    readonly Households households = new(db);
 
     Guid EveningId => this.GetPrimaryKey(out _);
 

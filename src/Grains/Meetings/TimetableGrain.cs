@@ -1,6 +1,5 @@
 using ItSchool.Live;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace ItSchool.Meetings;
 
@@ -18,9 +17,8 @@ namespace ItSchool.Meetings;
 /// knows the family, this grain knows the evening as the school set it up now.
 /// </summary>
 [Reentrant]
-public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILogger<TimetableGrain> logger) : Grain, ITimetableGrain
+public sealed class TimetableGrain(TimetableStore store, MeetingEvenings evenings, TimeProvider clock, ILogger<TimetableGrain> logger) : Grain, ITimetableGrain
 {
-    readonly TimetableStore store = new(db);
     MeetingEvening? evening;
     MeetingTeacher? teacher;
     readonly Dictionary<int, Appointment> booked = [];
@@ -51,7 +49,7 @@ public sealed class TimetableGrain(NpgsqlDataSource db, TimeProvider clock, ILog
 
     async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        evening = await new MeetingEvenings(db).FindAsync(EveningId, cancellationToken);
+        evening = await evenings.FindAsync(EveningId, cancellationToken);
         teacher = evening?.Teacher(TeacherId);
         booked.Clear();
         breaks = [];

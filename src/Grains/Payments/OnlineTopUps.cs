@@ -38,7 +38,7 @@ public enum WebhookOutcome
 /// provider, and on a verified webhook asks the provider for the payment's real state before crediting the
 /// purse under the key <c>online/{provider}/{providerPaymentId}</c>, so any number of webhooks credit once.
 /// </summary>
-public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, PupilDirectory pupils, WalletSettingsStore walletSettings,
+public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payments, GuardianLinks pupils, WalletSettingsStore walletSettings,
     IGrainFactory grains, TimeProvider clock, ILogger<OnlineTopUps> logger)
 {
     public string ProviderName => provider.Name;

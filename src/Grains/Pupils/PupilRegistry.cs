@@ -7,7 +7,7 @@ namespace ItSchool.Pupils;
 /// The school's register of pupils as the manager keeps it: pupils with their class and pupil number
 /// (matricule), and the guardians linked to them. Every query is scoped by school; every write runs in a
 /// transaction holding the school's register lock (see <see cref="ParentAccounts.LockRegisterAsync"/>). What a
-/// family may see of its own children is <see cref="PupilDirectory"/>'s.
+/// family may see of its own children is <see cref="GuardianLinks"/>'s.
 /// </summary>
 public sealed class PupilRegistry(NpgsqlDataSource db)
 {

@@ -18,7 +18,7 @@ public sealed class AccountsFeature : Feature
     {
         var services = builder.Services;
         services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<PupilDirectory>();
+        services.AddSingleton<GuardianLinks>();
         services.AddSingleton<ParentAccounts>();
         services.AddSingleton<StaffAccounts>();
         services.AddSingleton<LoginTokens>();

@@ -13,7 +13,7 @@ public static class FamilyAccounts
 {
     public static void MapFamilyAccounts(this RouteGroupBuilder school)
     {
-        school.MapGet("/comptes", async (HttpContext context, PupilDirectory pupils) =>
+        school.MapGet("/comptes", async (HttpContext context, GuardianLinks pupils) =>
         {
             var user = SignedInUser.From(context.User)!;
             var children = await pupils.ChildrenOfAsync(user.SchoolId, user.Id, context.RequestAborted);
@@ -21,7 +21,7 @@ public static class FamilyAccounts
         }).RequireAuthorization(nameof(Role.Parent));
 
         school.MapPost("/comptes/{pupilId:guid}", async (Guid pupilId, HttpContext context, AccountDirectory accounts,
-            PupilDirectory pupils) =>
+            GuardianLinks pupils) =>
         {
             var user = SignedInUser.From(context.User)!;
             var child = (await pupils.ChildrenOfAsync(user.SchoolId, user.Id, context.RequestAborted)).FirstOrDefault(p => p.Id == pupilId);

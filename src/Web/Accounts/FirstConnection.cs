@@ -29,7 +29,7 @@ public static class FirstConnection
     }
 
     static async Task<IResult> SetPasswordAsync(HttpContext context, LoginTokens tokens, AccountDirectory accounts,
-        PupilDirectory pupils, IGrainFactory grains, [FromForm] NewPasswordForm form)
+        GuardianLinks pupils, IGrainFactory grains, [FromForm] NewPasswordForm form)
     {
         var school = context.School()!;
         var check = await tokens.CheckAsync(school.Id, form.Token, context.RequestAborted);

@@ -17,7 +17,7 @@ public static class MyAccess
     {
         school.MapGet("/mon-acces", () => new RazorComponentResult<MyAccessPage>()).RequireAuthorization();
 
-        school.MapPost("/mon-acces", async (HttpContext context, AccountDirectory accounts, PupilDirectory pupils, IGrainFactory grains,
+        school.MapPost("/mon-acces", async (HttpContext context, AccountDirectory accounts, GuardianLinks pupils, IGrainFactory grains,
             [FromForm] ChangePasswordForm form) =>
         {
             var school = context.School()!;
@@ -37,7 +37,7 @@ public static class MyAccess
             return new RazorComponentResult<MyAccessPage>(new { Changed = true });
         }).RequireAuthorization().RequireRateLimiting(AccountsFeature.SecretsPolicy);
 
-        school.MapPost("/mon-acces/autres-appareils", async (HttpContext context, AccountDirectory accounts, PupilDirectory pupils,
+        school.MapPost("/mon-acces/autres-appareils", async (HttpContext context, AccountDirectory accounts, GuardianLinks pupils,
             IGrainFactory grains) =>
         {
             var user = SignedInUser.From(context.User)!;
@@ -54,7 +54,7 @@ public static class MyAccess
     /// The stamp changed: this session is re-issued with the new one, and every web node closes the live
     /// connections of the others (they would otherwise stay open with their old principal).
     /// </summary>
-    static async Task CarryOnAsync(HttpContext context, PupilDirectory pupils, IGrainFactory grains, SignedInUser user, UserAccount account)
+    static async Task CarryOnAsync(HttpContext context, GuardianLinks pupils, IGrainFactory grains, SignedInUser user, UserAccount account)
     {
         var pupil = user.PupilId is { } pupilId
             ? (await pupils.ChildrenOfAsync(user.SchoolId, user.Id, context.RequestAborted)).FirstOrDefault(p => p.Id == pupilId)

@@ -11,7 +11,7 @@ namespace ItSchool.Web.Accounts;
 public static class OpenChild
 {
     /// <summary>The open child, or null (no child chosen, or no longer this parent's).</summary>
-    public static async Task<Pupil?> OpenChildAsync(this HttpContext context, PupilDirectory pupils)
+    public static async Task<Pupil?> OpenChildAsync(this HttpContext context, GuardianLinks pupils)
     {
         var user = SignedInUser.From(context.User);
         return user?.PupilId is { } id ? await pupils.ChildOfAsync(user.SchoolId, user.Id, id, context.RequestAborted) : null;

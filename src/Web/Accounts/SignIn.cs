@@ -16,7 +16,7 @@ public static class SignIn
         school.MapPost("/connexion", SignInAsync).RequireRateLimiting(AccountsFeature.SecretsPolicy);
     }
 
-    static async Task<IResult> SignInAsync(HttpContext context, AccountDirectory accounts, PupilDirectory pupils,
+    static async Task<IResult> SignInAsync(HttpContext context, AccountDirectory accounts, GuardianLinks pupils,
         SignInThrottle throttle, InstallationSettings installation, [FromForm] SignInForm form)
     {
         var school = context.School()!;
@@ -50,7 +50,7 @@ public static class SignIn
     /// account, a parent with several to "Liste des comptes", a teacher to their meeting grids, a canteen
     /// operator to the till (when the school uses those modules), everyone else to their dashboard.
     /// </summary>
-    public static async Task<IResult> StartSessionAsync(HttpContext context, PupilDirectory pupils, UserAccount account,
+    public static async Task<IResult> StartSessionAsync(HttpContext context, GuardianLinks pupils, UserAccount account,
         bool remember, string? returnUrl)
     {
         var children = account.Role == Role.Parent

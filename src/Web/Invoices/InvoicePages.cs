@@ -15,7 +15,6 @@ using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Npgsql;
 
 namespace ItSchool.Web.Invoices;
 
@@ -45,7 +44,7 @@ public static class InvoicePages
         school.MapSchoolInvoices();
         var invoices = school.MapGroup("/finances/factures").RequireAuthorization(nameof(Role.Parent));
 
-        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, InvoiceList list,
+        invoices.MapGet("/", async (HttpContext context, IGrainFactory grains, GuardianLinks pupils, InvoiceList list,
             InvoiceSettingsStore settings, TimeProvider clock, IPaymentProvider provider) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
@@ -65,7 +64,7 @@ public static class InvoicePages
         });
 
         // The rows alone: the page asks again whenever the live channel says the child's invoices changed.
-        invoices.MapGet("/lignes", async (HttpContext context, PupilDirectory pupils, InvoiceList list, InvoiceSettingsStore settings,
+        invoices.MapGet("/lignes", async (HttpContext context, GuardianLinks pupils, InvoiceList list, InvoiceSettingsStore settings,
             TimeProvider clock, IPaymentProvider provider) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
@@ -80,7 +79,7 @@ public static class InvoicePages
             });
         });
 
-        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils, ProviderRefunds refunds) =>
+        invoices.MapGet("/{id:guid}", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils, ProviderRefunds refunds) =>
             await ChildInvoiceAsync(context, grains, pupils, id) is { } invoice
                 ? new RazorComponentResult<InvoiceDetailsDialog>(new
                 {
@@ -89,15 +88,15 @@ public static class InvoicePages
                 })
                 : Results.NotFound());
 
-        invoices.MapGet("/{id:guid}/virement", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
-            NpgsqlDataSource db, InvoiceSettingsStore invoiceSettings) =>
+        invoices.MapGet("/{id:guid}/virement", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils,
+            WalletSettingsStore walletSettings, InvoiceSettingsStore invoiceSettings) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
             {
                 return Results.NotFound();
             }
             var schoolId = context.School()!.Id;
-            var account = await WalletSettings.LoadAsync(db, schoolId, context.RequestAborted);
+            var account = await walletSettings.LoadAsync(schoolId, context.RequestAborted);
             var settings = await invoiceSettings.LoadAsync(schoolId, context.RequestAborted);
             var remaining = Math.Max(0, invoice.RemainingCents);
             var qr = account?.Iban is { } iban && remaining > 0
@@ -106,7 +105,7 @@ public static class InvoicePages
             return new RazorComponentResult<InvoiceTransferDialog>(new { Invoice = invoice, Account = account, Offered = settings.BankTransferEnabled, QrPng = qr });
         });
 
-        invoices.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        invoices.MapGet("/{id:guid}/facture.pdf", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             [AsParameters] InvoicePdfSources sources) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
@@ -116,7 +115,7 @@ public static class InvoicePages
             return await PdfAsync(context, sources, invoice);
         });
 
-        invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             InvoiceSettingsStore settings, IPaymentProvider provider, OnlinePayments payments, ILogger<InvoiceText> logger,
             [FromForm(Name = "Key")] string? key) =>
         {
@@ -160,7 +159,7 @@ public static class InvoicePages
         });
 
         // "Payer la sélection" first shows what will be paid and the total, and pays only once that is confirmed.
-        invoices.MapPost("/selection/confirmation", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        invoices.MapPost("/selection/confirmation", async (HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             [FromForm] SelectionForm? form) =>
         {
             if (await SelectionAsync(context, grains, pupils, form) is not { } chosen)
@@ -176,7 +175,7 @@ public static class InvoicePages
             return new RazorComponentResult<SelectionConfirmDialog>(new { Invoices = owing, Key = form.Key, Wallet = wallet });
         });
 
-        invoices.MapPost("/selection/portefeuille", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        invoices.MapPost("/selection/portefeuille", async (HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             [FromForm] SelectionForm? form) =>
         {
             var key = form?.Key;
@@ -201,7 +200,7 @@ public static class InvoicePages
             return new RazorComponentResult<SelectionPaymentDialog>(new { Results = results });
         });
 
-        invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        invoices.MapGet("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             InvoiceSettingsStore settings) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
@@ -217,7 +216,7 @@ public static class InvoicePages
             });
         });
 
-        invoices.MapPost("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        invoices.MapPost("/{id:guid}/portefeuille", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             InvoiceSettingsStore settings, [FromForm(Name = "Key")] string? key) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
@@ -253,17 +252,17 @@ public static class InvoicePages
         var school = context.School()!;
         var registered = await sources.Schools.FindAsync(school.Id, context.RequestAborted);
         var issuer = new InvoicePdf.Issuer(school.Name, registered?.PostalAddress, registered?.EnterpriseNumber,
-            await WalletSettings.LoadAsync(sources.Db, school.Id, context.RequestAborted));
+            await sources.WalletSettings.LoadAsync(school.Id, context.RequestAborted));
         var pdf = InvoicePdf.Render(invoice, issuer, await sources.Pupils.FindAsync(school.Id, invoice.PupilId, context.RequestAborted),
             sources.Clock.GetUtcNow(), sources.T);
         return Results.File(pdf, "application/pdf", $"facture-{invoice.Number}.pdf");
     }
 
     /// <summary>What writing an invoice's PDF reads.</summary>
-    internal sealed record InvoicePdfSources(NpgsqlDataSource Db, PupilRegistry Pupils, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
+    internal sealed record InvoicePdfSources(WalletSettingsStore WalletSettings, PupilRegistry Pupils, OperatedSchools Schools, TimeProvider Clock, IStringLocalizer<InvoiceText> T);
 
     /// <summary>The invoice, if it is the open child's in this school; anything else answers as if it did not exist.</summary>
-    static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, Guid id)
+    static async Task<InvoiceView?> ChildInvoiceAsync(HttpContext context, IGrainFactory grains, GuardianLinks pupils, Guid id)
     {
         if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
         {
@@ -274,7 +273,7 @@ public static class InvoicePages
     }
 
     /// <summary>The ticked invoices, each the open child's; null if one is not (the selection was forged, and nothing happens).</summary>
-    static async Task<List<InvoiceView>?> SelectionAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, SelectionForm? form)
+    static async Task<List<InvoiceView>?> SelectionAsync(HttpContext context, IGrainFactory grains, GuardianLinks pupils, SelectionForm? form)
     {
         var chosen = new List<InvoiceView>();
         foreach (var text in (form?.Invoices ?? []).Distinct().Take(50))

@@ -8,7 +8,7 @@ using ItSchool.Web.Shell;
 namespace ItSchool.Web.Invoices;
 
 /// <summary>"invoices:{pupilId}": the child's invoice list reads itself again, for a guardian in that child's account.</summary>
-public sealed class InvoicesLiveTopic(PupilDirectory pupils) : ILiveTopic
+public sealed class InvoicesLiveTopic(GuardianLinks pupils) : ILiveTopic
 {
     public string Kind => "invoices";
 

@@ -32,7 +32,7 @@ public sealed class ManagementFeature : Feature
         {
             return [];
         }
-        var counts = await reader.Services.GetRequiredService<PupilDirectory>().CountAsync(reader.SchoolId, reader.Aborted);
+        var counts = await reader.Services.GetRequiredService<GuardianLinks>().CountAsync(reader.SchoolId, reader.Aborted);
         return [DashboardCard.Of<SchoolSummaryCard>(10, new { PupilCount = counts.Pupils, ClassCount = counts.Classes })];
     }
 

@@ -21,7 +21,7 @@ public static class FamilyMeetingPages
     {
         var family = school.MapGroup("/reunions").RequireAuthorization(nameof(Role.Parent));
 
-        family.MapGet("", async (HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, HouseholdAppointments household,
+        family.MapGet("", async (HttpContext context, GuardianLinks pupils, MeetingEvenings evenings, HouseholdAppointments household,
             TimeProvider clock) =>
         {
             if (await context.OpenChildAsync(pupils) is not { } child)
@@ -39,7 +39,7 @@ public static class FamilyMeetingPages
         });
 
         family.MapGet("/{evening:guid}/enseignants/{teacher:guid}", async (Guid evening, Guid teacher, HttpContext context,
-            PupilDirectory pupils, MeetingEvenings evenings, HouseholdAppointments household, IGrainFactory grains,
+            GuardianLinks pupils, MeetingEvenings evenings, HouseholdAppointments household, IGrainFactory grains,
             IStringLocalizer<MeetingText> M) =>
         {
             if (await ResolveAsync(context, pupils, evenings, evening, teacher) is not { } found)
@@ -62,7 +62,7 @@ public static class FamilyMeetingPages
         });
 
         // The family list alone: an open grid asks for it again when a push shows another guardian's change.
-        family.MapGet("/{evening:guid}/famille", async (Guid evening, HttpContext context, PupilDirectory pupils, MeetingEvenings evenings,
+        family.MapGet("/{evening:guid}/famille", async (Guid evening, HttpContext context, GuardianLinks pupils, MeetingEvenings evenings,
             HouseholdAppointments household) =>
         {
             if (await context.OpenChildAsync(pupils) is not { } child
@@ -114,7 +114,7 @@ public static class FamilyMeetingPages
         });
     }
 
-    public sealed record FamilyServices(PupilDirectory Pupils, MeetingEvenings Evenings, HouseholdAppointments Household, IGrainFactory Grains,
+    public sealed record FamilyServices(GuardianLinks Pupils, MeetingEvenings Evenings, HouseholdAppointments Household, IGrainFactory Grains,
         MeetingMails Mails, IStringLocalizer<MeetingText> M);
 
     public sealed class SlotForm
@@ -186,7 +186,7 @@ public static class FamilyMeetingPages
     }
 
     /// <summary>The evening, a teacher of it and the open child, only if that teacher sees parents of the child's class.</summary>
-    static async Task<Found?> ResolveAsync(HttpContext context, PupilDirectory pupils, MeetingEvenings evenings, Guid eveningId, Guid teacherId)
+    static async Task<Found?> ResolveAsync(HttpContext context, GuardianLinks pupils, MeetingEvenings evenings, Guid eveningId, Guid teacherId)
     {
         if (await context.OpenChildAsync(pupils) is not { } child
             || await evenings.FindAsync(child.SchoolId, eveningId, context.RequestAborted) is not { } evening

@@ -13,7 +13,7 @@ namespace ItSchool.Web.Meetings;
 /// grid (with names); a parent watches the families' grid (no names), only for the teachers their open child may
 /// book. Each grid is rendered once per change for all its watchers, whatever their number.
 /// </summary>
-public sealed class TimetableLiveTopic(IGrainFactory grains, MeetingEvenings evenings, PupilDirectory pupils, FragmentRenderer fragments) : ILiveTopic
+public sealed class TimetableLiveTopic(IGrainFactory grains, MeetingEvenings evenings, GuardianLinks pupils, FragmentRenderer fragments) : ILiveTopic
 {
     const string Staff = "staff";
     const string Families = "families";

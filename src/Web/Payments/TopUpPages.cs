@@ -20,13 +20,13 @@ public static class TopUpPages
         var parent = school.MapGroup("").RequireAuthorization(nameof(Role.Parent));
 
         parent.MapGet("/portefeuille/{compartment:int}/paiement-en-ligne", async (int compartment, HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, WalletSettingsStore walletSettings) =>
+            GuardianLinks pupils, WalletSettingsStore walletSettings) =>
             await DialogAsync(context, grains, pupils, walletSettings, compartment, null, null, Guid.NewGuid().ToString()) is { } dialog
                 ? (IResult)dialog
                 : Results.NotFound()).RequireModule(SchoolModule.Wallets);
 
         parent.MapPost("/portefeuille/paiement-en-ligne", async (HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, WalletSettingsStore walletSettings, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, IStringLocalizer<Ui> U,
+            GuardianLinks pupils, WalletSettingsStore walletSettings, OnlineTopUps topUps, IStringLocalizer<PaymentText> T, IStringLocalizer<Ui> U,
             [FromForm] TopUpForm form) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
@@ -76,7 +76,7 @@ public static class TopUpPages
                 : Results.NotFound());
     }
 
-    static async Task<IResult?> DialogAsync(HttpContext context, IGrainFactory grains, PupilDirectory pupils, WalletSettingsStore walletSettings,
+    static async Task<IResult?> DialogAsync(HttpContext context, IGrainFactory grains, GuardianLinks pupils, WalletSettingsStore walletSettings,
         int compartment, string? amount, string? problem, string key)
     {
         if (await context.OpenChildAsync(pupils) is not { Id: var pupil })

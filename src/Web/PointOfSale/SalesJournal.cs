@@ -16,7 +16,7 @@ public static class SalesJournal
 {
     public static void MapSalesJournal(this RouteGroupBuilder school)
     {
-        school.MapGet("/finances/ventes", async (HttpContext context, PupilDirectory pupils, PosSales sales, Terminals terminals,
+        school.MapGet("/finances/ventes", async (HttpContext context, GuardianLinks pupils, PosSales sales, Terminals terminals,
             CompartmentSettingsStore compartmentSettings, TimeProvider clock, IStringLocalizer<PosText> P, string? periode, string? du, string? au, string? terminal, string? recherche, string? portefeuille) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })

@@ -11,7 +11,7 @@ public static class Dashboard
 {
     public static void MapDashboard(this RouteGroupBuilder school)
     {
-        school.MapGet("/tableau-de-bord", async (HttpContext context, PupilDirectory pupils, AccountDirectory accounts,
+        school.MapGet("/tableau-de-bord", async (HttpContext context, GuardianLinks pupils, AccountDirectory accounts,
             IGrainFactory grains, Features features) =>
         {
             var schoolId = context.School()!.Id;

@@ -20,7 +20,7 @@ public static class Finances
     {
         var finances = school.MapGroup("/finances").RequireAuthorization(nameof(Role.Parent));
 
-        finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, WalletSettingsStore walletSettings) =>
+        finances.MapGet("/soldes", async (HttpContext context, IGrainFactory grains, GuardianLinks pupils, WalletSettingsStore walletSettings) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -36,7 +36,7 @@ public static class Finances
             });
         });
 
-        finances.MapGet("/operations", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils, LedgerQueries ledger,
+        finances.MapGet("/operations", async (HttpContext context, IGrainFactory grains, GuardianLinks pupils, LedgerQueries ledger,
             TimeProvider clock, [AsParameters] OperationsFilter filter) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
@@ -59,7 +59,7 @@ public static class Finances
             });
         });
 
-        finances.MapGet("/operations.csv", async (HttpContext context, PupilDirectory pupils, LedgerQueries ledger, TimeProvider clock,
+        finances.MapGet("/operations.csv", async (HttpContext context, GuardianLinks pupils, LedgerQueries ledger, TimeProvider clock,
             IStringLocalizer<Ui> T, [AsParameters] OperationsFilter filter) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })

@@ -11,7 +11,7 @@ namespace ItSchool.Web.Wallets;
 /// "purse:{pupilId}": the child's balances and recent operations, watched by a guardian in that child's account.
 /// The balances come with the change; the recent operations are read once per burst.
 /// </summary>
-public sealed class PurseLiveTopic(IGrainFactory grains, PupilDirectory pupils, LedgerQueries ledger, FragmentRenderer fragments) : ILiveTopic
+public sealed class PurseLiveTopic(IGrainFactory grains, GuardianLinks pupils, LedgerQueries ledger, FragmentRenderer fragments) : ILiveTopic
 {
     public string Kind => "purse";
 

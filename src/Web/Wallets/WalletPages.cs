@@ -20,7 +20,7 @@ public static class WalletPages
         var wallet = school.MapGroup("/portefeuille").RequireAuthorization(nameof(Role.Parent));
 
         wallet.MapGet("/{compartment:int}/virement", async (int compartment, HttpContext context, IGrainFactory grains,
-            PupilDirectory pupils, WalletSettingsStore walletSettings) =>
+            GuardianLinks pupils, WalletSettingsStore walletSettings) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -38,7 +38,7 @@ public static class WalletPages
             return new RazorComponentResult<BankTransferDialog>(new { Compartment = view, Settings = settings, QrPng = qr });
         });
 
-        wallet.MapGet("/transfert", async (int? vers, HttpContext context, IGrainFactory grains, PupilDirectory pupils) =>
+        wallet.MapGet("/transfert", async (int? vers, HttpContext context, IGrainFactory grains, GuardianLinks pupils) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })
             {
@@ -50,7 +50,7 @@ public static class WalletPages
             return new RazorComponentResult<TransferDialog>(new { Compartments = compartments, From = from, To = to });
         });
 
-        wallet.MapPost("/transfert", async (HttpContext context, IGrainFactory grains, PupilDirectory pupils,
+        wallet.MapPost("/transfert", async (HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             IStringLocalizer<Ui> T, [FromForm] TransferForm form) =>
         {
             if (await context.OpenChildAsync(pupils) is not { Id: var pupil })

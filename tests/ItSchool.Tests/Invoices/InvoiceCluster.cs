@@ -57,7 +57,7 @@ public sealed class InvoiceCluster : IAsyncLifetime
         return (id, result.Invoice!);
     }
 
-    public Task SetSettingsAsync(InvoiceSettings settings) => new InvoiceSettingsStore(Database.Db).SaveAsync(DemoSchool.Id, settings);
+    public Task SetSettingsAsync(InvoiceSettings settings) => new InvoiceSettingsStore(Database.Db, new WalletSettingsStore(Database.Db)).SaveAsync(DemoSchool.Id, settings);
 
     public static Credit TopUp(long cents) => WalletCluster.TopUp(cents);
 }

@@ -112,14 +112,14 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         var invoice = grains.GetGrain<IInvoiceGrain>(id);
         await invoice.IssueAsync(InvoiceCluster.Trip(lucas) with { SchoolId = DemoSchool.Id });
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
-        await new InvoiceSettingsStore(db).SaveAsync(DemoSchool.Id, InvoiceSettings.Default with { Overpayment = ExcessHandling.Flag });
+        await new InvoiceSettingsStore(db, new WalletSettingsStore(db)).SaveAsync(DemoSchool.Id, InvoiceSettings.Default with { Overpayment = ExcessHandling.Flag });
         try
         {
             await invoice.PayByTransferAsync(new InvoiceTransfer("BANK-PAGE-SETTLE", 7_500, new DateOnly(2026, 11, 20), "Pierre Lefèvre"));
         }
         finally
         {
-            await new InvoiceSettingsStore(db).SaveAsync(DemoSchool.Id, InvoiceSettings.Default);
+            await new InvoiceSettingsStore(db, new WalletSettingsStore(db)).SaveAsync(DemoSchool.Id, InvoiceSettings.Default);
         }
         var balance = async () => (await grains.GetGrain<IPurseGrain>(lucas).GetCompartmentsAsync())[0].BalanceCents;
         var before = await balance();
@@ -179,11 +179,11 @@ public sealed class InvoicePagesTests(WebNode web) : IClassFixture<WebNode>
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
         try
         {
-            Assert.Equal(new InvoiceSettings(true, false, true, false, ExcessHandling.Flag), await new InvoiceSettingsStore(db).LoadAsync(DemoSchool.Id));
+            Assert.Equal(new InvoiceSettings(true, false, true, false, ExcessHandling.Flag), await new InvoiceSettingsStore(db, new WalletSettingsStore(db)).LoadAsync(DemoSchool.Id));
         }
         finally
         {
-            await new InvoiceSettingsStore(db).SaveAsync(DemoSchool.Id, InvoiceSettings.Default);
+            await new InvoiceSettingsStore(db, new WalletSettingsStore(db)).SaveAsync(DemoSchool.Id, InvoiceSettings.Default);
         }
     }
 

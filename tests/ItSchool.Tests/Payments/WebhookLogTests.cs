@@ -24,7 +24,7 @@ public sealed class WebhookLogTests(PaymentNode web) : IClassFixture<PaymentNode
     {
         var lines = new Lines();
         var sandbox = web.Services.GetRequiredService<SandboxProvider>();
-        var topUps = new OnlineTopUps(sandbox, web.Services.GetRequiredService<OnlinePayments>(), web.Services.GetRequiredService<PupilDirectory>(),
+        var topUps = new OnlineTopUps(sandbox, web.Services.GetRequiredService<OnlinePayments>(), web.Services.GetRequiredService<GuardianLinks>(),
             web.Services.GetRequiredService<WalletSettingsStore>(), web.Grains, web.Clock, lines);
         var (body, _) = sandbox.Webhook("sbx_forged");
 

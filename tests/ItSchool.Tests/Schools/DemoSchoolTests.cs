@@ -27,13 +27,13 @@ public sealed class DemoSchoolTests
         Assert.Null(await accounts.SignInAsync(DemoSchool.Id, "amelie.lefevre", "wrong"));
         Assert.Null(await accounts.SignInAsync(Guid.NewGuid(), "amelie.lefevre", DemoSchool.Password));
 
-        var children = await new PupilDirectory(database.Db).ChildrenOfAsync(DemoSchool.Id, amelie.Id);
+        var children = await new GuardianLinks(database.Db).ChildrenOfAsync(DemoSchool.Id, amelie.Id);
         Assert.Equal(["Benoît", "Geneviève", "Lucas"], children.Select(c => c.FirstName));
         Assert.Equal(3, children.Select(c => c.ClassName).Distinct().Count());
 
         // The second guardian has an account of their own and sees the children they share.
         var pierre = await accounts.SignInAsync(DemoSchool.Id, "pierre.lefevre", DemoSchool.Password);
-        var shared = await new PupilDirectory(database.Db).ChildrenOfAsync(DemoSchool.Id, pierre!.Id);
+        var shared = await new GuardianLinks(database.Db).ChildrenOfAsync(DemoSchool.Id, pierre!.Id);
         Assert.Equal(["Benoît", "Lucas"], shared.Select(c => c.FirstName));
         Assert.All(shared, child => Assert.Contains(children, c => c.Id == child.Id));
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using ItSchool.Invoices;
+using ItSchool.Meetings;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,10 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<Ledger>();
         silo.Services.TryAddSingleton<PupilRegistry>();
         silo.Services.TryAddSingleton<InvoiceStore>();
+        silo.Services.TryAddSingleton<WalletSettingsStore>();
+        silo.Services.TryAddSingleton<TimetableStore>();
+        silo.Services.TryAddSingleton<MeetingEvenings>();
+        silo.Services.TryAddSingleton<Households>();
         silo.Services.TryAddSingleton<InvoiceSettingsStore>();
 
         silo.Configure<ClusterOptions>(options =>

@@ -7,7 +7,7 @@ namespace ItSchool.Pupils;
 /// asked by every family page, hub and payment before it shows or moves anything of a child. It never writes;
 /// the manager's register of pupils and guardians (adding, editing, linking, importing) is <see cref="PupilRegistry"/>.
 /// </summary>
-public sealed class PupilDirectory(NpgsqlDataSource db)
+public sealed class GuardianLinks(NpgsqlDataSource db)
 {
     /// <summary>The pupils a guardian may see, within their own school only.</summary>
     public async Task<IReadOnlyList<Pupil>> ChildrenOfAsync(Guid schoolId, Guid guardianId,
