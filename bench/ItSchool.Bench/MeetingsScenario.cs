@@ -16,8 +16,8 @@ using Npgsql;
 namespace ItSchool.Bench;
 
 /// <summary>
-/// Opening night: K parents, each with a browser-like SignalR connection watching their teacher's grid
-/// (the families' group, as the booking page does), all book at the same moment across T teachers of 20
+/// Opening night: K parents, and K browser-like SignalR connections signed in as the school's manager, each
+/// watching one teacher's grid (the staff view, with the families' names: the heaviest fragment), all book at the same moment across T teachers of 20
 /// slots, then every parent who got a slot drags it to another one. Bookings go through the parent's agenda
 /// grain in the web node's silo (what the booking endpoint calls); latency is from the call to its answer.
 /// Push latency is from a change's answer to the moment the last watcher of that grid holds that version.
@@ -77,7 +77,10 @@ public static partial class MeetingsScenario
                     }
                 });
                 await connection.StartAsync();
-                await connection.InvokeAsync<bool>("Watch", TimetableChanged.Topic(evening, teacher), -1L);
+                if (!await connection.InvokeAsync<bool>("Watch", TimetableChanged.Topic(evening, teacher), -1L))
+                {
+                    throw new InvalidOperationException("The hub refused to let the signed-in manager watch the grid.");
+                }
                 connections.Add(connection);
             }
 
@@ -145,7 +148,7 @@ public static partial class MeetingsScenario
             var pushArray = pushes.ToArray();
             Array.Sort(pushArray);
             var report = new StringBuilder();
-            report.AppendLine($"meetings: {parents} parents, {watching} SignalR connections watching the grids as booking pages do, {teachers} teacher(s) of {Slots} slots; " +
+            report.AppendLine($"meetings: {parents} parents, {watching} SignalR connections watching the grids as the school's page does (signed in as the manager), {teachers} teacher(s) of {Slots} slots; " +
                 $"all book one of the first {Wanted} at once, then every parent with a slot drags it to a random one");
             report.AppendLine();
             report.AppendLine("| phase | requests | accepted | requests/s | p50 ms | p99 ms |");
@@ -215,7 +218,7 @@ public static partial class MeetingsScenario
         var token = WebUtility.HtmlDecode(Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
         using var response = await http.PostAsync("/e/demo/connexion", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Login"] = "marc.dubois",
+            ["Login"] = "claire.dupont",
             ["Password"] = DemoSchool.Password,
             ["__RequestVerificationToken"] = token,
         }));

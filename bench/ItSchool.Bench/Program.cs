@@ -24,6 +24,10 @@ try
     await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
     await Migrations.ApplyAsync(db, NullLogger.Instance);
     await DemoSchool.SeedIfEmptyAsync(db, NullLogger.Instance);
+    // The web node seeds the wallets' and the canteen's demo data through their features, after the school; the
+    // scenarios need the compartments, and the pos scenario's duplicate count needs the canteen's journal.
+    await ItSchool.Wallets.DemoWallets.SeedAsync(db, DateTimeOffset.UtcNow, CancellationToken.None);
+    await ItSchool.PointOfSale.DemoPos.SeedAsync(db, DateTimeOffset.UtcNow, CancellationToken.None);
     if (options.Scenario == "pos")
     {
         Console.WriteLine(await PosScenario.RunAsync(db, connectionString, options));
