@@ -174,7 +174,7 @@ public static partial class MeetingsScenario
         }
     }
 
-    static string Value(string[] args, string name, string fallback)
+    internal static string Value(string[] args, string name, string fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
@@ -210,7 +210,7 @@ public static partial class MeetingsScenario
         return (evening.Id, teacherIds, families);
     }
 
-    static async Task<(CookieContainer, string)> SignInAsync(Uri address)
+    internal static async Task<(CookieContainer, string)> SignInAsync(Uri address, string login = "claire.dupont")
     {
         var cookies = new CookieContainer();
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = address };
@@ -218,7 +218,7 @@ public static partial class MeetingsScenario
         var token = WebUtility.HtmlDecode(Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
         using var response = await http.PostAsync("/e/demo/connexion", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Login"] = "claire.dupont",
+            ["Login"] = login,
             ["Password"] = DemoSchool.Password,
             ["__RequestVerificationToken"] = token,
         }));

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- invoices [--seconds 10] [--concurrency 64] [--pupils 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
+// dotnet run -c Release --project bench/ItSchool.Bench -- push [--watchers 100] [--sales 200]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push");
     return 2;
 }
 
@@ -46,6 +47,11 @@ try
     if (options.Scenario == "meetings")
     {
         Console.WriteLine(await MeetingsScenario.RunAsync(db, connectionString, options, args));
+        return 0;
+    }
+    if (options.Scenario == "push")
+    {
+        Console.WriteLine(await PushScenario.RunAsync(db, connectionString, args));
         return 0;
     }
     if (options.Scenario == "operations")

@@ -193,7 +193,8 @@ public static class SchoolWalletPages
             OnlineMax = Money.Amount(settings.OnlineMaxCents),
             BankTransferEnabled = settings.BankTransferEnabled,
             OnlineEnabled = settings.OnlineEnabled,
-            Name1 = compartments.FirstOrDefault(c => c.Compartment == 1)?.Name ?? "Portefeuille général",
+            Name1 = compartments.FirstOrDefault(c => c.Compartment == 1)?.Name
+                ?? context.RequestServices.GetRequiredService<IStringLocalizer<Ui>>()["SchoolWallets.DefaultFirstCompartment"],
             Overdraft1 = Overdraft(compartments.FirstOrDefault(c => c.Compartment == 1)),
             Name2 = compartments.FirstOrDefault(c => c.Compartment == 2)?.Name,
             Overdraft2 = Overdraft(compartments.FirstOrDefault(c => c.Compartment == 2)),
