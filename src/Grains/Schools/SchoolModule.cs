@@ -8,4 +8,5 @@ public enum SchoolModule
     Meetings = 3,
     Invoices = 4,
     BankStatements = 5,
+    Meals = 6,
 }

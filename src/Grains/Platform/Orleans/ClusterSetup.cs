@@ -1,5 +1,6 @@
 using System.Net;
 using ItSchool.Invoices;
+using ItSchool.Meals;
 using ItSchool.Meetings;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
@@ -34,6 +35,8 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<MeetingEvenings>();
         silo.Services.TryAddSingleton<Households>();
         silo.Services.TryAddSingleton<InvoiceSettingsStore>();
+        silo.Services.TryAddSingleton<MealBookings>();
+        silo.Services.TryAddSingleton<MealMenus>();
 
         silo.Configure<ClusterOptions>(options =>
         {

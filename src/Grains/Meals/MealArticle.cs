@@ -1,0 +1,36 @@
+namespace ItSchool.Meals;
+
+/// <summary>An article of a day's menu; <see cref="Compartment"/> is the purse compartment it is paid from; no capacity is unlimited.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MealArticle(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Label,
+    [property: Id(2)] long PriceCents,
+    [property: Id(3)] int Compartment,
+    [property: Id(4)] Allergens Allergens,
+    [property: Id(5)] int? Capacity)
+{
+    public const int MaxLabel = 80;
+    public const long MaxPriceCents = 100_000;
+}
+
+public enum MenuProblem
+{
+    InvalidArticle = 1,
+    InvalidPrice = 2,
+    InvalidCapacity = 3,
+    DuplicateCode = 4,
+    UnknownCompartment = 5,
+    ArticleHasBookings = 6,
+    CapacityBelowBookings = 7,
+}
+
+/// <summary>A meal a pupil holds (pending or booked).</summary>
+public sealed record PupilMeal(Guid Id, DateOnly Day, string ArticleCode, string Label, long AmountCents, BookingStatus Status);
+
+/// <summary>A pupil's month: the articles each day offers (at the pupil's price), closed days, the pupil's meals and declared allergies.</summary>
+public sealed record PupilMealMonth(
+    Allergens Allergies,
+    IReadOnlyDictionary<DateOnly, IReadOnlyList<MealArticle>> Articles,
+    IReadOnlyDictionary<DateOnly, ClosureReason> Closed,
+    IReadOnlyList<PupilMeal> Meals);

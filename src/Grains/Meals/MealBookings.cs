@@ -1,0 +1,138 @@
+using ItSchool.Wallets;
+using Npgsql;
+
+namespace ItSchool.Meals;
+
+/// <summary>The day's grain's rows: what it needs to decide a booking, and the bookings it writes (nobody else does).</summary>
+public sealed class MealBookings(NpgsqlDataSource db)
+{
+    const string Columns = """
+        id, school_id, day, article_code, label, pupil_id, compartment, amount_cents, request_key,
+        booked_by_kind, booked_by_id, booked_by_name, status, refund_reason, created_at
+        """;
+
+    public async Task<List<MealBookingView>> LoadDayAsync(Guid schoolId, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM meal_bookings WHERE school_id = @school AND day = @day ORDER BY created_at, id");
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("day", day);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var bookings = new List<MealBookingView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            bookings.Add(Read(reader));
+        }
+        return bookings;
+    }
+
+    /// <summary>Everything a booking is decided on, read in one round trip.</summary>
+    public async Task<BookingInputs> InputsAsync(Guid schoolId, DateOnly day, Guid pupilId, string articleCode)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT r.horizon_days, r.cutoff_time, r.cutoff_school_days, r.allowed_classes,
+                   EXISTS (SELECT 1 FROM meal_closed_days c WHERE c.school_id = @school AND c.day = @day),
+                   a.label, COALESCE(cp.price_cents, a.price_cents), a.compartment, a.allergens, a.capacity, a.withdrawn_at IS NOT NULL,
+                   p.class_name, COALESCE(al.allergens, 0)
+            FROM (SELECT 1) AS one
+            LEFT JOIN meal_rules r ON r.school_id = @school
+            LEFT JOIN pupils p ON p.id = @pupil AND p.school_id = @school
+            LEFT JOIN meal_allergies al ON al.pupil_id = p.id
+            LEFT JOIN meal_articles a ON a.school_id = @school AND a.day = @day AND a.code = @code
+            LEFT JOIN meal_class_prices cp ON cp.school_id = @school AND cp.article_code = a.code AND cp.class_name = p.class_name
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("day", day);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        command.Parameters.AddWithValue("code", articleCode);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var rules = reader.IsDBNull(0) ? null : new MealRules(reader.GetInt32(0), reader.GetFieldValue<TimeOnly>(1), reader.GetInt16(2),
+            reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3));
+        var article = reader.IsDBNull(5) ? null : new OfferedArticle(reader.GetString(5), reader.GetInt64(6), reader.GetInt16(7),
+            (Allergens)reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetBoolean(10));
+        return new BookingInputs(rules ?? MealRules.Default, reader.GetBoolean(4), article, reader.IsDBNull(11) ? null : reader.GetString(11),
+            (Allergens)reader.GetInt32(12));
+    }
+
+    /// <summary>Whether the day is closed and which of its articles are withdrawn: what makes a booking owe its refund.</summary>
+    public async Task<(bool Closed, HashSet<string> Withdrawn)> RefundCausesAsync(Guid schoolId, DateOnly day)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT EXISTS (SELECT 1 FROM meal_closed_days WHERE school_id = @school AND day = @day),
+                   ARRAY(SELECT code FROM meal_articles WHERE school_id = @school AND day = @day AND withdrawn_at IS NOT NULL)
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("day", day);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetBoolean(0), [.. reader.GetFieldValue<string[]>(1)]);
+    }
+
+    public async Task InsertPendingAsync(MealBookingView booking)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO meal_bookings (id, school_id, day, article_code, label, pupil_id, compartment, amount_cents, request_key,
+                                       booked_by_kind, booked_by_id, booked_by_name, status, debit_key, created_at)
+            VALUES (@id, @school, @day, @code, @label, @pupil, @compartment, @amount, @key, @kind, @actor_id, @actor_name, 'pending', @debit, @at)
+            """);
+        command.Parameters.AddWithValue("id", booking.Id);
+        command.Parameters.AddWithValue("school", booking.SchoolId);
+        command.Parameters.AddWithValue("day", booking.Day);
+        command.Parameters.AddWithValue("code", booking.ArticleCode);
+        command.Parameters.AddWithValue("label", booking.Label);
+        command.Parameters.AddWithValue("pupil", booking.PupilId);
+        command.Parameters.AddWithValue("compartment", (short)booking.Compartment);
+        command.Parameters.AddWithValue("amount", booking.AmountCents);
+        command.Parameters.AddWithValue("key", booking.RequestKey);
+        command.Parameters.AddWithValue("kind", LedgerNames.ToDatabase(booking.BookedBy.Kind));
+        command.Parameters.AddWithValue("actor_id", (object?)booking.BookedBy.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("actor_name", (object?)booking.BookedBy.Name ?? DBNull.Value);
+        command.Parameters.AddWithValue("debit", booking.DebitKey);
+        command.Parameters.AddWithValue("at", booking.CreatedAt);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public Task MarkBookedAsync(Guid id, DateTimeOffset at) =>
+        UpdateAsync("UPDATE meal_bookings SET status = 'booked', booked_at = @at WHERE id = ANY(@ids) AND status = 'pending'", [id], at);
+
+    public Task MarkFailedAsync(Guid id, DateTimeOffset at) =>
+        UpdateAsync("UPDATE meal_bookings SET status = 'failed', finished_at = @at WHERE id = ANY(@ids) AND status = 'pending'", [id], at);
+
+    /// <summary>Writes the refunds owed before any is paid, so that a crash in between pays them later, each once.</summary>
+    public Task MarkCancelledAsync(IReadOnlyList<Guid> ids, RefundReason reason, string? by, DateTimeOffset at) =>
+        UpdateAsync("""
+            UPDATE meal_bookings SET status = 'cancelled', refund_reason = @reason, cancelled_by = @by, cancelled_at = @at,
+                                     refund_key = 'meal-refund/' || id::text
+            WHERE id = ANY(@ids) AND status = 'booked'
+            """, ids, at, ("reason", LedgerNames.ToDatabase(reason)), ("by", (object?)by ?? DBNull.Value));
+
+    public Task MarkRefundedAsync(Guid id, DateTimeOffset at) =>
+        UpdateAsync("UPDATE meal_bookings SET status = 'refunded', finished_at = @at WHERE id = ANY(@ids) AND status = 'cancelled'", [id], at);
+
+    async Task UpdateAsync(string sql, IReadOnlyList<Guid> ids, DateTimeOffset at, params (string Name, object Value)[] more)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        command.Parameters.AddWithValue("at", at);
+        foreach (var (name, value) in more)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+
+    static MealBookingView Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateOnly>(2), reader.GetString(3), reader.GetString(4), reader.GetGuid(5),
+        reader.GetInt16(6), reader.GetInt64(7), reader.GetString(8),
+        new Actor(LedgerNames.FromDatabase<ActorKind>(reader.GetString(9)), reader.IsDBNull(10) ? null : reader.GetString(10),
+            reader.IsDBNull(11) ? null : reader.GetString(11)),
+        LedgerNames.FromDatabase<BookingStatus>(reader.GetString(12)),
+        reader.IsDBNull(13) ? null : LedgerNames.FromDatabase<RefundReason>(reader.GetString(13)),
+        reader.GetFieldValue<DateTimeOffset>(14));
+}
+
+/// <summary>An article as a pupil would be charged for it (the class's price when the school set one).</summary>
+public sealed record OfferedArticle(string Label, long PriceCents, int Compartment, Allergens Allergens, int? Capacity, bool Withdrawn);
+
+/// <summary>The rules (the default ones when the school set none), the day, the article (null: none by that code), the pupil's class (null: not a pupil of this school).</summary>
+public sealed record BookingInputs(MealRules Rules, bool Closed, OfferedArticle? Article, string? PupilClass, Allergens PupilAllergens);
