@@ -1,0 +1,277 @@
+using ItSchool.Schools;
+using ItSchool.Wallets;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ItSchool.Meals;
+
+/// <summary>
+/// A school's meals on one day. Not reentrant: bookings are decided one at a time against the day's own list,
+/// so a capacity is never exceeded. Money moves as a saga with the pupil's purse: the booking is written
+/// 'pending' before the debit (key meal/{id}) and 'booked' after; a refund is written 'cancelled' before the
+/// credit (key meal-refund/{id}) and 'refunded' after. Whatever a crash interrupts, the next activation (or
+/// the reminder that wakes one) finishes it, and the purse's keys make every retry the same single movement.
+/// </summary>
+public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvider clock, ILogger<MealDayGrain> logger) : Grain, IMealDayGrain, IRemindable
+{
+    const string RecoveryReminder = "unfinished-bookings";
+
+    Guid schoolId;
+    DateOnly day;
+    List<MealBookingView> bookings = [];
+    bool watching;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        schoolId = this.GetPrimaryKey(out var dayKey);
+        day = MealDays.Parse(dayKey!);
+        bookings = await store.LoadDayAsync(schoolId, day, cancellationToken);
+        await ReconcileAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await ReconcileAsync() && await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+            watching = false;
+        }
+    }
+
+    public Task<IReadOnlyList<MealBookingView>> GetBookingsAsync() => Task.FromResult<IReadOnlyList<MealBookingView>>(bookings.ToList());
+
+    public async Task<BookingResult> BookAsync(MealBooking request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Key) || request.Key.Length > 100 || string.IsNullOrWhiteSpace(request.ArticleCode)
+            || request.ArticleCode.Length > 20 || request.PupilId == Guid.Empty || request.CausedBy is null)
+        {
+            return BookingResult.Refused(BookingRefusal.InvalidRequest);
+        }
+        if (bookings.FirstOrDefault(b => b.RequestKey == request.Key) is { } earlier)
+        {
+            return earlier.PupilId == request.PupilId && earlier.ArticleCode == request.ArticleCode
+                ? await ReplayAsync(earlier)
+                : BookingResult.Refused(BookingRefusal.InvalidRequest);
+        }
+
+        var inputs = await store.InputsAsync(schoolId, day, request.PupilId, request.ArticleCode);
+        var today = SchoolTime.Today(clock);
+        var article = inputs.Article;
+        var refusal = inputs switch
+        {
+            { PupilClass: null } => BookingRefusal.UnknownPupil,
+            { Closed: true } => BookingRefusal.DayClosed,
+            _ when day < today || day > today.AddDays(inputs.Rules.HorizonDays) => BookingRefusal.PastOrTooFar,
+            _ when clock.GetUtcNow() >= inputs.Rules.CutOff(day) => BookingRefusal.AfterCutOff,
+            { Article: null } => BookingRefusal.UnknownArticle,
+            { Article.Withdrawn: true } => BookingRefusal.Withdrawn,
+            _ when !inputs.Rules.Allows(inputs.PupilClass) => BookingRefusal.ClassNotAllowed,
+            _ when (inputs.PupilAllergens & article!.Allergens) != Allergens.None => BookingRefusal.Allergen,
+            _ when article!.Capacity is { } capacity && bookings.Count(b => b.Holds && b.ArticleCode == request.ArticleCode) >= capacity
+                => BookingRefusal.SoldOut,
+            _ => (BookingRefusal?)null,
+        };
+        if (refusal is { } refused)
+        {
+            return BookingResult.Refused(refused, refused == BookingRefusal.Allergen ? inputs.PupilAllergens & article!.Allergens : Allergens.None);
+        }
+
+        var booking = new MealBookingView(Guid.CreateVersion7(), schoolId, day, request.ArticleCode, article!.Label, request.PupilId,
+            article.Compartment, article.PriceCents, request.Key, request.CausedBy, BookingStatus.Pending, null, clock.GetUtcNow());
+        await WatchAsync();
+        await store.InsertPendingAsync(booking);
+        bookings.Add(booking);
+        var debit = await DebitAsync(booking);
+        return Answer(Find(booking.Id), debit);
+    }
+
+    public async Task<CancelResult> CancelAsync(Guid bookingId, string key, Actor causedBy)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 100 || causedBy is null)
+        {
+            return CancelResult.Refused(CancelRefusal.InvalidRequest);
+        }
+        if (bookings.FirstOrDefault(b => b.Id == bookingId) is not { } booking)
+        {
+            return CancelResult.Refused(CancelRefusal.UnknownBooking);
+        }
+        if (booking.Status == BookingStatus.Pending)
+        {
+            await DebitAsync(booking);
+            booking = Find(bookingId);
+        }
+        switch (booking.Status)
+        {
+            case BookingStatus.Pending:
+                return CancelResult.Refused(CancelRefusal.InProgress);
+            case BookingStatus.Failed:
+                return CancelResult.Refused(CancelRefusal.NotBooked);
+            case BookingStatus.Booked:
+                var rules = await menus.LoadRulesAsync(schoolId) ?? MealRules.Default;
+                if (clock.GetUtcNow() >= rules.CutOff(day))
+                {
+                    return CancelResult.Refused(CancelRefusal.AfterCutOff);
+                }
+                await WatchAsync();
+                await MarkCancelledAsync([booking], RefundReason.CancelledByGuardian, causedBy.Name ?? causedBy.Id);
+                break;
+        }
+        var credit = await CreditAsync(Find(bookingId), causedBy);
+        return new CancelResult(Find(bookingId), credit?.BalancesAfter.FirstOrDefault(b => b.Compartment == booking.Compartment)?.BalanceCents, null);
+    }
+
+    public async Task<int> CloseAsync(ClosureReason reason)
+    {
+        await menus.CloseDayAsync(schoolId, day, reason);
+        await ReconcileAsync();
+        return bookings.Count(b => b.RefundReason == RefundReason.DayClosed);
+    }
+
+    public async Task<bool> WithdrawAsync(string articleCode)
+    {
+        if (!await menus.WithdrawAsync(schoolId, day, articleCode))
+        {
+            return false;
+        }
+        await ReconcileAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Finishes what is left half done: pending debits, then refunds owed (those a closed day or a withdrawn
+    /// article calls for are written first). True when nothing is left to finish.
+    /// </summary>
+    async Task<bool> ReconcileAsync()
+    {
+        foreach (var pending in bookings.Where(b => b.Status == BookingStatus.Pending).ToList())
+        {
+            await DebitAsync(pending);
+        }
+        var (closed, withdrawn) = await store.RefundCausesAsync(schoolId, day);
+        var owed = bookings.Where(b => b.Status == BookingStatus.Booked && (closed || withdrawn.Contains(b.ArticleCode))).ToList();
+        if (owed.Count > 0)
+        {
+            await WatchAsync();
+            await MarkCancelledAsync(owed.Where(b => closed).ToList(), RefundReason.DayClosed, null);
+            await MarkCancelledAsync(owed.Where(b => !closed).ToList(), RefundReason.ArticleWithdrawn, null);
+        }
+        foreach (var cancelled in bookings.Where(b => b.Status == BookingStatus.Cancelled).ToList())
+        {
+            await CreditAsync(cancelled, Actor.System);
+        }
+        var done = bookings.All(b => b.Status is not (BookingStatus.Pending or BookingStatus.Cancelled));
+        if (!done)
+        {
+            await WatchAsync();
+        }
+        return done;
+    }
+
+    /// <summary>Debits a pending booking (again: the key makes a retry the same movement) and records what the purse said.</summary>
+    async Task<MovementResult?> DebitAsync(MealBookingView booking)
+    {
+        try
+        {
+            var result = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).DebitAsync(new Debit(booking.DebitKey, booking.Compartment,
+                booking.AmountCents, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(booking.Label, day), booking.BookedBy));
+            if (booking.Status != BookingStatus.Pending)
+            {
+                return result;
+            }
+            var now = clock.GetUtcNow();
+            if (result.Accepted)
+            {
+                await store.MarkBookedAsync(booking.Id, now);
+                Replace(booking with { Status = BookingStatus.Booked });
+            }
+            else
+            {
+                await store.MarkFailedAsync(booking.Id, now);
+                Replace(booking with { Status = BookingStatus.Failed });
+            }
+            return result;
+        }
+        catch (Exception e) when (e is PurseUnavailableException or OrleansException or TimeoutException or NpgsqlException)
+        {
+            logger.LogWarning(e, "Meals {School} {Day}: booking {Booking} stays pending and will be finished later", schoolId, day, booking.Id);
+            return null;
+        }
+    }
+
+    /// <summary>Pays a refund owed (again: the key makes a retry the same movement) and records it; null if the purse could not answer.</summary>
+    async Task<MovementResult?> CreditAsync(MealBookingView booking, Actor causedBy)
+    {
+        try
+        {
+            var result = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).CreditAsync(new Credit(booking.RefundKey, booking.Compartment,
+                booking.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet, LedgerSubject.MealCancellation(booking.Label, day), causedBy));
+            if (!result.Accepted)
+            {
+                logger.LogError("Meals {School} {Day}: the purse refused the refund of booking {Booking} ({Reason})", schoolId, day, booking.Id, result.Reason);
+                return null;
+            }
+            if (booking.Status == BookingStatus.Cancelled)
+            {
+                await store.MarkRefundedAsync(booking.Id, clock.GetUtcNow());
+                Replace(booking with { Status = BookingStatus.Refunded });
+            }
+            return result;
+        }
+        catch (Exception e) when (e is PurseUnavailableException or OrleansException or TimeoutException or NpgsqlException)
+        {
+            logger.LogWarning(e, "Meals {School} {Day}: the refund of booking {Booking} stays owed and will be paid later", schoolId, day, booking.Id);
+            return null;
+        }
+    }
+
+    async Task MarkCancelledAsync(IReadOnlyList<MealBookingView> cancelled, RefundReason reason, string? by)
+    {
+        if (cancelled.Count == 0)
+        {
+            return;
+        }
+        await store.MarkCancelledAsync(cancelled.Select(b => b.Id).ToList(), reason, by, clock.GetUtcNow());
+        foreach (var booking in cancelled)
+        {
+            Replace(booking with { Status = BookingStatus.Cancelled, RefundReason = reason });
+        }
+    }
+
+    /// <summary>The answer once given to a booking request, rebuilt: the purse answers a known key with its first answer, moving nothing.</summary>
+    async Task<BookingResult> ReplayAsync(MealBookingView booking)
+    {
+        if (booking.Status == BookingStatus.Failed)
+        {
+            // Never debited again under its key: the purse does not remember declines, and a retry could now succeed.
+            var compartment = (await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).GetCompartmentsAsync())
+                .FirstOrDefault(c => c.Compartment == booking.Compartment);
+            return BookingResult.Refused(BookingRefusal.InsufficientFunds, available: compartment is null ? 0 : compartment.BalanceCents - compartment.FloorCents);
+        }
+        var debit = await DebitAsync(booking);
+        return Answer(Find(booking.Id), debit);
+    }
+
+    static BookingResult Answer(MealBookingView booking, MovementResult? debit) => booking.Status switch
+    {
+        BookingStatus.Pending => BookingResult.Refused(BookingRefusal.InProgress),
+        BookingStatus.Failed when debit?.Reason == DeclineReason.InsufficientFunds
+            => BookingResult.Refused(BookingRefusal.InsufficientFunds, available: debit.AvailableCents),
+        BookingStatus.Failed => BookingResult.Refused(BookingRefusal.PaymentDeclined),
+        _ => new BookingResult(booking, debit?.BalancesAfter.FirstOrDefault(b => b.Compartment == booking.Compartment)?.BalanceCents, null,
+            Allergens.None, null),
+    };
+
+    /// <summary>Wakes this grain after a crash to finish what it left, even if nobody books that day again.</summary>
+    async Task WatchAsync()
+    {
+        if (!watching)
+        {
+            await this.RegisterOrUpdateReminder(RecoveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            watching = true;
+        }
+    }
+
+    MealBookingView Find(Guid id) => bookings.First(b => b.Id == id);
+
+    void Replace(MealBookingView booking) => bookings[bookings.FindIndex(b => b.Id == booking.Id)] = booking;
+}
