@@ -72,13 +72,13 @@ public static class PlatformPages
         operatorOnly.MapGet("", async (OperatedSchools schools, HttpContext context) =>
             new RazorComponentResult<SchoolsPage>(new { Schools = await schools.ListAsync(context.RequestAborted) }));
 
-        operatorOnly.MapGet("/ecoles/nouvelle", () =>
-            new RazorComponentResult<NewSchoolPage>(new { Form = new SchoolForm { Modules = Enum.GetNames<SchoolModule>() } }));
+        operatorOnly.MapGet("/ecoles/nouvelle", (Features features) =>
+            new RazorComponentResult<NewSchoolPage>(new { Form = new SchoolForm { Modules = [.. features.Modules.Select(m => m.ToString())] } }));
 
         operatorOnly.MapPost("/ecoles/nouvelle", async (HttpContext context, OperatedSchools schools, SchoolDirectory directory,
-            IGrainFactory grains, AccountMails mails, IPaymentProvider provider, [FromForm] SchoolForm form) =>
+            IGrainFactory grains, AccountMails mails, IPaymentProvider provider, Features features, [FromForm] SchoolForm form) =>
         {
-            var modules = ChosenModules(form.Modules);
+            var modules = ChosenModules(features, form.Modules);
             var (school, manager, problem) = await schools.CreateAsync(form.ToNewSchool(), provider is not OfflineProvider, context.RequestAborted);
             if (school is null)
             {
@@ -116,15 +116,15 @@ public static class PlatformPages
             SuspendAsync(id, false, schools, directory, context));
 
         operatorOnly.MapPost("/ecoles/{id:guid}/modules", async (Guid id, OperatedSchools schools, IGrainFactory grains, HttpContext context,
-            [FromForm] ModulesForm form) =>
+            Features features, [FromForm] ModulesForm form) =>
         {
             if (await schools.FindAsync(id, context.RequestAborted) is null)
             {
                 return (IResult)Results.NotFound();
             }
-            var wanted = ChosenModules(form.Modules);
+            var wanted = ChosenModules(features, form.Modules);
             var school = grains.GetGrain<ISchoolGrain>(id);
-            foreach (var module in Enum.GetValues<SchoolModule>())
+            foreach (var module in features.Modules)
             {
                 await (wanted.Contains(module) ? school.EnableModuleAsync(module) : school.DisableModuleAsync(module));
             }
@@ -155,8 +155,8 @@ public static class PlatformPages
         return Flash.Redirect(context, $"plateforme/ecoles/{id}", suspended ? "suspendue" : "rouverte");
     }
 
-    static HashSet<SchoolModule> ChosenModules(string[]? chosen) =>
-        [.. (chosen ?? []).Select(value => Enum.TryParse<SchoolModule>(value, out var module) && Enum.IsDefined(module) ? (SchoolModule?)module : null)
+    static HashSet<SchoolModule> ChosenModules(Features features, string[]? chosen) =>
+        [.. (chosen ?? []).Select(value => Enum.TryParse<SchoolModule>(value, out var module) && features.Modules.Contains(module) ? (SchoolModule?)module : null)
             .OfType<SchoolModule>()];
 
     public sealed class SetupForm

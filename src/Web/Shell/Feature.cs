@@ -47,6 +47,9 @@ public sealed class Features(IReadOnlyList<Feature> all)
     public IReadOnlyList<Feature> All => all;
 
     public IEnumerable<Feature> OnIn(IReadOnlySet<SchoolModule> enabled) => all.Where(feature => feature.IsOnIn(enabled));
+
+    /// <summary>The modules an operator can switch on: those a feature of this build declares (a module whose pages are not built yet is not offered).</summary>
+    public IReadOnlyList<SchoolModule> Modules { get; } = [.. all.Select(feature => feature.Module).OfType<SchoolModule>().Distinct().Order()];
 }
 
 /// <summary>Who is reading the dashboard, for the child open in their session if they are a parent.</summary>
