@@ -33,7 +33,7 @@ public sealed class AccountBrowserTests(WebNode web, Chromium chromium) : IClass
         await page.GetByLabel("Nouveau mot de passe").FillAsync("Gembloux-2026");
         await page.GetByLabel("Confirmez le mot de passe").FillAsync("Gembloux-2026");
         await page.GetByRole(AriaRole.Button, new() { Name = "Valider" }).ClickAsync();
-        await page.WaitForURLAsync("**/e/demo/tableau-de-bord");
+        await page.WaitForAsync("**/e/demo/tableau-de-bord");
         await Assertions.Expect(page.GetByText("Bienvenue, Marc (Chloé)")).ToBeVisibleAsync();
     }
 
@@ -54,7 +54,7 @@ public sealed class AccountBrowserTests(WebNode web, Chromium chromium) : IClass
         await page.GetByLabel("Confirmez le mot de passe").FillAsync("Wavre-2026-ok");
         await page.GetByRole(AriaRole.Button, new() { Name = "Valider" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/e/demo/comptes");
+        await page.WaitForAsync("**/e/demo/comptes");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Liste des comptes" })).ToBeVisibleAsync();
         var accounts = page.Locator(".account-card");
         await Assertions.Expect(accounts).ToHaveCountAsync(3);
@@ -75,6 +75,6 @@ public sealed class AccountBrowserTests(WebNode web, Chromium chromium) : IClass
         await page.GetByLabel("Nom d'utilisateur ou adresse e-mail").FillAsync("amelie.lefevre");
         await page.GetByLabel("Mot de passe").FillAsync("Wavre-2026-ok");
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
-        await page.WaitForURLAsync("**/e/demo/comptes");
+        await page.WaitForAsync("**/e/demo/comptes");
     }
 }

@@ -103,7 +103,7 @@ public sealed class InvoiceBrowserTests(WebNode web, Chromium chromium) : IClass
     {
         var page = await chromium.SignInToDashboardAsync(web, "amelie.lefevre", child ?? "Geneviève");
         await page.GetByRole(AriaRole.Link, new() { Name = "Demandes de paiement" }).ClickAsync();
-        await page.WaitForURLAsync("**/finances/factures");
+        await page.WaitForAsync("**/finances/factures");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
         return page;
     }

@@ -62,7 +62,7 @@ public sealed partial class ManagementBrowserTests(WebNode.WithOutboxOnly web, C
         await Assertions.Expect(page.Locator(".mail-body")).ToContainTextAsync("Nom d'utilisateur : sofia.haddad");
         await page.Locator(".mail-body a[href*='premiere-connexion']").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/e/demo/premiere-connexion\\?jeton="));
+        await page.WaitForAsync(new Regex("/e/demo/premiere-connexion\\?jeton="));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Première connexion" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Jeton de connexion")).ToHaveValueAsync(TokenShape());
         await page.GetByRole(AriaRole.Button, new() { Name = "Continuer" }).ClickAsync();

@@ -51,7 +51,7 @@ public sealed class PlatformBrowserTests(ProductionNode web, Chromium chromium) 
         await manager.GetByLabel("Confirmez le mot de passe").FillAsync("Saint-Luc-2026");
         await manager.GetByRole(AriaRole.Button, new() { Name = "Valider" }).ClickAsync();
 
-        await manager.WaitForURLAsync("**/e/saint-luc/tableau-de-bord");
+        await manager.WaitForAsync("**/e/saint-luc/tableau-de-bord");
         await Assertions.Expect(manager.GetByText("Bienvenue, Nadia")).ToBeVisibleAsync();
         await Assertions.Expect(manager.GetByRole(AriaRole.Link, new() { Name = "Portefeuilles" })).ToBeVisibleAsync();
         await Assertions.Expect(manager.GetByRole(AriaRole.Link, new() { Name = "Relevés bancaires" })).ToHaveCountAsync(0);

@@ -19,12 +19,12 @@ public sealed class TopUpBrowserTests(PaymentNode web, Chromium chromium) : ICla
         await dialog.GetByLabel("Montant (€)").FillAsync("12,50");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Payer en ligne" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/paiement-sandbox/**");
+        await page.WaitForAsync("**/paiement-sandbox/**");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Page de paiement de test");
         await Assertions.Expect(page.Locator(".sandbox-amount")).ToHaveTextAsync("12,50 €");
         await page.GetByRole(AriaRole.Button, new() { Name = "Payer", Exact = true }).ClickAsync();
 
-        await page.WaitForURLAsync("**/paiement/retour?**");
+        await page.WaitForAsync("**/paiement/retour?**");
         await Assertions.Expect(page.Locator("#payment-status")).ToContainTextAsync("Paiement réussi");
         await page.GetByRole(AriaRole.Link, new() { Name = "Retour au tableau de bord" }).ClickAsync();
         await page.WaitForDashboardAsync();

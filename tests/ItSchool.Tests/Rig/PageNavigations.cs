@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace ItSchool.Tests.Rig;
@@ -36,20 +38,48 @@ public static class PageNavigations
         _ => "**/tableau-de-bord",
     });
 
-    public static async Task WaitForAsync(this IPage page, string url)
+    /// <summary>Waits until the page's address matches the glob (<c>**</c> any characters, <c>*</c> any but a slash) and its document has loaded.</summary>
+    public static Task WaitForAsync(this IPage page, string url) => page.WaitForAsync(url, GlobToRegex(url));
+
+    public static Task WaitForAsync(this IPage page, Regex url) => page.WaitForAsync(url.ToString(), url.ToString());
+
+    // Not WaitForURLAsync: Playwright .NET checks the load state and subscribes to its event in two steps on different
+    // threads, and a `load` arriving in between is lost, so the wait times out on a page long loaded
+    // (microsoft/playwright-dotnet#3364). A predicate the driver polls in the page has no such gap and outlives navigations.
+    static async Task WaitForAsync(this IPage page, string shown, string pattern)
     {
         try
         {
-            await page.WaitForURLAsync(url);
+            await page.WaitForFunctionAsync(
+                "pattern => new RegExp(pattern).test(location.href) && document.readyState === 'complete'",
+                pattern, new() { PollingInterval = 50 });
         }
         catch (TimeoutException timeout)
         {
             var heading = await page.Locator("h1").First.TextContentAsync(new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
             var alerts = await page.Locator("[role=alert]").AllTextContentsAsync().ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : []);
             var documents = Documents.TryGetValue(page, out var seen) ? string.Join(" → ", seen) : "not recorded";
-            throw new TimeoutException($"The page never reached {url}. It is at {new Uri(page.Url).PathAndQuery} " +
+            throw new TimeoutException($"The page never reached {shown}. It is at {new Uri(page.Url).PathAndQuery} " +
                 $"(heading \"{heading?.Trim()}\", alerts [{string.Join(" | ", alerts.Select(a => a.Trim()))}]); documents answered: {documents}",
                 timeout);
         }
+    }
+
+    static string GlobToRegex(string glob)
+    {
+        var pattern = new StringBuilder("^");
+        for (var i = 0; i < glob.Length; i++)
+        {
+            if (glob[i] == '*' && i + 1 < glob.Length && glob[i + 1] == '*')
+            {
+                pattern.Append(".*");
+                i++;
+            }
+            else
+            {
+                pattern.Append(glob[i] == '*' ? "[^/]*" : Regex.Escape(glob[i].ToString()));
+            }
+        }
+        return pattern.Append('$').ToString();
     }
 }

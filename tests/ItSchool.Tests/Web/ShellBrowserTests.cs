@@ -17,7 +17,7 @@ public sealed class ShellBrowserTests(WebNode web, Chromium chromium) : IClassFi
         await page.GetByLabel("Mot de passe").FillAsync(DemoSchool.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/e/demo/tableau-de-bord");
+        await page.WaitForAsync("**/e/demo/tableau-de-bord");
         await Assertions.Expect(page.GetByText("Bienvenue, Marc (Chloé)")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".child-account h2")).ToHaveTextAsync("Chloé Dubois");
         // site.js marks the body once the SignalR connection to the live hub is established.
