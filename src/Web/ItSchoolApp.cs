@@ -3,6 +3,7 @@ using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
+using ItSchool.Web.Meals;
 using ItSchool.Web.Meetings;
 using ItSchool.Web.Operators;
 using ItSchool.Web.Payments;
@@ -30,6 +31,7 @@ public static class ItSchoolApp
         new InvoicesFeature(),
         new BankStatementsFeature(),
         new MeetingsFeature(),
+        new MealsFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>

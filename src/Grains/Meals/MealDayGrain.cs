@@ -1,3 +1,4 @@
+using ItSchool.Live;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     Guid schoolId;
     DateOnly day;
     List<MealBookingView> bookings = [];
+    readonly HashSet<Guid> changedPupils = [];
     bool watching;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -27,6 +29,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         day = MealDays.Parse(dayKey!);
         bookings = await store.LoadDayAsync(schoolId, day, cancellationToken);
         await ReconcileAsync();
+        Announce();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -36,6 +39,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
             await this.UnregisterReminder(reminder);
             watching = false;
         }
+        Announce();
     }
 
     public Task<IReadOnlyList<MealBookingView>> GetBookingsAsync() => Task.FromResult<IReadOnlyList<MealBookingView>>(bookings.ToList());
@@ -81,7 +85,9 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         await WatchAsync();
         await store.InsertPendingAsync(booking);
         bookings.Add(booking);
+        changedPupils.Add(booking.PupilId);
         var debit = await DebitAsync(booking);
+        Announce();
         return Answer(Find(booking.Id), debit);
     }
 
@@ -117,6 +123,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
                 break;
         }
         var credit = await CreditAsync(Find(bookingId), causedBy);
+        Announce();
         return new CancelResult(Find(bookingId), credit?.BalancesAfter.FirstOrDefault(b => b.Compartment == booking.Compartment)?.BalanceCents, null);
     }
 
@@ -124,6 +131,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     {
         await menus.CloseDayAsync(schoolId, day, reason);
         await ReconcileAsync();
+        Announce();
         return bookings.Count(b => b.RefundReason == RefundReason.DayClosed);
     }
 
@@ -134,6 +142,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
             return false;
         }
         await ReconcileAsync();
+        Announce();
         return true;
     }
 
@@ -273,5 +282,19 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
 
     MealBookingView Find(Guid id) => bookings.First(b => b.Id == id);
 
-    void Replace(MealBookingView booking) => bookings[bookings.FindIndex(b => b.Id == booking.Id)] = booking;
+    void Replace(MealBookingView booking)
+    {
+        bookings[bookings.FindIndex(b => b.Id == booking.Id)] = booking;
+        changedPupils.Add(booking.PupilId);
+    }
+
+    /// <summary>Tells the open kitchen pages and the changed pupils' calendars to read themselves again.</summary>
+    void Announce()
+    {
+        if (changedPupils.Count > 0)
+        {
+            GrainFactory.Publish(new MealsChanged(schoolId, day, [.. changedPupils]));
+            changedPupils.Clear();
+        }
+    }
 }

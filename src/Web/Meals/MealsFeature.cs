@@ -1,0 +1,32 @@
+using ItSchool.Accounts;
+using ItSchool.Meals;
+using ItSchool.Schools;
+using ItSchool.Web.Shell;
+
+namespace ItSchool.Web.Meals;
+
+/// <summary>"Réservation de repas": the parents' calendar, the school's menus and rules, the kitchen's counts.</summary>
+public sealed class MealsFeature : Feature
+{
+    public override SchoolModule? Module => SchoolModule.Meals;
+
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<MealMenus>();
+        builder.Services.AddSingleton<MealBookings>();
+    }
+
+    public override IEnumerable<MenuEntry> Menu =>
+    [
+        MenuEntry.For("Menu.Meals", "repas", 25, Role.Parent),
+        MenuEntry.For("Menu.Kitchen", "cuisine", 45, Role.Canteen, Role.Manager),
+        MenuEntry.For("Menu.MealMenus", "gestion/repas", 115, Role.Manager),
+    ];
+
+    public override void MapInSchool(RouteGroupBuilder school)
+    {
+        school.MapParentMeals();
+        school.MapMealAdmin();
+        school.MapKitchen();
+    }
+}
