@@ -14,6 +14,9 @@ public sealed class MealsFeature : Feature
     {
         builder.Services.AddSingleton<MealMenus>();
         builder.Services.AddSingleton<MealBookings>();
+        builder.AddParentMeals();
+        builder.AddMealAdmin();
+        builder.AddKitchen();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
@@ -22,6 +25,8 @@ public sealed class MealsFeature : Feature
         MenuEntry.For("Menu.Kitchen", "cuisine", 45, Role.Canteen, Role.Manager),
         MenuEntry.For("Menu.MealMenus", "gestion/repas", 115, Role.Manager),
     ];
+
+    public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) => ParentMealPages.DashboardCardsAsync(reader);
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
