@@ -96,12 +96,15 @@ public static class DemoWallets
                 }
                 if (date.DayOfWeek != DayOfWeek.Wednesday)
                 {
+                    // Under a meal booking's own keys: the meals' demo seed records the bookings from these rows (DemoMeals).
                     var at = new[] { At(date.AddDays(-2), 19, 0), At(start, 10, 0) }.Max();
-                    Add(2, -350, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(meal, date), at);
+                    var booking = Guid.CreateVersion7(at);
+                    entries.Add(new Entry(2, -350, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(meal, date), at,
+                        Seed, $"meal/{booking}"));
                     if (mealCancelled)
                     {
-                        Add(2, 350, MovementKind.Cancellation, PaymentMethod.Wallet, LedgerSubject.MealCancellation(meal, date),
-                            at.AddHours(12));
+                        entries.Add(new Entry(2, 350, MovementKind.Cancellation, PaymentMethod.Wallet, LedgerSubject.MealCancellation(meal, date),
+                            at.AddHours(12), Seed, $"meal-refund/{booking}"));
                     }
                 }
                 if (day == midMonth)

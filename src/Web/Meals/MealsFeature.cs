@@ -2,6 +2,7 @@ using ItSchool.Accounts;
 using ItSchool.Meals;
 using ItSchool.Schools;
 using ItSchool.Web.Shell;
+using Npgsql;
 
 namespace ItSchool.Web.Meals;
 
@@ -27,6 +28,10 @@ public sealed class MealsFeature : Feature
     ];
 
     public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) => ParentMealPages.DashboardCardsAsync(reader);
+
+    public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        DemoMeals.SeedAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<IGrainFactory>(),
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
