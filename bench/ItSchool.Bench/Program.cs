@@ -10,10 +10,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
 // dotnet run -c Release --project bench/ItSchool.Bench -- push [--watchers 100] [--sales 200]
+// dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals");
     return 2;
 }
 
@@ -47,6 +48,11 @@ try
     if (options.Scenario == "meetings")
     {
         Console.WriteLine(await MeetingsScenario.RunAsync(db, connectionString, options, args));
+        return 0;
+    }
+    if (options.Scenario == "meals")
+    {
+        Console.WriteLine(await MealsScenario.RunAsync(db, connectionString, options, args));
         return 0;
     }
     if (options.Scenario == "push")

@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using ItSchool.Meals;
+using ItSchool.Schools;
+using ItSchool.Wallets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ItSchool.Bench;
+
+/// <summary>
+/// Opening night of meal bookings: P parents each book the next 20 school days, all at once (C parents clicking at
+/// the same moment, each booking one meal after the other). Each parent's first meal is the one article of the
+/// "hot" day that has only 100 portions, so P parents race for them. Measured three ways in the same run, each on its
+/// own parents: the booking endpoint over HTTP, the day's grain it calls, and one plain-SQL transaction per booking
+/// (lock the article, count its bookings, lock the purse row, insert the booking and the ledger entry). After each:
+/// no portion sold twice, every booking has its ledger entry and every balance its ledger's sum.
+/// </summary>
+public static class MealsScenario
+{
+    const int Days = 20;
+    const int Portions = 100;
+    const long Price = 450;
+
+    public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options, string[] args)
+    {
+        var parents = int.Parse(Value(args, "--parents", "1000"));
+        var app = await BenchNodes.StartWebAsync(connectionString, "--ItSchool:RateLimits:SecretsPerMinute=100000");
+        try
+        {
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var school = grains.GetGrain<ISchoolGrain>(DemoSchool.Id);
+            await school.EnableModuleAsync(SchoolModule.Wallets);
+            await school.EnableModuleAsync(SchoolModule.Meals);
+            var days = await SetUpMenusAsync(db);
+            var paths = new List<(string Name, Func<Guid, DateOnly, string, string, Task<bool>> Book)>
+            {
+                ("plain-SQL transaction (baseline)", (pupil, day, code, key) => BaselineBookAsync(db, pupil, day, code, key)),
+                ("IMealDayGrain.BookAsync", async (pupil, day, code, key) =>
+                    (await grains.Day(DemoSchool.Id, day).BookAsync(new MealBooking(key, pupil, code, new Actor(ActorKind.User, "bench", null)))).Booked),
+            };
+
+            var report = new StringBuilder();
+            report.AppendLine($"meals: {parents} parents per path book {Days} school days each, {options.Concurrency} at a time, one meal after " +
+                $"the other; every parent's first meal is one of {Portions} portions of the hot day; {Environment.ProcessorCount} cores");
+            report.AppendLine();
+            report.AppendLine("| path | bookings/s | p50 ms | p99 ms | hot portions sold | refused | bookings = ledger entries | ratio to baseline (throughput) |");
+            report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|");
+            double? baseline = null;
+            foreach (var (path, (name, book)) in paths.Index())
+            {
+                // A few parents first, on their own pupils, so that activations and the JIT do not count as the rush.
+                await RushAsync(await CreateFamiliesAsync(db, 32), days, 8, book, "WARM", $"warm-{path}");
+                var families = await CreateFamiliesAsync(db, parents);
+                var result = await RushAsync(families, days, options.Concurrency, book, $"LIMITE-{path}", $"rush-{path}");
+                var (hot, consistent) = await VerifyAsync(db, families, days[0]);
+                baseline ??= result.Throughput;
+                report.AppendLine($"| {name} | {result.Throughput:F0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {hot} | {result.Refused} | " +
+                    $"{(consistent ? "yes" : "NO")} | {result.Throughput / baseline.Value:F2} |");
+                if (hot > Portions || !consistent)
+                {
+                    throw new InvalidOperationException($"{name}: {hot} hot portions sold, bookings and ledger consistent: {consistent}");
+                }
+            }
+            return report.ToString();
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    sealed record Rush(double Throughput, double P50Ms, double P99Ms, long Refused);
+
+    static async Task<Rush> RushAsync(IReadOnlyList<Guid> pupils, IReadOnlyList<DateOnly> days, int concurrency,
+        Func<Guid, DateOnly, string, string, Task<bool>> book, string hotCode, string run)
+    {
+        var latencies = new ConcurrentBag<double>();
+        long refused = 0;
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < pupils.Count; i = Interlocked.Increment(ref next))
+            {
+                for (var d = 0; d < days.Count; d++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    if (!await book(pupils[i], days[d], d == 0 ? hotCode : "REPAS", $"{run}/{pupils[i]}/{d}"))
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var sorted = latencies.Order().ToArray();
+        return new Rush(sorted.Length / elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99), refused);
+    }
+
+    /// <summary>
+    /// The 20 school days from next Monday, each with an unlimited REPAS; the first (the hot day) has instead, for each
+    /// path, its own LIMITE-n of 100 portions, and an unlimited WARM for the warm-ups. Rules: six weeks ahead, every class.
+    /// </summary>
+    static async Task<IReadOnlyList<DateOnly>> SetUpMenusAsync(NpgsqlDataSource db)
+    {
+        var today = SchoolTime.Day(DateTimeOffset.UtcNow);
+        var days = new List<DateOnly>();
+        for (var day = today.AddDays(7 - ((int)today.DayOfWeek + 6) % 7); days.Count < Days; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+            {
+                days.Add(day);
+            }
+        }
+        await using var command = db.CreateCommand("""
+            INSERT INTO meal_rules (school_id, horizon_days, cutoff_time, cutoff_school_days, updated_at) VALUES (@school, 42, '09:00', 0, now())
+            ON CONFLICT (school_id) DO UPDATE SET horizon_days = 42, allowed_classes = NULL;
+            INSERT INTO meal_articles (school_id, day, code, label, price_cents, compartment, allergens, capacity)
+            SELECT @school, d, 'REPAS', 'Repas du banc d''essai', @price, 2, 0, NULL FROM unnest(@days) AS d WHERE d <> @hot
+            UNION ALL
+            SELECT @school, @hot, c, 'Repas du banc d''essai', @price, 2, 0, CASE WHEN c = 'WARM' THEN NULL ELSE @portions END
+            FROM unnest(ARRAY['LIMITE-0', 'LIMITE-1', 'LIMITE-2', 'WARM']) AS c
+            ON CONFLICT DO NOTHING;
+            """);
+        command.Parameters.AddWithValue("school", DemoSchool.Id);
+        command.Parameters.AddWithValue("days", days.ToArray());
+        command.Parameters.AddWithValue("hot", days[0]);
+        command.Parameters.AddWithValue("price", Price);
+        command.Parameters.AddWithValue("portions", Portions);
+        await command.ExecuteNonQueryAsync();
+        return days;
+    }
+
+    /// <summary>Pupils with a well-funded "Repas" compartment (the wallet scenario's), one per parent.</summary>
+    static Task<Guid[]> CreateFamiliesAsync(NpgsqlDataSource db, int count) => WalletScenario.CreatePupilsAsync(db, count);
+
+    /// <summary>What a booking endpoint would do in one transaction, without grains: the baseline.</summary>
+    static async Task<bool> BaselineBookAsync(NpgsqlDataSource db, Guid pupil, DateOnly day, string code, string key)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // The count is a statement of its own, after the lock: in one statement with the FOR UPDATE it would read the
+        // snapshot from before the wait and sell a portion twice (it did: 101 of 100).
+        await using (var article = new NpgsqlCommand("""
+            SELECT capacity FROM meal_articles WHERE school_id = @school AND day = @day AND code = @code AND withdrawn_at IS NULL FOR UPDATE;
+            SELECT count(*) FROM meal_bookings WHERE school_id = @school AND day = @day AND article_code = @code AND status IN ('pending', 'booked');
+            """, connection, transaction))
+        {
+            article.Parameters.AddWithValue("school", DemoSchool.Id);
+            article.Parameters.AddWithValue("day", day);
+            article.Parameters.AddWithValue("code", code);
+            await using var reader = await article.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                return false;
+            }
+            var capacity = reader.IsDBNull(0) ? (int?)null : reader.GetInt32(0);
+            await reader.NextResultAsync();
+            await reader.ReadAsync();
+            if (capacity is { } limit && reader.GetInt64(0) >= limit)
+            {
+                return false;
+            }
+        }
+        long balance;
+        await using (var purse = new NpgsqlCommand(
+            "SELECT balance_cents FROM purse_compartments WHERE pupil_id = @pupil AND compartment = 2 FOR UPDATE", connection, transaction))
+        {
+            purse.Parameters.AddWithValue("pupil", pupil);
+            balance = (long)(await purse.ExecuteScalarAsync())!;
+        }
+        if (balance - Price < 0)
+        {
+            return false;
+        }
+        var id = Guid.CreateVersion7();
+        await using var write = new NpgsqlCommand("""
+            INSERT INTO meal_bookings (id, school_id, day, article_code, label, pupil_id, compartment, amount_cents, request_key, booked_by_kind,
+                                       booked_by_id, status, debit_key, created_at, booked_at)
+            VALUES (@id, @school, @day, @code, 'Repas du banc d''essai', @pupil, 2, @price, @key, 'user', 'bench', 'booked', @debit, now(), now());
+            INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method, subject_code,
+                                        subject_args, caused_by_kind, caused_by_id, idempotency_key, occurred_at)
+            VALUES (@school, @pupil, 2, -@price, @after, 'meal_reservation', 'wallet', 'meal_reservation',
+                    jsonb_build_array('Repas du banc d''essai', @day::text), 'user', 'bench', @debit, now());
+            UPDATE purse_compartments SET balance_cents = @after WHERE pupil_id = @pupil AND compartment = 2;
+            """, connection, transaction);
+        write.Parameters.AddWithValue("id", id);
+        write.Parameters.AddWithValue("school", DemoSchool.Id);
+        write.Parameters.AddWithValue("day", day);
+        write.Parameters.AddWithValue("code", code);
+        write.Parameters.AddWithValue("pupil", pupil);
+        write.Parameters.AddWithValue("price", Price);
+        write.Parameters.AddWithValue("key", key.Length <= 100 ? key : key[^100..]);
+        write.Parameters.AddWithValue("debit", $"meal/{id}");
+        write.Parameters.AddWithValue("after", balance - Price);
+        await write.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>The hot day's portions these families hold, and whether every booking has its ledger entry and every balance its ledger's sum.</summary>
+    static async Task<(long Hot, bool Consistent)> VerifyAsync(NpgsqlDataSource db, Guid[] pupils, DateOnly hotDay)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT (SELECT count(*) FROM meal_bookings WHERE pupil_id = ANY(@pupils) AND day = @hot AND status = 'booked'),
+                   (SELECT count(*) FROM meal_bookings b WHERE b.pupil_id = ANY(@pupils) AND b.status = 'booked')
+                 = (SELECT count(*) FROM ledger_entries l WHERE l.pupil_id = ANY(@pupils) AND l.kind = 'meal_reservation')
+               AND NOT EXISTS (SELECT 1 FROM meal_bookings b WHERE b.pupil_id = ANY(@pupils) AND b.status = 'booked'
+                               AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.pupil_id = b.pupil_id AND l.idempotency_key = b.debit_key))
+               AND NOT EXISTS (SELECT 1 FROM purse_compartments c WHERE c.pupil_id = ANY(@pupils) AND c.balance_cents
+                               <> (SELECT sum(amount_cents) FROM ledger_entries l WHERE l.pupil_id = c.pupil_id AND l.compartment = c.compartment))
+            """);
+        command.Parameters.AddWithValue("pupils", pupils);
+        command.Parameters.AddWithValue("hot", hotDay);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetBoolean(1));
+    }
+
+    static string Value(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+}
