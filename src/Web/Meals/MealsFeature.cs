@@ -18,6 +18,8 @@ public sealed class MealsFeature : Feature
         builder.AddParentMeals();
         builder.AddMealAdmin();
         builder.AddKitchen();
+        builder.AddMealFeed();
+        builder.AddMealPatterns();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
@@ -38,5 +40,7 @@ public sealed class MealsFeature : Feature
         school.MapParentMeals();
         school.MapMealAdmin();
         school.MapKitchen();
+        school.MapMealFeed();
+        school.MapMealPatterns();
     }
 }
