@@ -273,6 +273,144 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// The school's days from <paramref name="first"/> (Monday to Friday by default): each day's articles, withdrawn ones
+    /// too, with how many bookings each holds and how many were refunded, and whether the day is closed.
+    /// </summary>
+    public async Task<IReadOnlyList<MenuDay>> DaysAsync(Guid schoolId, DateOnly first, int count = 5)
+    {
+        var last = first.AddDays(count - 1);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Range(schoolId, first, last, """
+            SELECT a.day, a.code, a.label, a.price_cents, a.compartment, a.allergens, a.capacity, a.withdrawn_at IS NOT NULL,
+                   count(b.id) FILTER (WHERE b.status IN ('pending', 'booked')), count(b.id) FILTER (WHERE b.status IN ('cancelled', 'refunded')),
+                   count(b.id)
+            FROM meal_articles a LEFT JOIN meal_bookings b ON b.school_id = a.school_id AND b.day = a.day AND b.article_code = a.code
+            WHERE a.school_id = @school AND a.day BETWEEN @first AND @last
+            GROUP BY a.school_id, a.day, a.code ORDER BY a.day, a.withdrawn_at IS NOT NULL, a.code
+            """));
+        batch.BatchCommands.Add(Range(schoolId, first, last, "SELECT day, reason FROM meal_closed_days WHERE school_id = @school AND day BETWEEN @first AND @last"));
+        await using var reader = await batch.ExecuteReaderAsync();
+        var articles = new List<(DateOnly Day, MenuArticle Article)>();
+        while (await reader.ReadAsync())
+        {
+            articles.Add((reader.GetFieldValue<DateOnly>(0), new MenuArticle(
+                new MealArticle(reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt16(4), (Allergens)reader.GetInt32(5),
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6)),
+                reader.GetBoolean(7), (int)reader.GetInt64(8), (int)reader.GetInt64(9), (int)reader.GetInt64(10))));
+        }
+        await reader.NextResultAsync();
+        var closed = new Dictionary<DateOnly, ClosureReason>();
+        while (await reader.ReadAsync())
+        {
+            closed[reader.GetFieldValue<DateOnly>(0)] = LedgerNames.FromDatabase<ClosureReason>(reader.GetString(1));
+        }
+        return Enumerable.Range(0, count).Select(i => first.AddDays(i))
+            .Select(day => new MenuDay(day, articles.Where(a => a.Day == day).Select(a => a.Article).ToList(), closed.TryGetValue(day, out var reason) ? reason : null))
+            .ToList();
+    }
+
+    /// <summary>The school's pupils (of the allowed classes, if any) who hold no meal between the two days.</summary>
+    public async Task<IReadOnlyList<PupilWithoutMeal>> PupilsWithoutMealsAsync(Guid schoolId, DateOnly first, DateOnly last, IReadOnlyList<string>? classes = null)
+    {
+        await using var command = RangeCommand(schoolId, first, last, """
+            SELECT p.id, p.first_name, p.last_name, p.class_name FROM pupils p
+            WHERE p.school_id = @school AND (@classes::text[] IS NULL OR p.class_name = ANY(@classes))
+              AND NOT EXISTS (SELECT 1 FROM meal_bookings b WHERE b.pupil_id = p.id AND b.school_id = @school
+                              AND b.day BETWEEN @first AND @last AND b.status IN ('pending', 'booked'))
+            ORDER BY p.class_name, p.last_name, p.first_name
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string[]?>("classes", classes?.ToArray()) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync();
+        var pupils = new List<PupilWithoutMeal>();
+        while (await reader.ReadAsync())
+        {
+            pupils.Add(new PupilWithoutMeal(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+        return pupils;
+    }
+
+    /// <summary>The bookings of those days that were refunded (or whose refund is on its way), with why and when.</summary>
+    public async Task<IReadOnlyList<RefundedMeal>> RefundsAsync(Guid schoolId, DateOnly first, DateOnly last)
+    {
+        await using var command = RangeCommand(schoolId, first, last, """
+            SELECT b.id, b.day, b.label, p.id, p.first_name, p.last_name, p.class_name, b.amount_cents, b.refund_reason, b.cancelled_at, b.status = 'refunded'
+            FROM meal_bookings b JOIN pupils p ON p.id = b.pupil_id
+            WHERE b.school_id = @school AND b.day BETWEEN @first AND @last AND b.status IN ('cancelled', 'refunded')
+            ORDER BY b.day, p.class_name, p.last_name, p.first_name, b.cancelled_at
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var refunds = new List<RefundedMeal>();
+        while (await reader.ReadAsync())
+        {
+            refunds.Add(new RefundedMeal(reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1), reader.GetString(2), reader.GetGuid(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetInt64(7), LedgerNames.FromDatabase<RefundReason>(reader.GetString(8)),
+                reader.GetFieldValue<DateTimeOffset>(9), reader.GetBoolean(10)));
+        }
+        return refunds;
+    }
+
+    /// <summary>The allergies declared for the school's pupils, by pupil (those without any are left out).</summary>
+    public async Task<IReadOnlyDictionary<Guid, Allergens>> AllergiesAsync(Guid schoolId)
+    {
+        await using var command = db.CreateCommand("SELECT a.pupil_id, a.allergens FROM meal_allergies a JOIN pupils p ON p.id = a.pupil_id WHERE p.school_id = @school");
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var allergies = new Dictionary<Guid, Allergens>();
+        while (await reader.ReadAsync())
+        {
+            allergies[reader.GetGuid(0)] = (Allergens)reader.GetInt32(1);
+        }
+        return allergies;
+    }
+
+    /// <summary>The prices the school set per class, by article code then class.</summary>
+    public async Task<IReadOnlyList<ClassPrice>> ClassPricesAsync(Guid schoolId)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT article_code, class_name, price_cents FROM meal_class_prices WHERE school_id = @school ORDER BY article_code, class_name");
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var prices = new List<ClassPrice>();
+        while (await reader.ReadAsync())
+        {
+            prices.Add(new ClassPrice(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+        return prices;
+    }
+
+    /// <summary>Every article code the school's menus have used, with its most recent label.</summary>
+    public async Task<IReadOnlyList<(string Code, string Label)>> ArticleCodesAsync(Guid schoolId)
+    {
+        await using var command = db.CreateCommand("SELECT DISTINCT ON (code) code, label FROM meal_articles WHERE school_id = @school ORDER BY code, day DESC");
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var codes = new List<(string, string)>();
+        while (await reader.ReadAsync())
+        {
+            codes.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return codes;
+    }
+
+    NpgsqlCommand RangeCommand(Guid schoolId, DateOnly first, DateOnly last, string sql)
+    {
+        var command = db.CreateCommand(sql);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", last);
+        return command;
+    }
+
+    static NpgsqlBatchCommand Range(Guid schoolId, DateOnly first, DateOnly last, string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", last);
+        return command;
+    }
+
     async Task<bool> IsPupilOfAsync(Guid schoolId, Guid pupilId)
     {
         await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM pupils WHERE id = @pupil AND school_id = @school)");
@@ -322,3 +460,19 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
     [GeneratedRegex("^[A-Z0-9_-]{1,20}$")]
     private static partial Regex CodeShape();
 }
+
+/// <summary>A day of the school's menu: its articles (withdrawn ones too) and, when closed, why.</summary>
+public sealed record MenuDay(DateOnly Day, IReadOnlyList<MenuArticle> Articles, ClosureReason? Closed)
+{
+    public int Held => Articles.Sum(a => a.Held);
+}
+
+/// <summary>An article as the school sees it: <see cref="Held"/> bookings (pending or booked), <see cref="Refunded"/> ones, <see cref="Ever"/> any at all.</summary>
+public sealed record MenuArticle(MealArticle Article, bool Withdrawn, int Held, int Refunded, int Ever);
+
+public sealed record PupilWithoutMeal(Guid Id, string FirstName, string LastName, string ClassName);
+
+public sealed record RefundedMeal(Guid BookingId, DateOnly Day, string Label, Guid PupilId, string FirstName, string LastName, string ClassName,
+    long AmountCents, RefundReason Reason, DateTimeOffset CancelledAt, bool Paid);
+
+public sealed record ClassPrice(string ArticleCode, string ClassName, long PriceCents);
