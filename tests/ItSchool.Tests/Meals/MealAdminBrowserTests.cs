@@ -25,7 +25,9 @@ public sealed class MealAdminBrowserTests(WebNode web, Chromium chromium) : ICla
     public async Task The_manager_enters_a_days_menu_then_closes_the_day_and_its_bookings_are_refunded()
     {
         await Grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Meals);
-        var day = SchoolTime.Today(TimeProvider.System).AddDays(7);
+        // Six weeks ahead, after the demo's menus, under a horizon that reaches it.
+        Assert.True(await web.Services.GetRequiredService<MealMenus>().SetRulesAsync(DemoSchool.Id, MealRules.Default with { HorizonDays = 90 }));
+        var day = SchoolTime.Today(TimeProvider.System).AddDays(42);
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
         {
             day = day.AddDays(1);
