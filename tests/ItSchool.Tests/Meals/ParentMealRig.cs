@@ -41,9 +41,13 @@ public static partial class ParentMealRig
         return day;
     }
 
+    /// <summary>Adds the four articles to the day, beside what the demo's menu already offers (some of it booked).</summary>
     public static async Task<DateOnly> MenuAsync(WebNode web, DateOnly day)
     {
-        Assert.Null(await web.Services.GetRequiredService<MealMenus>().SetDayAsync(DemoSchool.Id, day, [Hot, Soup, Satay, Feast]));
+        var menus = web.Services.GetRequiredService<MealMenus>();
+        var offered = (await menus.DaysAsync(DemoSchool.Id, day, 1))[0].Articles.Select(a => a.Article).ToList();
+        Assert.Null(await menus.SetDayAsync(DemoSchool.Id, day, [.. offered.Where(a => a.Code is not ("CHAUD" or "POTAGE" or "SATAY" or "FESTIN")),
+            Hot, Soup, Satay, Feast]));
         return day;
     }
 
