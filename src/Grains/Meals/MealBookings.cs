@@ -68,6 +68,66 @@ public sealed class MealBookings(NpgsqlDataSource db)
         return (reader.GetBoolean(0), [.. reader.GetFieldValue<string[]>(1)]);
     }
 
+    /// <summary>
+    /// What the kitchen prepares on a day: its articles, the meals held (pending or booked) per article and class with
+    /// how many the till served, and the pupils holding one who declared allergies.
+    /// </summary>
+    public async Task<KitchenDay> KitchenDayAsync(Guid schoolId, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Command("SELECT reason FROM meal_closed_days WHERE school_id = @school AND day = @day"));
+        batch.BatchCommands.Add(Command("""
+            SELECT code, label, allergens, capacity, withdrawn_at IS NOT NULL FROM meal_articles
+            WHERE school_id = @school AND day = @day ORDER BY withdrawn_at IS NOT NULL, code
+            """));
+        batch.BatchCommands.Add(Command("""
+            SELECT b.article_code, p.class_name, count(*), count(s.booking_id)
+            FROM meal_bookings b JOIN pupils p ON p.id = b.pupil_id LEFT JOIN meal_servings s ON s.booking_id = b.id
+            WHERE b.school_id = @school AND b.day = @day AND b.status IN ('pending', 'booked')
+            GROUP BY b.article_code, p.class_name ORDER BY p.class_name, b.article_code
+            """));
+        batch.BatchCommands.Add(Command("""
+            SELECT p.first_name || ' ' || p.last_name, p.class_name, b.label, al.allergens, a.allergens
+            FROM meal_bookings b
+            JOIN pupils p ON p.id = b.pupil_id
+            JOIN meal_allergies al ON al.pupil_id = p.id
+            JOIN meal_articles a ON a.school_id = b.school_id AND a.day = b.day AND a.code = b.article_code
+            WHERE b.school_id = @school AND b.day = @day AND b.status IN ('pending', 'booked')
+            ORDER BY p.class_name, p.last_name, p.first_name, b.label
+            """));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        ClosureReason? closed = await reader.ReadAsync(cancellationToken) ? LedgerNames.FromDatabase<ClosureReason>(reader.GetString(0)) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var articles = new List<KitchenArticle>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            articles.Add(new KitchenArticle(reader.GetString(0), reader.GetString(1), (Allergens)reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.GetBoolean(4)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var counts = new List<KitchenCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new KitchenCount(reader.GetString(0), reader.GetString(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var allergies = new List<KitchenAllergy>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            allergies.Add(new KitchenAllergy(reader.GetString(0), reader.GetString(1), reader.GetString(2), (Allergens)reader.GetInt32(3),
+                (Allergens)reader.GetInt32(4)));
+        }
+        return new KitchenDay(day, closed, articles, counts, allergies);
+
+        NpgsqlBatchCommand Command(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("school", schoolId);
+            command.Parameters.AddWithValue("day", day);
+            return command;
+        }
+    }
+
     public async Task InsertPendingAsync(MealBookingView booking)
     {
         await using var command = db.CreateCommand("""
@@ -136,3 +196,23 @@ public sealed record OfferedArticle(string Label, long PriceCents, int Compartme
 
 /// <summary>The rules (the default ones when the school set none), the day, the article (null: none by that code), the pupil's class (null: not a pupil of this school).</summary>
 public sealed record BookingInputs(MealRules Rules, bool Closed, OfferedArticle? Article, string? PupilClass, Allergens PupilAllergens);
+
+/// <summary>A day as the kitchen sees it (<see cref="MealBookings.KitchenDayAsync"/>).</summary>
+public sealed record KitchenDay(DateOnly Day, ClosureReason? Closed, IReadOnlyList<KitchenArticle> Articles, IReadOnlyList<KitchenCount> Counts,
+    IReadOnlyList<KitchenAllergy> Allergies)
+{
+    public IEnumerable<string> Classes => Counts.Select(c => c.ClassName).Distinct().Order(StringComparer.Ordinal);
+
+    public int Booked(string? articleCode = null, string? className = null) =>
+        Counts.Where(c => (articleCode is null || c.ArticleCode == articleCode) && (className is null || c.ClassName == className)).Sum(c => c.Booked);
+
+    public int Served(string? articleCode = null) => Counts.Where(c => articleCode is null || c.ArticleCode == articleCode).Sum(c => c.Served);
+}
+
+public sealed record KitchenArticle(string Code, string Label, Allergens Allergens, int? Capacity, bool Withdrawn);
+
+/// <summary>Meals held for an article by a class, and how many of them the till served.</summary>
+public sealed record KitchenCount(string ArticleCode, string ClassName, int Booked, int Served);
+
+/// <summary>A pupil with declared allergies who holds a meal: the article's allergens they are allergic to are in both sets.</summary>
+public sealed record KitchenAllergy(string PupilName, string ClassName, string ArticleLabel, Allergens Allergies, Allergens ArticleAllergens);

@@ -1,6 +1,9 @@
+using ItSchool.Live;
+using ItSchool.Meals;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
 using ItSchool.Web.Schools;
+using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.PointOfSale;
 
@@ -18,7 +21,7 @@ public static class Till
     {
         var till = school.MapGroup("/caisse").RequireAuthorization(Policy);
 
-        till.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, Guid? terminal) =>
+        till.MapGet("", async (HttpContext context, Terminals terminals, Catalogue catalogue, IGrainFactory grains, Guid? terminal) =>
         {
             var schoolId = context.School()!.Id;
             var available = await terminals.ListAsync(schoolId, context.RequestAborted);
@@ -28,6 +31,7 @@ public static class Till
                 Terminals = available,
                 Terminal = chosen,
                 Articles = chosen is null ? [] : await catalogue.TillArticlesAsync(schoolId, context.RequestAborted),
+                Meals = await MealsOnAsync(context, grains),
             });
         });
 
@@ -69,7 +73,57 @@ public static class Till
             var outcome = await posting.VoidAsync(terminal, saleId, context.RequestAborted);
             return new RazorComponentResult<TillResult>(new { Voided = outcome.Done, outcome.Problem, TerminalId = terminal.Id });
         });
+
+        MapServedMeals(till);
     }
+
+    /// <summary>
+    /// With the Meals module on, a card read shows the meals its pupil booked today and "Servi" hands one out: the
+    /// meal was paid when booked, so serving records it and moves no money. Without a booked meal the till sells as always.
+    /// </summary>
+    static void MapServedMeals(RouteGroupBuilder till)
+    {
+        till.MapPost("/repas", async (HttpContext context, Terminals terminals, MealServings servings, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (await TerminalAsync(context, terminals, form["TerminalId"]) is null || !await MealsOnAsync(context, grains))
+            {
+                return Results.NotFound();
+            }
+            var card = form["CardUid"].ToString().Trim();
+            return card.Length is 0 or > Cards.MaxUidLength
+                || await servings.ForCardAsync(context.School()!.Id, card, SchoolTime.Today(clock), context.RequestAborted) is not { } meals
+                ? Results.Content("", "text/html")
+                : new RazorComponentResult<TillResult>(new { Meals = meals });
+        });
+
+        till.MapPost("/servi", async (HttpContext context, Terminals terminals, MealServings servings, IGrainFactory grains, TimeProvider clock) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (await TerminalAsync(context, terminals, form["TerminalId"]) is not { } terminal || !await MealsOnAsync(context, grains))
+            {
+                return Results.NotFound();
+            }
+            if (!Guid.TryParse(form["BookingId"], out var bookingId))
+            {
+                return new RazorComponentResult<TillResult>(new { Serve = new ServeResult(ServeOutcome.UnknownBooking, null, null) });
+            }
+            var user = SignedInUser.From(context.User)!;
+            var schoolId = context.School()!.Id;
+            var today = SchoolTime.Today(clock);
+            var result = await servings.ServeAsync(schoolId, bookingId, today, user.Id.ToString(), user.DisplayName, terminal.Id, clock.GetUtcNow(),
+                context.RequestAborted);
+            if (result is { Outcome: ServeOutcome.Served, PupilId: { } pupil })
+            {
+                // The kitchen's served counts for today read themselves again.
+                grains.Publish(new MealsChanged(schoolId, today, [pupil]));
+            }
+            return new RazorComponentResult<TillResult>(new { Serve = result });
+        });
+    }
+
+    static async Task<bool> MealsOnAsync(HttpContext context, IGrainFactory grains) =>
+        (await grains.GetGrain<ISchoolGrain>(context.School()!.Id).GetEnabledModulesAsync()).Contains(SchoolModule.Meals);
 
     static async Task<Terminal?> TerminalAsync(HttpContext context, Terminals terminals, string? terminalId) =>
         Guid.TryParse(terminalId, out var id)

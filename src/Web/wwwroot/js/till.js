@@ -12,6 +12,13 @@
   var emptyBasket = page.querySelector("[data-basket-empty]");
   var cardHint = page.querySelector("[data-card-hint]");
   var confirmation = page.querySelector("#till-confirm");
+  // With the Meals module on: what the card's pupil booked for today (filled by the card field's own request).
+  var meal = page.querySelector("[data-till-meal]");
+  function clearMeal() {
+    if (meal) {
+      meal.replaceChildren();
+    }
+  }
 
   // Integer cents, written as fr-BE writes euros (the server's Money.Format).
   function euros(cents) {
@@ -60,6 +67,7 @@
     form.querySelectorAll(".article").forEach(function (article) { field(article.dataset.code).value = "0"; });
     card.value = "";
     verdict.replaceChildren();
+    clearMeal();
     clearHints();
     render();
     card.focus();
@@ -91,6 +99,9 @@
         verdict.replaceChildren();
         if (finished && card.value.trim() === "") {
           card.focus();
+        } else if (meal && card.value.trim() !== "") {
+          // A card alone is a pupil coming for a booked meal: the card field asks for it, and says when there is none.
+          card.focus();
         } else {
           // A card read before any article (or a tap on an empty basket) waits for the articles.
           emptyBasket.classList.add("insist");
@@ -117,6 +128,10 @@
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
+    if (meal && event.detail.target === meal) {
+      emptyBasket.classList.remove("insist");
+      return;
+    }
     if (event.detail.target !== verdict) {
       return;
     }
@@ -124,6 +139,7 @@
     if (outcome && outcome.dataset.outcome === "sold") {
       form.querySelectorAll(".article").forEach(function (article) { field(article.dataset.code).value = "0"; });
       card.value = "";
+      clearMeal();
       clearHints();
       render();
       card.focus();
