@@ -1,7 +1,7 @@
-using System.Globalization;
-using System.Text;
 using ItSchool.Meetings;
 using ItSchool.Schools;
+using ItSchool.Web.Platform;
+using static ItSchool.Web.Platform.ICalendarText;
 
 namespace ItSchool.Web.Meetings;
 
@@ -35,34 +35,10 @@ public static class MeetingCalendar
             "END:VEVENT",
             "END:VCALENDAR",
         };
-        return string.Concat(lines.Select(l => Fold(l) + "\r\n"));
+        return ICalendarText.Lines(lines);
     }
 
     /// <summary>The moment a slot starts, from the school's (Brussels) wall-clock time.</summary>
     public static DateTimeOffset Instant(MeetingEvening evening, int slot) =>
         SchoolTime.Moment(evening.SlotDay(slot), evening.SlotStart(slot));
-
-    static string Utc(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-    static string Text(string value) =>
-        value.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,").Replace("\n", "\\n");
-
-    /// <summary>Lines longer than 75 octets continue on the next line after a space, never inside a UTF-8 character.</summary>
-    static string Fold(string line)
-    {
-        var result = new StringBuilder();
-        var octets = 0;
-        foreach (var rune in line.EnumerateRunes())
-        {
-            var size = rune.Utf8SequenceLength;
-            if (octets + size > 75)
-            {
-                result.Append("\r\n ");
-                octets = 1;
-            }
-            result.Append(rune.ToString());
-            octets += size;
-        }
-        return result.ToString();
-    }
 }
