@@ -37,7 +37,7 @@ status=0
 dotnet test ItSchool.sln --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$results/output.txt" || status=$?
 
 # CI shows only the end of the output: name every failed test there, with the start of its message.
-awk '/^ +Failed [A-Za-z]/ { name = $0; lines = 0; print "FAILED:" substr(name, index(name, "Failed ") + 6); grab = 1; next }
+awk '/^ +Failed [A-Za-z][A-Za-z0-9_.]*\.[A-Za-z0-9_]+/ { name = $0; lines = 0; print "FAILED:" substr(name, index(name, "Failed ") + 6); grab = 1; next }
      grab && /^ +(Passed|Skipped) / { grab = 0 }
      grab && lines < 6 && NF { print "    " $0; lines++ }' "$results/output.txt" | cut -c1-300
 

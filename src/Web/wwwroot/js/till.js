@@ -99,8 +99,8 @@
         verdict.replaceChildren();
         if (finished && card.value.trim() === "") {
           card.focus();
-        } else if (meal && card.value.trim() !== "") {
-          // A card alone is a pupil coming for a booked meal: the card field asks for it, and says when there is none.
+        } else if (meal && card.value.trim() !== "" && meal.querySelector("[data-meal]")) {
+          // A card alone for a pupil with a meal booked today: the meal is served from its panel, nothing is sold.
           card.focus();
         } else {
           // A card read before any article (or a tap on an empty basket) waits for the articles.
@@ -129,7 +129,9 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     if (meal && event.detail.target === meal) {
-      emptyBasket.classList.remove("insist");
+      // A booked meal is served from here; a card without one, with nothing in the basket, still waits for the articles.
+      var booked = meal.querySelector("[data-meal]") !== null;
+      emptyBasket.classList.toggle("insist", !booked && basketSize() === 0 && card.value.trim() !== "");
       return;
     }
     if (event.detail.target !== verdict) {
