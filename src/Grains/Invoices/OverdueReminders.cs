@@ -180,20 +180,7 @@ public sealed class OverdueReminders(NpgsqlDataSource db)
         }
         foreach (var recipient in recipients)
         {
-            var mail = compose(reminder, recipient);
-            await using var queue = new NpgsqlCommand("""
-                INSERT INTO mail_outbox (id, school_id, recipient_address, recipient_name, subject, text_body, html_body, created_at, next_attempt_at)
-                VALUES (@id, @school, @address, @name, @subject, @text, @html, @now, @now)
-                """, connection, transaction);
-            queue.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
-            queue.Parameters.AddWithValue("school", mail.SchoolId);
-            queue.Parameters.AddWithValue("address", mail.RecipientAddress);
-            queue.Parameters.AddWithValue("name", mail.RecipientName);
-            queue.Parameters.AddWithValue("subject", mail.Subject);
-            queue.Parameters.AddWithValue("text", mail.TextBody);
-            queue.Parameters.AddWithValue("html", mail.HtmlBody);
-            queue.Parameters.AddWithValue("now", now);
-            await queue.ExecuteNonQueryAsync(cancellationToken);
+            await Outbox.EnqueueAsync(connection, transaction, compose(reminder, recipient), now, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return recipients.Count;

@@ -17,13 +17,27 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
 
     public async Task<Guid> EnqueueAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
-        var id = Guid.CreateVersion7();
-        var now = clock.GetUtcNow();
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await EnqueueAsync(connection, transaction, mail, clock.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        MailQueued?.Invoke();
+        return id;
+    }
+
+    /// <summary>
+    /// Queues a mail in the caller's transaction, so that it exists exactly when what it tells of was written (a
+    /// reminder and its sent-marker); the delivery loop finds it at its next pass.
+    /// </summary>
+    public static async Task<Guid> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutgoingMail mail, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7(now);
+        await using var command = new NpgsqlCommand("""
             INSERT INTO mail_outbox (id, school_id, recipient_address, recipient_name, subject, text_body, html_body,
                                      secret, created_at, next_attempt_at)
             VALUES (@id, @school, @address, @name, @subject, @text, @html, @secret, @now, @now)
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("school", mail.SchoolId);
         command.Parameters.AddWithValue("address", mail.RecipientAddress);
@@ -36,9 +50,9 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
         await command.ExecuteNonQueryAsync(cancellationToken);
         foreach (var (attachment, position) in mail.Attachments.Select((a, i) => (a, i)))
         {
-            await using var attach = db.CreateCommand("""
+            await using var attach = new NpgsqlCommand("""
                 INSERT INTO mail_attachments (mail_id, position, file_name, content_type, content) VALUES (@id, @position, @name, @type, @content)
-                """);
+                """, connection, transaction);
             attach.Parameters.AddWithValue("id", id);
             attach.Parameters.AddWithValue("position", position);
             attach.Parameters.AddWithValue("name", attachment.FileName);
@@ -46,7 +60,6 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
             attach.Parameters.AddWithValue("content", attachment.Content);
             await attach.ExecuteNonQueryAsync(cancellationToken);
         }
-        MailQueued?.Invoke();
         return id;
     }
 

@@ -107,21 +107,7 @@ public sealed class MealReminders(NpgsqlDataSource db)
         }
         foreach (var reminder in due)
         {
-            var mail = compose(reminder);
-            await using var queue = new NpgsqlCommand("""
-                INSERT INTO mail_outbox (id, school_id, recipient_address, recipient_name, subject, text_body, html_body, secret, created_at, next_attempt_at)
-                VALUES (@id, @school, @address, @name, @subject, @text, @html, @secret, @now, @now)
-                """, connection, transaction);
-            queue.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
-            queue.Parameters.AddWithValue("school", mail.SchoolId);
-            queue.Parameters.AddWithValue("address", mail.RecipientAddress);
-            queue.Parameters.AddWithValue("name", mail.RecipientName);
-            queue.Parameters.AddWithValue("subject", mail.Subject);
-            queue.Parameters.AddWithValue("text", mail.TextBody);
-            queue.Parameters.AddWithValue("html", mail.HtmlBody);
-            queue.Parameters.AddWithValue("secret", (object?)mail.Secret ?? DBNull.Value);
-            queue.Parameters.AddWithValue("now", now);
-            await queue.ExecuteNonQueryAsync(cancellationToken);
+            await Outbox.EnqueueAsync(connection, transaction, compose(reminder), now, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
