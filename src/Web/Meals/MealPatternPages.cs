@@ -19,10 +19,6 @@ namespace ItSchool.Web.Meals;
 /// </summary>
 public static class MealPatternPages
 {
-    public static void AddMealPatterns(this WebApplicationBuilder builder)
-    {
-    }
-
     public static void MapMealPatterns(this RouteGroupBuilder school)
     {
         var parent = school.MapGroup("/repas/plusieurs-jours").RequireAuthorization(nameof(Role.Parent));

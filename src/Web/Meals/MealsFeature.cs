@@ -19,7 +19,6 @@ public sealed class MealsFeature : Feature
         builder.AddMealAdmin();
         builder.AddKitchen();
         builder.AddMealFeed();
-        builder.AddMealPatterns();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
