@@ -33,4 +33,5 @@ public sealed record PupilMealMonth(
     Allergens Allergies,
     IReadOnlyDictionary<DateOnly, IReadOnlyList<MealArticle>> Articles,
     IReadOnlyDictionary<DateOnly, ClosureReason> Closed,
-    IReadOnlyList<PupilMeal> Meals);
+    IReadOnlyList<PupilMeal> Meals,
+    MealRules Rules);

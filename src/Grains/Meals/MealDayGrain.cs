@@ -7,12 +7,16 @@ using Npgsql;
 namespace ItSchool.Meals;
 
 /// <summary>
-/// A school's meals on one day. Not reentrant: bookings are decided one at a time against the day's own list,
-/// so a capacity is never exceeded. Money moves as a saga with the pupil's purse: the booking is written
-/// 'pending' before the debit (key meal/{id}) and 'booked' after; a refund is written 'cancelled' before the
-/// credit (key meal-refund/{id}) and 'refunded' after. Whatever a crash interrupts, the next activation (or
-/// the reminder that wakes one) finishes it, and the purse's keys make every retry the same single movement.
+/// A school's meals on one day. Bookings interleave: each one's capacity is decided in memory, between two awaits,
+/// against the day's list that already holds every booking decided before it (pending ones too), so a capacity is
+/// never exceeded while many parents' debits are in flight at once. Money moves as a saga with the pupil's purse:
+/// the booking is written 'pending' before the debit (key meal/{id}) and 'booked' after; a refund is written
+/// 'cancelled' before the credit (key meal-refund/{id}) and 'refunded' after. Whatever a crash interrupts, the next
+/// activation (or the reminder that wakes one) finishes it, and the purse's keys make every retry the same single
+/// movement. Refunds (a cancellation, closing the day, withdrawing an article, finishing after a crash) go one at
+/// a time, after the bookings in flight have landed.
 /// </summary>
+[Reentrant]
 public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvider clock, ILogger<MealDayGrain> logger) : Grain, IMealDayGrain, IRemindable
 {
     const string RecoveryReminder = "unfinished-bookings";
@@ -21,7 +25,18 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     DateOnly day;
     List<MealBookingView> bookings = [];
     readonly HashSet<Guid> changedPupils = [];
-    bool watching;
+    Task? watching;
+
+    // Requests being decided or paid, by their key: the same request twice at once is answered once.
+    readonly Dictionary<string, (MealBooking Request, Task<BookingResult> Answer)> requests = [];
+    // Bookings a live request is still paying: only that request finishes them.
+    readonly HashSet<Guid> paying = [];
+    // Debits under way, by booking: a replay or the reconcile joins the one running instead of racing it.
+    readonly Dictionary<Guid, Task<MovementResult?>> debits = [];
+    // While the school closes the day or withdraws an article, a booking decided meanwhile is refused as if it were done.
+    int closings;
+    readonly Dictionary<string, int> withdrawals = [];
+    readonly SemaphoreSlim refunds = new(1, 1);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,7 +52,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         if (await ReconcileAsync() && await this.GetReminder(reminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
-            watching = false;
+            watching = null;
         }
         Announce();
     }
@@ -51,6 +66,11 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         {
             return BookingResult.Refused(BookingRefusal.InvalidRequest);
         }
+        if (requests.TryGetValue(request.Key, out var running))
+        {
+            var answer = await running.Answer;
+            return SameRequest(running.Request, request) ? answer : BookingResult.Refused(BookingRefusal.InvalidRequest);
+        }
         if (bookings.FirstOrDefault(b => b.RequestKey == request.Key) is { } earlier)
         {
             return earlier.PupilId == request.PupilId && earlier.ArticleCode == request.ArticleCode
@@ -58,17 +78,36 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
                 : BookingResult.Refused(BookingRefusal.InvalidRequest);
         }
 
+        var deciding = DecideAndPayAsync(request);
+        requests[request.Key] = (request, deciding);
+        try
+        {
+            return await deciding;
+        }
+        finally
+        {
+            requests.Remove(request.Key);
+        }
+    }
+
+    static bool SameRequest(MealBooking first, MealBooking second) => first.PupilId == second.PupilId && first.ArticleCode == second.ArticleCode;
+
+    async Task<BookingResult> DecideAndPayAsync(MealBooking request)
+    {
         var inputs = await store.InputsAsync(schoolId, day, request.PupilId, request.ArticleCode);
+        // From here to the booking's place in the list nothing awaits: the count below is the day's, this very moment.
         var today = SchoolTime.Today(clock);
         var article = inputs.Article;
         var refusal = inputs switch
         {
             { PupilClass: null } => BookingRefusal.UnknownPupil,
             { Closed: true } => BookingRefusal.DayClosed,
+            _ when closings > 0 => BookingRefusal.DayClosed,
             _ when day < today || day > today.AddDays(inputs.Rules.HorizonDays) => BookingRefusal.PastOrTooFar,
             _ when clock.GetUtcNow() >= inputs.Rules.CutOff(day) => BookingRefusal.AfterCutOff,
             { Article: null } => BookingRefusal.UnknownArticle,
             { Article.Withdrawn: true } => BookingRefusal.Withdrawn,
+            _ when withdrawals.ContainsKey(request.ArticleCode) => BookingRefusal.Withdrawn,
             _ when !inputs.Rules.Allows(inputs.PupilClass) => BookingRefusal.ClassNotAllowed,
             _ when (inputs.PupilAllergens & article!.Allergens) != Allergens.None => BookingRefusal.Allergen,
             _ when article!.Capacity is { } capacity && bookings.Count(b => b.Holds && b.ArticleCode == request.ArticleCode) >= capacity
@@ -82,13 +121,30 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
 
         var booking = new MealBookingView(Guid.CreateVersion7(), schoolId, day, request.ArticleCode, article!.Label, request.PupilId,
             article.Compartment, article.PriceCents, request.Key, request.CausedBy, BookingStatus.Pending, null, clock.GetUtcNow());
-        await WatchAsync();
-        await store.InsertPendingAsync(booking);
         bookings.Add(booking);
-        changedPupils.Add(booking.PupilId);
-        var debit = await DebitAsync(booking);
-        Announce();
-        return Answer(Find(booking.Id), debit);
+        paying.Add(booking.Id);
+        try
+        {
+            try
+            {
+                await WatchAsync();
+                await store.InsertPendingAsync(booking);
+            }
+            catch
+            {
+                // Never written: the portion it held is free again, and nothing was debited.
+                bookings.Remove(booking);
+                throw;
+            }
+            changedPupils.Add(booking.PupilId);
+            var debit = await DebitAsync(booking);
+            Announce();
+            return Answer(Find(booking.Id), debit);
+        }
+        finally
+        {
+            paying.Remove(booking.Id);
+        }
     }
 
     public async Task<CancelResult> CancelAsync(Guid bookingId, string key, Actor causedBy)
@@ -97,9 +153,26 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         {
             return CancelResult.Refused(CancelRefusal.InvalidRequest);
         }
+        await refunds.WaitAsync();
+        try
+        {
+            return await CancelOneAsync(bookingId, causedBy);
+        }
+        finally
+        {
+            refunds.Release();
+        }
+    }
+
+    async Task<CancelResult> CancelOneAsync(Guid bookingId, Actor causedBy)
+    {
         if (bookings.FirstOrDefault(b => b.Id == bookingId) is not { } booking)
         {
             return CancelResult.Refused(CancelRefusal.UnknownBooking);
+        }
+        if (paying.Contains(bookingId))
+        {
+            return CancelResult.Refused(CancelRefusal.InProgress);
         }
         if (booking.Status == BookingStatus.Pending)
         {
@@ -129,61 +202,125 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
 
     public async Task<int> CloseAsync(ClosureReason reason)
     {
-        await menus.CloseDayAsync(schoolId, day, reason);
-        await ReconcileAsync();
+        closings++;
+        try
+        {
+            await menus.CloseDayAsync(schoolId, day, reason);
+            await LandRequestsAsync();
+            await ReconcileAsync();
+        }
+        finally
+        {
+            closings--;
+        }
         Announce();
         return bookings.Count(b => b.RefundReason == RefundReason.DayClosed);
     }
 
     public async Task<bool> WithdrawAsync(string articleCode)
     {
-        if (!await menus.WithdrawAsync(schoolId, day, articleCode))
+        withdrawals[articleCode] = withdrawals.GetValueOrDefault(articleCode) + 1;
+        try
         {
-            return false;
+            if (!await menus.WithdrawAsync(schoolId, day, articleCode))
+            {
+                return false;
+            }
+            await LandRequestsAsync();
+            await ReconcileAsync();
         }
-        await ReconcileAsync();
+        finally
+        {
+            if (--withdrawals[articleCode] == 0)
+            {
+                withdrawals.Remove(articleCode);
+            }
+        }
         Announce();
         return true;
     }
 
     /// <summary>
+    /// Waits for the bookings decided before the day was closed or an article withdrawn: those the flag did not stop
+    /// are then booked (or failed), and the reconcile that follows refunds them.
+    /// </summary>
+    async Task LandRequestsAsync()
+    {
+        foreach (var (_, answer) in requests.Values.ToList())
+        {
+            try
+            {
+                await answer;
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "Meals {School} {Day}: a booking in flight failed while the day changed", schoolId, day);
+            }
+        }
+    }
+
+    /// <summary>
     /// Finishes what is left half done: pending debits, then refunds owed (those a closed day or a withdrawn
-    /// article calls for are written first). True when nothing is left to finish.
+    /// article calls for are written first). True when nothing is left to finish. Bookings a live request is
+    /// still paying are left to it (and keep the reminder).
     /// </summary>
     async Task<bool> ReconcileAsync()
     {
-        foreach (var pending in bookings.Where(b => b.Status == BookingStatus.Pending).ToList())
+        await refunds.WaitAsync();
+        try
         {
-            await DebitAsync(pending);
+            foreach (var pending in bookings.Where(b => b.Status == BookingStatus.Pending && !paying.Contains(b.Id)).ToList())
+            {
+                await DebitAsync(pending);
+            }
+            var (closed, withdrawn) = await store.RefundCausesAsync(schoolId, day);
+            var owed = bookings.Where(b => b.Status == BookingStatus.Booked && (closed || withdrawn.Contains(b.ArticleCode))).ToList();
+            if (owed.Count > 0)
+            {
+                await WatchAsync();
+                await MarkCancelledAsync(owed.Where(b => closed).ToList(), RefundReason.DayClosed, null);
+                await MarkCancelledAsync(owed.Where(b => !closed).ToList(), RefundReason.ArticleWithdrawn, null);
+            }
+            foreach (var cancelled in bookings.Where(b => b.Status == BookingStatus.Cancelled).ToList())
+            {
+                await CreditAsync(cancelled, Actor.System);
+            }
+            var done = paying.Count == 0 && bookings.All(b => b.Status is not (BookingStatus.Pending or BookingStatus.Cancelled));
+            if (!done)
+            {
+                await WatchAsync();
+            }
+            return done;
         }
-        var (closed, withdrawn) = await store.RefundCausesAsync(schoolId, day);
-        var owed = bookings.Where(b => b.Status == BookingStatus.Booked && (closed || withdrawn.Contains(b.ArticleCode))).ToList();
-        if (owed.Count > 0)
+        finally
         {
-            await WatchAsync();
-            await MarkCancelledAsync(owed.Where(b => closed).ToList(), RefundReason.DayClosed, null);
-            await MarkCancelledAsync(owed.Where(b => !closed).ToList(), RefundReason.ArticleWithdrawn, null);
+            refunds.Release();
         }
-        foreach (var cancelled in bookings.Where(b => b.Status == BookingStatus.Cancelled).ToList())
+    }
+
+    /// <summary>Debits a pending booking, or joins the debit already under way for it.</summary>
+    Task<MovementResult?> DebitAsync(MealBookingView booking)
+    {
+        if (debits.TryGetValue(booking.Id, out var running))
         {
-            await CreditAsync(cancelled, Actor.System);
+            return running;
         }
-        var done = bookings.All(b => b.Status is not (BookingStatus.Pending or BookingStatus.Cancelled));
-        if (!done)
+        var debit = DebitOnceAsync(booking);
+        if (!debit.IsCompleted)
         {
-            await WatchAsync();
+            debits[booking.Id] = debit;
         }
-        return done;
+        return debit;
     }
 
     /// <summary>Debits a pending booking (again: the key makes a retry the same movement) and records what the purse said.</summary>
-    async Task<MovementResult?> DebitAsync(MealBookingView booking)
+    async Task<MovementResult?> DebitOnceAsync(MealBookingView booking)
     {
         try
         {
             var result = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).DebitAsync(new Debit(booking.DebitKey, booking.Compartment,
                 booking.AmountCents, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(booking.Label, day), booking.BookedBy));
-            if (booking.Status != BookingStatus.Pending)
+            if (Find(booking.Id).Status != BookingStatus.Pending)
             {
                 return result;
             }
@@ -204,6 +341,10 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         {
             logger.LogWarning(e, "Meals {School} {Day}: booking {Booking} stays pending and will be finished later", schoolId, day, booking.Id);
             return null;
+        }
+        finally
+        {
+            debits.Remove(booking.Id);
         }
     }
 
@@ -271,12 +412,18 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     };
 
     /// <summary>Wakes this grain after a crash to finish what it left, even if nobody books that day again.</summary>
-    async Task WatchAsync()
+    Task WatchAsync() => watching ??= RegisterReminderAsync();
+
+    async Task RegisterReminderAsync()
     {
-        if (!watching)
+        try
         {
             await this.RegisterOrUpdateReminder(RecoveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-            watching = true;
+        }
+        catch
+        {
+            watching = null;
+            throw;
         }
     }
 

@@ -17,10 +17,11 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
             "SELECT horizon_days, cutoff_time, cutoff_school_days, allowed_classes FROM meal_rules WHERE school_id = @school");
         command.Parameters.AddWithValue("school", schoolId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new MealRules(reader.GetInt32(0), reader.GetFieldValue<TimeOnly>(1), reader.GetInt16(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3))
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadRules(reader) : null;
     }
+
+    static MealRules ReadRules(NpgsqlDataReader reader) =>
+        new(reader.GetInt32(0), reader.GetFieldValue<TimeOnly>(1), reader.GetInt16(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3));
 
     /// <summary>Creates or replaces the school's rules; false (nothing written) when they make no sense.</summary>
     public async Task<bool> SetRulesAsync(Guid schoolId, MealRules rules)
@@ -213,11 +214,16 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>A pupil's month: each day's articles at the pupil's price, the closed days, the pupil's bookings and allergies.</summary>
-    public async Task<PupilMealMonth?> MonthForPupilAsync(Guid schoolId, Guid pupilId, int year, int month)
+    public Task<PupilMealMonth?> MonthForPupilAsync(Guid schoolId, Guid pupilId, int year, int month) =>
+        ForPupilAsync(schoolId, pupilId, new DateOnly(year, month, 1), new DateOnly(year, month, 1).AddMonths(1).AddDays(-1));
+
+    /// <summary>One day of <see cref="MonthForPupilAsync"/>: what a booking's answer shows again, without reading the whole month.</summary>
+    public Task<PupilMealMonth?> DayForPupilAsync(Guid schoolId, Guid pupilId, DateOnly day) => ForPupilAsync(schoolId, pupilId, day, day);
+
+    async Task<PupilMealMonth?> ForPupilAsync(Guid schoolId, Guid pupilId, DateOnly first, DateOnly last)
     {
-        var first = new DateOnly(year, month, 1);
-        var last = first.AddMonths(1).AddDays(-1);
         await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Command("SELECT horizon_days, cutoff_time, cutoff_school_days, allowed_classes FROM meal_rules WHERE school_id = @school"));
         batch.BatchCommands.Add(Command("SELECT p.class_name, COALESCE(a.allergens, 0) FROM pupils p LEFT JOIN meal_allergies a ON a.pupil_id = p.id WHERE p.id = @pupil AND p.school_id = @school"));
         batch.BatchCommands.Add(Command("""
             SELECT a.day, a.code, a.label, COALESCE(cp.price_cents, a.price_cents), a.compartment, a.allergens, a.capacity, a.withdrawn_at IS NOT NULL
@@ -234,6 +240,8 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
             ORDER BY day, created_at
             """));
         await using var reader = await batch.ExecuteReaderAsync();
+        var rules = await reader.ReadAsync() ? ReadRules(reader) : MealRules.Default;
+        await reader.NextResultAsync();
         if (!await reader.ReadAsync())
         {
             return null;
@@ -260,7 +268,7 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
                 LedgerNames.FromDatabase<BookingStatus>(reader.GetString(5))));
         }
         return new PupilMealMonth(allergies, articles.GroupBy(a => a.Day).ToDictionary(g => g.Key, g => (IReadOnlyList<MealArticle>)g.Select(a => a.Article).ToList()),
-            closed, booked);
+            closed, booked, rules);
 
         NpgsqlBatchCommand Command(string sql)
         {

@@ -153,9 +153,8 @@ public static class ParentMealPages
 
     static async Task<CalendarView> CalendarAsync(MealServices services, Pupil child, DateOnly first, CancellationToken cancellationToken)
     {
-        var rules = await RulesAsync(services, child);
-        var month = await services.Menus.MonthForPupilAsync(child.SchoolId, child.Id, first.Year, first.Month)
-            ?? new PupilMealMonth(Allergens.None, new Dictionary<DateOnly, IReadOnlyList<MealArticle>>(), new Dictionary<DateOnly, ClosureReason>(), []);
+        var month = await services.Menus.MonthForPupilAsync(child.SchoolId, child.Id, first.Year, first.Month) ?? Nothing;
+        var rules = month.Rules;
         var purse = await services.Grains.GetGrain<IPurseGrain>(child.Id).GetPurseAsync();
         var paidFrom = month.Articles.Values.SelectMany(a => a).Select(a => a.Compartment).ToHashSet();
         var compartments = purse.Compartments.Where(c => paidFrom.Contains(c.Compartment)).ToList();
@@ -171,15 +170,17 @@ public static class ParentMealPages
 
     static async Task<DayModel> DayAsync(MealServices services, Pupil child, DateOnly date, string? message, bool problem)
     {
-        var rules = await RulesAsync(services, child);
-        var month = await services.Menus.MonthForPupilAsync(child.SchoolId, child.Id, date.Year, date.Month)
-            ?? new PupilMealMonth(Allergens.None, new Dictionary<DateOnly, IReadOnlyList<MealArticle>>(), new Dictionary<DateOnly, ClosureReason>(), []);
-        var day = MealCalendar.DayOf(date, month, rules, SchoolTime.Today(services.Clock), services.Clock.GetUtcNow());
+        var month = await services.Menus.DayForPupilAsync(child.SchoolId, child.Id, date) ?? Nothing;
+        var day = MealCalendar.DayOf(date, month, month.Rules, SchoolTime.Today(services.Clock), services.Clock.GetUtcNow());
         // A key per article and per showing of the dialog: a double click books once, a second meal is a new showing.
         var articles = (month.Articles.TryGetValue(date, out var offered) ? offered : [])
             .Select(a => new OfferedMeal(a, a.Allergens & month.Allergies, Guid.NewGuid().ToString())).ToList();
         return new DayModel(child, day, articles, message, problem);
     }
+
+    /// <summary>What a child who is no longer a pupil of the school sees: no menu, nothing booked.</summary>
+    static readonly PupilMealMonth Nothing = new(Allergens.None, new Dictionary<DateOnly, IReadOnlyList<MealArticle>>(),
+        new Dictionary<DateOnly, ClosureReason>(), [], MealRules.Default);
 
     static async Task<MealRules> RulesAsync(MealServices services, Pupil child) => await services.Menus.LoadRulesAsync(child.SchoolId) ?? MealRules.Default;
 
