@@ -57,7 +57,7 @@ public static class KitchenPages
                 return Results.NotFound();
             }
             var counts = await bookings.KitchenDayAsync(context.School()!.Id, date, context.RequestAborted);
-            return Results.File(KitchenPdf.Render(context.School()!.Name, counts, clock.GetUtcNow(), K, M), "application/pdf", $"repas-{MealDays.Key(date)}.pdf");
+            return Results.File(KitchenPdf.Render(context.School()!.Name, counts, clock.GetUtcNow(), K, M), "application/pdf", $"{K["File.Name", MealDays.Key(date)]}.pdf");
         });
 
         kitchen.MapGet("/{day}.csv", async (string day, HttpContext context, MealBookings bookings, IStringLocalizer<KitchenText> K,
@@ -68,7 +68,7 @@ public static class KitchenPages
                 return Results.NotFound();
             }
             var counts = await bookings.KitchenDayAsync(context.School()!.Id, date, context.RequestAborted);
-            await using var csv = CsvExport.Start(context.Response, $"repas-{MealDays.Key(date)}.csv");
+            await using var csv = CsvExport.Start(context.Response, $"{K["File.Name", MealDays.Key(date)]}.csv");
             await csv.RowAsync(K["Csv.Article"], K["Csv.Class"], K["Csv.Booked"], K["Csv.Served"]);
             foreach (var article in counts.Articles)
             {
@@ -101,8 +101,8 @@ public static class KitchenPages
     public static string AllergenNames(Allergens allergens, IStringLocalizer<MealText> M) =>
         string.Join(", ", Enum.GetValues<Allergens>().Where(a => a is not (Allergens.None or Allergens.All) && allergens.HasFlag(a)).Select(a => M[$"Allergen.{a}"].Value));
 
-    /// <summary>"samedi 6 décembre 2026", as it reads inside a sentence.</summary>
-    public static string LongDate(DateOnly day) => day.ToString("dddd d MMMM yyyy", SchoolTime.Culture);
+    /// <summary>"samedi 6 décembre 2026", as it reads inside a sentence, in the reader's language unless told.</summary>
+    public static string LongDate(DateOnly day, CultureInfo? culture = null) => day.ToString("dddd d MMMM yyyy", culture ?? CultureInfo.CurrentCulture);
 
     static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using ItSchool.Mail;
 using ItSchool.Meals;
@@ -23,8 +24,8 @@ public sealed class MealClosingMails(Outbox outbox, PupilRegistry registry, IStr
             {
                 continue;
             }
-            var day = meals.Min(b => b.Day).ToString("dddd d MMMM yyyy", SchoolTime.Culture);
-            var lines = meals.Select(b => A["Mail.Meal", b.Label, b.Day.ToString("dddd d MMMM yyyy", SchoolTime.Culture), Money.Format(b.AmountCents)].Value).ToList();
+            var day = meals.Min(b => b.Day).ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture);
+            var lines = meals.Select(b => A["Mail.Meal", b.Label, b.Day.ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture), Money.Format(b.AmountCents)].Value).ToList();
             var subject = A["Mail.Subject", pupil.FirstName, day].Value;
             foreach (var guardian in pupil.Guardians.Where(g => !string.IsNullOrWhiteSpace(g.Email)).DistinctBy(g => g.Email!.ToLowerInvariant()))
             {

@@ -41,12 +41,15 @@ public sealed class MealImport(MealMenus menus, CompartmentSettingsStore compart
     {
         var compartment = schoolCompartments.Count == 0 ? "1" : schoolCompartments[^1].Name;
         string Day(int offset) => monday.AddDays(offset).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+        string Name(Allergens allergen) => M[$"Allergen.{allergen}"];
+        // Written in the reader's language, so that it imports as it is; numbers and names mixed to show both are read.
+        var (hot, soup) = (A["Import.Example.HotCode"].Value, A["Import.Example.SoupCode"].Value);
         return $"""
-            jour;code;libelle;prix;compartiment;allergenes;capacite
-            {Day(0)};CHAUD;Vol-au-vent, purée;4,50;{compartment};Gluten|Lait|Céleri;120
-            {Day(0)};POTAGE;Potage aux légumes;1,20;{compartment};Céleri;
-            {Day(1)};CHAUD;Poisson, riz;4,50;{compartment};Poisson|7;100
-            {Day(1)};SANDWICH;Sandwich au fromage;2.80;{compartment};1|Lait;
+            {A["Import.Example.Header"]}
+            {Day(0)};{hot};{A["Import.Example.Hot"]};4,50;{compartment};{Name(Allergens.Gluten)}|{Name(Allergens.Milk)}|{Name(Allergens.Celery)};120
+            {Day(0)};{soup};{A["Import.Example.Soup"]};1,20;{compartment};{Name(Allergens.Celery)};
+            {Day(1)};{hot};{A["Import.Example.Fish"]};4,50;{compartment};{Name(Allergens.Fish)}|7;100
+            {Day(1)};SANDWICH;{A["Import.Example.Sandwich"]};2.80;{compartment};1|{Name(Allergens.Milk)};
             """;
     }
 
@@ -205,12 +208,13 @@ public static class MealImportPages
         admin.MapGet("/import", () => new RazorComponentResult<MealImportPage>());
 
         // With a byte order mark, so that Excel opens the accents as UTF-8.
-        admin.MapGet("/import/exemple.csv", async (HttpContext context, MealImport import, CompartmentSettingsStore compartments, TimeProvider clock) =>
+        admin.MapGet("/import/exemple.csv", async (HttpContext context, MealImport import, CompartmentSettingsStore compartments, TimeProvider clock,
+            IStringLocalizer<MealAdminText> A) =>
         {
             var example = import.Example(MealAdminPages.MondayOf(SchoolTime.Today(clock)).AddDays(7),
                 await compartments.LoadAsync(context.School()!.Id, context.RequestAborted));
             return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(example.ReplaceLineEndings("\r\n") + "\r\n")).ToArray(),
-                "text/csv; charset=utf-8", "menus-repas.csv");
+                "text/csv; charset=utf-8", A["Import.ExampleFile"].Value);
         });
 
         admin.MapPost("/import", async (HttpContext context, MealImport import, IStringLocalizer<MealAdminText> A,

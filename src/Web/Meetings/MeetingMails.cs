@@ -54,7 +54,7 @@ public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household,
             await outbox.EnqueueAsync(new OutgoingMail(evening.SchoolId, recipient.Email, recipient.Name, subject,
                 string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")))
             {
-                Attachments = [new MailAttachment("rendez-vous.ics", "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
+                Attachments = [new MailAttachment(M["Mail.CalendarFile"], "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
             }, cancellationToken);
         }
     }

@@ -100,7 +100,7 @@ public sealed class KitchenPagesTests(WebNode web) : IClassFixture<WebNode>
         var page = await client.GetStringAsync($"/e/demo/cuisine?jour={MealDays.Key(day)}");
         var section = Regex.Match(page, $"<section class=\"card kitchen-day\"[^>]*data-day=\"{MealDays.Key(day)}\">(.*?)</section>", RegexOptions.Singleline).Groups[1].Value;
 
-        Assert.Contains(KitchenPages.LongDate(day), Text(section), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(KitchenPages.LongDate(day, SchoolTime.Culture), Text(section), StringComparison.OrdinalIgnoreCase);
         Assert.Equal("1C 1 · 1", Row(section, "1C"));
         Assert.Equal("4B 1 1 2", Row(section, "4B"));
         Assert.Equal("6A 1 · 1", Row(section, "6A"));
@@ -132,8 +132,8 @@ public sealed class KitchenPagesTests(WebNode web) : IClassFixture<WebNode>
 
         var page = await client.GetStringAsync("/e/demo/cuisine");
 
-        Assert.Contains($"Aujourd'hui · {KitchenPages.LongDate(today)}", Text(page));
-        Assert.Contains($"Demain · {KitchenPages.LongDate(tomorrow)}", Text(page));
+        Assert.Contains($"Aujourd'hui · {KitchenPages.LongDate(today, SchoolTime.Culture)}", Text(page));
+        Assert.Contains($"Demain · {KitchenPages.LongDate(tomorrow, SchoolTime.Culture)}", Text(page));
         Assert.Contains("Jour fermé : Grève", Text(page));
     }
 
@@ -155,7 +155,7 @@ public sealed class KitchenPagesTests(WebNode web) : IClassFixture<WebNode>
         var lines = page.GetWords().GroupBy(w => Math.Round(w.Letters[0].StartBaseLine.Y)).OrderByDescending(l => l.Key)
             .Select(l => string.Join(" ", l.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text))).ToList();
         Assert.Equal("École de démo", lines[0]);
-        Assert.Equal($"Repas du {KitchenPages.LongDate(day)}", lines[1]);
+        Assert.Equal($"Repas du {KitchenPages.LongDate(day, SchoolTime.Culture)}", lines[1]);
         Assert.Contains("3 Repas chaud Servis 0 / 3", lines);
         Assert.Contains("1 Sandwich au rosbif Servis 0 / 1", lines);
         Assert.Contains("Classe Repas chaud Sandwich au rosbif Total", lines);
@@ -220,7 +220,7 @@ public sealed class KitchenPagesTests(WebNode web) : IClassFixture<WebNode>
         var page = await client.GetStringAsync("/e/demo/cuisine?jour=2026-02-31");
 
         Assert.Contains("« 2026-02-31 » n'est pas une date : voici les repas d'aujourd'hui.", Text(page));
-        Assert.Contains($"Aujourd'hui · {KitchenPages.LongDate(KitchenDemo.Today(web))}", Text(page));
+        Assert.Contains($"Aujourd'hui · {KitchenPages.LongDate(KitchenDemo.Today(web), SchoolTime.Culture)}", Text(page));
         foreach (var forged in new[] { "2026-02-31.pdf", "demain.csv", "jour/..%2F..", "jour/1900-01-01", "<script>.pdf" })
         {
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/e/demo/cuisine/{forged}")).StatusCode);
