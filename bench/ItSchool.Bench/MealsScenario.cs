@@ -29,6 +29,9 @@ public static class MealsScenario
     public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options, string[] args)
     {
         var parents = int.Parse(Value(args, "--parents", "1000"));
+        // Unset: every parent at once, C at a time (the saturated rush). Set: parents arrive evenly over that many seconds,
+        // each booking its days one after the other, however many are in flight (an opening night as it comes).
+        double? arrivals = Value(args, "--arrival-seconds", "") is { Length: > 0 } text ? double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
         var app = await BenchNodes.StartWebAsync(connectionString, "--ItSchool:RateLimits:SecretsPerMinute=100000");
         try
         {
@@ -48,7 +51,8 @@ public static class MealsScenario
             };
 
             var report = new StringBuilder();
-            report.AppendLine($"meals: {parents} parents per path book {Days} school days each, {options.Concurrency} at a time, one meal after " +
+            var pace = arrivals is { } spread ? $"arriving evenly over {spread:0.#} s" : $"{options.Concurrency} at a time";
+            report.AppendLine($"meals: {parents} parents per path book {Days} school days each, {pace}, one meal after " +
                 $"the other; every parent's first meal is one of {Portions} portions of the hot day; {Environment.ProcessorCount} cores");
             report.AppendLine("Refused: the hot day's sold-out portions (counted from the bookings table for every path).");
             report.AppendLine();
@@ -68,7 +72,9 @@ public static class MealsScenario
                     await SignInAsync(db, address, [.. warm, .. families], sessions);
                 }
                 await RushAsync(warm, days, 8, book, "WARM", $"warm-{path}");
-                var result = await RushAsync(families, days, options.Concurrency, book, $"LIMITE-{path}", $"rush-{path}");
+                var result = arrivals is { } seconds
+                    ? await ArrivingAsync(families, days, seconds, book, $"LIMITE-{path}", $"rush-{path}")
+                    : await RushAsync(families, days, options.Concurrency, book, $"LIMITE-{path}", $"rush-{path}");
                 var (hot, booked, consistent) = await VerifyAsync(db, families, days[0]);
                 rows[path] = $"| {name} | {result.Throughput:F0} | {result.P50Ms:F2} | {result.P99Ms:F2} | {hot} | {families.Length * Days - booked} | " +
                     $"{(consistent ? "yes" : "NO")} | RATIO |";
@@ -101,6 +107,41 @@ public static class MealsScenario
     }
 
     sealed record Rush(double Throughput, double P50Ms, double P99Ms, long Refused);
+
+    /// <summary>Parent i starts at i × S / P seconds and books its days one after the other: an open loop, latency is not queueing of the harness.</summary>
+    static async Task<Rush> ArrivingAsync(IReadOnlyList<Guid> pupils, IReadOnlyList<DateOnly> days, double seconds,
+        Func<Guid, DateOnly, string, string, Task<bool>> book, string hotCode, string run)
+    {
+        var latencies = new ConcurrentBag<double>();
+        long refused = 0;
+        var started = Stopwatch.GetTimestamp();
+        var parents = new List<Task>();
+        for (var i = 0; i < pupils.Count; i++)
+        {
+            var wait = TimeSpan.FromSeconds(seconds * i / pupils.Count) - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+            var pupil = pupils[i];
+            parents.Add(Task.Run(async () =>
+            {
+                for (var d = 0; d < days.Count; d++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    if (!await book(pupil, days[d], d == 0 ? hotCode : "REPAS", $"{run}/{pupil}/{d}"))
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }));
+        }
+        await Task.WhenAll(parents);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var sorted = latencies.Order().ToArray();
+        return new Rush(sorted.Length / elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99), refused);
+    }
 
     static async Task<Rush> RushAsync(IReadOnlyList<Guid> pupils, IReadOnlyList<DateOnly> days, int concurrency,
         Func<Guid, DateOnly, string, string, Task<bool>> book, string hotCode, string run)

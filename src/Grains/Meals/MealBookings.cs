@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace ItSchool.Meals;
 
-/// <summary>The day's grain's rows: what it needs to decide a booking, and the bookings it writes (nobody else does).</summary>
+/// <summary>
+/// The day's grain's rows: what it needs to decide a booking, and the day's bookings (written by the grain only, each in the
+/// commit of its debit or refund: see <see cref="MealBookingWritten"/>).
+/// </summary>
 public sealed class MealBookings(NpgsqlDataSource db)
 {
     const string Columns = """
@@ -128,56 +131,24 @@ public sealed class MealBookings(NpgsqlDataSource db)
         }
     }
 
-    public async Task InsertPendingAsync(MealBookingView booking)
+    /// <summary>
+    /// A booking the purse declined, kept as 'failed' (nothing moved) so that the same request is never debited later under
+    /// its key; one an earlier version wrote 'pending' before its debit becomes 'failed' the same way.
+    /// </summary>
+    public async Task RecordFailedAsync(MealBookingView booking, DateTimeOffset at)
     {
-        await using var command = db.CreateCommand("""
-            INSERT INTO meal_bookings (id, school_id, day, article_code, label, pupil_id, compartment, amount_cents, request_key,
-                                       booked_by_kind, booked_by_id, booked_by_name, status, debit_key, created_at)
-            VALUES (@id, @school, @day, @code, @label, @pupil, @compartment, @amount, @key, @kind, @actor_id, @actor_name, 'pending', @debit, @at)
-            """);
-        command.Parameters.AddWithValue("id", booking.Id);
-        command.Parameters.AddWithValue("school", booking.SchoolId);
-        command.Parameters.AddWithValue("day", booking.Day);
-        command.Parameters.AddWithValue("code", booking.ArticleCode);
-        command.Parameters.AddWithValue("label", booking.Label);
-        command.Parameters.AddWithValue("pupil", booking.PupilId);
-        command.Parameters.AddWithValue("compartment", (short)booking.Compartment);
-        command.Parameters.AddWithValue("amount", booking.AmountCents);
-        command.Parameters.AddWithValue("key", booking.RequestKey);
-        command.Parameters.AddWithValue("kind", LedgerNames.ToDatabase(booking.BookedBy.Kind));
-        command.Parameters.AddWithValue("actor_id", (object?)booking.BookedBy.Id ?? DBNull.Value);
-        command.Parameters.AddWithValue("actor_name", (object?)booking.BookedBy.Name ?? DBNull.Value);
-        command.Parameters.AddWithValue("debit", booking.DebitKey);
-        command.Parameters.AddWithValue("at", booking.CreatedAt);
-        await command.ExecuteNonQueryAsync();
+        await using var batch = db.CreateBatch();
+        var command = MealBookingWritten.Insert(booking, "failed", "finished_at", at);
+        batch.BatchCommands.Add(command);
+        await batch.ExecuteNonQueryAsync();
     }
 
-    public Task MarkBookedAsync(Guid id, DateTimeOffset at) =>
-        UpdateAsync("UPDATE meal_bookings SET status = 'booked', booked_at = @at WHERE id = ANY(@ids) AND status = 'pending'", [id], at);
-
-    public Task MarkFailedAsync(Guid id, DateTimeOffset at) =>
-        UpdateAsync("UPDATE meal_bookings SET status = 'failed', finished_at = @at WHERE id = ANY(@ids) AND status = 'pending'", [id], at);
-
-    /// <summary>Writes the refunds owed before any is paid, so that a crash in between pays them later, each once.</summary>
-    public Task MarkCancelledAsync(IReadOnlyList<Guid> ids, RefundReason reason, string? by, DateTimeOffset at) =>
-        UpdateAsync("""
-            UPDATE meal_bookings SET status = 'cancelled', refund_reason = @reason, cancelled_by = @by, cancelled_at = @at,
-                                     refund_key = 'meal-refund/' || id::text
-            WHERE id = ANY(@ids) AND status = 'booked'
-            """, ids, at, ("reason", LedgerNames.ToDatabase(reason)), ("by", (object?)by ?? DBNull.Value));
-
-    public Task MarkRefundedAsync(Guid id, DateTimeOffset at) =>
-        UpdateAsync("UPDATE meal_bookings SET status = 'refunded', finished_at = @at WHERE id = ANY(@ids) AND status = 'cancelled'", [id], at);
-
-    async Task UpdateAsync(string sql, IReadOnlyList<Guid> ids, DateTimeOffset at, params (string Name, object Value)[] more)
+    /// <summary>A booking an earlier version wrote 'pending' whose debit had landed without it.</summary>
+    public async Task MarkBookedAsync(Guid id, DateTimeOffset at)
     {
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
+        await using var command = db.CreateCommand("UPDATE meal_bookings SET status = 'booked', booked_at = @at WHERE id = @id AND status = 'pending'");
+        command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("at", at);
-        foreach (var (name, value) in more)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
         await command.ExecuteNonQueryAsync();
     }
 

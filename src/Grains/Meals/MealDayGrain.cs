@@ -8,13 +8,14 @@ namespace ItSchool.Meals;
 
 /// <summary>
 /// A school's meals on one day. Bookings interleave: each one's capacity is decided in memory, between two awaits,
-/// against the day's list that already holds every booking decided before it (pending ones too), so a capacity is
-/// never exceeded while many parents' debits are in flight at once. Money moves as a saga with the pupil's purse:
-/// the booking is written 'pending' before the debit (key meal/{id}) and 'booked' after; a refund is written
-/// 'cancelled' before the credit (key meal-refund/{id}) and 'refunded' after. Whatever a crash interrupts, the next
-/// activation (or the reminder that wakes one) finishes it, and the purse's keys make every retry the same single
-/// movement. Refunds (a cancellation, closing the day, withdrawing an article, finishing after a crash) go one at
-/// a time, after the bookings in flight have landed.
+/// against the day's list that already holds every booking decided before it (those still being paid too), so a
+/// capacity is never exceeded while many parents' debits are in flight at once. A booking is written, as booked,
+/// in the same commit as its debit (key meal/{id}), and a refund in the same commit as its credit (key
+/// meal-refund/{id}): there is no half-written booking to finish after a crash. A debit or credit whose answer
+/// was lost (the purse could not answer) stays owed in memory and is tried again under its key, which makes
+/// every retry the same single movement; the reminder set meanwhile wakes the day to finish it. Refunds (a
+/// cancellation, closing the day, withdrawing an article) go one batch at a time, after the bookings in flight
+/// have landed.
 /// </summary>
 [Reentrant]
 public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvider clock, ILogger<MealDayGrain> logger) : Grain, IMealDayGrain, IRemindable
@@ -33,6 +34,8 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     readonly HashSet<Guid> paying = [];
     // Debits under way, by booking: a replay or the reconcile joins the one running instead of racing it.
     readonly Dictionary<Guid, Task<MovementResult?>> debits = [];
+    // Refunds decided whose credit could not be confirmed: tried again, under the same key, until the purse answers.
+    readonly Dictionary<Guid, (RefundReason Reason, string? By, Actor CausedBy)> owed = [];
     // While the school closes the day or withdraws an article, a booking decided meanwhile is refused as if it were done.
     int closings;
     readonly Dictionary<string, int> withdrawals = [];
@@ -125,18 +128,6 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         paying.Add(booking.Id);
         try
         {
-            try
-            {
-                await WatchAsync();
-                await store.InsertPendingAsync(booking);
-            }
-            catch
-            {
-                // Never written: the portion it held is free again, and nothing was debited.
-                bookings.Remove(booking);
-                throw;
-            }
-            changedPupils.Add(booking.PupilId);
             var debit = await DebitAsync(booking);
             Announce();
             return Answer(Find(booking.Id), debit);
@@ -179,23 +170,39 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
             await DebitAsync(booking);
             booking = Find(bookingId);
         }
+        MovementResult? credit = null;
         switch (booking.Status)
         {
             case BookingStatus.Pending:
                 return CancelResult.Refused(CancelRefusal.InProgress);
             case BookingStatus.Failed:
                 return CancelResult.Refused(CancelRefusal.NotBooked);
+            case BookingStatus.Booked when owed.ContainsKey(bookingId):
+                credit = await RefundAsync(booking);
+                break;
             case BookingStatus.Booked:
                 var rules = await menus.LoadRulesAsync(schoolId) ?? MealRules.Default;
                 if (clock.GetUtcNow() >= rules.CutOff(day))
                 {
                     return CancelResult.Refused(CancelRefusal.AfterCutOff);
                 }
-                await WatchAsync();
-                await MarkCancelledAsync([booking], RefundReason.CancelledByGuardian, causedBy.Name ?? causedBy.Id);
+                owed[bookingId] = (RefundReason.CancelledByGuardian, causedBy.Name ?? causedBy.Id, causedBy);
+                credit = await RefundAsync(booking);
+                break;
+            case BookingStatus.Cancelled:
+                owed.TryAdd(bookingId, (booking.RefundReason ?? RefundReason.CancelledByGuardian, null, causedBy));
+                credit = await RefundAsync(booking);
+                break;
+            case BookingStatus.Refunded:
+                // Cancelled before: the purse answers the refund's key with its first answer, moving nothing.
+                credit = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId)
+                    .CreditAsync(RefundOf(booking, booking.RefundReason ?? RefundReason.CancelledByGuardian, null, causedBy));
                 break;
         }
-        var credit = await CreditAsync(Find(bookingId), causedBy);
+        if (owed.ContainsKey(bookingId))
+        {
+            await WatchAsync();
+        }
         Announce();
         return new CancelResult(Find(bookingId), credit?.BalancesAfter.FirstOrDefault(b => b.Compartment == booking.Compartment)?.BalanceCents, null);
     }
@@ -242,7 +249,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
 
     /// <summary>
     /// Waits for the bookings decided before the day was closed or an article withdrawn: those the flag did not stop
-    /// are then booked (or failed), and the reconcile that follows refunds them.
+    /// are then booked (or declined), and the reconcile that follows refunds them.
     /// </summary>
     async Task LandRequestsAsync()
     {
@@ -260,9 +267,10 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     }
 
     /// <summary>
-    /// Finishes what is left half done: pending debits, then refunds owed (those a closed day or a withdrawn
-    /// article calls for are written first). True when nothing is left to finish. Bookings a live request is
-    /// still paying are left to it (and keep the reminder).
+    /// Finishes what is left: debits whose answer was lost (and bookings an earlier version left 'pending'), then the
+    /// refunds owed — those a closed day or a withdrawn article calls for, those decided but not confirmed — all
+    /// sent at once (the purses' ledger writes them together). True when nothing is left to finish. Bookings a
+    /// live request is still paying are left to it (and keep the reminder).
     /// </summary>
     async Task<bool> ReconcileAsync()
     {
@@ -274,18 +282,23 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
                 await DebitAsync(pending);
             }
             var (closed, withdrawn) = await store.RefundCausesAsync(schoolId, day);
-            var owed = bookings.Where(b => b.Status == BookingStatus.Booked && (closed || withdrawn.Contains(b.ArticleCode))).ToList();
+            foreach (var booking in bookings.Where(b => b.Status is BookingStatus.Booked or BookingStatus.Cancelled && !owed.ContainsKey(b.Id)))
+            {
+                var reason = booking.Status == BookingStatus.Cancelled ? booking.RefundReason
+                    : closed ? RefundReason.DayClosed
+                    : withdrawn.Contains(booking.ArticleCode) ? RefundReason.ArticleWithdrawn
+                    : (RefundReason?)null;
+                if (reason is { } owedFor)
+                {
+                    owed[booking.Id] = (owedFor, null, Actor.System);
+                }
+            }
             if (owed.Count > 0)
             {
                 await WatchAsync();
-                await MarkCancelledAsync(owed.Where(b => closed).ToList(), RefundReason.DayClosed, null);
-                await MarkCancelledAsync(owed.Where(b => !closed).ToList(), RefundReason.ArticleWithdrawn, null);
+                await Task.WhenAll(owed.Keys.ToList().Select(id => RefundAsync(Find(id))));
             }
-            foreach (var cancelled in bookings.Where(b => b.Status == BookingStatus.Cancelled).ToList())
-            {
-                await CreditAsync(cancelled, Actor.System);
-            }
-            var done = paying.Count == 0 && bookings.All(b => b.Status is not (BookingStatus.Pending or BookingStatus.Cancelled));
+            var done = paying.Count == 0 && owed.Count == 0 && bookings.All(b => b.Status != BookingStatus.Pending);
             if (!done)
             {
                 await WatchAsync();
@@ -298,7 +311,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         }
     }
 
-    /// <summary>Debits a pending booking, or joins the debit already under way for it.</summary>
+    /// <summary>Debits a booking not yet paid, or joins the debit already under way for it.</summary>
     Task<MovementResult?> DebitAsync(MealBookingView booking)
     {
         if (debits.TryGetValue(booking.Id, out var running))
@@ -313,33 +326,37 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         return debit;
     }
 
-    /// <summary>Debits a pending booking (again: the key makes a retry the same movement) and records what the purse said.</summary>
+    /// <summary>
+    /// Debits the booking with its row attached (again: the key makes a retry the same movement) and records what the
+    /// purse said. Unanswered, the booking stays pending — it holds its portion — and the reminder tries again.
+    /// </summary>
     async Task<MovementResult?> DebitOnceAsync(MealBookingView booking)
     {
         try
         {
             var result = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).DebitAsync(new Debit(booking.DebitKey, booking.Compartment,
-                booking.AmountCents, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(booking.Label, day), booking.BookedBy));
+                booking.AmountCents, MovementKind.MealReservation, PaymentMethod.Wallet, LedgerSubject.MealReservation(booking.Label, day), booking.BookedBy,
+                new MealBookingWritten(booking, clock.GetUtcNow())));
             if (Find(booking.Id).Status != BookingStatus.Pending)
             {
                 return result;
             }
-            var now = clock.GetUtcNow();
-            if (result.Accepted)
+            if (result.Accepted && !paying.Contains(booking.Id))
             {
-                await store.MarkBookedAsync(booking.Id, now);
-                Replace(booking with { Status = BookingStatus.Booked });
+                // Left 'pending' by an earlier version, which wrote the row before the debit: the debit may have landed without it.
+                await store.MarkBookedAsync(booking.Id, clock.GetUtcNow());
             }
-            else
+            if (!result.Accepted)
             {
-                await store.MarkFailedAsync(booking.Id, now);
-                Replace(booking with { Status = BookingStatus.Failed });
+                await store.RecordFailedAsync(booking, clock.GetUtcNow());
             }
+            Replace(booking with { Status = result.Accepted ? BookingStatus.Booked : BookingStatus.Failed });
             return result;
         }
         catch (Exception e) when (e is PurseUnavailableException or OrleansException or TimeoutException or NpgsqlException)
         {
             logger.LogWarning(e, "Meals {School} {Day}: booking {Booking} stays pending and will be finished later", schoolId, day, booking.Id);
+            await WatchAsync();
             return null;
         }
         finally
@@ -348,23 +365,20 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         }
     }
 
-    /// <summary>Pays a refund owed (again: the key makes a retry the same movement) and records it; null if the purse could not answer.</summary>
-    async Task<MovementResult?> CreditAsync(MealBookingView booking, Actor causedBy)
+    /// <summary>Pays a refund owed with the booking's refunded row attached; null if the purse could not answer (it stays owed).</summary>
+    async Task<MovementResult?> RefundAsync(MealBookingView booking)
     {
+        var (reason, by, causedBy) = owed[booking.Id];
         try
         {
-            var result = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).CreditAsync(new Credit(booking.RefundKey, booking.Compartment,
-                booking.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet, LedgerSubject.MealCancellation(booking.Label, day), causedBy));
+            var result = await GrainFactory.GetGrain<IPurseGrain>(booking.PupilId).CreditAsync(RefundOf(booking, reason, by, causedBy));
             if (!result.Accepted)
             {
                 logger.LogError("Meals {School} {Day}: the purse refused the refund of booking {Booking} ({Reason})", schoolId, day, booking.Id, result.Reason);
                 return null;
             }
-            if (booking.Status == BookingStatus.Cancelled)
-            {
-                await store.MarkRefundedAsync(booking.Id, clock.GetUtcNow());
-                Replace(booking with { Status = BookingStatus.Refunded });
-            }
+            owed.Remove(booking.Id);
+            Replace(Find(booking.Id) with { Status = BookingStatus.Refunded, RefundReason = Find(booking.Id).RefundReason ?? reason });
             return result;
         }
         catch (Exception e) when (e is PurseUnavailableException or OrleansException or TimeoutException or NpgsqlException)
@@ -374,18 +388,10 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         }
     }
 
-    async Task MarkCancelledAsync(IReadOnlyList<MealBookingView> cancelled, RefundReason reason, string? by)
-    {
-        if (cancelled.Count == 0)
-        {
-            return;
-        }
-        await store.MarkCancelledAsync(cancelled.Select(b => b.Id).ToList(), reason, by, clock.GetUtcNow());
-        foreach (var booking in cancelled)
-        {
-            Replace(booking with { Status = BookingStatus.Cancelled, RefundReason = reason });
-        }
-    }
+    /// <summary>The refund's credit, with the booking's refunded row attached: the purse writes both in one commit, or answers a known key again.</summary>
+    Credit RefundOf(MealBookingView booking, RefundReason reason, string? by, Actor causedBy) =>
+        new(booking.RefundKey, booking.Compartment, booking.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet,
+            LedgerSubject.MealCancellation(booking.Label, day), causedBy, new MealBookingRefunded(booking.Id, reason, by, clock.GetUtcNow()));
 
     /// <summary>The answer once given to a booking request, rebuilt: the purse answers a known key with its first answer, moving nothing.</summary>
     async Task<BookingResult> ReplayAsync(MealBookingView booking)
@@ -411,7 +417,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
             Allergens.None, null),
     };
 
-    /// <summary>Wakes this grain after a crash to finish what it left, even if nobody books that day again.</summary>
+    /// <summary>Wakes this grain after a crash or a lost answer to finish what it left, even if nobody books that day again.</summary>
     Task WatchAsync() => watching ??= RegisterReminderAsync();
 
     async Task RegisterReminderAsync()

@@ -156,11 +156,11 @@ public sealed class Ledger(NpgsqlDataSource db)
     /// purses). A failing batch is retried append by append, so only the append at fault fails.
     /// </remarks>
     public async Task<long[]> AppendAsync(Guid schoolId, Guid pupilId, IReadOnlyList<NewEntry> entries,
-        IReadOnlyList<(int Compartment, long Old, long New)> balances, CancellationToken cancellationToken = default)
+        IReadOnlyList<(int Compartment, long Old, long New)> balances, IReadOnlyList<LedgerAttachment>? attachments = null)
     {
         try
         {
-            return await appends.RunAsync(new Append(schoolId, pupilId, entries, balances));
+            return await appends.RunAsync(new Append(schoolId, pupilId, entries, balances, attachments ?? []));
         }
         catch (PostgresException error) when (error.SqlState == "IS001")
         {
@@ -171,9 +171,9 @@ public sealed class Ledger(NpgsqlDataSource db)
     readonly SqlBatcher<Append, long[]> appends = new(batch => WriteAsync(db, batch));
 
     sealed record Append(Guid SchoolId, Guid PupilId, IReadOnlyList<NewEntry> Entries,
-        IReadOnlyList<(int Compartment, long Old, long New)> Balances);
+        IReadOnlyList<(int Compartment, long Old, long New)> Balances, IReadOnlyList<LedgerAttachment> Attachments);
 
-    /// <summary>One round trip: the entries and the guarded balance moves, in PostgreSQL's implicit transaction.</summary>
+    /// <summary>One round trip: the entries, the guarded balance moves and the attached rows, in PostgreSQL's implicit transaction.</summary>
     static async Task<IReadOnlyList<long[]>> WriteAsync(NpgsqlDataSource db, IReadOnlyList<Append> batch)
     {
         var entries = batch.SelectMany(a => a.Entries.Select(e => (a.SchoolId, a.PupilId, Entry: e))).ToList();
@@ -224,6 +224,10 @@ public sealed class Ledger(NpgsqlDataSource db)
         move.Parameters.AddWithValue("new", balances.Select(b => b.Balance.New).ToArray());
         move.Parameters.AddWithValue("expected", balances.Count);
         command.BatchCommands.Add(move);
+        foreach (var attached in batch.SelectMany(a => a.Attachments).SelectMany(a => a.Commands()))
+        {
+            command.BatchCommands.Add(attached);
+        }
 
         var ids = new long[entries.Count];
         await using var reader = await command.ExecuteReaderAsync();

@@ -9,7 +9,8 @@ public sealed record Credit(
     [property: Id(3)] MovementKind Kind,
     [property: Id(4)] PaymentMethod? Method,
     [property: Id(5)] LedgerSubject Subject,
-    [property: Id(6)] Actor CausedBy);
+    [property: Id(6)] Actor CausedBy,
+    [property: Id(7)] LedgerAttachment? Attachment = null);
 
 /// <summary>Money out of one compartment: a sale, a meal, an invoice paid from the wallet, a negative correction.</summary>
 [GenerateSerializer, Immutable]
@@ -20,7 +21,8 @@ public sealed record Debit(
     [property: Id(3)] MovementKind Kind,
     [property: Id(4)] PaymentMethod? Method,
     [property: Id(5)] LedgerSubject Subject,
-    [property: Id(6)] Actor CausedBy);
+    [property: Id(6)] Actor CausedBy,
+    [property: Id(7)] LedgerAttachment? Attachment = null);
 
 /// <summary>From one of the pupil's compartments to the other: both entries or neither.</summary>
 [GenerateSerializer, Immutable]

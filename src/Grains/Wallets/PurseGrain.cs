@@ -68,7 +68,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         .ToList();
 
     public Task<MovementResult> CreditAsync(Credit credit) =>
-        SubmitAsync(credit.IdempotencyKey, Fingerprint.Of(credit.Kind, (credit.Compartment, credit.AmountCents)), () =>
+        SubmitAsync(credit.IdempotencyKey, Fingerprint.Of(credit.Kind, (credit.Compartment, credit.AmountCents)), credit.Attachment, () =>
         {
             if (credit.AmountCents <= 0)
             {
@@ -83,7 +83,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         });
 
     public Task<MovementResult> DebitAsync(Debit debit) =>
-        SubmitAsync(debit.IdempotencyKey, Fingerprint.Of(debit.Kind, (debit.Compartment, -debit.AmountCents)), () =>
+        SubmitAsync(debit.IdempotencyKey, Fingerprint.Of(debit.Kind, (debit.Compartment, -debit.AmountCents)), debit.Attachment, () =>
         {
             if (debit.AmountCents <= 0)
             {
@@ -104,7 +104,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
 
     public Task<MovementResult> TransferAsync(Transfer transfer) =>
         SubmitAsync(transfer.IdempotencyKey, Fingerprint.Of(MovementKind.InternalTransfer,
-            (transfer.FromCompartment, -transfer.AmountCents), (transfer.ToCompartment, transfer.AmountCents)), () =>
+            (transfer.FromCompartment, -transfer.AmountCents), (transfer.ToCompartment, transfer.AmountCents)), null, () =>
         {
             if (transfer.AmountCents <= 0)
             {
@@ -166,7 +166,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         return new NewEntry(compartment, amount, projected[compartment], kind, method, subject, causedBy, key, clock.GetUtcNow());
     }
 
-    async Task<MovementResult> SubmitAsync(string key, Fingerprint fingerprint, Func<Decision> decide)
+    async Task<MovementResult> SubmitAsync(string key, Fingerprint fingerprint, LedgerAttachment? attachment, Func<Decision> decide)
     {
         if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
         {
@@ -194,7 +194,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         {
             return MovementResult.Declined(decision.Reason!.Value, decision.AvailableCents);
         }
-        var pending = new Pending(key, fingerprint, entries, new TaskCompletionSource<MovementResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(key, fingerprint, entries, attachment, new TaskCompletionSource<MovementResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         queue.Add(pending);
         inFlight[key] = pending.Completion.Task;
         if (!writing)
@@ -231,7 +231,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         try
         {
             ids = await ledger.AppendAsync(schoolId, PupilId, entries,
-                touched.Select(c => (c, committed[c], newBalances[c])).ToList());
+                touched.Select(c => (c, committed[c], newBalances[c])).ToList(), [.. batch.Select(p => p.Attachment).OfType<LedgerAttachment>()]);
         }
         catch (Exception e)
         {
@@ -299,7 +299,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         }
     }
 
-    sealed record Pending(string Key, Fingerprint Fingerprint, IReadOnlyList<NewEntry> Entries, TaskCompletionSource<MovementResult> Completion);
+    sealed record Pending(string Key, Fingerprint Fingerprint, IReadOnlyList<NewEntry> Entries, LedgerAttachment? Attachment,
+        TaskCompletionSource<MovementResult> Completion);
 
     sealed record Decision(IReadOnlyList<NewEntry>? Entries, DeclineReason? Reason, long? AvailableCents)
     {

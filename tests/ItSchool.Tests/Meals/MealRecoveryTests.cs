@@ -4,8 +4,9 @@ using ItSchool.Wallets;
 namespace ItSchool.Tests.Meals;
 
 /// <summary>
-/// What a crash of the day's grain leaves behind, written directly as it would be found (the grain of that day not
-/// active yet): its next activation finishes it, moving each euro once.
+/// What a crash left behind under the version that wrote a booking 'pending' before its debit and 'cancelled' before its
+/// refund, written directly as it would be found after the deploy (the grain of that day not active yet): its next
+/// activation finishes it, moving each euro once.
 /// </summary>
 public sealed class MealRecoveryTests(MealCluster meals) : IClassFixture<MealCluster>
 {
@@ -17,7 +18,12 @@ public sealed class MealRecoveryTests(MealCluster meals) : IClassFixture<MealClu
         await meals.MenuAsync(school, day, MealCluster.HotMeal(capacity: 1));
         var pending = new MealBookingView(Guid.CreateVersion7(), school, day, "CHAUD", "Repas chaud", pupil, 2, 450, "crashed-request",
             MealCluster.Parent, BookingStatus.Pending, null, DateTimeOffset.UtcNow);
-        await meals.Bookings.InsertPendingAsync(pending);
+        await meals.Database.ScalarAsync<object>("""
+            INSERT INTO meal_bookings (id, school_id, day, article_code, label, pupil_id, compartment, amount_cents, request_key,
+                                       booked_by_kind, booked_by_id, booked_by_name, status, debit_key, created_at)
+            VALUES (@id, @school, @day, 'CHAUD', 'Repas chaud', @pupil, 2, 450, 'crashed-request', 'user', 'amelie.lefevre', 'Amélie Lefèvre',
+                    'pending', 'meal/' || @id::text, now())
+            """, ("id", pending.Id), ("school", school), ("day", day), ("pupil", pupil));
         return (school, pupil, day, pending);
     }
 
@@ -78,8 +84,11 @@ public sealed class MealRecoveryTests(MealCluster meals) : IClassFixture<MealClu
     {
         var (school, pupil, day, pending) = await CrashedAfterThePendingRowAsync(1_000);
         Assert.True((await meals.Purse(pupil).DebitAsync(DebitOf(pending))).Accepted);
-        await meals.Bookings.MarkBookedAsync(pending.Id, DateTimeOffset.UtcNow);
-        await meals.Bookings.MarkCancelledAsync([pending.Id], RefundReason.DayClosed, null, DateTimeOffset.UtcNow);
+        await meals.Database.ScalarAsync<object>("UPDATE meal_bookings SET status = 'booked', booked_at = now() WHERE id = @id", ("id", pending.Id));
+        await meals.Database.ScalarAsync<object>("""
+            UPDATE meal_bookings SET status = 'cancelled', refund_reason = 'day_closed', cancelled_at = now(), refund_key = 'meal-refund/' || id::text
+            WHERE id = @id
+            """, ("id", pending.Id));
 
         var bookings = await meals.Day(school, day).GetBookingsAsync();
         var cancelAgain = await meals.Day(school, day).CancelAsync(pending.Id, "late-click", MealCluster.Parent);
