@@ -73,12 +73,14 @@ public static class ItSchoolApp
         app.UseErrorPages();
         app.UseInterface();
         AccountsFeature.UseAccounts(app);
+        app.UseLanguages();
         app.UseModules();
         app.MapSchoolChooser();
         app.MapPlatform();
         app.MapLive();
         var school = app.MapSchool();
         school.MapDashboard();
+        school.MapLanguages();
         foreach (var feature in AllFeatures)
         {
             feature.MapOutsideSchools(app);

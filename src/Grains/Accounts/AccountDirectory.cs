@@ -5,7 +5,7 @@ namespace ItSchool.Accounts;
 /// <summary>Reads and updates the users of a school; every query is scoped by school.</summary>
 public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
 {
-    const string Columns = "id, school_id, user_name, email, first_name, last_name, role, session_stamp";
+    const string Columns = "id, school_id, user_name, email, first_name, last_name, role, session_stamp, language";
 
     /// <summary>
     /// The account a login name or e-mail address and password open, or null. Wrong name and wrong
@@ -25,7 +25,7 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                candidates.Add((Read(reader), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                candidates.Add((Read(reader), reader.IsDBNull(9) ? null : reader.GetString(9)));
             }
         }
         if (candidates.Count == 0)
@@ -201,5 +201,8 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
 
     static UserAccount Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetString(4), reader.GetString(5), Roles.FromDatabase(reader.GetString(6)), reader.GetGuid(7));
+        reader.GetString(4), reader.GetString(5), Roles.FromDatabase(reader.GetString(6)), reader.GetGuid(7))
+    {
+        Language = reader.IsDBNull(8) ? null : reader.GetString(8),
+    };
 }

@@ -11,4 +11,7 @@ public sealed record UserAccount(
     Guid SessionStamp)
 {
     public string DisplayName => $"{FirstName} {LastName}";
+
+    /// <summary>The language the person chose (fr-BE, nl-BE, en-BE); null: their school's.</summary>
+    public string? Language { get; init; }
 }

@@ -99,13 +99,13 @@ public sealed class SchoolDirectory(NpgsqlDataSource db, TimeProvider clock)
     async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
         var loadedAt = clock.GetUtcNow();
-        await using var command = db.CreateCommand("SELECT id, slug, name, host, suspended_at IS NOT NULL FROM schools");
+        await using var command = db.CreateCommand("SELECT id, slug, name, host, suspended_at IS NOT NULL, default_language FROM schools");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var schools = new List<School>();
         while (await reader.ReadAsync(cancellationToken))
         {
             schools.Add(new School(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4)));
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4), reader.GetString(5)));
         }
         return new Snapshot(
             schools.ToDictionary(s => s.Id),

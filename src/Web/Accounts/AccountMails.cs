@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using ItSchool.Accounts;
 using ItSchool.Mail;
 using ItSchool.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Accounts;
@@ -26,6 +27,7 @@ public sealed class AccountMails(LoginTokens tokens, Outbox outbox, IStringLocal
             return false;
         }
         var token = await tokens.IssueAsync(school.Id, account.Id, purpose, cancellationToken);
+        using var language = Cultures.Use(LanguageDirectory.Of(account.Language, school.Language));
         var link = $"{schoolUrl.TrimEnd('/')}/premiere-connexion?jeton={OutgoingMail.SecretPlaceholder}";
         var kind = purpose == TokenPurpose.Invitation ? "Invitation" : "Reset";
         var subject = T[$"Mail.{kind}.Subject", school.Name].Value;

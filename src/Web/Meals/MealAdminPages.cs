@@ -91,7 +91,7 @@ public static partial class MealAdminPages
             }
             var refunded = await RefundingAsync(grains.Day(context.School()!.Id, date), RefundReason.ArticleWithdrawn,
                 grain => grain.WithdrawAsync(found.Article.Code));
-            await mails.SendAsync(context.School()!, refunded, M["Refund.ArticleWithdrawn"], context.RequestAborted);
+            await mails.SendAsync(context.School()!, refunded, () => M["Refund.ArticleWithdrawn"], context.RequestAborted);
             return Flash.Redirect(context, WeekUrl(date), "withdrawn", refunded.Count);
         });
 
@@ -118,7 +118,7 @@ public static partial class MealAdminPages
                 return context.PageOrFragment<MealClosePage, MealCloseDialog>(confirm);
             }
             var refunded = await RefundingAsync(grains.Day(context.School()!.Id, date), RefundReason.DayClosed, grain => grain.CloseAsync(reason));
-            await mails.SendAsync(context.School()!, refunded, M[$"Closure.{reason}"], context.RequestAborted);
+            await mails.SendAsync(context.School()!, refunded, () => M[$"Closure.{reason}"], context.RequestAborted);
             return context.RedirectTo(Flash.Redirect(context, WeekUrl(date), "closed", refunded.Count).Url);
         });
 

@@ -4,6 +4,7 @@ using ItSchool.Mail;
 using ItSchool.Meals;
 using ItSchool.Pupils;
 using ItSchool.Schools;
+using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
 
@@ -13,23 +14,26 @@ namespace ItSchool.Web.Meals;
 /// Tells the guardians of each pupil whose meals the school refunded (a closed day, a withdrawn article) which meals
 /// and why: one mail per guardian and pupil for one closing, through the outbox; a guardian without an address is left out.
 /// </summary>
-public sealed class MealClosingMails(Outbox outbox, PupilRegistry registry, IStringLocalizer<MealAdminText> A)
+public sealed class MealClosingMails(Outbox outbox, PupilRegistry registry, LanguageDirectory languages, IStringLocalizer<MealAdminText> A)
 {
-    public async Task SendAsync(School school, IReadOnlyList<MealBookingView> refunded, string why, CancellationToken cancellationToken = default)
+    /// <param name="why">The reason, worded in the current culture: each guardian's mail asks for it in theirs.</param>
+    public async Task SendAsync(School school, IReadOnlyList<MealBookingView> refunded, Func<string> why, CancellationToken cancellationToken = default)
     {
         var html = HtmlEncoder.Default;
+        var readers = await languages.RecipientsAsync(school.Id, cancellationToken);
         foreach (var meals in refunded.GroupBy(b => b.PupilId))
         {
             if (await registry.FindAsync(school.Id, meals.Key, cancellationToken) is not { } pupil)
             {
                 continue;
             }
-            var day = meals.Min(b => b.Day).ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture);
-            var lines = meals.Select(b => A["Mail.Meal", b.Label, b.Day.ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture), Money.Format(b.AmountCents)].Value).ToList();
-            var subject = A["Mail.Subject", pupil.FirstName, day].Value;
             foreach (var guardian in pupil.Guardians.Where(g => !string.IsNullOrWhiteSpace(g.Email)).DistinctBy(g => g.Email!.ToLowerInvariant()))
             {
-                List<string> paragraphs = [A["Mail.Greeting", guardian.FirstName], A["Mail.Body", pupil.FirstName, why], .. lines, A["Mail.Wallet"],
+                using var language = Cultures.Use(readers.OfUser(school.Id, guardian.Id));
+                var day = meals.Min(b => b.Day).ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture);
+                var lines = meals.Select(b => A["Mail.Meal", b.Label, b.Day.ToString("dddd d MMMM yyyy", CultureInfo.CurrentCulture), Money.Format(b.AmountCents)].Value).ToList();
+                var subject = A["Mail.Subject", pupil.FirstName, day].Value;
+                List<string> paragraphs = [A["Mail.Greeting", guardian.FirstName], A["Mail.Body", pupil.FirstName, why()], .. lines, A["Mail.Wallet"],
                     A["Mail.Signature", school.Name]];
                 await outbox.EnqueueAsync(new OutgoingMail(school.Id, guardian.Email!, guardian.DisplayName, subject,
                     string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>"))), cancellationToken);

@@ -4,6 +4,7 @@ using ItSchool.Meals;
 using ItSchool.Platform;
 using ItSchool.Schools;
 using ItSchool.Web.Platform;
+using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Localization;
@@ -15,7 +16,7 @@ namespace ItSchool.Web.Meals;
 /// (<see cref="MealReminders"/>): each goes once per guardian, pupil and week, whoever runs it and however often.
 /// Only schools with the Meals module on, rules and a menu that week.
 /// </summary>
-public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks links, SchoolDirectory schools, IGrainFactory grains,
+public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks links, SchoolDirectory schools, LanguageDirectory languages, IGrainFactory grains,
     InstallationSettings installation, IServer server, TimeProvider clock, IStringLocalizer<MealNoticeText> T, ILogger<MealReminderJob> logger)
     : PeriodicJob(clock, logger)
 {
@@ -36,7 +37,8 @@ public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks l
                 continue;
             }
             var home = SchoolUrl(school);
-            sent += await reminders.SendAsync(schoolId, rules, week, now, reminder => Compose(reminder, home), cancellationToken);
+            var readers = await languages.RecipientsAsync(schoolId, cancellationToken);
+            sent += await reminders.SendAsync(schoolId, rules, week, now, reminder => Compose(reminder, home, readers), cancellationToken);
         }
         return sent;
     }
@@ -49,8 +51,9 @@ public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks l
         }
     }
 
-    OutgoingMail Compose(MealReminder reminder, string home)
+    OutgoingMail Compose(MealReminder reminder, string home, RecipientLanguages readers)
     {
+        using var language = Cultures.Use(readers.OfUser(reminder.SchoolId, reminder.GuardianId));
         var week = SchoolTime.Date(reminder.Week);
         var subject = T["Reminder.Subject", reminder.PupilFirstName, week].Value;
         var optOut = $"{home}/repas/rappels?jeton={Uri.EscapeDataString(links.For(reminder.SchoolId, reminder.GuardianId))}";

@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using ItSchool.Mail;
 using ItSchool.Meetings;
+using ItSchool.Schools;
+using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Meetings;
@@ -21,26 +23,29 @@ public sealed record MeetingChange(MeetingChangeKind Kind, MeetingEvening Evenin
 /// it), through the outbox, with the appointment as a calendar file: the parent who holds it and the pupil's
 /// other guardians each get one, at their own address; a guardian without one is left out.
 /// </summary>
-public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household, IStringLocalizer<MeetingText> M, TimeProvider clock)
+public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household, LanguageDirectory languages, IStringLocalizer<MeetingText> M,
+    TimeProvider clock)
 {
     public async Task SendAsync(MeetingChange change, string schoolName, CancellationToken cancellationToken = default)
     {
         var evening = change.Evening;
         var (recipients, holderName, pupilName) = await household.RecipientsAsync(evening.SchoolId, change.ParentId, change.PupilId, cancellationToken);
-        var time = evening.SlotStart(change.Slot).ToString("HH:mm");
-        var day = evening.SlotDay(change.Slot).ToString("dddd d MMMM yyyy");
-        var subject = M[$"Mail.{change.Kind}.Subject", change.Teacher.Name, MeetingAnswers.Time(evening, change.Slot)].Value;
-        var what = change.Kind switch
-        {
-            MeetingChangeKind.Moved => M["Mail.Moved.Body", change.Teacher.Name, pupilName, day,
-                MeetingAnswers.Time(evening, change.FromSlot ?? change.Slot), MeetingAnswers.Time(evening, change.Slot)],
-            MeetingChangeKind.Cancelled when change.ByStaff => M["Mail.CancelledByStaff.Body", change.Teacher.Name, pupilName, day, time],
-            _ => M[$"Mail.{change.Kind}.Body", change.Teacher.Name, pupilName, day, time],
-        };
         var calendar = MeetingCalendar.For(change, schoolName, pupilName, clock.GetUtcNow());
         var html = HtmlEncoder.Default;
+        var readers = await languages.RecipientsAsync(evening.SchoolId, cancellationToken);
         foreach (var recipient in recipients)
         {
+            using var language = Cultures.Use(readers.OfUser(evening.SchoolId, recipient.ParentId));
+            var time = evening.SlotStart(change.Slot).ToString("HH:mm");
+            var day = evening.SlotDay(change.Slot).ToString("dddd d MMMM yyyy");
+            var subject = M[$"Mail.{change.Kind}.Subject", change.Teacher.Name, MeetingAnswers.Time(evening, change.Slot)].Value;
+            var what = change.Kind switch
+            {
+                MeetingChangeKind.Moved => M["Mail.Moved.Body", change.Teacher.Name, pupilName, day,
+                    MeetingAnswers.Time(evening, change.FromSlot ?? change.Slot), MeetingAnswers.Time(evening, change.Slot)],
+                MeetingChangeKind.Cancelled when change.ByStaff => M["Mail.CancelledByStaff.Body", change.Teacher.Name, pupilName, day, time],
+                _ => M[$"Mail.{change.Kind}.Body", change.Teacher.Name, pupilName, day, time],
+            };
             var paragraphs = new List<string> { M["Mail.Greeting", recipient.FirstName], what };
             if (recipient.ParentId != change.ParentId && holderName.Length > 0)
             {

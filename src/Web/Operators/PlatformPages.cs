@@ -97,7 +97,7 @@ public static class PlatformPages
         });
 
         operatorOnly.MapGet("/ecoles/{id:guid}", async (Guid id, OperatedSchools schools, StaffAccounts staff, IGrainFactory grains,
-            HttpContext context) =>
+            SchoolDirectory directory, HttpContext context) =>
             await schools.FindAsync(id, context.RequestAborted) is { } school
                 ? (IResult)new RazorComponentResult<SchoolPage>(new
                 {
@@ -106,6 +106,7 @@ public static class PlatformPages
                     Managers = (await staff.ListAsync(id, context.RequestAborted)).Where(m => m.Role == Role.Manager).ToList(),
                     Modules = await grains.GetGrain<ISchoolGrain>(id).GetEnabledModulesAsync(),
                     Address = context.SchoolUrl(new School(school.Id, school.Slug, school.Name, school.Host)),
+                    Language = (await directory.FindByIdAsync(id, context.RequestAborted))?.Language ?? SchoolTime.Culture.Name,
                 })
                 : Results.NotFound());
 
@@ -129,6 +130,21 @@ public static class PlatformPages
                 await (wanted.Contains(module) ? school.EnableModuleAsync(module) : school.DisableModuleAsync(module));
             }
             return Flash.Redirect(context, $"plateforme/ecoles/{id}", "modules");
+        });
+
+        operatorOnly.MapPost("/ecoles/{id:guid}/langue", async (Guid id, LanguageDirectory languages, SchoolDirectory directory,
+            HttpContext context, [FromForm] Languages.ChoiceForm form) =>
+        {
+            if (LanguageDirectory.Supported(form.Language) is null)
+            {
+                return Results.BadRequest();
+            }
+            if (!await languages.SetSchoolLanguageAsync(id, form.Language!, context.RequestAborted))
+            {
+                return (IResult)Results.NotFound();
+            }
+            directory.Forget();
+            return Flash.Redirect(context, $"plateforme/ecoles/{id}", "school-language-saved");
         });
 
         // The first manager lost their mail: a new invitation (a new token; the operator never sees it).

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using Htmx;
+using ItSchool.Schools;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
@@ -30,7 +32,12 @@ public static class ErrorPages
             {
                 return;
             }
-            await Answer(context, context.Response.StatusCode).ExecuteAsync(context);
+            // The request's culture was set inside the middleware that chose it; this answer is written after it returned.
+            var culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? SchoolTime.Culture;
+            using (Cultures.Use(culture))
+            {
+                await Answer(context, context.Response.StatusCode).ExecuteAsync(context);
+            }
         });
 
     /// <param name="code">For APIs; by default the status's own name (<c>not_found</c>, <c>too_many_requests</c>).</param>

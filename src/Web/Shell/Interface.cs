@@ -1,11 +1,10 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using ItSchool.Schools;
-using Microsoft.AspNetCore.Localization;
 
 namespace ItSchool.Web.Shell;
 
-/// <summary>Server-rendered HTML: Razor components for pages and fragments, localized, with antiforgery.</summary>
+/// <summary>Server-rendered HTML: Razor components for pages and fragments, localized (see <see cref="Languages"/>), with antiforgery.</summary>
 public static class Interface
 {
     public static void AddInterface(this WebApplicationBuilder builder)
@@ -15,6 +14,8 @@ public static class Interface
         builder.Services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        // Each request's language is chosen after authentication: see Languages.
+        builder.Services.AddSingleton<LanguageDirectory>();
         builder.Services.AddElision();
         // htmx sends the token in this header (see wwwroot/js/site.js); plain forms send it as a field.
         builder.Services.AddAntiforgery(options => options.HeaderName = "RequestVerificationToken");
@@ -30,12 +31,6 @@ public static class Interface
 
     public static void UseInterface(this WebApplication app)
     {
-        app.UseRequestLocalization(new RequestLocalizationOptions
-        {
-            DefaultRequestCulture = new RequestCulture(SchoolTime.Culture),
-            SupportedCultures = [.. SchoolTime.Cultures],
-            SupportedUICultures = [.. SchoolTime.Cultures],
-        });
         app.UseStaticFiles();
         app.UseRouting();
     }

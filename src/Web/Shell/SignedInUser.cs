@@ -17,9 +17,13 @@ public sealed record SignedInUser(
     const string PupilClaim = "itschool:pupil";
     const string PupilNameClaim = "itschool:pupil-name";
     const string SessionClaim = "itschool:session";
+    const string LanguageClaim = "itschool:language";
 
     /// <summary>This session's own id, so that signing out ends it alone; null in cookies issued before sessions had one.</summary>
     public Guid? SessionId { get; init; }
+
+    /// <summary>The language the person chose (fr-BE, nl-BE, en-BE), carried in the cookie so no page asks the database; null: the school's.</summary>
+    public string? Language { get; init; }
 
     public static SignedInUser? From(ClaimsPrincipal principal)
     {
@@ -36,6 +40,7 @@ public sealed record SignedInUser(
             principal.FindFirstValue(ClaimTypes.Name) ?? "", role, stamp, pupil, principal.FindFirstValue(PupilNameClaim))
         {
             SessionId = Guid.TryParse(principal.FindFirstValue(SessionClaim), out var session) ? session : null,
+            Language = principal.FindFirstValue(LanguageClaim),
         };
     }
 
@@ -51,6 +56,10 @@ public sealed record SignedInUser(
             new(ClaimTypes.GivenName, account.FirstName),
             new(ClaimTypes.Role, account.Role.ToString()),
         };
+        if (account.Language is not null)
+        {
+            claims.Add(new Claim(LanguageClaim, account.Language));
+        }
         if (pupil is not null)
         {
             claims.Add(new Claim(PupilClaim, pupil.Id.ToString()));

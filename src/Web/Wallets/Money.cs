@@ -6,7 +6,10 @@ namespace ItSchool.Web.Wallets;
 /// <summary>Euro amounts on screen and in forms; always integer cents inside, never floating point.</summary>
 public static class Money
 {
-    /// <summary>In the reader's culture's layout ("10,45 €" in fr-BE), always in euro.</summary>
+    /// <summary>
+    /// In the reader's culture's digits, always in euro and always with the sign after the amount, as Belgians write
+    /// it whatever their language: "10,45 €" in fr-BE and nl-BE (where .NET would put it first), "10.45 €" in en-BE.
+    /// </summary>
     public static string Format(long cents)
     {
         var culture = CultureInfo.CurrentCulture.IsNeutralCulture || CultureInfo.CurrentCulture.Equals(CultureInfo.InvariantCulture)
@@ -14,6 +17,8 @@ public static class Money
             : CultureInfo.CurrentCulture;
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         format.CurrencySymbol = "€";
+        format.CurrencyPositivePattern = 3; // "n €"
+        format.CurrencyNegativePattern = 8; // "-n €"
         return (cents / 100m).ToString("C", format);
     }
 

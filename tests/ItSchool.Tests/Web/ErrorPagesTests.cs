@@ -68,7 +68,7 @@ public sealed class ErrorPagesTests(FailingWebNode web) : IClassFixture<FailingW
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        Assert.Contains("<html lang=\"fr\">", html);
+        Assert.Contains("<html lang=\"fr-BE\">", html);
         Assert.Contains("<link rel=\"stylesheet\" href=\"/css/site.css\">", html);
         Assert.Contains("<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">", html);
         Assert.Contains("<main class=\"bare\">", html);
