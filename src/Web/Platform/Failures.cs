@@ -10,7 +10,7 @@ namespace ItSchool.Web.Platform;
 /// Failures a visitor or the network can cause get an answer that says so, never a 500: odd input (a
 /// malformed or oversized body, a NUL the database refuses) is a 4xx, PostgreSQL out of reach a 503 with
 /// Retry-After, while the application's own bugs are a 500, logged. Each is answered as every error is
-/// (<see cref="ErrorPages"/>): APIs an RFC 7807 problem with a <c>code</c>, pages a French page. Every write is
+/// (<see cref="ErrorPages"/>): APIs an RFC 7807 problem with a <c>code</c>, pages a page in the reader's language. Every write is
 /// one transaction, so a request cut short by the database leaves nothing half-written.
 /// </summary>
 public static class Failures
@@ -41,7 +41,7 @@ public static class Failures
                 }
                 else if (failure.Status >= 500)
                 {
-                    // Our own bug: the log gets everything, the visitor a French page that names none of it.
+                    // Our own bug: the log gets everything, the visitor a page that names none of it.
                     logger.LogError(e, "{Method} {PathBase}{Path} failed", context.Request.Method, context.Request.PathBase, context.Request.Path);
                 }
                 context.Response.Clear();

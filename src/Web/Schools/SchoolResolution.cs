@@ -61,6 +61,7 @@ public static class SchoolResolution
                 school = slug.Length == 0 ? null : await directory.FindBySlugAsync(slug, context.RequestAborted);
                 if (school is null)
                 {
+                    ErrorPages.UseRequestCulture(context);
                     await new RazorComponentResult<UnknownSchoolPage> { StatusCode = StatusCodes.Status404NotFound }
                         .ExecuteAsync(context);
                     return;
@@ -76,6 +77,7 @@ public static class SchoolResolution
             if (school is { Suspended: true })
             {
                 // Nothing is deleted: the operator reopens the school and everything is there again.
+                ErrorPages.UseRequestCulture(context);
                 await new RazorComponentResult<SuspendedSchoolPage>(new { School = school }) { StatusCode = StatusCodes.Status403Forbidden }
                     .ExecuteAsync(context);
                 return;

@@ -17,7 +17,7 @@ public enum ErrorKind { NotFound, Forbidden, BadRequest, Expired, TooLarge, TooM
 /// <summary>
 /// Every error answer says what happened, in one place: an API gets an RFC 7807 problem with a <c>code</c>;
 /// htmx gets one plain-text sentence, which site.js shows in the page (htmx swaps no error); a browser gets
-/// the French <see cref="ErrorPage"/> with the way back. Answers that already have a body (a form shown again
+/// the <see cref="ErrorPage"/> in their language with the way back. Answers that already have a body (a form shown again
 /// with its messages), or deliberately none (htmx instructions in HX-* headers, SignalR), keep theirs.
 /// </summary>
 public static class ErrorPages
@@ -44,6 +44,7 @@ public static class ErrorPages
     public static IResult Answer(HttpContext context, int status, ErrorKind? kind = null, string? code = null)
     {
         var what = kind ?? KindOf(status);
+        UseRequestCulture(context);
         var T = context.RequestServices.GetRequiredService<IStringLocalizer<Ui>>();
         var wait = Wait(context.Response, T);
         if (IsApi(context.Request))
@@ -66,6 +67,18 @@ public static class ErrorPages
             Home = school is null ? "/" : $"{context.Request.PathBase}/tableau-de-bord",
         })
         { StatusCode = status };
+    }
+
+    /// <summary>
+    /// The error answers run outside the request localization (further in, its culture does not flow back out),
+    /// and the unknown or suspended school's pages before it: they read the culture it left on the request,
+    /// or the school default when it has not run yet.
+    /// </summary>
+    public static void UseRequestCulture(HttpContext context)
+    {
+        var chosen = context.Features.Get<IRequestCultureFeature>()?.RequestCulture ?? new RequestCulture(SchoolTime.Culture);
+        CultureInfo.CurrentCulture = chosen.Culture;
+        CultureInfo.CurrentUICulture = chosen.UICulture;
     }
 
     /// <summary>APIs answer problems, never pages. Before the school is resolved the path still holds its /e/{slug} prefix.</summary>
