@@ -117,7 +117,7 @@ public static class InvoicePages
 
         invoices.MapPost("/{id:guid}/en-ligne", async (Guid id, HttpContext context, IGrainFactory grains, GuardianLinks pupils,
             InvoiceSettingsStore settings, IPaymentProvider provider, OnlinePayments payments, ILogger<InvoiceText> logger,
-            [FromForm(Name = "Key")] string? key) =>
+            IStringLocalizer<InvoiceText> T, [FromForm(Name = "Key")] string? key) =>
         {
             if (await ChildInvoiceAsync(context, grains, pupils, id) is not { } invoice)
             {
@@ -143,7 +143,7 @@ public static class InvoicePages
                 {
                     var payment = await payments.StartOnceAsync(invoice.SchoolId, invoice.PupilId, 1, invoice.RemainingCents, provider.Name, user.Id,
                         $"invoice/{key}", paymentId => provider.CreateCheckoutAsync(new CheckoutRequest(paymentId, invoice.RemainingCents,
-                            $"Facture {invoice.Number}", schoolUrl, $"{schoolUrl}/paiement/retour?paiement={paymentId}",
+                            T["Invoice.Title", invoice.Number], schoolUrl, $"{schoolUrl}/paiement/retour?paiement={paymentId}",
                             $"{schoolUrl}/paiement/retour?paiement={paymentId}&abandon=1"), context.RequestAborted),
                         invoice.Id, context.RequestAborted);
                     context.Response.Htmx(headers => headers.Redirect(payment.RedirectUrl));
