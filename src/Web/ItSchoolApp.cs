@@ -1,4 +1,5 @@
 using ItSchool.Web.Accounts;
+using ItSchool.Web.App;
 using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
 using ItSchool.Web.Live;
@@ -32,6 +33,7 @@ public static class ItSchoolApp
         new BankStatementsFeature(),
         new MeetingsFeature(),
         new MealsFeature(),
+        new AppFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>
