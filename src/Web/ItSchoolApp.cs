@@ -1,6 +1,7 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
+using ItSchool.Web.Legal;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
@@ -32,6 +33,7 @@ public static class ItSchoolApp
         new BankStatementsFeature(),
         new MeetingsFeature(),
         new MealsFeature(),
+        new LegalFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>
@@ -74,10 +76,11 @@ public static class ItSchoolApp
         app.UseInterface();
         AccountsFeature.UseAccounts(app);
         app.UseModules();
+        app.UseTermsAcceptance();
         app.MapSchoolChooser();
         app.MapPlatform();
         app.MapLive();
-        var school = app.MapSchool();
+        var school = app.MapSchool().RequireAcceptedTerms();
         school.MapDashboard();
         foreach (var feature in AllFeatures)
         {
