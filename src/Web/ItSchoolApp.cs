@@ -2,6 +2,7 @@ using ItSchool.Web.Accounts;
 using ItSchool.Web.App;
 using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
+using ItSchool.Web.Legal;
 using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
@@ -34,6 +35,7 @@ public static class ItSchoolApp
         new MeetingsFeature(),
         new MealsFeature(),
         new AppFeature(),
+        new LegalFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>
@@ -77,10 +79,11 @@ public static class ItSchoolApp
         AccountsFeature.UseAccounts(app);
         app.UseLanguages();
         app.UseModules();
+        app.UseTermsAcceptance();
         app.MapSchoolChooser();
         app.MapPlatform();
         app.MapLive();
-        var school = app.MapSchool();
+        var school = app.MapSchool().RequireAcceptedTerms();
         school.MapDashboard();
         school.MapLanguages();
         foreach (var feature in AllFeatures)

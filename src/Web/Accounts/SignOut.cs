@@ -1,5 +1,6 @@
 using ItSchool.Accounts;
 using ItSchool.Live;
+using ItSchool.Web.Legal;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -25,5 +26,5 @@ public static class SignOut
             }
             await context.SignOutAsync(Sessions.Scheme);
             return TypedResults.Redirect($"{context.Request.PathBase}/connexion");
-        });
+        }).AllowWithoutAcceptedTerms();
 }
