@@ -9,8 +9,7 @@ public sealed class BankLanguageTests(WebNode web) : IClassFixture<WebNode>
     [InlineData("en-BE", "Import history", "Statement files (one or more)")]
     public async Task A_manager_reads_the_bank_statements_page_in_their_language(string culture, string history, string files)
     {
-        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
-        manager.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont", culture: culture);
         var page = await manager.GetStringAsync("/e/demo/gestion/releves");
         Assert.Contains(history, page);
         Assert.Contains(files, page);

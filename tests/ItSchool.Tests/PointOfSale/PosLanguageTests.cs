@@ -12,8 +12,7 @@ public sealed class PosLanguageTests(WebNode web) : IClassFixture<WebNode>
     [InlineData("en-BE", "Import items (CSV", "Unknown or disabled card.")]
     public async Task The_articles_page_and_the_terminal_api_answer_in_the_readers_language(string culture, string importHelp, string unknownCard)
     {
-        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
-        manager.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont", culture: culture);
         var page = await manager.GetStringAsync("/e/demo/gestion/caisses");
         Assert.Contains(importHelp, page);
         Assert.DoesNotContain("Importer des articles", page);
