@@ -36,6 +36,7 @@ public static class ItSchoolApp
         new MealsFeature(),
         new AppFeature(),
         new LegalFeature(),
+        new MicrosoftSignInFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>
