@@ -30,7 +30,7 @@ public sealed class ParentMealBrowserTests(WebNode web, Chromium chromium) : ICl
         await Assertions.Expect(dialog.GetByRole(AriaRole.Status)).ToContainTextAsync("Repas réservé : Repas chaud");
         await Assertions.Expect(MealBalance(page)).ToHaveAttributeAsync("data-cents", "4550");
         await Assertions.Expect(Cell(page, day).Locator(".meal.booked")).ToHaveTextAsync("Repas chaud");
-        await Assertions.Expect(Cell(page, day)).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("réservé : Repas chaud"));
+        await Assertions.Expect(Cell(page, day)).ToHaveAccessibleNameAsync(new System.Text.RegularExpressions.Regex("réservé : Repas chaud"));
         await Screens.SaveAsync(page, "meals-booked");
 
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Annuler la réservation" }).ClickAsync();

@@ -86,6 +86,15 @@
       return;
     }
     var slot = button.closest(".slot"), grid = slot.closest(".timetable");
+    // An appointment picked with its move button: a free slot of the same grid is where it goes, not a new booking.
+    var moving = pickedIn(grid);
+    if (moving && button.classList.contains("book")) {
+      var from = moving.dataset, to = slot.dataset;
+      confirmThen(format(texts(grid).moveText, [from.time, to.time]), function () {
+        post(grid, "deplacer", { From: from.slot, To: to.slot });
+      }, unpick);
+      return;
+    }
     if (button.classList.contains("book")) {
       // The school books for the family chosen in the list above the grid.
       var family = document.getElementById("meeting-family");
@@ -118,6 +127,48 @@
       post(grid, "annuler", { Slot: slot.dataset.slot });
     });
   });
+
+  // Moving without dragging: the appointment's move button (Enter or Space) picks it, a free slot's button then
+  // takes it, after the same question as a drop; the move button again or Escape puts it back. The pick is kept by
+  // slot number, so a live push that redraws the grid meanwhile keeps it.
+  var picked = null;
+  function pickedIn(grid) {
+    if (!picked || picked.grid !== grid.id) {
+      return null;
+    }
+    return grid.querySelector('.slot[data-slot="' + picked.slot + '"]');
+  }
+  function showPick() {
+    document.querySelectorAll(".slot.moving").forEach(function (slot) { slot.classList.remove("moving"); });
+    document.querySelectorAll(".slot .move").forEach(function (button) { button.setAttribute("aria-pressed", "false"); });
+    var grid = picked && document.getElementById(picked.grid);
+    var slot = grid && pickedIn(grid);
+    if (slot) {
+      slot.classList.add("moving");
+      slot.querySelector(".move").setAttribute("aria-pressed", "true");
+    }
+  }
+  function unpick() {
+    picked = null;
+    showPick();
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".slot .move");
+    if (!button) {
+      return;
+    }
+    var slot = button.closest(".slot"), grid = slot.closest(".timetable");
+    var same = picked && picked.grid === grid.id && picked.slot === slot.dataset.slot;
+    picked = same ? null : { grid: grid.id, slot: slot.dataset.slot };
+    showPick();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && picked && !document.querySelector("dialog[open]")) {
+      unpick();
+    }
+  });
+  document.addEventListener("itschool:swapped", showPick);
+  document.addEventListener("htmx:afterSettle", showPick);
 
   // Drag and drop: a few pixels of travel make it a drag; a free slot of the same grid under the pointer
   // is the target; letting go there asks "Déplacer le rendez-vous de 18:10 à 18:40 ?".

@@ -1,0 +1,114 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using ItSchool.Accounts;
+using ItSchool.Meetings;
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using ItSchool.Web.Shell;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ItSchool.Tests.Accessibility;
+
+/// <summary>
+/// axe-core over every kind of page of a school, as each demo role reads it: the sign-in page, every menu line the
+/// features declare for the role (read from the features, so a new page is checked without touching this test), the
+/// pages of the user menu, the first dialog each page opens, the till and the meeting grids. No violation of impact
+/// serious or critical may be left; all of them are reported, with the page, the rule and the elements.
+/// </summary>
+public sealed class AxeTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
+{
+    static readonly string[] Blocking = ["serious", "critical"];
+
+    static readonly string[] DemoUsers = ["marc.dubois", "julien.peeters", "karim.benali", "claire.dupont"];
+
+    [Fact]
+    public async Task No_page_of_a_school_has_a_serious_or_critical_violation()
+    {
+        var found = new List<string>();
+        await using (var signedOut = await chromium.Browser.NewContextAsync(new() { Locale = "fr-BE" }))
+        {
+            var page = await signedOut.NewPageAsync();
+            await page.GotoAsync(new Uri(web.DemoSchool, "connexion").ToString());
+            found.AddRange(await ViolationsAsync(page, "(signed out) /connexion"));
+        }
+        var evening = (await web.Services.GetRequiredService<MeetingEvenings>().ListAsync(DemoSchool.Id)).First();
+        foreach (var userName in DemoUsers)
+        {
+            var page = await chromium.SignInToDashboardAsync(web, userName);
+            List<string> hrefs = [.. await MenuAsync(userName), "mon-acces"];
+            if (DemoSchool.Accounts.Single(account => account.UserName == userName).Role == Role.Parent)
+            {
+                hrefs.Add("comptes");
+                hrefs.Add($"reunions/{evening.Id}/enseignants/{evening.Teachers[0].TeacherId}");
+            }
+            foreach (var href in hrefs)
+            {
+                await page.GotoAsync(new Uri(web.DemoSchool, href).ToString());
+                found.AddRange(await ViolationsAsync(page, $"{userName} /{href}"));
+                found.AddRange(await DialogViolationsAsync(page, $"{userName} /{href}"));
+            }
+            await page.Context.CloseAsync();
+        }
+        Assert.True(found.Count == 0, $"{found.Count} serious or critical accessibility violations:\n{string.Join("\n", found)}");
+    }
+
+    [Fact]
+    public async Task The_first_tab_stop_is_a_visible_skip_link_to_the_page_itself()
+    {
+        var page = await chromium.SignInToDashboardAsync(web, "claire.dupont");
+        await page.GotoAsync(new Uri(web.DemoSchool, "gestion/eleves").ToString());
+        var skip = page.GetByRole(AriaRole.Link, new() { Name = "Aller au contenu" });
+        await Assertions.Expect(skip).Not.ToBeInViewportAsync();
+
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(skip).ToBeFocusedAsync();
+        await Assertions.Expect(skip).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("main#main")).ToBeFocusedAsync();
+        Assert.EndsWith("/gestion/eleves#main", page.Url);
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('main').contains(document.activeElement)"),
+            "The next Tab leaves the page's content.");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The page's first button that opens a dialog, clicked, and the page checked with the dialog open.</summary>
+    static async Task<IEnumerable<string>> DialogViolationsAsync(IPage page, string where)
+    {
+        var opener = page.Locator("button[hx-get][hx-target='#dialog']:visible").First;
+        if (await opener.CountAsync() == 0)
+        {
+            return [];
+        }
+        var what = (await opener.InnerTextAsync()).Trim();
+        await opener.ClickAsync();
+        var dialog = page.Locator("dialog#dialog[open]");
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        var found = await ViolationsAsync(page, $"{where} dialog «{what}»");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        return found;
+    }
+
+    static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, string where)
+    {
+        var result = await page.RunAxe();
+        return
+        [
+            .. result.Violations.Where(rule => Blocking.Contains(rule.Impact)).SelectMany(rule => rule.Nodes.Select(node =>
+                $"{where}: {rule.Impact} {rule.Id} ({rule.Help}) at {node.Target} {Short(node.Html)}")),
+        ];
+    }
+
+    static string Short(string html) => html.Length <= 160 ? html : html[..160] + "…";
+
+    /// <summary>The menu's lines for this person's role where the demo school has the module on, dashboard first.</summary>
+    async Task<IReadOnlyList<string>> MenuAsync(string userName)
+    {
+        var role = DemoSchool.Accounts.Single(account => account.UserName == userName).Role;
+        var enabled = await web.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id).GetEnabledModulesAsync();
+        return [.. web.Services.GetRequiredService<Features>().OnIn(enabled).SelectMany(feature => feature.Menu).Prepend(MenuEntry.Dashboard)
+            .Where(entry => entry.Roles.Contains(role)).OrderBy(entry => entry.Position).Select(entry => entry.Href)];
+    }
+}
