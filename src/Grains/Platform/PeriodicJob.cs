@@ -13,7 +13,7 @@ namespace ItSchool.Platform;
 public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
 {
     readonly SemaphoreSlim wake = new(0);
-    DateTimeOffset started;
+    Task firstRun = Task.CompletedTask;
 
     protected TimeProvider Clock { get; } = clock;
 
@@ -29,10 +29,11 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
     /// <summary>Runs a pass now instead of at the next tick (new work arrived on this node).</summary>
     protected void Wake() => wake.Release();
 
-    // The first delay counts from the start itself: ExecuteAsync runs on the thread pool, maybe after the clock moved.
+    // The first delay is set here, on the starting thread: ExecuteAsync runs later on the thread pool, maybe after the
+    // clock moved, and a delay set then would count from that later moment.
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        started = Clock.GetUtcNow();
+        firstRun = FirstRunAfter > TimeSpan.Zero ? Task.Delay(FirstRunAfter, Clock) : Task.CompletedTask;
         return base.StartAsync(cancellationToken);
     }
 
@@ -40,7 +41,7 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
     {
         try
         {
-            await WaitAsync(FirstRunAfter - (Clock.GetUtcNow() - started), stoppingToken);
+            await firstRun.WaitAsync(stoppingToken);
             using var timer = new PeriodicTimer(Interval, Clock);
             Task<bool>? tick = null;
             Task? woken = null;
@@ -71,14 +72,6 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-    }
-
-    async Task WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
-    {
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, Clock, stoppingToken);
         }
     }
 }
