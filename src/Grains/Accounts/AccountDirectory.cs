@@ -1,3 +1,4 @@
+using ItSchool.Pupils;
 using Npgsql;
 
 namespace ItSchool.Accounts;
@@ -98,6 +99,36 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("id", userId);
         return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>
+    /// <see cref="IsSessionOpenAsync"/> and, in the same query, the child the session has open if this person is
+    /// still their guardian: every parent page asks both, and a second round trip per request is the price of a page.
+    /// </summary>
+    public async Task<(bool Open, Pupil? Child)> CheckSessionAsync(Guid schoolId, Guid userId, Guid stamp, Guid? sessionId, Guid pupilId,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT u.session_stamp = @stamp AND NOT EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = @session),
+                   p.id, p.school_id, p.first_name, p.last_name, p.class_name
+            FROM users u
+            LEFT JOIN guardianships g ON g.school_id = u.school_id AND g.user_id = u.id AND g.pupil_id = @pupil
+            LEFT JOIN pupils p ON p.id = g.pupil_id AND p.school_id = g.school_id
+            WHERE u.school_id = @school AND u.id = @id AND u.deactivated_at IS NULL
+            """);
+        command.Parameters.AddWithValue("stamp", stamp);
+        command.Parameters.Add(new NpgsqlParameter("session", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)sessionId ?? DBNull.Value });
+        command.Parameters.AddWithValue("pupil", pupilId);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("id", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || !reader.GetBoolean(0))
+        {
+            return (false, null);
+        }
+        return (true, reader.IsDBNull(1)
+            ? null
+            : new Pupil(reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ItSchool.Accounts;
 using ItSchool.Pupils;
 using ItSchool.Web.Shell;
 
@@ -10,10 +11,32 @@ namespace ItSchool.Web.Accounts;
 /// </summary>
 public static class OpenChild
 {
+    /// <summary>What the session check of this request found for the child it carried.</summary>
+    sealed record Checked(Guid PupilId, Pupil? Child);
+
     /// <summary>The open child, or null (no child chosen, or no longer this parent's).</summary>
     public static async Task<Pupil?> OpenChildAsync(this HttpContext context, GuardianLinks pupils)
     {
         var user = SignedInUser.From(context.User);
-        return user?.PupilId is { } id ? await pupils.ChildOfAsync(user.SchoolId, user.Id, id, context.RequestAborted) : null;
+        if (user?.PupilId is not { } id)
+        {
+            return null;
+        }
+        // Checked at the start of this very request, with the session: a page asks it again only after the session
+        // changed child mid-request (the family page), never on a result older than the request.
+        return context.Features.Get<Checked>() is { } done && done.PupilId == id
+            ? done.Child
+            : await pupils.ChildOfAsync(user.SchoolId, user.Id, id, context.RequestAborted);
+    }
+
+    /// <summary>Whether the session is open, checking its child's guardianship in the same query for <see cref="OpenChildAsync"/>.</summary>
+    internal static async Task<bool> CheckWithSessionAsync(HttpContext context, AccountDirectory accounts, SignedInUser user, Guid pupil)
+    {
+        var (open, child) = await accounts.CheckSessionAsync(user.SchoolId, user.Id, user.SessionStamp, user.SessionId, pupil, context.RequestAborted);
+        if (open)
+        {
+            context.Features.Set(new Checked(pupil, child));
+        }
+        return open;
     }
 }
