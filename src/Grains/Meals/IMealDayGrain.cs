@@ -110,7 +110,8 @@ public sealed record MealBookingView(
 /// <summary>
 /// Booked (<see cref="Booking"/> and the compartment's <see cref="BalanceCents"/> right after the debit) or refused
 /// with a code: <see cref="Allergens"/> says which for <see cref="BookingRefusal.Allergen"/>, <see cref="AvailableCents"/>
-/// what the compartment can spend for <see cref="BookingRefusal.InsufficientFunds"/>.
+/// what the compartment can spend for <see cref="BookingRefusal.InsufficientFunds"/>. <see cref="Day"/> is the day as the pupil
+/// sees it right after the decision, when the grain read it to decide (not for a replay or a malformed request).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record BookingResult(
@@ -118,12 +119,20 @@ public sealed record BookingResult(
     [property: Id(1)] long? BalanceCents,
     [property: Id(2)] BookingRefusal? Refusal,
     [property: Id(3)] Allergens Allergens,
-    [property: Id(4)] long? AvailableCents)
+    [property: Id(4)] long? AvailableCents,
+    [property: Id(5)] PupilMealDay? Day = null)
 {
     public bool Booked => Refusal is null;
 
     public static BookingResult Refused(BookingRefusal refusal, Allergens allergens = Allergens.None, long? available = null) =>
         new(null, null, refusal, allergens, available);
+
+    // The decision is the answer, and a replay gives the same one; the day it was decided on is a view of that moment,
+    // which a replay does not read again.
+    public bool Equals(BookingResult? other) => other is not null && Booking == other.Booking && BalanceCents == other.BalanceCents
+        && Refusal == other.Refusal && Allergens == other.Allergens && AvailableCents == other.AvailableCents;
+
+    public override int GetHashCode() => HashCode.Combine(Booking, BalanceCents, Refusal, Allergens, AvailableCents);
 }
 
 public enum CancelRefusal

@@ -26,7 +26,31 @@ public enum MenuProblem
 }
 
 /// <summary>A meal a pupil holds (pending or booked).</summary>
-public sealed record PupilMeal(Guid Id, DateOnly Day, string ArticleCode, string Label, long AmountCents, BookingStatus Status);
+[GenerateSerializer, Immutable]
+public sealed record PupilMeal(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] DateOnly Day,
+    [property: Id(2)] string ArticleCode,
+    [property: Id(3)] string Label,
+    [property: Id(4)] long AmountCents,
+    [property: Id(5)] BookingStatus Status);
+
+/// <summary>
+/// One day of <see cref="PupilMealMonth"/>, as the day's grain saw it when it decided a booking: what the parent's
+/// dialog shows again right after, without reading it a second time.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PupilMealDay(
+    [property: Id(0)] Allergens Allergies,
+    [property: Id(1)] IReadOnlyList<MealArticle> Articles,
+    [property: Id(2)] ClosureReason? Closed,
+    [property: Id(3)] IReadOnlyList<PupilMeal> Meals,
+    [property: Id(4)] MealRules Rules)
+{
+    public PupilMealMonth AsMonth(DateOnly day) => new(Allergies,
+        Articles.Count > 0 ? new Dictionary<DateOnly, IReadOnlyList<MealArticle>> { [day] = Articles } : [],
+        Closed is { } reason ? new Dictionary<DateOnly, ClosureReason> { [day] = reason } : [], Meals, Rules);
+}
 
 /// <summary>A pupil's month: the articles each day offers (at the pupil's price), closed days, the pupil's meals and declared allergies.</summary>
 public sealed record PupilMealMonth(

@@ -28,33 +28,46 @@ public sealed class MealBookings(NpgsqlDataSource db)
         return bookings;
     }
 
-    /// <summary>Everything a booking is decided on, read in one round trip.</summary>
+    /// <summary>Everything a booking is decided on, and the day as the pupil will see it afterwards, read in one round trip.</summary>
     public async Task<BookingInputs> InputsAsync(Guid schoolId, DateOnly day, Guid pupilId, string articleCode)
     {
-        await using var command = db.CreateCommand("""
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(Command("""
             SELECT r.horizon_days, r.cutoff_time, r.cutoff_school_days, r.allowed_classes,
-                   EXISTS (SELECT 1 FROM meal_closed_days c WHERE c.school_id = @school AND c.day = @day),
+                   (SELECT c.reason FROM meal_closed_days c WHERE c.school_id = @school AND c.day = @first),
                    a.label, COALESCE(cp.price_cents, a.price_cents), a.compartment, a.allergens, a.capacity, a.withdrawn_at IS NOT NULL,
                    p.class_name, COALESCE(al.allergens, 0)
             FROM (SELECT 1) AS one
             LEFT JOIN meal_rules r ON r.school_id = @school
             LEFT JOIN pupils p ON p.id = @pupil AND p.school_id = @school
             LEFT JOIN meal_allergies al ON al.pupil_id = p.id
-            LEFT JOIN meal_articles a ON a.school_id = @school AND a.day = @day AND a.code = @code
+            LEFT JOIN meal_articles a ON a.school_id = @school AND a.day = @first AND a.code = @code
             LEFT JOIN meal_class_prices cp ON cp.school_id = @school AND cp.article_code = a.code AND cp.class_name = p.class_name
-            """);
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("day", day);
-        command.Parameters.AddWithValue("pupil", pupilId);
-        command.Parameters.AddWithValue("code", articleCode);
-        await using var reader = await command.ExecuteReaderAsync();
+            """));
+        batch.BatchCommands.Add(Command(MealMenus.OfferedToPupil));
+        await using var reader = await batch.ExecuteReaderAsync();
         await reader.ReadAsync();
         var rules = reader.IsDBNull(0) ? null : new MealRules(reader.GetInt32(0), reader.GetFieldValue<TimeOnly>(1), reader.GetInt16(2),
             reader.IsDBNull(3) ? null : reader.GetFieldValue<string[]>(3));
+        ClosureReason? closed = reader.IsDBNull(4) ? null : LedgerNames.FromDatabase<ClosureReason>(reader.GetString(4));
         var article = reader.IsDBNull(5) ? null : new OfferedArticle(reader.GetString(5), reader.GetInt64(6), reader.GetInt16(7),
             (Allergens)reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.GetBoolean(10));
-        return new BookingInputs(rules ?? MealRules.Default, reader.GetBoolean(4), article, reader.IsDBNull(11) ? null : reader.GetString(11),
-            (Allergens)reader.GetInt32(12));
+        var pupilClass = reader.IsDBNull(11) ? null : reader.GetString(11);
+        var allergens = (Allergens)reader.GetInt32(12);
+        await reader.NextResultAsync();
+        var offered = (await MealMenus.ReadOfferedAsync(reader)).Select(a => a.Article).ToList();
+        return new BookingInputs(rules ?? MealRules.Default, closed, article, pupilClass, allergens, offered);
+
+        NpgsqlBatchCommand Command(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("school", schoolId);
+            command.Parameters.AddWithValue("pupil", pupilId);
+            command.Parameters.AddWithValue("first", day);
+            command.Parameters.AddWithValue("last", day);
+            command.Parameters.AddWithValue("code", articleCode);
+            return command;
+        }
     }
 
     /// <summary>Whether the day is closed and which of its articles are withdrawn: what makes a booking owe its refund.</summary>
@@ -165,8 +178,12 @@ public sealed class MealBookings(NpgsqlDataSource db)
 /// <summary>An article as a pupil would be charged for it (the class's price when the school set one).</summary>
 public sealed record OfferedArticle(string Label, long PriceCents, int Compartment, Allergens Allergens, int? Capacity, bool Withdrawn);
 
-/// <summary>The rules (the default ones when the school set none), the day, the article (null: none by that code), the pupil's class (null: not a pupil of this school).</summary>
-public sealed record BookingInputs(MealRules Rules, bool Closed, OfferedArticle? Article, string? PupilClass, Allergens PupilAllergens);
+/// <summary>
+/// The rules (the default ones when the school set none), the day's closure, the article (null: none by that code), the
+/// pupil's class (null: not a pupil of this school), and every article the day offers at the pupil's price.
+/// </summary>
+public sealed record BookingInputs(MealRules Rules, ClosureReason? Closed, OfferedArticle? Article, string? PupilClass, Allergens PupilAllergens,
+    IReadOnlyList<MealArticle> Offered);
 
 /// <summary>A day as the kitchen sees it (<see cref="MealBookings.KitchenDayAsync"/>).</summary>
 public sealed record KitchenDay(DateOnly Day, ClosureReason? Closed, IReadOnlyList<KitchenArticle> Articles, IReadOnlyList<KitchenCount> Counts,

@@ -104,7 +104,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         var refusal = inputs switch
         {
             { PupilClass: null } => BookingRefusal.UnknownPupil,
-            { Closed: true } => BookingRefusal.DayClosed,
+            { Closed: not null } => BookingRefusal.DayClosed,
             _ when closings > 0 => BookingRefusal.DayClosed,
             _ when day < today || day > today.AddDays(inputs.Rules.HorizonDays) => BookingRefusal.PastOrTooFar,
             _ when clock.GetUtcNow() >= inputs.Rules.CutOff(day) => BookingRefusal.AfterCutOff,
@@ -119,7 +119,9 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         };
         if (refusal is { } refused)
         {
-            return BookingResult.Refused(refused, refused == BookingRefusal.Allergen ? inputs.PupilAllergens & article!.Allergens : Allergens.None);
+            return BookingResult.Refused(refused, refused == BookingRefusal.Allergen ? inputs.PupilAllergens & article!.Allergens : Allergens.None)
+                with
+            { Day = inputs.PupilClass is null ? null : DayOf(request.PupilId, inputs) };
         }
 
         var booking = new MealBookingView(Guid.CreateVersion7(), schoolId, day, request.ArticleCode, article!.Label, request.PupilId,
@@ -130,13 +132,19 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         {
             var debit = await DebitAsync(booking);
             Announce();
-            return Answer(Find(booking.Id), debit);
+            return Answer(Find(booking.Id), debit) with { Day = DayOf(request.PupilId, inputs) };
         }
         finally
         {
             paying.Remove(booking.Id);
         }
     }
+
+    /// <summary>The day as the pupil sees it now: the menu just read, and the pupil's meals from this grain's own list, which is the day's truth.</summary>
+    PupilMealDay DayOf(Guid pupilId, BookingInputs inputs) => new(inputs.PupilAllergens, inputs.Offered, inputs.Closed,
+        [.. bookings.Where(b => b.PupilId == pupilId && b.Holds).OrderBy(b => b.CreatedAt)
+            .Select(b => new PupilMeal(b.Id, day, b.ArticleCode, b.Label, b.AmountCents, b.Status))],
+        inputs.Rules);
 
     public async Task<CancelResult> CancelAsync(Guid bookingId, string key, Actor causedBy)
     {

@@ -225,14 +225,7 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(Command("SELECT horizon_days, cutoff_time, cutoff_school_days, allowed_classes FROM meal_rules WHERE school_id = @school"));
         batch.BatchCommands.Add(Command("SELECT p.class_name, COALESCE(a.allergens, 0) FROM pupils p LEFT JOIN meal_allergies a ON a.pupil_id = p.id WHERE p.id = @pupil AND p.school_id = @school"));
-        batch.BatchCommands.Add(Command("""
-            SELECT a.day, a.code, a.label, COALESCE(cp.price_cents, a.price_cents), a.compartment, a.allergens, a.capacity, a.withdrawn_at IS NOT NULL
-            FROM meal_articles a
-            LEFT JOIN pupils p ON p.id = @pupil
-            LEFT JOIN meal_class_prices cp ON cp.school_id = a.school_id AND cp.article_code = a.code AND cp.class_name = p.class_name
-            WHERE a.school_id = @school AND a.day BETWEEN @first AND @last AND a.withdrawn_at IS NULL
-            ORDER BY a.day, a.code
-            """));
+        batch.BatchCommands.Add(Command(OfferedToPupil));
         batch.BatchCommands.Add(Command("SELECT day, reason FROM meal_closed_days WHERE school_id = @school AND day BETWEEN @first AND @last ORDER BY day"));
         batch.BatchCommands.Add(Command("""
             SELECT id, day, article_code, label, amount_cents, status FROM meal_bookings
@@ -248,12 +241,7 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
         }
         var allergies = (Allergens)reader.GetInt32(1);
         await reader.NextResultAsync();
-        var articles = new List<(DateOnly Day, MealArticle Article)>();
-        while (await reader.ReadAsync())
-        {
-            articles.Add((reader.GetFieldValue<DateOnly>(0), new MealArticle(reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
-                reader.GetInt16(4), (Allergens)reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt32(6))));
-        }
+        var articles = await ReadOfferedAsync(reader);
         await reader.NextResultAsync();
         var closed = new Dictionary<DateOnly, ClosureReason>();
         while (await reader.ReadAsync())
@@ -279,6 +267,27 @@ public sealed partial class MealMenus(NpgsqlDataSource db, TimeProvider clock)
             command.Parameters.AddWithValue("last", last);
             return command;
         }
+    }
+
+    /// <summary>The articles on offer between @first and @last, at @pupil's price (the class's when the school set one).</summary>
+    internal const string OfferedToPupil = """
+        SELECT a.day, a.code, a.label, COALESCE(cp.price_cents, a.price_cents), a.compartment, a.allergens, a.capacity
+        FROM meal_articles a
+        LEFT JOIN pupils p ON p.id = @pupil
+        LEFT JOIN meal_class_prices cp ON cp.school_id = a.school_id AND cp.article_code = a.code AND cp.class_name = p.class_name
+        WHERE a.school_id = @school AND a.day BETWEEN @first AND @last AND a.withdrawn_at IS NULL
+        ORDER BY a.day, a.code
+        """;
+
+    internal static async Task<List<(DateOnly Day, MealArticle Article)>> ReadOfferedAsync(NpgsqlDataReader reader)
+    {
+        var articles = new List<(DateOnly Day, MealArticle Article)>();
+        while (await reader.ReadAsync())
+        {
+            articles.Add((reader.GetFieldValue<DateOnly>(0), new MealArticle(reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                reader.GetInt16(4), (Allergens)reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetInt32(6))));
+        }
+        return articles;
     }
 
     /// <summary>

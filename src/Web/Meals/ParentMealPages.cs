@@ -53,6 +53,7 @@ public static class ParentMealPages
             var T = services.T;
             string message;
             var problem = true;
+            PupilMealDay? seen = null;
             if (form.Pupil != child.Id)
             {
                 message = T["Dialog.WrongChild", child.FirstName];
@@ -67,11 +68,12 @@ public static class ParentMealPages
                 var result = await services.Grains.Day(child.SchoolId, date).BookAsync(new MealBooking($"parent/{form.Key}", child.Id, form.Article.Trim(),
                     new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName)));
                 problem = !result.Booked;
+                seen = result.Day;
                 message = result.Booking is { } booked
                     ? T["Dialog.Booked", booked.Label, SchoolTime.Date(date), Money.Format(result.BalanceCents ?? 0)]
                     : await RefusalAsync(services, child, date, result);
             }
-            return new RazorComponentResult<MealDayDialog>(new { Model = await DayAsync(services, child, date, message, problem) });
+            return new RazorComponentResult<MealDayDialog>(new { Model = await DayAsync(services, child, date, message, problem, seen) });
         });
 
         meals.MapPost("/jour/{day}/annuler", async (string day, HttpContext context, [AsParameters] MealServices services, [FromForm] CancelForm form) =>
@@ -168,9 +170,10 @@ public static class ParentMealPages
         return new CalendarView(child, MealCalendar.Build(first, month, rules, services.Clock), compartments, purse.Version, projection);
     }
 
-    static async Task<DayModel> DayAsync(MealServices services, Pupil child, DateOnly date, string? message, bool problem)
+    static async Task<DayModel> DayAsync(MealServices services, Pupil child, DateOnly date, string? message, bool problem, PupilMealDay? seen = null)
     {
-        var month = await services.Menus.DayForPupilAsync(child.SchoolId, child.Id, date) ?? Nothing;
+        // After a booking, the day's grain has just read the day and holds its bookings: read it again only when it did not.
+        var month = seen?.AsMonth(date) ?? await services.Menus.DayForPupilAsync(child.SchoolId, child.Id, date) ?? Nothing;
         var day = MealCalendar.DayOf(date, month, month.Rules, SchoolTime.Today(services.Clock), services.Clock.GetUtcNow());
         // A key per article and per showing of the dialog: a double click books once, a second meal is a new showing.
         var articles = (month.Articles.TryGetValue(date, out var offered) ? offered : [])
@@ -191,7 +194,7 @@ public static class ParentMealPages
         {
             BookingRefusal.InsufficientFunds => T["Refusal.InsufficientFunds", Money.Format(result.AvailableCents ?? 0)],
             BookingRefusal.Allergen => T["Refusal.Allergen", child.FirstName, AllergenNames(T, result.Allergens)],
-            BookingRefusal.AfterCutOff => T["Refusal.AfterCutOff", SchoolTime.DateAndTime((await RulesAsync(services, child)).CutOff(date))],
+            BookingRefusal.AfterCutOff => T["Refusal.AfterCutOff", SchoolTime.DateAndTime((result.Day?.Rules ?? await RulesAsync(services, child)).CutOff(date))],
             BookingRefusal.ClassNotAllowed => T["Refusal.ClassNotAllowed", child.ClassName],
             var refusal => T[$"Refusal.{refusal}"],
         };

@@ -68,13 +68,18 @@ public sealed class ParentMealPagesTests(WebNode web) : IClassFixture<WebNode>, 
         Assert.Single(await HeldAsync(web, day, child));
 
         Assert.Contains("Repas réservé : Potage", await BookFromDialogAsync(marc, day, child, "POTAGE"));
-        Assert.Contains("Repas réservé : Repas chaud", await BookFromDialogAsync(marc, day, child, "CHAUD"));
+        var third = await BookFromDialogAsync(marc, day, child, "CHAUD");
+        Assert.Contains("Repas réservé : Repas chaud", third);
         Assert.Equal(5_000 - 450 - 120 - 450, await MealBalanceAsync(web, child));
         Assert.Equal(3, (await HeldAsync(web, day, child)).Count);
         Assert.Equal(4, await LedgerCountAsync(web, child));
 
+        // The booking's answer shows the day as the day's grain holds it, the meal just booked included, as a fresh dialog does.
         var dialog = await GetAsync(marc, DayUrl(day));
         Assert.Equal(3, dialog.Split("Annuler la réservation").Length - 1);
+        Assert.Equal(3, third.Split("Annuler la réservation").Length - 1);
+        Assert.True(Offers(third) > 1);
+        Assert.Equal(Offers(dialog), Offers(third));
     }
 
     [Fact]
@@ -193,4 +198,6 @@ public sealed class ParentMealPagesTests(WebNode web) : IClassFixture<WebNode>, 
         var next = page.IndexOf("class=\"meal-day", at, StringComparison.Ordinal);
         return page[start..(next < 0 ? page.Length : next)];
     }
+
+    static int Offers(string dialog) => dialog.Split("name=\"Article\" value=").Length - 1;
 }
