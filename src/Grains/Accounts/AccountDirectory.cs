@@ -102,13 +102,12 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>
-    /// <see cref="IsSessionOpenAsync"/> and, in the same query, the child the session has open if this person is
-    /// still their guardian: every parent page asks both, and a second round trip per request is the price of a page.
+    /// <see cref="IsSessionOpenAsync"/> and the child the session has open if this person is still their guardian, as one
+    /// command of the batch a parent's request starts with (read by <see cref="ReadSessionAndChildAsync"/>).
     /// </summary>
-    public async Task<(bool Open, Pupil? Child)> CheckSessionAsync(Guid schoolId, Guid userId, Guid stamp, Guid? sessionId, Guid pupilId,
-        CancellationToken cancellationToken = default)
+    public static NpgsqlBatchCommand SessionAndChild(Guid schoolId, Guid userId, Guid stamp, Guid? sessionId, Guid? pupilId)
     {
-        await using var command = db.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             SELECT u.session_stamp = @stamp AND NOT EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = @session),
                    p.id, p.school_id, p.first_name, p.last_name, p.class_name
             FROM users u
@@ -118,10 +117,14 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
             """);
         command.Parameters.AddWithValue("stamp", stamp);
         command.Parameters.Add(new NpgsqlParameter("session", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)sessionId ?? DBNull.Value });
-        command.Parameters.AddWithValue("pupil", pupilId);
+        command.Parameters.Add(new NpgsqlParameter("pupil", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)pupilId ?? DBNull.Value });
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("id", userId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return command;
+    }
+
+    public static async Task<(bool Open, Pupil? Child)> ReadSessionAndChildAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || !reader.GetBoolean(0))
         {
             return (false, null);

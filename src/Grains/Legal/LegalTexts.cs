@@ -96,16 +96,28 @@ public sealed class LegalTexts(NpgsqlDataSource db)
     /// </summary>
     public async Task<int?> TermsToAcceptAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default)
     {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(TermsToAccept(schoolId, userId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadTermsToAcceptAsync(reader, cancellationToken);
+    }
+
+    /// <summary><see cref="TermsToAcceptAsync"/> as one command of the batch a parent's request starts with.</summary>
+    public static NpgsqlBatchCommand TermsToAccept(Guid schoolId, Guid userId)
+    {
         // Only the newest version counts: an older one a parent never saw is not asked for afterwards.
-        await using var command = db.CreateCommand("""
+        var command = new NpgsqlBatchCommand("""
             SELECT v.version FROM (SELECT max(version) AS version FROM legal_versions WHERE school_id = @school AND kind = 'terms') v
             WHERE v.version IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM legal_acceptances a WHERE a.user_id = @user AND a.kind = 'terms' AND a.version = v.version)
             """);
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("user", userId);
-        return await command.ExecuteScalarAsync(cancellationToken) as int?;
+        return command;
     }
+
+    public static async Task<int?> ReadTermsToAcceptAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
 
     /// <summary>
     /// Records that <paramref name="userId"/> accepted <paramref name="version"/> of the school's terms, once:

@@ -1,6 +1,9 @@
 using ItSchool.Accounts;
+using ItSchool.Legal;
 using ItSchool.Pupils;
+using ItSchool.Web.Legal;
 using ItSchool.Web.Shell;
+using Npgsql;
 
 namespace ItSchool.Web.Accounts;
 
@@ -29,14 +32,27 @@ public static class OpenChild
             : await pupils.ChildOfAsync(user.SchoolId, user.Id, id, context.RequestAborted);
     }
 
-    /// <summary>Whether the session is open, checking its child's guardianship in the same query for <see cref="OpenChildAsync"/>.</summary>
-    internal static async Task<bool> CheckWithSessionAsync(HttpContext context, AccountDirectory accounts, SignedInUser user, Guid pupil)
+    /// <summary>
+    /// Whether a parent's session is open; in the same round trip, its child's guardianship for <see cref="OpenChildAsync"/>
+    /// and the terms still to accept for the <see cref="TermsGate"/>, which every page of a parent asks next.
+    /// </summary>
+    internal static async Task<bool> CheckParentSessionAsync(HttpContext context, SignedInUser user)
     {
-        var (open, child) = await accounts.CheckSessionAsync(user.SchoolId, user.Id, user.SessionStamp, user.SessionId, pupil, context.RequestAborted);
-        if (open)
+        await using var batch = context.RequestServices.GetRequiredService<NpgsqlDataSource>().CreateBatch();
+        batch.BatchCommands.Add(AccountDirectory.SessionAndChild(user.SchoolId, user.Id, user.SessionStamp, user.SessionId, user.PupilId));
+        batch.BatchCommands.Add(LegalTexts.TermsToAccept(user.SchoolId, user.Id));
+        await using var reader = await batch.ExecuteReaderAsync(context.RequestAborted);
+        var (open, child) = await AccountDirectory.ReadSessionAndChildAsync(reader, context.RequestAborted);
+        if (!open)
+        {
+            return false;
+        }
+        await reader.NextResultAsync(context.RequestAborted);
+        TermsGate.Remember(context, await LegalTexts.ReadTermsToAcceptAsync(reader, context.RequestAborted));
+        if (user.PupilId is { } pupil)
         {
             context.Features.Set(new Checked(pupil, child));
         }
-        return open;
+        return true;
     }
 }

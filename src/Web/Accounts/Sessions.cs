@@ -78,8 +78,8 @@ public static class Sessions
         // "Sign out everywhere" and password changes change the stamp: older sessions end at their next request;
         // a session that signed out stays ended even if a copy of its cookie survives.
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountDirectory>();
-        var open = user.PupilId is { } pupil
-            ? await OpenChild.CheckWithSessionAsync(context.HttpContext, accounts, user, pupil)
+        var open = user.Role == Role.Parent
+            ? await OpenChild.CheckParentSessionAsync(context.HttpContext, user)
             : await accounts.IsSessionOpenAsync(school.Id, user.Id, user.SessionStamp, user.SessionId, context.HttpContext.RequestAborted);
         if (!open)
         {

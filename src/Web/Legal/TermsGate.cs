@@ -16,6 +16,16 @@ public static class TermsGate
 {
     sealed record TermsRequirement(bool Required);
 
+    /// <summary>The terms this request's parent still had to accept when the session was checked, at the start of the request.</summary>
+    sealed record TermsChecked(int? Version);
+
+    internal static void Remember(HttpContext context, int? version) => context.Features.Set(new TermsChecked(version));
+
+    static async Task<int?> ToAcceptAsync(HttpContext context, Guid schoolId, Guid userId) =>
+        context.Features.Get<TermsChecked>() is { } done
+            ? done.Version
+            : await context.RequestServices.GetRequiredService<LegalTexts>().TermsToAcceptAsync(schoolId, userId, context.RequestAborted);
+
     public const string AcceptPage = "conditions-utilisation/accepter";
 
     /// <summary>Puts the requirement on a group of pages (the school's).</summary>
@@ -32,7 +42,7 @@ public static class TermsGate
             if (context.GetEndpoint()?.Metadata.GetMetadata<TermsRequirement>() is { Required: true }
                 && SignedInUser.From(context.User) is { Role: Role.Parent } user
                 && context.School() is { } school
-                && await context.RequestServices.GetRequiredService<LegalTexts>().TermsToAcceptAsync(school.Id, user.Id, context.RequestAborted) is not null)
+                && await ToAcceptAsync(context, school.Id, user.Id) is not null)
             {
                 var home = $"{context.Request.PathBase}/";
                 var back = HttpMethods.IsGet(context.Request.Method) && !context.Request.IsHtmx()
