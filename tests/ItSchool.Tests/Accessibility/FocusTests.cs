@@ -79,6 +79,27 @@ public sealed class FocusTests(WebNode web, Chromium chromium) : IClassFixture<W
     }
 
     [Fact]
+    public async Task When_the_other_guardian_books_the_calendar_redraws_and_the_focus_stays_on_the_same_day()
+    {
+        var (child, name) = await ChildAsync(web, 5_000, "amelie.lefevre", "pierre.lefevre");
+        var day = await MenuAsync(web, SchoolDay(web, 3));
+        var amelie = await chromium.SignInToDashboardAsync(web, "amelie.lefevre", name);
+        await amelie.GotoAsync(new Uri(web.DemoSchool, $"repas?mois={day:yyyy-MM}").ToString());
+        await Assertions.Expect(amelie.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
+        var cell = amelie.Locator($"button.meal-day[data-day='{MealDays.Key(day)}']");
+        await amelie.EvaluateAsync("() => document.querySelector('#meal-calendar').dataset.before = 'yes'");
+        await cell.FocusAsync();
+
+        using var pierre = await ParentAsync(web, "pierre.lefevre", child);
+        await BookFromDialogAsync(pierre, day, child, "POTAGE");
+
+        await Assertions.Expect(cell.Locator(".meal.booked")).ToHaveTextAsync("Potage");
+        await Assertions.Expect(amelie.Locator("#meal-calendar[data-before]")).ToHaveCountAsync(0);
+        await Assertions.Expect(cell).ToBeFocusedAsync();
+        await amelie.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_live_push_redrawing_the_wallet_card_leaves_the_focus_on_the_control_it_was_on()
     {
         var (child, name) = await ChildAsync(web, 1_000, "marc.dubois");
