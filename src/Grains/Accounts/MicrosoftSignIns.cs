@@ -83,6 +83,12 @@ public sealed class MicrosoftSignIns(NpgsqlDataSource db, TimeProvider clock)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task RemoveForInstallationAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("DELETE FROM microsoft_sign_in_installation");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The account a Microsoft identity was linked to, if it is still active.</summary>
     public async Task<Guid?> LinkedUserAsync(Guid schoolId, string tenantId, string objectId, CancellationToken cancellationToken = default)
     {

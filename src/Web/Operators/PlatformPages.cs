@@ -68,6 +68,7 @@ public static class PlatformPages
         });
 
         var operatorOnly = platform.MapGroup("").RequireAuthorization(OperatorSessions.Policy);
+        operatorOnly.MapInstallationMicrosoft();
 
         operatorOnly.MapGet("", async (OperatedSchools schools, HttpContext context) =>
             new RazorComponentResult<SchoolsPage>(new { Schools = await schools.ListAsync(context.RequestAborted) }));

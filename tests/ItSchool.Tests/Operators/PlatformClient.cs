@@ -1,5 +1,8 @@
 using System.Net;
+using ItSchool.Operators;
 using ItSchool.Tests.Rig;
+using ItSchool.Web.Operators;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ItSchool.Tests.Operators;
 
@@ -38,6 +41,37 @@ public static class PlatformClient
         {
             web.OperatorLock.Release();
         }
+    }
+
+    static readonly SemaphoreSlim AnyNodeLock = new(1, 1);
+
+    /// <summary>
+    /// A client signed in as the operator of any node (the demo's too): the first call creates the account through the
+    /// link the start printed, later ones sign in with the password.
+    /// </summary>
+    public static async Task<HttpClient> OperatorOfAsync(WebNode web)
+    {
+        await AnyNodeLock.WaitAsync();
+        try
+        {
+            var client = web.CreateClient();
+            var setup = web.Services.GetRequiredService<SetupLink>();
+            var answer = await web.Services.GetRequiredService<PlatformOperators>().AnyAsync()
+                ? await Forms.PostAsync(client, "/plateforme/connexion", "/plateforme/connexion", ("Login", "ops"), ("Password", Password))
+                : await CreateOperatorAsync(client, await PrintedAsync(setup));
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+            return client;
+        }
+        finally
+        {
+            AnyNodeLock.Release();
+        }
+    }
+
+    static async Task<Uri> PrintedAsync(SetupLink setup)
+    {
+        await Eventually.TrueAsync(() => setup.Printed is not null, because: "the start prints the setup link once it listens");
+        return new Uri(setup.Printed!);
     }
 
     public static async Task<HttpResponseMessage> CreateSchoolAsync(HttpClient client, string slug, string managerEmail,

@@ -85,6 +85,167 @@
     }
   });
 
+  // Focus kept across redraws. A control is found again by its id, its data-focus-key, or what it does (its
+  // hx-get/hx-post/href, its data-day) — the same control in a redrawn fragment has none of the old element's identity.
+  var identifying = ["data-focus-key", "hx-get", "hx-post", "href", "data-day", "name"];
+  function focusKey(element) {
+    if (element.id) {
+      return "#" + CSS.escape(element.id);
+    }
+    for (var i = 0; i < identifying.length; i++) {
+      var value = element.getAttribute(identifying[i]);
+      if (value !== null) {
+        return element.tagName.toLowerCase() + "[" + identifying[i] + '="' + CSS.escape(value) + '"]';
+      }
+    }
+    return null;
+  }
+  function visible(element) {
+    return element.isConnected && element.getClientRects().length > 0;
+  }
+  // A control hidden in a closed dropdown gives the focus to the dropdown's own button.
+  function focusable(element) {
+    var closed = element.closest("details:not([open])");
+    if (closed && element.tagName !== "SUMMARY") {
+      element = closed.querySelector("summary");
+    }
+    return element && visible(element) ? element : null;
+  }
+  function focusOn(element) {
+    element.focus({ preventScroll: !!element.closest("main") && element.getBoundingClientRect().top >= 0 });
+    return document.activeElement === element;
+  }
+  // What has the focus inside a region about to be redrawn: found again in the region's new version after the swap.
+  function rememberFocus(region) {
+    var active = document.activeElement;
+    if (!active || active === document.body || !region.contains(active)) {
+      return null;
+    }
+    var key = focusKey(active);
+    var dropdown = active.closest("details[open]");
+    return {
+      key: key,
+      // Without a key, the control's place in the region: the same layout drawn again puts it at the same place.
+      path: key ? null : pathOf(region, active),
+      dropdown: dropdown && region.contains(dropdown) ? (focusKey(dropdown.querySelector("summary")) || pathOf(region, dropdown)) : null,
+    };
+  }
+  function pathOf(region, element) {
+    var path = [];
+    for (var node = element; node && node !== region; node = node.parentElement) {
+      path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    }
+    return path;
+  }
+  function atPath(region, path) {
+    var node = region;
+    for (var i = 0; node && i < path.length; i++) {
+      node = node.children[path[i]];
+    }
+    return node || null;
+  }
+  function find(region, key) {
+    if (Array.isArray(key)) {
+      return atPath(region, key);
+    }
+    return (region.matches(key) ? region : null) || region.querySelector(key) || document.querySelector(key);
+  }
+  function restoreFocus(remembered, region) {
+    if (!remembered || !region || !region.isConnected) {
+      return;
+    }
+    var active = document.activeElement;
+    if (active && active !== document.body && !region.contains(active) && active.isConnected) {
+      return; // the person has moved on meanwhile
+    }
+    if (remembered.dropdown) {
+      var summary = find(region, remembered.dropdown);
+      var details = summary && summary.closest("details");
+      if (details) {
+        details.open = true;
+      }
+    }
+    var control = find(region, remembered.key || remembered.path);
+    control = control && focusable(control);
+    if (control) {
+      focusOn(control);
+    }
+  }
+  var htmxFocus = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    htmxFocus = target && target.tagName !== "DIALOG" ? { remembered: rememberFocus(target), id: target.id, target: target } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!htmxFocus || !htmxFocus.remembered) {
+      return;
+    }
+    // An outerHTML swap puts a new element where the target was: the same id finds it.
+    var region = htmxFocus.target.isConnected ? htmxFocus.target : (htmxFocus.id && document.getElementById(htmxFocus.id));
+    restoreFocus(htmxFocus.remembered, region);
+    htmxFocus = null;
+  });
+
+  // The dialog gives the focus back, when it closes (its close button, Escape, a form's end), to what opened it; if
+  // a redraw replaced that control meanwhile, to its new version; if the redraw took it away, to the heading of the
+  // part of the page it was in — never to the page's start.
+  var opener = null;
+  function headingOf(element) {
+    for (var part = element; part && part !== document.body; part = part.parentElement) {
+      var heading = part.querySelector("h1, h2, h3");
+      if (heading && (part.tagName === "SECTION" || part.tagName === "ARTICLE" || part.tagName === "MAIN")) {
+        return heading;
+      }
+    }
+    return document.querySelector("main h1");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "dialog" && !target.open && !target.contains(event.detail.elt)) {
+      var element = event.detail.elt;
+      var region = element.closest("[id]:not(dialog)");
+      var heading = headingOf(element);
+      opener = {
+        element: element,
+        key: focusKey(element) || (region ? pathOf(region, element) : null),
+        region: region && region.id,
+        heading: heading && heading.id ? "#" + CSS.escape(heading.id) : null,
+        headingElement: heading,
+      };
+    }
+  });
+  function giveFocusBack() {
+    if (!opener) {
+      return;
+    }
+    var back = opener;
+    opener = null;
+    var region = back.region && document.getElementById(back.region);
+    var candidates = [back.element];
+    if (back.key) {
+      candidates.push(Array.isArray(back.key) ? region && atPath(region, back.key) : (region && region.querySelector(back.key)) || document.querySelector(back.key));
+    }
+    for (var i = 0; i < candidates.length; i++) {
+      var control = candidates[i] && candidates[i].isConnected && focusable(candidates[i]);
+      if (control && focusOn(control)) {
+        return;
+      }
+    }
+    var heading = back.headingElement && back.headingElement.isConnected ? back.headingElement
+      : (back.heading && document.querySelector(back.heading)) || document.querySelector("main h1");
+    if (heading) {
+      if (!heading.hasAttribute("tabindex")) {
+        heading.setAttribute("tabindex", "-1");
+      }
+      focusOn(heading);
+    }
+  }
+  document.addEventListener("close", function (event) {
+    if (event.target.id === "dialog") {
+      giveFocusBack();
+    }
+  }, true);
+
   // A fragment loaded into the dialog element opens it; any open dropdown closes behind it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
@@ -156,8 +317,10 @@
       }
       var detail = { detail: { shown: shown, fragment: fragment } };
       document.dispatchEvent(new CustomEvent("itschool:swapping", detail));
+      var remembered = rememberFocus(shown);
       shown.replaceWith(fragment);
       if (window.htmx) { htmx.process(fragment); }
+      restoreFocus(remembered, fragment);
       document.dispatchEvent(new CustomEvent("itschool:swapped", detail));
     });
   }
