@@ -1,3 +1,4 @@
+using ItSchool.Legal;
 using ItSchool.Pupils;
 using Npgsql;
 
@@ -102,12 +103,15 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>
-    /// <see cref="IsSessionOpenAsync"/> and the child the session has open if this person is still their guardian, as one
-    /// command of the batch a parent's request starts with (read by <see cref="ReadSessionAndChildAsync"/>).
+    /// For a parent's request, in one round trip: whether the session is open (as <see cref="IsSessionOpenAsync"/>),
+    /// the child it has open if this person is still their guardian, and the school's terms still to accept
+    /// (<see cref="LegalTexts.TermsToAcceptAsync"/>): every page of a parent asks all three before anything else.
     /// </summary>
-    public static NpgsqlBatchCommand SessionAndChild(Guid schoolId, Guid userId, Guid stamp, Guid? sessionId, Guid? pupilId)
+    public async Task<ParentSession> ParentSessionAsync(Guid schoolId, Guid userId, Guid stamp, Guid? sessionId, Guid? pupilId,
+        CancellationToken cancellationToken = default)
     {
-        var command = new NpgsqlBatchCommand("""
+        await using var batch = db.CreateBatch();
+        var session = new NpgsqlBatchCommand("""
             SELECT u.session_stamp = @stamp AND NOT EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = @session),
                    p.id, p.school_id, p.first_name, p.last_name, p.class_name
             FROM users u
@@ -115,23 +119,23 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
             LEFT JOIN pupils p ON p.id = g.pupil_id AND p.school_id = g.school_id
             WHERE u.school_id = @school AND u.id = @id AND u.deactivated_at IS NULL
             """);
-        command.Parameters.AddWithValue("stamp", stamp);
-        command.Parameters.Add(new NpgsqlParameter("session", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)sessionId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("pupil", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)pupilId ?? DBNull.Value });
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("id", userId);
-        return command;
-    }
-
-    public static async Task<(bool Open, Pupil? Child)> ReadSessionAndChildAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
+        session.Parameters.AddWithValue("stamp", stamp);
+        session.Parameters.Add(new NpgsqlParameter("session", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)sessionId ?? DBNull.Value });
+        session.Parameters.Add(new NpgsqlParameter("pupil", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)pupilId ?? DBNull.Value });
+        session.Parameters.AddWithValue("school", schoolId);
+        session.Parameters.AddWithValue("id", userId);
+        batch.BatchCommands.Add(session);
+        batch.BatchCommands.Add(LegalTexts.TermsToAccept(schoolId, userId));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0) || !reader.GetBoolean(0))
         {
-            return (false, null);
+            return new ParentSession(false, null, null);
         }
-        return (true, reader.IsDBNull(1)
+        var child = reader.IsDBNull(1)
             ? null
-            : new Pupil(reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+            : new Pupil(reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetString(5));
+        await reader.NextResultAsync(cancellationToken);
+        return new ParentSession(true, child, await LegalTexts.ReadTermsToAcceptAsync(reader, cancellationToken));
     }
 
     /// <summary>
@@ -240,3 +244,6 @@ public sealed class AccountDirectory(NpgsqlDataSource db, TimeProvider clock)
         Language = reader.IsDBNull(8) ? null : reader.GetString(8),
     };
 }
+
+/// <summary>What a parent's request starts from: an open session, its child (null: none open or no longer theirs), the terms version still to accept.</summary>
+public sealed record ParentSession(bool Open, Pupil? Child, int? TermsToAccept);

@@ -1,9 +1,7 @@
 using ItSchool.Accounts;
-using ItSchool.Legal;
 using ItSchool.Pupils;
 using ItSchool.Web.Legal;
 using ItSchool.Web.Shell;
-using Npgsql;
 
 namespace ItSchool.Web.Accounts;
 
@@ -36,22 +34,17 @@ public static class OpenChild
     /// Whether a parent's session is open; in the same round trip, its child's guardianship for <see cref="OpenChildAsync"/>
     /// and the terms still to accept for the <see cref="TermsGate"/>, which every page of a parent asks next.
     /// </summary>
-    internal static async Task<bool> CheckParentSessionAsync(HttpContext context, SignedInUser user)
+    internal static async Task<bool> CheckParentSessionAsync(HttpContext context, AccountDirectory accounts, SignedInUser user)
     {
-        await using var batch = context.RequestServices.GetRequiredService<NpgsqlDataSource>().CreateBatch();
-        batch.BatchCommands.Add(AccountDirectory.SessionAndChild(user.SchoolId, user.Id, user.SessionStamp, user.SessionId, user.PupilId));
-        batch.BatchCommands.Add(LegalTexts.TermsToAccept(user.SchoolId, user.Id));
-        await using var reader = await batch.ExecuteReaderAsync(context.RequestAborted);
-        var (open, child) = await AccountDirectory.ReadSessionAndChildAsync(reader, context.RequestAborted);
-        if (!open)
+        var session = await accounts.ParentSessionAsync(user.SchoolId, user.Id, user.SessionStamp, user.SessionId, user.PupilId, context.RequestAborted);
+        if (!session.Open)
         {
             return false;
         }
-        await reader.NextResultAsync(context.RequestAborted);
-        TermsGate.Remember(context, await LegalTexts.ReadTermsToAcceptAsync(reader, context.RequestAborted));
+        TermsGate.Remember(context, session.TermsToAccept);
         if (user.PupilId is { } pupil)
         {
-            context.Features.Set(new Checked(pupil, child));
+            context.Features.Set(new Checked(pupil, session.Child));
         }
         return true;
     }

@@ -79,7 +79,7 @@ public static class Sessions
         // a session that signed out stays ended even if a copy of its cookie survives.
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountDirectory>();
         var open = user.Role == Role.Parent
-            ? await OpenChild.CheckParentSessionAsync(context.HttpContext, user)
+            ? await OpenChild.CheckParentSessionAsync(context.HttpContext, accounts, user)
             : await accounts.IsSessionOpenAsync(school.Id, user.Id, user.SessionStamp, user.SessionId, context.HttpContext.RequestAborted);
         if (!open)
         {
