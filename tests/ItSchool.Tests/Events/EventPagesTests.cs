@@ -33,8 +33,13 @@ public sealed class EventPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.DoesNotContain("Piscine des 1C", chloesPage);
         Assert.DoesNotContain("logopède", chloesPage);
         Assert.DoesNotContain("Piscine des 1C", await chloe.GetStringAsync("/e/demo/tableau-de-bord"));
-        // The whole school's demo event is everyone's.
+        // The whole school's demo event is everyone's; the parents' evening opens the meetings page, an event without a link opens nothing.
         Assert.Contains("Location Chromebooks", chloesPage);
+        Assert.Contains("<a class=\"button-like\" href=\"reunions\">", chloesPage);
+        var chromebooks = System.Text.RegularExpressions.Regex.Match(chloesPage, "Location Chromebooks</span></h3>(.*?)</li>",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(chromebooks.Success);
+        Assert.DoesNotContain("<a", chromebooks.Groups[1].Value);
 
         // Benoît's own event: his guardian sees it in his account, not in his brother Lucas's.
         var pierre = await SignedIn.ParentOfAsync(web, "pierre.lefevre", "Benoît");
