@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using ItSchool.Platform;
 using Npgsql;
 
 namespace ItSchool.Meals;
@@ -23,7 +22,7 @@ public sealed class MealCalendarFeeds(NpgsqlDataSource db, TimeProvider clock)
     /// <summary>Draws a new token for this guardian and pupil, replacing the previous one; the caller checked the guardianship.</summary>
     public async Task<string> IssueAsync(Guid schoolId, Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = FeedTokens.Draw();
         await using var command = db.CreateCommand("""
             INSERT INTO meal_calendar_feeds (user_id, pupil_id, school_id, token_hash, created_at) VALUES (@user, @pupil, @school, @hash, @now)
             ON CONFLICT (user_id, pupil_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at
@@ -31,7 +30,7 @@ public sealed class MealCalendarFeeds(NpgsqlDataSource db, TimeProvider clock)
         command.Parameters.AddWithValue("user", guardianId);
         command.Parameters.AddWithValue("pupil", pupilId);
         command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("hash", Hash(token));
+        command.Parameters.AddWithValue("hash", FeedTokens.Hash(token));
         command.Parameters.AddWithValue("now", clock.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
         return token;
@@ -52,7 +51,7 @@ public sealed class MealCalendarFeeds(NpgsqlDataSource db, TimeProvider clock)
     /// </summary>
     public async Task<MealFeed?> OpenAsync(Guid schoolId, string token, DateOnly today, DateOnly lastDay, CancellationToken cancellationToken = default)
     {
-        if (!IsWellFormed(token))
+        if (!FeedTokens.IsWellFormed(token))
         {
             return null;
         }
@@ -68,7 +67,7 @@ public sealed class MealCalendarFeeds(NpgsqlDataSource db, TimeProvider clock)
             WHERE f.token_hash = @hash AND f.school_id = @school
             ORDER BY b.day, b.created_at
             """);
-        command.Parameters.AddWithValue("hash", Hash(token));
+        command.Parameters.AddWithValue("hash", FeedTokens.Hash(token));
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue("from", today.AddDays(-DaysBack));
         command.Parameters.AddWithValue("to", lastDay);
@@ -85,12 +84,4 @@ public sealed class MealCalendarFeeds(NpgsqlDataSource db, TimeProvider clock)
         }
         return feed;
     }
-
-    /// <summary>32 random bytes in base64url: 43 characters of A–Z, a–z, 0–9, '-' and '_'.</summary>
-    public static bool IsWellFormed(string token) =>
-        token.Length == 43 && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
-
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -108,8 +108,8 @@ public sealed partial class EveryPageInEveryLanguageTests(WebNode web) : IClassF
             : Regex.IsMatch(text, $@"(?<!\w){Regex.Escape(marker)}(?!\w)", RegexOptions.IgnoreCase);
 
     /// <summary>
-    /// What the demo school typed itself — its compartments, evenings, tills, articles, dishes and their codes, invoices and
-    /// addresses, as a French-speaking
+    /// What the demo school typed itself — its compartments, evenings, tills, articles, dishes and their codes, invoices,
+    /// events and addresses, as a French-speaking
     /// school would — is its own data, not the interface's: left out of the check, longest first.
     /// </summary>
     async Task<IReadOnlyList<string>> TypedBySchoolAsync()
@@ -120,7 +120,8 @@ public sealed partial class EveryPageInEveryLanguageTests(WebNode web) : IClassF
                 SELECT name AS n FROM wallet_compartments UNION ALL SELECT name FROM meeting_evenings
                 UNION ALL SELECT name FROM pos_terminals UNION ALL SELECT label FROM pos_articles UNION ALL SELECT label FROM meal_articles
                 UNION ALL SELECT label FROM invoices UNION ALL SELECT label FROM invoice_lines
-                UNION ALL SELECT code FROM meal_articles UNION ALL SELECT email FROM users) AS names
+                UNION ALL SELECT code FROM meal_articles UNION ALL SELECT email FROM users
+                UNION ALL SELECT title FROM school_events UNION ALL SELECT body FROM school_events) AS names
             WHERE length(n) > 2
             """);
         await using var reader = await command.ExecuteReaderAsync();
