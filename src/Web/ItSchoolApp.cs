@@ -1,6 +1,7 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.App;
 using ItSchool.Web.BankStatements;
+using ItSchool.Web.Documents;
 using ItSchool.Web.Invoices;
 using ItSchool.Web.Legal;
 using ItSchool.Web.Live;
@@ -34,6 +35,7 @@ public static class ItSchoolApp
         new BankStatementsFeature(),
         new MeetingsFeature(),
         new MealsFeature(),
+        new DocumentsFeature(),
         new AppFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),

@@ -9,4 +9,5 @@ public enum SchoolModule
     Invoices = 4,
     BankStatements = 5,
     Meals = 6,
+    Documents = 7,
 }
