@@ -57,6 +57,25 @@ public sealed class DocumentPagesTests(SmallDocumentsNode web) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Without_script_the_form_posts_its_token_as_a_field_and_the_document_is_taken_all_the_same()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(Forms.AntiforgeryToken(await manager.GetStringAsync(Page))), "__RequestVerificationToken" },
+            { new StringContent("Sans script"), "Title" },
+            { new StringContent("2026-12-02"), "Date" },
+            { new StringContent("school"), "Audience" },
+            { new ByteArrayContent(Pdf("Sans script")), "File", "sans-script.pdf" },
+        };
+        var response = await manager.PostAsync(Page, form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("/e/demo/gestion/documents?ok=sent&n=4", response.Headers.Location!.ToString());
+        var id = (await IdOfAsync(web, "Sans script"))!.Value;
+        Assert.Equal(4, await CountAsync(web, "SELECT count(*) FROM document_pupils WHERE document_id = @id", ("id", id)));
+    }
+
+    [Fact]
     public async Task A_program_renamed_pdf_is_refused_with_a_clear_message_and_nothing_is_stored()
     {
         var manager = await SignedIn.AsAsync(web, "claire.dupont");
