@@ -1,6 +1,7 @@
 using ItSchool.Web.Accounts;
 using ItSchool.Web.App;
 using ItSchool.Web.BankStatements;
+using ItSchool.Web.Documents;
 using ItSchool.Web.Events;
 using ItSchool.Web.Invoices;
 using ItSchool.Web.Legal;
@@ -35,6 +36,7 @@ public static class ItSchoolApp
         new BankStatementsFeature(),
         new MeetingsFeature(),
         new MealsFeature(),
+        new DocumentsFeature(),
         new EventsFeature(),
         new AppFeature(),
         new LegalFeature(),

@@ -9,5 +9,6 @@ public enum SchoolModule
     Invoices = 4,
     BankStatements = 5,
     Meals = 6,
+    Documents = 7,
     Events = 8,
 }
