@@ -5,7 +5,7 @@ namespace ItSchool.Schools;
 
 /// <summary>
 /// Who reads which language: a person's own choice (users.language), else their school's
-/// (schools.default_language). Pages learn it from the session cookie; mails, written without a request, from here.
+/// (schools.default_language, when its operator chose one), else French. Pages learn it from the session cookie; mails, written without a request, from here.
 /// </summary>
 public sealed class LanguageDirectory(NpgsqlDataSource db)
 {
@@ -30,15 +30,15 @@ public sealed class LanguageDirectory(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Stores the school's language; false when the name is not supported or the school unknown.</summary>
-    public async Task<bool> SetSchoolLanguageAsync(Guid schoolId, string language, CancellationToken cancellationToken = default)
+    /// <summary>Stores the school's language; null: none chosen (the reader's browser decides). False when the name is not supported or the school unknown.</summary>
+    public async Task<bool> SetSchoolLanguageAsync(Guid schoolId, string? language, CancellationToken cancellationToken = default)
     {
-        if (Supported(language) is not { } culture)
+        if (language is not null && Supported(language) is null)
         {
             return false;
         }
         await using var command = db.CreateCommand("UPDATE schools SET default_language = @language WHERE id = @id");
-        command.Parameters.AddWithValue("language", culture.Name);
+        command.Parameters.Add(new NpgsqlParameter("language", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)Supported(language)?.Name ?? DBNull.Value });
         command.Parameters.AddWithValue("id", schoolId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -65,7 +65,7 @@ public sealed class LanguageDirectory(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var culture = Supported(reader.GetString(2)) ?? SchoolTime.Culture;
+            var culture = Supported(reader.IsDBNull(2) ? null : reader.GetString(2)) ?? SchoolTime.Culture;
             if (reader.IsDBNull(1))
             {
                 schools[reader.GetGuid(0)] = culture;

@@ -105,7 +105,7 @@ public sealed class SchoolDirectory(NpgsqlDataSource db, TimeProvider clock)
         while (await reader.ReadAsync(cancellationToken))
         {
             schools.Add(new School(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4), reader.GetString(5)));
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetBoolean(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         return new Snapshot(
             schools.ToDictionary(s => s.Id),

@@ -107,7 +107,7 @@ public static class PlatformPages
                     Managers = (await staff.ListAsync(id, context.RequestAborted)).Where(m => m.Role == Role.Manager).ToList(),
                     Modules = await grains.GetGrain<ISchoolGrain>(id).GetEnabledModulesAsync(),
                     Address = context.SchoolUrl(new School(school.Id, school.Slug, school.Name, school.Host)),
-                    Language = (await directory.FindByIdAsync(id, context.RequestAborted))?.Language ?? SchoolTime.Culture.Name,
+                    Language = (await directory.FindByIdAsync(id, context.RequestAborted))?.Language ?? "",
                 })
                 : Results.NotFound());
 
@@ -136,11 +136,13 @@ public static class PlatformPages
         operatorOnly.MapPost("/ecoles/{id:guid}/langue", async (Guid id, LanguageDirectory languages, SchoolDirectory directory,
             HttpContext context, [FromForm] Languages.ChoiceForm form) =>
         {
-            if (LanguageDirectory.Supported(form.Language) is null)
+            // Empty: no language of the school's own, each reader's browser decides.
+            var language = string.IsNullOrEmpty(form.Language) ? null : form.Language;
+            if (language is not null && LanguageDirectory.Supported(language) is null)
             {
                 return Results.BadRequest();
             }
-            if (!await languages.SetSchoolLanguageAsync(id, form.Language!, context.RequestAborted))
+            if (!await languages.SetSchoolLanguageAsync(id, language, context.RequestAborted))
             {
                 return (IResult)Results.NotFound();
             }

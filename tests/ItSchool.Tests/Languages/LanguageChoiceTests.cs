@@ -87,11 +87,16 @@ public sealed class LanguageChoiceTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
-    public async Task The_schools_language_comes_before_the_browsers_and_the_browsers_serves_outside_a_school()
+    public async Task A_school_that_chose_a_language_comes_before_the_browser_and_one_that_did_not_follows_it()
     {
         var languages = web.Services.GetRequiredService<LanguageDirectory>();
         var schools = web.Services.GetRequiredService<SchoolDirectory>();
         using var client = web.CreateClient();
+        // The demo school chose none: each browser's language, then French.
+        Assert.Contains("<html lang=\"nl-BE\">", await PageAsync(client, "/e/demo/connexion", acceptLanguage: "nl"));
+        Assert.Contains("<html lang=\"en-BE\">", await PageAsync(client, "/e/demo/connexion", acceptLanguage: "en-US,en;q=0.9"));
+        Assert.Contains("<html lang=\"fr-BE\">", await PageAsync(client, "/e/demo/connexion", acceptLanguage: "de-DE"));
+        Assert.Contains("<html lang=\"fr-BE\">", await PageAsync(client, "/e/demo/connexion"));
         try
         {
             Assert.True(await languages.SetSchoolLanguageAsync(DemoSchool.Id, "en-BE"));
@@ -100,14 +105,37 @@ public sealed class LanguageChoiceTests(WebNode web) : IClassFixture<WebNode>
         }
         finally
         {
-            await languages.SetSchoolLanguageAsync(DemoSchool.Id, "fr-BE");
+            Assert.True(await languages.SetSchoolLanguageAsync(DemoSchool.Id, null));
             schools.Forget();
         }
+        Assert.Contains("<html lang=\"nl-BE\">", await PageAsync(client, "/e/demo/connexion", acceptLanguage: "nl-BE"));
         Assert.False(await languages.SetSchoolLanguageAsync(DemoSchool.Id, "de-DE"));
         // The operator's pages belong to no school: the browser's language, by language whatever the country.
         Assert.Contains("<html lang=\"nl-BE\">", await PageAsync(client, "/plateforme/connexion", acceptLanguage: "nl-NL,nl;q=0.9,fr;q=0.5"));
         Assert.Contains("<html lang=\"en-BE\">", await PageAsync(client, "/plateforme/connexion", acceptLanguage: "de-DE,en-GB;q=0.8"));
         Assert.Contains("<html lang=\"fr-BE\">", await PageAsync(client, "/plateforme/connexion", acceptLanguage: "de-DE"));
+    }
+
+    [Fact]
+    public async Task The_operator_chooses_a_schools_language_or_leaves_it_to_each_browser()
+    {
+        using var operatorClient = await ItSchool.Tests.Operators.PlatformClient.OperatorOfAsync(web);
+        using var reader = web.CreateClient();
+        var page = $"/plateforme/ecoles/{DemoSchool.Id}";
+        var action = $"{page}/langue";
+
+        var none = await operatorClient.GetStringAsync(page);
+        Assert.Contains("<option value selected>", none);
+        Assert.Equal(HttpStatusCode.Redirect, (await Forms.PostAsync(operatorClient, page, action, ("Language", "nl-BE"))).StatusCode);
+        Assert.Contains("<html lang=\"nl-BE\">", await PageAsync(reader, "/e/demo/connexion", acceptLanguage: "en-GB"));
+        Assert.Contains("<option value=\"nl-BE\" lang=\"nl-BE\" selected", await operatorClient.GetStringAsync(page));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Forms.PostAsync(operatorClient, page, action, ("Language", "de-DE"))).StatusCode);
+        Assert.Contains("<html lang=\"nl-BE\">", await PageAsync(reader, "/e/demo/connexion", acceptLanguage: "en-GB"));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await Forms.PostAsync(operatorClient, page, action, ("Language", ""))).StatusCode);
+        Assert.Contains("<html lang=\"en-BE\">", await PageAsync(reader, "/e/demo/connexion", acceptLanguage: "en-GB"));
+        Assert.Contains("<html lang=\"fr-BE\">", await PageAsync(reader, "/e/demo/connexion"));
     }
 
     [Fact]
