@@ -20,30 +20,12 @@ public sealed class MealCalendarFeeds(NpgsqlDataSource db, TimeProvider clock)
     public const int DaysBack = 60;
 
     /// <summary>Draws a new token for this guardian and pupil, replacing the previous one; the caller checked the guardianship.</summary>
-    public async Task<string> IssueAsync(Guid schoolId, Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default)
-    {
-        var token = FeedTokens.Draw();
-        await using var command = db.CreateCommand("""
-            INSERT INTO meal_calendar_feeds (user_id, pupil_id, school_id, token_hash, created_at) VALUES (@user, @pupil, @school, @hash, @now)
-            ON CONFLICT (user_id, pupil_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at
-            """);
-        command.Parameters.AddWithValue("user", guardianId);
-        command.Parameters.AddWithValue("pupil", pupilId);
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("hash", FeedTokens.Hash(token));
-        command.Parameters.AddWithValue("now", clock.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return token;
-    }
+    public Task<string> IssueAsync(Guid schoolId, Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default) =>
+        FeedTokens.IssueAsync(db, "meal_calendar_feeds", schoolId, guardianId, pupilId, clock.GetUtcNow(), cancellationToken);
 
     /// <summary>When this guardian's address for the pupil was drawn; null when there is none.</summary>
-    public async Task<DateTimeOffset?> IssuedAtAsync(Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT created_at FROM meal_calendar_feeds WHERE user_id = @user AND pupil_id = @pupil");
-        command.Parameters.AddWithValue("user", guardianId);
-        command.Parameters.AddWithValue("pupil", pupilId);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
-    }
+    public Task<DateTimeOffset?> IssuedAtAsync(Guid guardianId, Guid pupilId, CancellationToken cancellationToken = default) =>
+        FeedTokens.IssuedAtAsync(db, "meal_calendar_feeds", guardianId, pupilId, cancellationToken);
 
     /// <summary>
     /// The feed a token opens in this school, from <see cref="DaysBack"/> days ago to <paramref name="lastDay"/>; null
