@@ -10,6 +10,7 @@ using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
 using ItSchool.Web.Meetings;
 using ItSchool.Web.Operators;
+using ItSchool.Web.Orders;
 using ItSchool.Web.Payments;
 using ItSchool.Web.Platform;
 using ItSchool.Web.PointOfSale;
@@ -38,6 +39,7 @@ public static class ItSchoolApp
         new MealsFeature(),
         new DocumentsFeature(),
         new EventsFeature(),
+        new OrdersFeature(),
         new AppFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),

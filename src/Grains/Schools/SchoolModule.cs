@@ -11,4 +11,5 @@ public enum SchoolModule
     Meals = 6,
     Documents = 7,
     Events = 8,
+    Orders = 9,
 }

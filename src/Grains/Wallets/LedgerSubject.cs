@@ -35,6 +35,10 @@ public sealed record LedgerSubject([property: Id(0)] SubjectCode Code, [property
 
     public static LedgerSubject MealCancellation(string meal, DateOnly day) => new(SubjectCode.MealCancellation, [meal, Day(day)]);
 
+    public static LedgerSubject OrderPurchase(string form) => new(SubjectCode.OrderPurchase, [form]);
+
+    public static LedgerSubject OrderCancellation(string form) => new(SubjectCode.OrderCancellation, [form]);
+
     /// <summary>Text kept as it was written: entries from before codes existed that match no known pattern.</summary>
     public static LedgerSubject Verbatim(string text) => new(SubjectCode.Verbatim, [text]);
 
@@ -68,4 +72,6 @@ public enum SubjectCode
     Correction = 9,
     MealReservation = 10,
     MealCancellation = 11,
+    OrderPurchase = 12,
+    OrderCancellation = 13,
 }

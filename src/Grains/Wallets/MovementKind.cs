@@ -12,6 +12,7 @@ public enum MovementKind
     InvoicePayment = 7,
     Refund = 8,
     Correction = 9,
+    Order = 10,
 }
 
 public enum PaymentMethod

@@ -2,6 +2,7 @@ using System.Net;
 using ItSchool.Invoices;
 using ItSchool.Meals;
 using ItSchool.Meetings;
+using ItSchool.Orders;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,7 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<InvoiceSettingsStore>();
         silo.Services.TryAddSingleton<MealBookings>();
         silo.Services.TryAddSingleton<MealMenus>();
+        silo.Services.TryAddSingleton<OrderStore>();
 
         silo.Configure<ClusterOptions>(options =>
         {
