@@ -335,11 +335,11 @@ public static class MealsScenario
         return true;
     }
 
-    static string Value(string[] args, string name, string fallback)
+    internal static string Value(string[] args, string name, string fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
     }
 
-    static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    internal static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 }

@@ -11,10 +11,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
 // dotnet run -c Release --project bench/ItSchool.Bench -- push [--watchers 100] [--sales 200]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
+// dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5]
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders");
     return 2;
 }
 
@@ -53,6 +54,11 @@ try
     if (options.Scenario == "meals")
     {
         Console.WriteLine(await MealsScenario.RunAsync(db, connectionString, options, args));
+        return 0;
+    }
+    if (options.Scenario == "orders")
+    {
+        Console.WriteLine(await OrdersScenario.RunAsync(db, connectionString, args));
         return 0;
     }
     if (options.Scenario == "push")

@@ -31,6 +31,8 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
     // Wallet orders whose debit is not confirmed: they hold their stock, and only a confirmed debit (or decline) settles them.
     readonly Dictionary<Guid, Task<MovementResult?>> debits = [];
     readonly HashSet<Guid> unpaid = [];
+    // Orders holding their stock while their pupil is looked up: not placed yet.
+    readonly HashSet<Guid> checking = [];
     // Invoice orders written whose invoice is not confirmed issued, and cancelled ones whose refund or credit is not confirmed.
     readonly HashSet<Guid> unissued = [];
     readonly Dictionary<Guid, Actor> owed = [];
@@ -70,7 +72,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
     }
 
     public Task<IReadOnlyList<OrderView>> GetOrdersAsync() =>
-        Task.FromResult<IReadOnlyList<OrderView>>([.. orders.Where(o => !unpaid.Contains(o.Id))]);
+        Task.FromResult<IReadOnlyList<OrderView>>([.. orders.Where(o => !unpaid.Contains(o.Id) && !checking.Contains(o.Id))]);
 
     public Task<IReadOnlyList<StockLeft>> GetStockAsync() => Task.FromResult<IReadOnlyList<StockLeft>>(form is null ? [] :
         [.. form.Articles.SelectMany(a => a.Options.Where(o => o.Stock is not null)
@@ -134,30 +136,40 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
 
     async Task<OrderResult> DecideAndPayAsync(PlaceOrder request, List<OrderLineRequest> lines)
     {
-        // Refusing what the stock already refuses costs no round trip: the decision below checks again after the await.
-        if (Refusal(request, lines) is { Refusal: not OrderRefusal.NotForPupil } early)
-        {
-            return early;
-        }
-        var pupilClass = await store.PupilClassAsync(request.SchoolId, request.PupilId);
-        // From here to the order's place in the list nothing awaits: what the stock holds is the form's, this very moment.
         if (Refusal(request, lines) is { } refused)
         {
             return refused;
+        }
+        // The order holds its stock from this moment, while the pupil is looked up: when a form opens and hundreds click
+        // at once, those who come after the last item are answered at once, from memory, without a round trip.
+        var id = Guid.CreateVersion7();
+        var order = Draft(request, lines, id);
+        orders.Add(order);
+        checking.Add(id);
+        string? pupilClass;
+        try
+        {
+            pupilClass = await store.PupilClassAsync(request.SchoolId, request.PupilId);
+        }
+        finally
+        {
+            orders.Remove(order);
+            checking.Remove(id);
+        }
+        // The school may have changed the form meanwhile: decided again, and from here to the order's place in the list
+        // nothing awaits.
+        if (Refusal(request, lines) is { } changed)
+        {
+            return changed;
         }
         if (pupilClass is null || !form!.IsFor(pupilClass))
         {
             return OrderResult.Refused(OrderRefusal.NotForPupil);
         }
-        var orderLines = lines.Select(l => (Line: l, Article: form.Article(l.ArticleCode)!))
-            .Select(x => new OrderLine(x.Line.ArticleCode, x.Line.Option, x.Article.Label, x.Line.Quantity, x.Article.PriceCents)).ToList();
-        var id = Guid.CreateVersion7();
-        var total = orderLines.Sum(l => l.TotalCents);
-        var byInvoice = form.Payment == OrderPayment.Invoice && total > 0;
-        var order = new OrderView(id, formId, form.SchoolId, request.PupilId, request.Key, orderLines, total, form.Payment,
-            form.Payment == OrderPayment.Wallet ? form.Compartment : null, byInvoice ? id : null, OrderStatus.Placed, request.CausedBy,
-            Now(), null, null);
+        order = Draft(request, lines, id);
         orders.Add(order);
+        var total = order.TotalCents;
+        var byInvoice = order.InvoiceId is not null;
         if (form.Payment == OrderPayment.Wallet && total > 0)
         {
             unpaid.Add(id);
@@ -181,6 +193,17 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
             await IssueAsync(order);
         }
         return new OrderResult(order, null);
+    }
+
+    /// <summary>The order the request makes on the form as it is, at its prices: its invoice, when it has one, bears its id.</summary>
+    OrderView Draft(PlaceOrder request, List<OrderLineRequest> lines, Guid id)
+    {
+        var orderLines = lines.Select(l => (Line: l, Article: form!.Article(l.ArticleCode)!))
+            .Select(x => new OrderLine(x.Line.ArticleCode, x.Line.Option, x.Article.Label, x.Line.Quantity, x.Article.PriceCents)).ToList();
+        var total = orderLines.Sum(l => l.TotalCents);
+        return new OrderView(id, formId, form!.SchoolId, request.PupilId, request.Key, orderLines, total, form.Payment,
+            form.Payment == OrderPayment.Wallet ? form.Compartment : null, form.Payment == OrderPayment.Invoice && total > 0 ? id : null,
+            OrderStatus.Placed, request.CausedBy, Now(), null, null);
     }
 
     /// <summary>What refuses the request against the form and the orders held this moment; null when it may be placed.</summary>
@@ -346,7 +369,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
             {
                 return new OrderCancelResult(order, null, !owed.ContainsKey(order.Id));
             }
-            if (unpaid.Contains(order.Id))
+            if (unpaid.Contains(order.Id) || checking.Contains(order.Id))
             {
                 return OrderCancelResult.Refused(OrderCancelRefusal.InProgress);
             }
@@ -448,7 +471,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
         await settling.WaitAsync();
         try
         {
-            var delivering = orders.Where(o => orderIds.Contains(o.Id) && o.Holds && o.DeliveredAt is null && !unpaid.Contains(o.Id)).ToList();
+            var delivering = orders.Where(o => orderIds.Contains(o.Id) && o.Holds && o.DeliveredAt is null && !unpaid.Contains(o.Id) && !checking.Contains(o.Id)).ToList();
             if (delivering.Count == 0)
             {
                 return 0;
