@@ -49,12 +49,17 @@ public sealed record PlaceOrder(
     [property: Id(4)] long ExpectedTotalCents,
     [property: Id(5)] Actor CausedBy);
 
+/// <summary>
+/// A guardian cancels their child's order while the form is open; the school (<see cref="BySchool"/>, a manager) may
+/// also cancel one after the form closed, as long as it is not delivered. <see cref="PupilId"/> must be the order's.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CancelOrder(
     [property: Id(0)] Guid SchoolId,
     [property: Id(1)] Guid OrderId,
     [property: Id(2)] Guid PupilId,
-    [property: Id(3)] Actor CausedBy);
+    [property: Id(3)] Actor CausedBy,
+    [property: Id(4)] bool BySchool = false);
 
 public enum OrderStatus
 {
