@@ -314,9 +314,20 @@ public sealed class SchoolOrderPagesTests(WebNode web) : IClassFixture<WebNode>
     {
         var fields = new Dictionary<string, string>
         {
-            ["Kind"] = "shop", ["Title"] = "Sweats de l'école", ["Opens"] = "2020-01-01", ["Closes"] = "2099-01-01", ["Audience"] = "all",
-            ["Payment"] = "invoice", ["DueDays"] = "14", ["A0.Code"] = "SWEAT", ["A0.Label"] = "Sweat", ["A0.Price"] = "25,00",
-            ["A0.Options"] = "S:10, M:10, L:10", ["A1.Code"] = "BONNET", ["A1.Label"] = "Bonnet", ["A1.Price"] = "8,00",
+            ["Kind"] = "shop",
+            ["Title"] = "Sweats de l'école",
+            ["Opens"] = "2020-01-01",
+            ["Closes"] = "2099-01-01",
+            ["Audience"] = "all",
+            ["Payment"] = "invoice",
+            ["DueDays"] = "14",
+            ["A0.Code"] = "SWEAT",
+            ["A0.Label"] = "Sweat",
+            ["A0.Price"] = "25,00",
+            ["A0.Options"] = "S:10, M:10, L:10",
+            ["A1.Code"] = "BONNET",
+            ["A1.Label"] = "Bonnet",
+            ["A1.Price"] = "8,00",
         };
         foreach (var (name, value) in changes)
         {
