@@ -1,5 +1,6 @@
 using ItSchool.Events;
 using ItSchool.Meetings;
+using ItSchool.Orders;
 using ItSchool.Schools;
 using Microsoft.Extensions.Localization;
 
@@ -21,8 +22,11 @@ public sealed record EventLinkChoice(EventLink Link, string Label)
 /// The pages of the school an event can open: those of the modules the school has on (and, for meetings, its
 /// evenings). A link whose page is gone since (module off, evening deleted) is simply not shown.
 /// </summary>
-public sealed class EventLinks(IGrainFactory grains, MeetingEvenings evenings, IStringLocalizer<EventText> T)
+public sealed class EventLinks(IGrainFactory grains, MeetingEvenings evenings, OrderFormAdmin orders, IStringLocalizer<EventText> T)
 {
+    /// <summary>An order form's page (its argument the form's id); the code lives here while the events' contract has no constant for it.</summary>
+    public const string Order = "order";
+
     public async Task<IReadOnlyList<EventLinkChoice>> OfferedAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {
         var enabled = await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
@@ -39,6 +43,14 @@ public sealed class EventLinks(IGrainFactory grains, MeetingEvenings evenings, I
         {
             choices.Add(new(new EventLink(EventLink.Meals), T["Link.Meals"]));
         }
+        if (enabled.Contains(SchoolModule.Orders))
+        {
+            foreach (var form in await orders.ListAsync(schoolId, cancellationToken))
+            {
+                choices.Add(new(new EventLink(Order, form.Id.ToString()),
+                    T["Link.Order", form.Title, SchoolTime.Date(form.OpensOn), SchoolTime.Date(form.ClosesOn)]));
+            }
+        }
         if (enabled.Contains(SchoolModule.Invoices))
         {
             choices.Add(new(new EventLink(EventLink.Invoices), T["Link.Invoices"]));
@@ -53,6 +65,7 @@ public sealed class EventLinks(IGrainFactory grains, MeetingEvenings evenings, I
             EventLink.Meeting => "reunions",
             EventLink.Meals => "repas",
             EventLink.Invoices => "finances/factures",
+            Order => $"commandes/{link.Argument}",
             _ => null,
         };
 }

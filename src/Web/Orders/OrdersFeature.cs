@@ -17,6 +17,7 @@ public sealed class OrdersFeature : Feature
     public override void AddServices(WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddSingleton<OrderFormAdmin>();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
@@ -24,6 +25,10 @@ public sealed class OrdersFeature : Feature
         MenuEntry.For("Menu.Orders", "commandes", 23, Role.Parent),
         MenuEntry.For("Menu.Orders", "gestion/commandes", 113, Role.Manager),
     ];
+
+    public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        DemoOrders.SeedAsync(services.GetRequiredService<OrderFormAdmin>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
 
     public override void MapInSchool(RouteGroupBuilder school)
     {

@@ -1,0 +1,71 @@
+using Deque.AxeCore.Playwright;
+using ItSchool.Schools;
+using ItSchool.Tests.Rig;
+using Microsoft.Playwright;
+
+namespace ItSchool.Tests.Orders;
+
+public sealed class SchoolOrderBrowserTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task The_manager_opens_an_e_shop_form_with_sizes_and_sees_it_listed_with_its_stock()
+    {
+        var manager = await chromium.SignInToDashboardAsync(web, "claire.dupont");
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Commandes" }).First.ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Commandes", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(manager.Locator(".order-forms")).ToContainTextAsync("Location-retour chromebooks");
+        await Screens.SaveAsync(manager, "orders-admin-list");
+        await NoSeriousViolationAsync(manager);
+
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Nouveau formulaire" }).ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Nouveau formulaire de commande" })).ToBeVisibleAsync();
+        var day = SchoolTime.Today(web.Clock);
+        await manager.GetByLabel("Type").SelectOptionAsync("shop");
+        await manager.GetByLabel("Titre").FillAsync("Sweat à capuche");
+        await manager.GetByLabel("Accessible du").FillAsync($"{day:yyyy-MM-dd}");
+        await manager.GetByLabel("au", new() { Exact = true }).FillAsync($"{day.AddDays(-1):yyyy-MM-dd}");
+        await manager.Locator("[name='A0.Code']").FillAsync("SWEAT");
+        await manager.Locator("[name='A0.Label']").FillAsync("Sweat à capuche bleu");
+        await manager.Locator("[name='A0.Price']").FillAsync("24,50");
+        await manager.Locator("[name='A0.Options']").FillAsync("S:10, M:4, L:8");
+        await manager.GetByRole(AriaRole.Button, new() { Name = "Créer le formulaire" }).ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Alert)).ToContainTextAsync("Le dernier jour doit venir après le premier");
+        // The form came back as typed: only the date needs fixing.
+        await Assertions.Expect(manager.Locator("[name='A0.Options']")).ToHaveValueAsync("S:10, M:4, L:8");
+        await Screens.SaveAsync(manager, "orders-admin-refused");
+        await NoSeriousViolationAsync(manager);
+
+        await manager.GetByLabel("au", new() { Exact = true }).FillAsync($"{day.AddDays(20):yyyy-MM-dd}");
+        await manager.GetByRole(AriaRole.Button, new() { Name = "Créer le formulaire" }).ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync("Le formulaire est créé.");
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Sweat à capuche", Level = 1 })).ToBeVisibleAsync();
+        var medium = manager.Locator(".order-totals tbody tr").Filter(new() { HasText = "Sweat à capuche bleu — M" });
+        await Assertions.Expect(medium).ToContainTextAsync("24,50 €");
+        await Assertions.Expect(medium.Locator("td").Nth(3)).ToHaveTextAsync("4");
+        await Assertions.Expect(manager.Locator(".order-totals tbody tr")).ToHaveCountAsync(3);
+        await Screens.SaveAsync(manager, "orders-admin-form");
+        await NoSeriousViolationAsync(manager);
+
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Modifier" }).ClickAsync();
+        await Assertions.Expect(manager.Locator("[name='A0.Options']")).ToHaveValueAsync("S:10, M:4, L:8");
+        await Screens.SaveAsync(manager, "orders-admin-edit");
+        await NoSeriousViolationAsync(manager);
+
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Commandes" }).First.ClickAsync();
+        await Assertions.Expect(manager.Locator(".order-forms")).ToContainTextAsync("Sweat à capuche");
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Photos de classe" }).ClickAsync();
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Épreuves du photographe" }).ClickAsync();
+        await Assertions.Expect(manager.Locator(".proof-thumbs img").First).ToBeVisibleAsync();
+        await Screens.SaveAsync(manager, "orders-admin-proofs");
+        await NoSeriousViolationAsync(manager);
+    }
+
+    /// <summary>axe-core finds nothing serious or critical on the page (the edit, form and proofs pages are not menu pages, so AxeTests does not see them).</summary>
+    static async Task NoSeriousViolationAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var blocking = result.Violations.Where(rule => rule.Impact is "serious" or "critical")
+            .SelectMany(rule => rule.Nodes.Select(node => $"{rule.Id} at {node.Target}")).ToList();
+        Assert.True(blocking.Count == 0, $"{page.Url}: {string.Join("; ", blocking)}");
+    }
+}
