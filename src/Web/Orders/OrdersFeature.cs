@@ -17,6 +17,7 @@ public sealed class OrdersFeature : Feature
     public override void AddServices(WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OrderStore>();
+        builder.AddParentOrders();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
@@ -24,6 +25,8 @@ public sealed class OrdersFeature : Feature
         MenuEntry.For("Menu.Orders", "commandes", 23, Role.Parent),
         MenuEntry.For("Menu.Orders", "gestion/commandes", 113, Role.Manager),
     ];
+
+    public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) => ParentOrderPages.DashboardCardsAsync(reader);
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
