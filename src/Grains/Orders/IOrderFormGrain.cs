@@ -127,6 +127,14 @@ public sealed record OrderView(
 
     public bool Holds => Status == OrderStatus.Placed;
 
+    // The lines compare by their content: the same order read twice, or answered twice, is the same order.
+    public bool Equals(OrderView? other) => other is not null && Id == other.Id && FormId == other.FormId && SchoolId == other.SchoolId
+        && PupilId == other.PupilId && RequestKey == other.RequestKey && Lines.SequenceEqual(other.Lines) && TotalCents == other.TotalCents
+        && Payment == other.Payment && Compartment == other.Compartment && InvoiceId == other.InvoiceId && Status == other.Status
+        && PlacedBy == other.PlacedBy && PlacedAt == other.PlacedAt && CancelledAt == other.CancelledAt && DeliveredAt == other.DeliveredAt;
+
+    public override int GetHashCode() => HashCode.Combine(Id, Status, CancelledAt, DeliveredAt);
+
     public int Quantity(string articleCode, string? option = null) =>
         Lines.Where(l => l.ArticleCode == articleCode && (option is null || l.Option == option)).Sum(l => l.Quantity);
 }

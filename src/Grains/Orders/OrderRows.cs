@@ -44,21 +44,3 @@ public sealed record OrderWritten([property: Id(0)] OrderView Order) : LedgerAtt
         yield return lines;
     }
 }
-
-/// <summary>A wallet order cancelled, written in the same commit as the credit that refunds it.</summary>
-[GenerateSerializer, Immutable]
-public sealed record OrderCancelled([property: Id(0)] Guid OrderId, [property: Id(1)] string By, [property: Id(2)] DateTimeOffset At) : LedgerAttachment
-{
-    public override IEnumerable<NpgsqlBatchCommand> Commands() => [Update(OrderId, By, At)];
-
-    internal static NpgsqlBatchCommand Update(Guid orderId, string by, DateTimeOffset at)
-    {
-        var command = new NpgsqlBatchCommand("""
-            UPDATE orders SET status = 'cancelled', cancelled_by = @by, cancelled_at = @at WHERE id = @id AND status = 'placed'
-            """);
-        command.Parameters.AddWithValue("id", orderId);
-        command.Parameters.AddWithValue("by", by);
-        command.Parameters.AddWithValue("at", at);
-        return command;
-    }
-}

@@ -106,12 +106,41 @@ public sealed class OrderStore(NpgsqlDataSource db)
         await batch.ExecuteNonQueryAsync();
     }
 
-    /// <summary>An invoice order cancelled, before its credit note (the grain credits it again after a crash).</summary>
+    /// <summary>An order cancelled, before its refund or credit note (the grain sends them again after a crash).</summary>
     public async Task MarkCancelledAsync(Guid orderId, string by, DateTimeOffset at)
     {
-        await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(OrderCancelled.Update(orderId, by, at));
-        await batch.ExecuteNonQueryAsync();
+        await using var command = db.CreateCommand("""
+            UPDATE orders SET status = 'cancelled', cancelled_by = @by, cancelled_at = @at WHERE id = @id AND status = 'placed'
+            """);
+        command.Parameters.AddWithValue("id", orderId);
+        command.Parameters.AddWithValue("by", by);
+        command.Parameters.AddWithValue("at", at);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The form's cancelled orders whose money has not gone back: a wallet order without its refund in the ledger (key
+    /// order-refund/{id}), an invoice order without its credit note (reference order-cancel/{id}).
+    /// </summary>
+    public async Task<List<Guid>> UnsettledCancellationsAsync(Guid formId)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT o.id FROM orders o
+            WHERE o.form_id = @form AND o.status = 'cancelled' AND o.total_cents > 0 AND CASE o.payment
+                WHEN 'wallet' THEN NOT EXISTS (SELECT 1 FROM ledger_entries e
+                                               WHERE e.pupil_id = o.pupil_id AND e.idempotency_key = 'order-refund/' || o.id::text)
+                ELSE NOT EXISTS (SELECT 1 FROM invoice_movements m
+                                 WHERE m.invoice_id = o.invoice_id AND m.reference = 'credit/order-cancel/' || o.id::text)
+            END
+            """);
+        command.Parameters.AddWithValue("form", formId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
     }
 
     /// <summary>Orders handed out; a cancelled one is never marked.</summary>
