@@ -4,6 +4,7 @@ using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Shell;
+using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Documents;
 
@@ -28,8 +29,9 @@ public static class ParentDocumentPages
                 return Results.Redirect($"{context.Request.PathBase}/comptes");
             }
             var user = SignedInUser.From(context.User)!;
-            var shown = await store.ForChildAsync(child.SchoolId, child.Id, user.Id, await InvoicesOnAsync(grains, child.SchoolId), false, ListLimit,
-                context.RequestAborted);
+            var modules = await ModulesAsync(grains, child.SchoolId);
+            var shown = await store.ForChildAsync(child.SchoolId, child.Id, user.Id, modules.Contains(SchoolModule.Invoices),
+                modules.Contains(SchoolModule.Orders), false, ListLimit, context.RequestAborted);
             return new RazorComponentResult<ParentDocumentsPage>(new { Child = child, Documents = shown });
         });
 
@@ -68,14 +70,33 @@ public static class ParentDocumentPages
             return [];
         }
         var store = reader.Services.GetRequiredService<DocumentStore>();
-        var invoices = await InvoicesOnAsync(reader.Services.GetRequiredService<IGrainFactory>(), reader.SchoolId);
-        var unread = await store.ForChildAsync(reader.SchoolId, child.Id, reader.User.Id, invoices, true, CardLimit, reader.Aborted);
+        var modules = await ModulesAsync(reader.Services.GetRequiredService<IGrainFactory>(), reader.SchoolId);
+        var unread = await store.ForChildAsync(reader.SchoolId, child.Id, reader.User.Id, modules.Contains(SchoolModule.Invoices),
+            modules.Contains(SchoolModule.Orders), true, CardLimit, reader.Aborted);
         return [DashboardCard.Of<DocumentDashboardCard>(15, new { Unread = unread })];
     }
 
-    static async Task<bool> InvoicesOnAsync(IGrainFactory grains, Guid schoolId) =>
-        (await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync()).Contains(SchoolModule.Invoices);
+    static async Task<bool> InvoicesOnAsync(IGrainFactory grains, Guid schoolId) => (await ModulesAsync(grains, schoolId)).Contains(SchoolModule.Invoices);
 
-    /// <summary>Where a line of the list or the card leads: the document's file, or the invoice's PDF through the read marker.</summary>
-    public static string Href(ChildDocument document) => document.IsInvoice ? $"documents/factures/{document.Id}" : $"documents/{document.Id}/fichier";
+    static async Task<IReadOnlySet<SchoolModule>> ModulesAsync(IGrainFactory grains, Guid schoolId) =>
+        await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
+
+    /// <summary>What a line of the list or the card says: the document's title, or the invoice's or the order's with what it is.</summary>
+    public static string Title(ChildDocument document, IStringLocalizer<DocumentText> D) => document switch
+    {
+        { InvoiceNumber: { } number } => D["Parent.Invoice", number, document.Title],
+        { OrderFormTitle: { } form } => D["Parent.Order", document.Title, form],
+        _ => document.Title,
+    };
+
+    /// <summary>
+    /// Where a line of the list or the card leads: the document's file, the invoice's PDF through the read marker, or the
+    /// order's confirmation (which marks itself read: the orders serve it).
+    /// </summary>
+    public static string Href(ChildDocument document) => document switch
+    {
+        { IsInvoice: true } => $"documents/factures/{document.Id}",
+        { OrderFormId: { } form } => $"commandes/{form}/{document.Id}/confirmation.pdf",
+        _ => $"documents/{document.Id}/fichier",
+    };
 }

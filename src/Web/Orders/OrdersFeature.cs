@@ -18,6 +18,7 @@ public sealed class OrdersFeature : Feature
     {
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddSingleton<OrderFormAdmin>();
+        builder.AddParentOrders();
     }
 
     public override IEnumerable<MenuEntry> Menu =>
@@ -29,6 +30,8 @@ public sealed class OrdersFeature : Feature
     public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         DemoOrders.SeedAsync(services.GetRequiredService<OrderFormAdmin>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+
+    public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) => ParentOrderPages.DashboardCardsAsync(reader);
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
