@@ -4,7 +4,7 @@ using Npgsql;
 namespace ItSchool.Orders;
 
 /// <summary>A form as a family's list shows it: what it is, and the days it is open.</summary>
-public sealed record FormSummary(Guid Id, OrderKind Kind, string Title, DateOnly OpensOn, DateOnly ClosesOn);
+public sealed record OpenOrderForm(Guid Id, OrderKind Kind, string Title, DateOnly OpensOn, DateOnly ClosesOn);
 
 /// <summary>A proof of the photographer's, as the photo order's page lists it (the image itself comes by <see cref="ParentOrders.ProofAsync"/>).</summary>
 public sealed record ProofListed(Guid Id, string FileName);
@@ -20,7 +20,7 @@ public sealed record ProofImage(string FileName, string ContentType, byte[] Data
 public sealed class ParentOrders(NpgsqlDataSource db)
 {
     /// <summary>The forms of the school open on <paramref name="today"/> to the pupil's class, closing soonest first.</summary>
-    public async Task<IReadOnlyList<FormSummary>> OpenFormsAsync(Guid schoolId, Guid pupilId, DateOnly today, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<OpenOrderForm>> OpenFormsAsync(Guid schoolId, Guid pupilId, DateOnly today, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
             SELECT f.id, f.kind, f.title, f.opens_on, f.closes_on
@@ -36,7 +36,7 @@ public sealed class ParentOrders(NpgsqlDataSource db)
     }
 
     /// <summary>The school's forms among <paramref name="ids"/> (to name the forms of a pupil's earlier orders).</summary>
-    public async Task<IReadOnlyDictionary<Guid, FormSummary>> FormsAsync(Guid schoolId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<Guid, OpenOrderForm>> FormsAsync(Guid schoolId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(
             "SELECT id, kind, title, opens_on, closes_on FROM order_forms WHERE school_id = @school AND id = ANY(@ids)");
@@ -102,13 +102,13 @@ public sealed class ParentOrders(NpgsqlDataSource db)
         return (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
-    static async Task<IReadOnlyList<FormSummary>> ReadFormsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<OpenOrderForm>> ReadFormsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var forms = new List<FormSummary>();
+        var forms = new List<OpenOrderForm>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            forms.Add(new FormSummary(reader.GetGuid(0), LedgerNames.FromDatabase<OrderKind>(reader.GetString(1)), reader.GetString(2),
+            forms.Add(new OpenOrderForm(reader.GetGuid(0), LedgerNames.FromDatabase<OrderKind>(reader.GetString(1)), reader.GetString(2),
                 reader.GetFieldValue<DateOnly>(3), reader.GetFieldValue<DateOnly>(4)));
         }
         return forms;
