@@ -101,7 +101,7 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
         var shown = await ShowAsync(marc, closed);
         Assert.Contains($"Ce formulaire est accessible du {SchoolTime.Date(today.AddDays(-20))} au {SchoolTime.Date(today.AddDays(-1))}.", shown.Html);
         Assert.Contains("Il est fermé", shown.Html);
-        Assert.DoesNotContain("type=\"submit\"", shown.Html);
+        Assert.DoesNotContain("class=\"primary\">Commander</button>", shown.Html);
         var page = await TextAsync(await OrderAsync(marc, closed, shown, child.Id, 800, ("q.GOURDE", "1")));
         Assert.Contains("il est fermé. Rien n'a été commandé", page);
 
@@ -127,6 +127,7 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
 
         var shown = await ShowAsync(marc, form);
         Assert.Contains("M — plus que 2", shown.Html);
+        Assert.Contains("class=\"primary\">Commander</button>", shown.Html);
         var page = await TextAsync(await OrderAsync(marc, form, shown, child.Id, 3_600, ("q.TSHIRT", "3"), ("o.TSHIRT", "M")));
         Assert.Contains("Il ne reste que 2 « T-shirt (M) »", page);
         Assert.Equal(0, await OrdersOfAsync(web, child.Id));
