@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using ItSchool.Accounts;
 using ItSchool.Mail;
@@ -57,10 +58,29 @@ public sealed class AccountsFeature : Feature
     public static void UseAccounts(WebApplication app)
     {
         app.UseRateLimiter();
+        ReachRestThroughLinkCutOnStop(app);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
     }
+
+    // ASP.NET Core's rate-limiting middleware never disposes the limiter it builds for endpoints (dotnet/aspnetcore#69061):
+    // that limiter's timer holds the middleware, and through the next delegate the whole app, until the process ends.
+    // Harmless with one app per process; the tests start a hundred, which kept every one of them in memory.
+    static void ReachRestThroughLinkCutOnStop(WebApplication app) => app.Use(next =>
+    {
+        var rest = new StrongBox<RequestDelegate?>(next);
+        app.Lifetime.ApplicationStopped.Register(() => rest.Value = null);
+        return context =>
+        {
+            if (rest.Value is { } reached)
+            {
+                return reached(context);
+            }
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        };
+    });
 
     public override void MapInSchool(RouteGroupBuilder school)
     {

@@ -1,5 +1,3 @@
-using ItSchool.Platform.Database;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace ItSchool.Tests.Rig;
@@ -12,9 +10,8 @@ public sealed class MigratedDatabase : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await (await TestPostgres.GetAsync()).CreateDatabaseAsync();
+        ConnectionString = await (await TestPostgres.GetAsync()).CreateMigratedDatabaseAsync();
         Db = NpgsqlDataSource.Create(ConnectionString);
-        await Migrations.ApplyAsync(Db, NullLogger.Instance);
     }
 
     public async Task DisposeAsync() => await Db.DisposeAsync();

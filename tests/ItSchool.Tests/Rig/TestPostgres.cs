@@ -16,19 +16,61 @@ public sealed class TestPostgres
     static int databaseCounter;
 
     readonly string adminConnectionString;
+    readonly Lazy<Task<string>> migratedTemplate;
 
-    TestPostgres(string adminConnectionString) => this.adminConnectionString = adminConnectionString;
+    TestPostgres(string adminConnectionString)
+    {
+        this.adminConnectionString = adminConnectionString;
+        migratedTemplate = new(CreateMigratedTemplateAsync);
+    }
 
     public static Task<TestPostgres> GetAsync() => Shared.Value;
 
     /// <summary>A new, blank database (no migrations applied), and its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    public Task<string> CreateDatabaseAsync() => CreateDatabaseAsync("template0");
+
+    /// <summary>
+    /// A new database with every migration applied and no data, and its connection string: copied from a template
+    /// migrated once per run, so that a class's database or a node's start does not replay every migration file.
+    /// </summary>
+    public async Task<string> CreateMigratedDatabaseAsync() => await CreateDatabaseAsync(await migratedTemplate.Value);
+
+    async Task<string> CreateMigratedTemplateAsync()
+    {
+        var template = new NpgsqlConnectionStringBuilder(await CreateDatabaseAsync()) { Pooling = false };
+        await using (var db = NpgsqlDataSource.Create(template.ConnectionString))
+        {
+            await Migrations.ApplyAsync(db, NullLogger.Instance);
+        }
+        // A template must have no session while it is copied: unpooled, every connection above is closed by now.
+        return template.Database!;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="connectionString"/>'s database a template: its sessions (pools a stopped node left idle)
+    /// are ended and no new one is let in, since PostgreSQL copies a database only while nobody is connected to it.
+    /// </summary>
+    public async Task<string> FreezeAsTemplateAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var close = new NpgsqlCommand($"""
+            ALTER DATABASE {name} ALLOW_CONNECTIONS false;
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';
+            """, connection);
+        await close.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    /// <summary>A new database copied from <paramref name="template"/>, which no session may be connected to.</summary>
+    public async Task<string> CreateDatabaseAsync(string template)
     {
         var name = $"itschool_test_{Environment.ProcessId}_{Interlocked.Increment(ref databaseCounter)}";
         await using (var connection = new NpgsqlConnection(adminConnectionString))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}", connection);
             await create.ExecuteNonQueryAsync();
         }
         // Every test class has its own database and so its own pools, which would otherwise keep their idle
@@ -67,6 +109,19 @@ public sealed class TestPostgres
             server.StopAsync().GetAwaiter().GetResult();
             Directory.Delete(directory, recursive: true);
         };
+        // A throwaway server lives as long as the run: waiting for the disk at each commit buys nothing a test
+        // checks (no test crashes this server), and costs every test on a shared machine's disk.
+        await using (var connection = new NpgsqlConnection(server.ConnectionString("postgres")))
+        {
+            await connection.OpenAsync();
+            foreach (var setting in (string[])["fsync = off", "synchronous_commit = off", "full_page_writes = off"])
+            {
+                await using var alter = new NpgsqlCommand($"ALTER SYSTEM SET {setting}", connection);
+                await alter.ExecuteNonQueryAsync();
+            }
+            await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+            await reload.ExecuteNonQueryAsync();
+        }
         return new TestPostgres(server.ConnectionString("postgres"));
     }
 }

@@ -55,7 +55,36 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// <summary>The demo school's root, reached through its path prefix.</summary>
     public Uri DemoSchool => new(BaseAddress, "/e/demo/");
 
-    public async Task InitializeAsync() => await StartAsync(await (await TestPostgres.GetAsync()).CreateDatabaseAsync());
+    /// <summary>
+    /// Starts on a database of its own: in demo mode a copy of one where a node has already seeded the demo school
+    /// and its features (the same start, made once per run rather than once per class); in production mode an
+    /// empty one, which the node migrates itself as a first start does.
+    /// </summary>
+    public async Task InitializeAsync()
+    {
+        var postgres = await TestPostgres.GetAsync();
+        await StartAsync(Demo ? await postgres.CreateDatabaseAsync(await DemoTemplate.Value) : await postgres.CreateDatabaseAsync());
+    }
+
+    static readonly Lazy<Task<string>> DemoTemplate = new(CreateDemoTemplateAsync);
+
+    static async Task<string> CreateDemoTemplateAsync()
+    {
+        var postgres = await TestPostgres.GetAsync();
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        // Without SMTP, as mail sent by the seeding node would otherwise miss every copy's own sink.
+        await using (var seeding = new WithOutboxOnly())
+        {
+            await seeding.StartAsync(connectionString);
+        }
+        // The seeding node's silo left its (dead) entry: each copy's cluster starts with none, as a new one does.
+        await using (var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString))
+        {
+            await using var forget = db.CreateCommand("DELETE FROM orleans_membership");
+            await forget.ExecuteNonQueryAsync();
+        }
+        return await postgres.FreezeAsTemplateAsync(connectionString);
+    }
 
     /// <summary>Starts the node on the given database; <paramref name="arguments"/> are added to its command line.</summary>
     public async Task StartAsync(string connectionString, params string[] arguments)
