@@ -2,22 +2,16 @@ using Microsoft.Playwright;
 
 namespace ItSchool.Tests.Rig;
 
-/// <summary>
-/// Debian's headless Chromium driven by Playwright; Playwright's own browser download is never used. One Chromium
-/// process serves the whole run (starting one per class cost seconds each); each class gets its own contexts, which
-/// it closes when it is done.
-/// </summary>
+/// <summary>Debian's headless Chromium driven by Playwright; Playwright's own browser download is never used.</summary>
 public sealed class Chromium : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    static readonly Lazy<Task<IBrowser>> Shared = new(LaunchAsync);
+    IPlaywright? playwright;
 
-    public Contexts Browser { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Browser = new Contexts(await Shared.Value);
-
-    static async Task<IBrowser> LaunchAsync()
+    public async Task InitializeAsync()
     {
         if (!File.Exists(ExecutablePath))
         {
@@ -27,10 +21,8 @@ public sealed class Chromium : IAsyncLifetime
         }
         // Two cores shared by several web nodes and browsers: give pages time rather than fail on a slow moment.
         Assertions.SetDefaultExpectTimeout(15_000);
-        var playwright = await Playwright.CreateAsync();
-        // The browser and its driver end with the test process, which stops them here if it ends normally.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => playwright.Dispose();
-        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
@@ -38,37 +30,6 @@ public sealed class Chromium : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-    }
-
-    /// <summary>The shared browser as one test class sees it: the contexts it opens are closed with the class.</summary>
-    public sealed class Contexts(IBrowser browser)
-    {
-        readonly List<IBrowserContext> opened = [];
-
-        public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
-        {
-            var context = await browser.NewContextAsync(options);
-            lock (opened)
-            {
-                opened.Add(context);
-            }
-            return context;
-        }
-
-        internal async Task CloseAllAsync()
-        {
-            IBrowserContext[] all;
-            lock (opened)
-            {
-                all = [.. opened];
-                opened.Clear();
-            }
-            foreach (var context in all)
-            {
-                // A test may have closed its context already: closing again is harmless.
-                await context.CloseAsync();
-            }
-        }
     }
 
     /// <summary>
@@ -104,7 +65,8 @@ public sealed class Chromium : IAsyncLifetime
     {
         if (Browser is not null)
         {
-            await Browser.CloseAllAsync();
+            await Browser.DisposeAsync();
         }
+        playwright?.Dispose();
     }
 }
