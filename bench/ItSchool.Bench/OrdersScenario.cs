@@ -25,6 +25,9 @@ public static class OrdersScenario
         var parents = int.Parse(MealsScenario.Value(args, "--parents", "500"));
         var stock = int.Parse(MealsScenario.Value(args, "--stock", "50"));
         var rounds = int.Parse(MealsScenario.Value(args, "--rounds", "5"));
+        // 0: every parent at the same instant (a burst the two cores must queue). Set: the clicks spread evenly over that many
+        // seconds, as a form opening to hundreds of people actually sees them.
+        var spread = double.Parse(MealsScenario.Value(args, "--arrival-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture);
         using var host = await BenchNodes.StartSiloAsync(db, connectionString);
         try
         {
@@ -38,7 +41,8 @@ public static class OrdersScenario
             };
             var report = new StringBuilder();
             report.AppendLine($"orders: {rounds} rounds per path of {parents} parents ordering at the same moment the last {stock} T-shirts S " +
-                $"of a new form, paid from the wallet; {Environment.ProcessorCount} cores");
+                $"of a new form, paid from the wallet, {(spread > 0 ? $"clicking evenly within {spread:0.##} s" : "all at the same instant")}; " +
+                $"{Environment.ProcessorCount} cores");
             report.AppendLine();
             report.AppendLine("| path | orders/s | p50 ms | p99 ms | max ms | sold per round | every order = one debit, balances = ledger | p99 ratio to baseline |");
             report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|");
@@ -46,14 +50,14 @@ public static class OrdersScenario
             foreach (var (name, order) in paths)
             {
                 // One round first, on its own form and parents, so that activations, pools and the JIT do not count.
-                await RoundAsync(db, stock, Math.Min(parents, 100), order);
+                await RoundAsync(db, stock, Math.Min(parents, 100), spread, order);
                 var latencies = new List<double>();
                 var elapsed = 0.0;
                 var sold = new List<long>();
                 var consistent = true;
                 for (var round = 0; round < rounds; round++)
                 {
-                    var result = await RoundAsync(db, stock, parents, order);
+                    var result = await RoundAsync(db, stock, parents, spread, order);
                     latencies.AddRange(result.Latencies);
                     elapsed += result.Seconds;
                     sold.Add(result.Sold);
@@ -82,20 +86,26 @@ public static class OrdersScenario
     sealed record Round(double[] Latencies, double Seconds, long Sold, bool Consistent);
 
     /// <summary>A new form and new parents; every parent clicks at once; then what was sold and whether the money agrees.</summary>
-    static async Task<Round> RoundAsync(NpgsqlDataSource db, int stock, int parents, Func<Guid, Guid, string, Task<bool>> order)
+    static async Task<Round> RoundAsync(NpgsqlDataSource db, int stock, int parents, double spread, Func<Guid, Guid, string, Task<bool>> order)
     {
         var form = await CreateFormAsync(db, stock);
         var pupils = await WalletScenario.CreatePupilsAsync(db, parents);
         var latencies = new double[pupils.Length];
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0L;
         var clicks = pupils.Select((pupil, i) => Task.Run(async () =>
         {
             await go.Task;
+            var wait = TimeSpan.FromSeconds(spread * i / pupils.Length) - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
             var start = Stopwatch.GetTimestamp();
             await order(form, pupil, $"bench/{form}/{pupil}");
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         })).ToArray();
-        var started = Stopwatch.GetTimestamp();
+        started = Stopwatch.GetTimestamp();
         go.SetResult();
         await Task.WhenAll(clicks);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

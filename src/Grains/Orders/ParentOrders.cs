@@ -6,11 +6,8 @@ namespace ItSchool.Orders;
 /// <summary>A form as a family's list shows it: what it is, and the days it is open.</summary>
 public sealed record OpenOrderForm(Guid Id, OrderKind Kind, string Title, DateOnly OpensOn, DateOnly ClosesOn);
 
-/// <summary>A proof of the photographer's, as the photo order's page lists it (the image itself comes by <see cref="ParentOrders.ProofAsync"/>).</summary>
+/// <summary>A proof of the photographer's, as the photo order's page lists it (the image itself comes by <see cref="OrderFormAdmin.ProofAsync"/>).</summary>
 public sealed record ProofListed(Guid Id, string FileName);
-
-/// <summary>A proof's image, for a guardian of the pupil it shows.</summary>
-public sealed record ProofImage(string FileName, string ContentType, byte[] Data);
 
 /// <summary>
 /// What the parents' pages read of the orders besides the form's grain: the forms open to a pupil, the titles of the
@@ -63,24 +60,6 @@ public sealed class ParentOrders(NpgsqlDataSource db)
             proofs.Add(new ProofListed(reader.GetGuid(0), reader.GetString(1)));
         }
         return proofs;
-    }
-
-    /// <summary>The proof when it is this pupil's, on this form of this school; null otherwise.</summary>
-    public async Task<ProofImage?> ProofAsync(Guid schoolId, Guid formId, Guid pupilId, Guid proofId, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT pr.file_name, pr.content_type, pr.data
-            FROM order_proofs pr JOIN order_forms f ON f.id = pr.form_id AND f.school_id = @school
-            WHERE pr.id = @id AND pr.form_id = @form AND pr.pupil_id = @pupil
-            """);
-        command.Parameters.AddWithValue("school", schoolId);
-        command.Parameters.AddWithValue("form", formId);
-        command.Parameters.AddWithValue("pupil", pupilId);
-        command.Parameters.AddWithValue("id", proofId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ProofImage(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2))
-            : null;
     }
 
     /// <summary>Marks the pupil's order's confirmation opened by this guardian (the first time counts); false when it is not this pupil's order in this school.</summary>

@@ -455,19 +455,7 @@ public static partial class InvoicePdf
         }
 
         /// <summary>A text cut short with "…" rather than running into what stands beside it.</summary>
-        public string Fit(string text, double size, Font font, double width)
-        {
-            if (Width(text, size, font) <= width)
-            {
-                return text;
-            }
-            var length = text.Length;
-            while (length > 1 && Width(text[..length] + "…", size, font) > width)
-            {
-                length--;
-            }
-            return text[..length].TrimEnd() + "…";
-        }
+        public string Fit(string text, double size, Font font, double width) => PdfFonts.Fit(text, width, t => Width(t, size, font));
 
         public void Rule(double y, double thickness, byte shade)
         {

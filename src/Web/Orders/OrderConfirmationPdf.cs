@@ -147,18 +147,6 @@ public static class OrderConfirmationPdf
         }
         return document.Build();
 
-        string Fit(string text, double size, double room)
-        {
-            if (Width(text, size, regular) <= room)
-            {
-                return text;
-            }
-            var length = text.Length;
-            while (length > 1 && Width(text[..length] + "…", size, regular) > room)
-            {
-                length--;
-            }
-            return text[..length].TrimEnd() + "…";
-        }
+        string Fit(string text, double size, double room) => PdfFonts.Fit(text, room, t => Width(t, size, regular));
     }
 }

@@ -90,7 +90,8 @@ public static class ParentOrderPages
         orders.MapGet("/{formId:guid}/epreuves/{proofId:guid}", async (Guid formId, Guid proofId, HttpContext context, [AsParameters] OrderServices services) =>
         {
             if (await context.OpenChildAsync(services.Pupils) is not { } child
-                || await services.Queries.ProofAsync(child.SchoolId, formId, child.Id, proofId, context.RequestAborted) is not { } proof)
+                || await services.Proofs.ProofAsync(child.SchoolId, formId, proofId, context.RequestAborted) is not { } proof
+                || proof.PupilId != child.Id)
             {
                 return Results.NotFound();
             }
@@ -162,8 +163,8 @@ public static class ParentOrderPages
         return open.Count == 0 ? [] : [DashboardCard.Of<ParentOrderDashboardCard>(20, new { Child = child, Open = open })];
     }
 
-    public sealed record OrderServices(GuardianLinks Pupils, OrderStore Store, ParentOrders Queries, IGrainFactory Grains, TimeProvider Clock,
-        IStringLocalizer<OrderText> T);
+    public sealed record OrderServices(GuardianLinks Pupils, OrderStore Store, ParentOrders Queries, OrderFormAdmin Proofs, IGrainFactory Grains,
+        TimeProvider Clock, IStringLocalizer<OrderText> T);
 
     /// <summary>A sentence saying why nothing was ordered (or cancelled); <see cref="TopUp"/> when topping the wallet up is the way out.</summary>
     public sealed record Problem(string Text, bool TopUp = false);

@@ -33,4 +33,19 @@ public static class PdfFonts
     /// <summary>"Geneviève Lefèvre" → "Genevieve Lefevre": what a standard font or an ASCII file name can carry.</summary>
     public static string Unaccented(string text) =>
         new(text.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark).ToArray());
+
+    /// <summary>A text cut short with "…" rather than running into what stands beside it; <paramref name="width"/> measures a text as printed.</summary>
+    public static string Fit(string text, double room, Func<string, double> width)
+    {
+        if (width(text) <= room)
+        {
+            return text;
+        }
+        var length = text.Length;
+        while (length > 1 && width(text[..length] + "…") > room)
+        {
+            length--;
+        }
+        return text[..length].TrimEnd() + "…";
+    }
 }

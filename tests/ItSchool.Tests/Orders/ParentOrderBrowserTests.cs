@@ -94,7 +94,7 @@ public sealed partial class ParentOrderBrowserTests(WebNode web, Chromium chromi
     {
         var child = await ChildAsync(web, 5_000, "marc.dubois");
         var today = Today(web);
-        var form = await FormAsync(web, OrderKind.Form, "Location-retour chromebooks", today.AddDays(-30), today.AddDays(-2), [child.ClassName],
+        var form = await FormAsync(web, OrderKind.Form, "Retour des manuels de math", today.AddDays(-30), today.AddDays(-2), [child.ClassName],
             OrderPayment.Wallet, new Article("RETOUR", "Retour du chromebook", 0), new Article("HOUSSE", "Housse", 1500));
         var page = await chromium.SignInToDashboardAsync(web, "marc.dubois", child.FirstName, new() { Locale = "fr-BE", ViewportSize = new() { Width = 390, Height = 844 } });
         await page.GotoAsync(new Uri(web.DemoSchool, $"commandes/{form}").ToString());

@@ -93,7 +93,7 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
     {
         var child = await ChildAsync(web, 5_000, "marc.dubois");
         var today = Today(web);
-        var closed = await FormAsync(web, OrderKind.Form, "Location-retour chromebooks", today.AddDays(-20), today.AddDays(-1), [child.ClassName],
+        var closed = await FormAsync(web, OrderKind.Form, "Retour des manuels de math", today.AddDays(-20), today.AddDays(-1), [child.ClassName],
             OrderPayment.Wallet, Gourd);
         var early = await FormAsync(web, OrderKind.Shop, "E-shop de printemps", today.AddDays(2), today.AddDays(9), [child.ClassName], OrderPayment.Wallet, Gourd);
         var marc = await ParentAsync(web, "marc.dubois", child.Id);
@@ -114,7 +114,7 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
         Assert.Equal(0, await OrdersOfAsync(web, child.Id));
         Assert.Equal(5_000, await BalanceAsync(web, child.Id));
         var list = await marc.GetStringAsync("/e/demo/commandes");
-        Assert.DoesNotContain("Location-retour chromebooks", list);
+        Assert.DoesNotContain("Retour des manuels de math", list);
         Assert.DoesNotContain("E-shop de printemps", list);
     }
 

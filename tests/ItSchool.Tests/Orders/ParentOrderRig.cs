@@ -130,56 +130,8 @@ public static partial class ParentOrderRig
         return id;
     }
 
-    /// <summary>A picture of a plain colour, 120 × 160, as a photographer's proof would be (only smaller): a PNG written by hand.</summary>
-    public static byte[] Png(byte red, byte green, byte blue)
-    {
-        const int width = 120, height = 160;
-        var rows = new byte[height * (1 + width * 3)];
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var at = y * (1 + width * 3) + 1 + x * 3;
-                var shade = (x / 20 + y / 20) % 2 == 0 ? 0 : 24;
-                (rows[at], rows[at + 1], rows[at + 2]) = ((byte)Math.Max(0, red - shade), (byte)Math.Max(0, green - shade), (byte)Math.Max(0, blue - shade));
-            }
-        }
-        using var packed = new MemoryStream();
-        using (var zlib = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(rows);
-        }
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", [0, 0, 0, width, 0, 0, 0, height, 8, 2, 0, 0, 0]);
-        Chunk(png, "IDAT", packed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-
-        static void Chunk(Stream png, string type, byte[] data)
-        {
-            var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-            png.Write(BigEndian((uint)data.Length));
-            png.Write(typed);
-            png.Write(BigEndian(Crc(typed)));
-        }
-
-        static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
-
-        static uint Crc(byte[] bytes)
-        {
-            var crc = 0xFFFFFFFFu;
-            foreach (var b in bytes)
-            {
-                crc ^= b;
-                for (var k = 0; k < 8; k++)
-                {
-                    crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-                }
-            }
-            return ~crc;
-        }
-    }
+    /// <summary>A small proof picture of one colour, drawn as the demo draws its proofs.</summary>
+    public static byte[] Png(byte red, byte green, byte blue) => ItSchool.Orders.DemoOrders.Card("EP", (red, green, blue));
 
     public static async Task<long> CountAsync(WebNode web, string sql, params (string Name, object Value)[] parameters)
     {
