@@ -13,13 +13,28 @@ public static class ClusterHosting
     {
         var connectionString = builder.Configuration.GetConnectionString(DatabaseSetup.ConnectionStringName)!;
         var settings = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var dashboard = Operations.HasOrleansDashboard(builder.Configuration);
         if (builder.Configuration.GetValue("ItSchool:HostSilo", true))
         {
-            builder.UseOrleans(silo => silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings).AddDashboard());
+            builder.UseOrleans(silo =>
+            {
+                silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings);
+                if (dashboard)
+                {
+                    silo.AddDashboard();
+                }
+            });
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseItSchoolCluster(connectionString, settings).AddDashboard());
+            builder.UseOrleansClient(client =>
+            {
+                client.UseItSchoolCluster(connectionString, settings);
+                if (dashboard)
+                {
+                    client.AddDashboard();
+                }
+            });
         }
     }
 }

@@ -149,7 +149,6 @@ public sealed class KitchenPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal($"repas-{MealDays.Key(day)}.pdf", response.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
         var bytes = await response.Content.ReadAsByteArrayAsync();
-        await File.WriteAllBytesAsync("/tmp/shots-kitchen/kitchen.pdf", bytes);
         using var pdf = PdfDocument.Open(bytes);
         var page = Assert.Single(pdf.GetPages());
         var lines = page.GetWords().GroupBy(w => Math.Round(w.Letters[0].StartBaseLine.Y)).OrderByDescending(l => l.Key)

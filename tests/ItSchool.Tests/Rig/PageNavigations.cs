@@ -45,23 +45,42 @@ public static class PageNavigations
 
     // Not WaitForURLAsync: Playwright .NET checks the load state and subscribes to its event in two steps on different
     // threads, and a `load` arriving in between is lost, so the wait times out on a page long loaded
-    // (microsoft/playwright-dotnet#3364). A predicate the driver polls in the page has no such gap and outlives navigations.
+    // (microsoft/playwright-dotnet#3364). Nor WaitForFunctionAsync: it polls with the page's own timers, which never
+    // fire in a context without script, so a first look taken while the document loads is its last. Asked from here,
+    // the question is put again after every navigation, script or not.
     static async Task WaitForAsync(this IPage page, string shown, string pattern)
+    {
+        var url = new Regex(pattern);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(url.IsMatch(page.Url) && await IsLoadedAsync(page)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw await NeverReachedAsync(page, shown);
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    static async Task<TimeoutException> NeverReachedAsync(IPage page, string shown)
+    {
+        var heading = await page.Locator("h1").First.TextContentAsync(new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
+        var alerts = await page.Locator("[role=alert]").AllTextContentsAsync().ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : []);
+        var documents = Documents.TryGetValue(page, out var seen) ? string.Join(" → ", seen) : "not recorded";
+        return new TimeoutException($"The page never reached {shown} in 30 s. It is at {new Uri(page.Url).PathAndQuery} " +
+            $"(heading \"{heading?.Trim()}\", alerts [{string.Join(" | ", alerts.Select(a => a.Trim()))}]); documents answered: {documents}");
+    }
+
+    static async Task<bool> IsLoadedAsync(IPage page)
     {
         try
         {
-            await page.WaitForFunctionAsync(
-                "pattern => new RegExp(pattern).test(location.href) && document.readyState === 'complete'",
-                pattern, new() { PollingInterval = 50 });
+            return await page.EvaluateAsync<string>("document.readyState") == "complete";
         }
-        catch (TimeoutException timeout)
+        catch (PlaywrightException)
         {
-            var heading = await page.Locator("h1").First.TextContentAsync(new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
-            var alerts = await page.Locator("[role=alert]").AllTextContentsAsync().ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : []);
-            var documents = Documents.TryGetValue(page, out var seen) ? string.Join(" → ", seen) : "not recorded";
-            throw new TimeoutException($"The page never reached {shown}. It is at {new Uri(page.Url).PathAndQuery} " +
-                $"(heading \"{heading?.Trim()}\", alerts [{string.Join(" | ", alerts.Select(a => a.Trim()))}]); documents answered: {documents}",
-                timeout);
+            // The document went away under the question (a navigation): the next look asks the new one.
+            return false;
         }
     }
 

@@ -129,6 +129,8 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             $"--Orleans:SiloPort={FreePort()}",
             $"--Orleans:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            // No test opens it, and it samples every grain each second on every node the run keeps alive.
+            "--ItSchool:OrleansDashboard=false",
             // A node is not ready until its database and cluster answer (see Platform/Operations.cs): expected, not worth a line each poll.
             "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
             $"--ItSchool:Smtp:Host={(DeliversMail ? "127.0.0.1" : "")}",
