@@ -20,6 +20,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
 {
     const string RecoveryReminder = "unfinished-orders";
     const int MaxLines = 100;
+    static readonly TimeSpan ClassesKept = TimeSpan.FromMinutes(5);
 
     Guid formId;
     OrderForm? form;
@@ -37,12 +38,21 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
     readonly HashSet<Guid> unissued = [];
     readonly Dictionary<Guid, Actor> owed = [];
     readonly SemaphoreSlim settling = new(1, 1);
+    // The school's pupils and their classes, read again after a few minutes: when a form opens to hundreds of families at
+    // once, a winner's one round trip is its payment. A pupil enrolled since the copy was read is looked up on its own.
+    Dictionary<Guid, string> classes = [];
+    DateTimeOffset classesReadAt = DateTimeOffset.MinValue;
+    Task? readingClasses;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         formId = this.GetPrimaryKey();
         form = await store.LoadFormAsync(formId, cancellationToken);
         orders = await store.LoadOrdersAsync(formId, cancellationToken);
+        if (form is not null)
+        {
+            await ReadClassesAsync();
+        }
         var invoiced = orders.Where(o => o.InvoiceId is not null).ToList();
         if (invoiced.Count > 0)
         {
@@ -149,7 +159,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
         string? pupilClass;
         try
         {
-            pupilClass = await store.PupilClassAsync(request.SchoolId, request.PupilId);
+            pupilClass = await PupilClassAsync(request.PupilId);
         }
         finally
         {
@@ -193,6 +203,33 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
             await IssueAsync(order);
         }
         return new OrderResult(order, null);
+    }
+
+    /// <summary>The pupil's class when the pupil belongs to the form's school; null otherwise.</summary>
+    async ValueTask<string?> PupilClassAsync(Guid pupilId)
+    {
+        if (clock.GetUtcNow() - classesReadAt > ClassesKept)
+        {
+            var reading = readingClasses ??= ReadClassesAsync();
+            try
+            {
+                await reading;
+            }
+            finally
+            {
+                if (readingClasses == reading)
+                {
+                    readingClasses = null;
+                }
+            }
+        }
+        return classes.TryGetValue(pupilId, out var known) ? known : await store.PupilClassAsync(form!.SchoolId, pupilId);
+    }
+
+    async Task ReadClassesAsync()
+    {
+        var read = await store.PupilClassesAsync(form!.SchoolId);
+        (classes, classesReadAt) = (read, clock.GetUtcNow());
     }
 
     /// <summary>The order the request makes on the form as it is, at its prices: its invoice, when it has one, bears its id.</summary>

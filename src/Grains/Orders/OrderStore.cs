@@ -86,6 +86,20 @@ public sealed class OrderStore(NpgsqlDataSource db)
         return await ReadOrdersAsync(command, cancellationToken);
     }
 
+    /// <summary>Every pupil of the school with its class.</summary>
+    public async Task<Dictionary<Guid, string>> PupilClassesAsync(Guid schoolId)
+    {
+        await using var command = db.CreateCommand("SELECT id, class_name FROM pupils WHERE school_id = @school");
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var classes = new Dictionary<Guid, string>();
+        while (await reader.ReadAsync())
+        {
+            classes[reader.GetGuid(0)] = reader.GetString(1);
+        }
+        return classes;
+    }
+
     /// <summary>The pupil's class when the pupil belongs to the school; null otherwise.</summary>
     public async Task<string?> PupilClassAsync(Guid schoolId, Guid pupilId)
     {
@@ -99,7 +113,7 @@ public sealed class OrderStore(NpgsqlDataSource db)
     public async Task InsertAsync(OrderView order)
     {
         await using var batch = db.CreateBatch();
-        foreach (var command in OrderWritten.Insert(order))
+        foreach (var command in OrderWritten.Insert([order]))
         {
             batch.BatchCommands.Add(command);
         }

@@ -224,9 +224,12 @@ public sealed class Ledger(NpgsqlDataSource db)
         move.Parameters.AddWithValue("new", balances.Select(b => b.Balance.New).ToArray());
         move.Parameters.AddWithValue("expected", balances.Count);
         command.BatchCommands.Add(move);
-        foreach (var attached in batch.SelectMany(a => a.Attachments).SelectMany(a => a.Commands()))
+        foreach (var run in Runs(batch.SelectMany(a => a.Attachments)))
         {
-            command.BatchCommands.Add(attached);
+            foreach (var attached in run[0].Commands(run))
+            {
+                command.BatchCommands.Add(attached);
+            }
         }
 
         var ids = new long[entries.Count];
@@ -250,6 +253,25 @@ public sealed class Ledger(NpgsqlDataSource db)
             offset += append.Entries.Count;
         }
         return answers;
+    }
+
+    /// <summary>The attachments in their order, cut where the type changes: a booking and its cancellation in one batch stay in that order.</summary>
+    static IEnumerable<List<LedgerAttachment>> Runs(IEnumerable<LedgerAttachment> attachments)
+    {
+        var run = new List<LedgerAttachment>();
+        foreach (var attachment in attachments)
+        {
+            if (run.Count > 0 && run[0].GetType() != attachment.GetType())
+            {
+                yield return run;
+                run = [];
+            }
+            run.Add(attachment);
+        }
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
     }
 
     static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>

@@ -84,6 +84,21 @@ public sealed class OrderFormGrainTests(OrderCluster orders) : IClassFixture<Ord
     }
 
     [Fact]
+    public async Task A_pupil_enrolled_after_the_form_was_opened_orders_at_once_and_one_of_another_class_still_may_not()
+    {
+        var school = await orders.NewSchoolAsync();
+        var form = await orders.ShopAsync(school, classes: ["3A"]);
+        await orders.Form(form).GetStockAsync();
+        var newcomer = await orders.NewPupilAsync(school, 5_000);
+        var otherClass = await orders.NewPupilAsync(school, 5_000, className: "5B");
+
+        Assert.True((await orders.Form(form).PlaceAsync(OrderCluster.Order(school, newcomer, 1200, ("TSHIRT", "M", 1)))).Placed);
+        Assert.Equal(OrderRefusal.NotForPupil, (await orders.Form(form).PlaceAsync(OrderCluster.Order(school, otherClass, 1200, ("TSHIRT", "M", 1)))).Refusal);
+        Assert.Equal(3_800, await orders.WalletAsync(newcomer));
+        Assert.Equal(5_000, await orders.WalletAsync(otherClass));
+    }
+
+    [Fact]
     public async Task A_pupil_may_not_go_over_the_limit_and_a_declined_payment_gives_its_stock_back()
     {
         var school = await orders.NewSchoolAsync();
