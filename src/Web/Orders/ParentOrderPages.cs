@@ -185,8 +185,9 @@ public static class ParentOrderPages
         public bool SoldOut => Options.All(o => o.SoldOut);
     }
 
+    /// <param name="Wallet">The compartment a wallet form is paid from, with what it holds: known before the parent orders.</param>
     public sealed record FormModel(Pupil Child, OrderForm Form, bool Open, DateOnly Today, IReadOnlyList<ProofListed> Proofs, IReadOnlyList<ArticleRow> Articles,
-        string Key, long TotalCents, Problem? Problem);
+        string Key, long TotalCents, Problem? Problem, CompartmentView? Wallet = null);
 
     /// <summary>An order as its summary shows it: the form, the payment as it stands, whether it may still be cancelled.</summary>
     public sealed record SummaryModel(Pupil Child, OrderForm Form, OrderView Order, bool Cancellable, CompartmentView? Wallet, InvoiceView? Invoice,
@@ -258,8 +259,11 @@ public static class ParentOrderPages
             return new ArticleRow(a, options, quantity, option);
         }).ToList();
         var total = articles.Sum(a => a.Quantity * a.Article.PriceCents);
+        var wallet = open && form.Payment == OrderPayment.Wallet && form.Compartment is { } compartment
+            ? (await services.Grains.GetGrain<IPurseGrain>(child.Id).GetPurseAsync()).Compartments.FirstOrDefault(c => c.Compartment == compartment)
+            : null;
         // A key per showing of the page: a double click orders once; after a refusal the next click is a new order.
-        return new FormModel(child, form, open, today, proofs, articles, Guid.NewGuid().ToString("N"), total, problem);
+        return new FormModel(child, form, open, today, proofs, articles, Guid.NewGuid().ToString("N"), total, problem, wallet);
     }
 
     static async Task<SummaryModel?> SummaryAsync(HttpContext context, OrderServices services, Guid formId, Guid orderId, Problem? problem)

@@ -128,6 +128,7 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
         var shown = await ShowAsync(marc, form);
         Assert.Contains("M — plus que 2", shown.Html);
         Assert.Contains("class=\"primary\">Commander</button>", shown.Html);
+        Assert.Contains("payé à la commande par le portefeuille « Portefeuille général », qui contient 100,00 €", WebUtility.HtmlDecode(shown.Html));
         var page = await TextAsync(await OrderAsync(marc, form, shown, child.Id, 3_600, ("q.TSHIRT", "3"), ("o.TSHIRT", "M")));
         Assert.Contains("Il ne reste que 2 « T-shirt (M) »", page);
         Assert.Equal(0, await OrdersOfAsync(web, child.Id));
@@ -138,6 +139,7 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
         Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
         shown = await ShowAsync(marc, form);
         Assert.Contains("<option value=\"M\" disabled>M — épuisé</option>", shown.Html);
+        Assert.Contains("qui contient 76,00 €", WebUtility.HtmlDecode(shown.Html));
         Assert.Equal(10_000 - 2_400, await BalanceAsync(web, child.Id));
     }
 
@@ -208,7 +210,9 @@ public sealed class ParentOrderPagesTests(WebNode web) : IClassFixture<WebNode>,
         var pdf = await amelie.GetAsync($"/e/demo/commandes/{form}/{order}/confirmation.pdf");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
-        using (var read = PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync()))
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        await Screens.SaveFileAsync("order-confirmation.pdf", bytes);
+        using (var read = PdfDocument.Open(bytes))
         {
             var text = string.Concat(read.GetPages().Select(p => p.Text));
             Assert.Contains("Confirmation de commande", text);

@@ -8,9 +8,21 @@ namespace ItSchool.Tests.Rig;
 /// </summary>
 public static class Screens
 {
+    static string? Folder => Environment.GetEnvironmentVariable("ITSCHOOL_SCREENSHOTS") is { Length: > 0 } folder ? folder : null;
+
+    /// <summary>A generated file (a PDF to render with pdftoppm), kept beside the screenshots.</summary>
+    public static async Task SaveFileAsync(string fileName, byte[] content)
+    {
+        if (Folder is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content);
+        }
+    }
+
     public static async Task SaveAsync(IPage page, string name)
     {
-        if (Environment.GetEnvironmentVariable("ITSCHOOL_SCREENSHOTS") is not { Length: > 0 } folder)
+        if (Folder is not { } folder)
         {
             return;
         }
