@@ -13,6 +13,33 @@ public sealed class HouseholdAppointments(NpgsqlDataSource db, MeetingEvenings e
     public Task<IReadOnlyList<AppointmentLine>> LinesAsync(Guid schoolId, Guid eveningId, Guid parentId, CancellationToken cancellationToken = default) =>
         evenings.LinesAsync(schoolId, eveningId, householdOf: parentId, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Marks the evening's summary opened now by this guardian for this child, if the child has an appointment that
+    /// evening in this school; false (and nothing marked) otherwise. Each opening counts, not only the first: a
+    /// booking after the last one makes the summary unread again (see <c>DocumentStore.ForChildAsync</c>).
+    /// </summary>
+    public async Task<bool> OpenSummaryAsync(Guid schoolId, Guid eveningId, Guid pupilId, Guid guardianId, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            WITH found AS (
+                SELECT e.id FROM meeting_evenings e
+                WHERE e.id = @evening AND e.school_id = @school
+                  AND EXISTS (SELECT 1 FROM meeting_appointments a WHERE a.evening_id = e.id AND a.pupil_id = @pupil)),
+            marked AS (
+                INSERT INTO meeting_summary_reads (evening_id, pupil_id, user_id, opened_at)
+                SELECT id, @pupil, @guardian, @now FROM found
+                ON CONFLICT (evening_id, pupil_id, user_id) DO UPDATE SET opened_at = greatest(meeting_summary_reads.opened_at, EXCLUDED.opened_at))
+            SELECT count(*)::int FROM found
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("evening", eveningId);
+        command.Parameters.AddWithValue("pupil", pupilId);
+        command.Parameters.AddWithValue("guardian", guardianId);
+        command.Parameters.AddWithValue("now", now);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
     /// <summary>For each child of the parent, the child's other guardians: whose bookings are the family's.</summary>
     public async Task<IReadOnlyList<CoGuardian>> CoGuardiansAsync(Guid schoolId, Guid parentId, CancellationToken cancellationToken = default)
     {

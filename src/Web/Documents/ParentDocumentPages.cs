@@ -9,9 +9,10 @@ using Microsoft.Extensions.Localization;
 namespace ItSchool.Web.Documents;
 
 /// <summary>
-/// The parents' "Documents" for the child whose account is open: the child's documents and invoices, newest first, the
-/// unread ones in bold; opening one marks it read for this guardian only. A document or invoice is found only through
-/// the open child (whose guardian link is checked at every request): another family's gives 404 and marks nothing.
+/// The parents' "Documents" for the child whose account is open: the child's documents, invoices, order confirmations and
+/// meetings summaries, newest first, the unread ones in bold; opening one marks it read for this guardian only. A document
+/// or invoice is found only through the open child (whose guardian link is checked at every request): another family's
+/// gives 404 and marks nothing.
 /// </summary>
 public static class ParentDocumentPages
 {
@@ -31,7 +32,7 @@ public static class ParentDocumentPages
             var user = SignedInUser.From(context.User)!;
             var modules = await ModulesAsync(grains, child.SchoolId);
             var shown = await store.ForChildAsync(child.SchoolId, child.Id, user.Id, modules.Contains(SchoolModule.Invoices),
-                modules.Contains(SchoolModule.Orders), false, ListLimit, context.RequestAborted);
+                modules.Contains(SchoolModule.Orders), modules.Contains(SchoolModule.Meetings), false, ListLimit, context.RequestAborted);
             return new RazorComponentResult<ParentDocumentsPage>(new { Child = child, Documents = shown });
         });
 
@@ -72,7 +73,7 @@ public static class ParentDocumentPages
         var store = reader.Services.GetRequiredService<DocumentStore>();
         var modules = await ModulesAsync(reader.Services.GetRequiredService<IGrainFactory>(), reader.SchoolId);
         var unread = await store.ForChildAsync(reader.SchoolId, child.Id, reader.User.Id, modules.Contains(SchoolModule.Invoices),
-            modules.Contains(SchoolModule.Orders), true, CardLimit, reader.Aborted);
+            modules.Contains(SchoolModule.Orders), modules.Contains(SchoolModule.Meetings), true, CardLimit, reader.Aborted);
         return [DashboardCard.Of<DocumentDashboardCard>(15, new { Unread = unread })];
     }
 
@@ -81,22 +82,24 @@ public static class ParentDocumentPages
     static async Task<IReadOnlySet<SchoolModule>> ModulesAsync(IGrainFactory grains, Guid schoolId) =>
         await grains.GetGrain<ISchoolGrain>(schoolId).GetEnabledModulesAsync();
 
-    /// <summary>What a line of the list or the card says: the document's title, or the invoice's or the order's with what it is.</summary>
+    /// <summary>What a line of the list or the card says: the document's title, or the invoice's, the order's or the evening's with what it is.</summary>
     public static string Title(ChildDocument document, IStringLocalizer<DocumentText> D) => document switch
     {
         { InvoiceNumber: { } number } => D["Parent.Invoice", number, document.Title],
         { OrderFormTitle: { } form } => D["Parent.Order", document.Title, form],
+        { IsMeetingSummary: true } => D["Parent.MeetingSummary", document.Title],
         _ => document.Title,
     };
 
     /// <summary>
     /// Where a line of the list or the card leads: the document's file, the invoice's PDF through the read marker, or the
-    /// order's confirmation (which marks itself read: the orders serve it).
+    /// order's confirmation or the evening's summary (each marks itself read: the orders and the meetings serve them).
     /// </summary>
     public static string Href(ChildDocument document) => document switch
     {
         { IsInvoice: true } => $"documents/factures/{document.Id}",
         { OrderFormId: { } form } => $"commandes/{form}/{document.Id}/confirmation.pdf",
+        { MeetingEveningId: { } evening } => $"reunions/{evening}/recapitulatif.pdf",
         _ => $"documents/{document.Id}/fichier",
     };
 }

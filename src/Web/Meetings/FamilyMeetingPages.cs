@@ -78,6 +78,22 @@ public static class FamilyMeetingPages
             });
         });
 
+        // The family's summary of the evening, which the child's documents list beside its invoices; opening it marks it read.
+        family.MapGet("/{evening:guid}/recapitulatif.pdf", async (Guid evening, HttpContext context, GuardianLinks pupils, MeetingEvenings evenings,
+            HouseholdAppointments household, TimeProvider clock, IStringLocalizer<MeetingText> M) =>
+        {
+            var user = SignedInUser.From(context.User)!;
+            if (await context.OpenChildAsync(pupils) is not { } child
+                || await evenings.FindAsync(child.SchoolId, evening, context.RequestAborted) is not { } found
+                || !await household.OpenSummaryAsync(child.SchoolId, evening, child.Id, user.Id, clock.GetUtcNow(), context.RequestAborted))
+            {
+                return Results.NotFound();
+            }
+            var lines = await household.LinesAsync(child.SchoolId, evening, user.Id, context.RequestAborted);
+            return Results.File(FamilySummaryPdf.Render(context.School()!.Name, found, lines, clock.GetUtcNow(), M), "application/pdf",
+                $"{M["Summary.FileName"]}-{MeetingPdfPages.FileName(found.Name)}.pdf");
+        });
+
         family.MapPost("/{evening:guid}/enseignants/{teacher:guid}/reserver", (Guid evening, Guid teacher, HttpContext context,
             [FromForm] SlotForm form, [AsParameters] FamilyServices services) =>
             ActAsync(context, services, evening, teacher, (agenda, child) => agenda.BookAsync(teacher, child.Id, MeetingAnswers.Slot(form.Slot)),

@@ -50,7 +50,7 @@ public static partial class MeetingPdfPages
         Results.File(AppointmentListPdf.Render(context.School()!.Name, evening, lists, clock.GetUtcNow(), M), "application/pdf", fileName);
 
     /// <summary>"Réunion de parents du printemps" → "reunion-de-parents-du-printemps": safe in any browser and file system.</summary>
-    static string FileName(string name) =>
+    internal static string FileName(string name) =>
         NotLetterOrDigit().Replace(PdfFonts.Unaccented(name).ToLowerInvariant(), "-").Trim('-') is { Length: > 0 } safe ? safe : "reunion";
 
     [GeneratedRegex("[^a-z0-9]+")]
