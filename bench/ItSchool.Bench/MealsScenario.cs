@@ -295,7 +295,7 @@ public static class MealsScenario
     /// A parent account per pupil (the demo's password), each signed in over HTTP in its own cookie jar, with the
     /// antiforgery token its pages carry: what a browser holds before the parent clicks "Réserver".
     /// </summary>
-    static async Task SignInAsync(NpgsqlDataSource db, Uri address, Guid[] pupils, ConcurrentDictionary<Guid, (HttpClient, string)> sessions)
+    internal static async Task SignInAsync(NpgsqlDataSource db, Uri address, Guid[] pupils, ConcurrentDictionary<Guid, (HttpClient, string)> sessions)
     {
         var parents = pupils.Select(_ => Guid.CreateVersion7()).ToArray();
         await using (var insert = db.CreateCommand("""

@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using ItSchool.Orders;
 using ItSchool.Schools;
 using ItSchool.Wallets;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace ItSchool.Bench;
@@ -28,14 +31,21 @@ public static class OrdersScenario
         // 0: every parent at the same instant (a burst the two cores must queue). Set: the clicks spread evenly over that many
         // seconds, as a form opening to hundreds of people actually sees them.
         var spread = double.Parse(MealsScenario.Value(args, "--arrival-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture);
-        using var host = await BenchNodes.StartSiloAsync(db, connectionString);
+        var app = await BenchNodes.StartWebAsync(connectionString, "--ItSchool:RateLimits:SecretsPerMinute=100000", "--ItSchool:OrleansDashboard=false");
+        var sessions = new ConcurrentDictionary<Guid, (HttpClient Client, string Token)>();
         try
         {
-            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            await grains.GetGrain<ISchoolGrain>(DemoSchool.Id).EnableModuleAsync(SchoolModule.Orders);
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var actor = new Actor(ActorKind.User, "bench", "Bench");
-            var paths = new (string Name, Func<Guid, Guid, string, Task<bool>> Order, Func<Guid, Guid[], Task> Open)[]
+            // The HTTP path's parents sign in once (a password hash each) and order on a new form every round.
+            var signedIn = await WalletScenario.CreatePupilsAsync(db, parents + 100);
+            await MealsScenario.SignInAsync(db, address, signedIn, sessions);
+            var keys = new ConcurrentDictionary<Guid, string>();
+            var paths = new (string Name, Func<Guid, Guid, string, Task<bool>> Order, Func<Guid, Guid[], Task> Open, Guid[]? Pupils)[]
             {
-                ("plain-SQL transaction (baseline)", (form, pupil, key) => BaselineOrderAsync(db, form, pupil, key), (_, _) => Task.CompletedTask),
+                ("plain-SQL transaction (baseline)", (form, pupil, key) => BaselineOrderAsync(db, form, pupil, key), (_, _) => Task.CompletedTask, null),
                 ("IOrderFormGrain.PlaceAsync", async (form, pupil, key) =>
                     (await grains.OrderForm(form).PlaceAsync(new PlaceOrder(key, DemoSchool.Id, pupil, [new("TSHIRT", "S", 1)], Price, actor))).Placed,
                     // What the form's page asks before anyone clicks: what is left, and what the child's wallet holds.
@@ -43,7 +53,11 @@ public static class OrdersScenario
                     {
                         await grains.OrderForm(form).GetStockAsync();
                         await Task.WhenAll(pupils.Select(pupil => grains.GetGrain<IPurseGrain>(pupil).GetPurseAsync()));
-                    }),
+                    }, null),
+                ($"POST /commandes/{{form}} (signed-in parents, {parents} sessions)", (form, pupil, _) => PostOrderAsync(sessions[pupil], form, pupil, keys[pupil]),
+                    // Every parent has the form's page open: its key is the one the page carries.
+                    (form, pupils) => Parallel.ForEachAsync(pupils, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pupil, _) =>
+                        keys[pupil] = await OpenFormAsync(sessions[pupil], form)), signedIn),
             };
             var report = new StringBuilder();
             report.AppendLine($"orders: {rounds} rounds per path of {parents} parents ordering at the same moment the last {stock} T-shirts S " +
@@ -53,17 +67,18 @@ public static class OrdersScenario
             report.AppendLine("| path | orders/s | p50 ms | p99 ms | max ms | sold per round | every order = one debit, balances = ledger | p99 ratio to baseline |");
             report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|");
             double? baselineP99 = null;
-            foreach (var (name, order, open) in paths)
+            foreach (var (name, order, open, fixedPupils) in paths)
             {
+                Task<Guid[]> PupilsAsync(int count) => fixedPupils is null ? WalletScenario.CreatePupilsAsync(db, count) : Task.FromResult(fixedPupils[..count]);
                 // One round first, on its own form and parents, so that activations, pools and the JIT do not count.
-                await RoundAsync(db, stock, Math.Min(parents, 100), spread, order, open);
+                await RoundAsync(db, stock, await PupilsAsync(Math.Min(parents, 100)), spread, order, open);
                 var latencies = new List<double>();
                 var elapsed = 0.0;
                 var sold = new List<long>();
                 var consistent = true;
                 for (var round = 0; round < rounds; round++)
                 {
-                    var result = await RoundAsync(db, stock, parents, spread, order, open);
+                    var result = await RoundAsync(db, stock, await PupilsAsync(parents), spread, order, open);
                     latencies.AddRange(result.Latencies);
                     elapsed += result.Seconds;
                     sold.Add(result.Sold);
@@ -85,18 +100,51 @@ public static class OrdersScenario
         }
         finally
         {
-            await host.StopAsync();
+            foreach (var (client, _) in sessions.Values)
+            {
+                client.Dispose();
+            }
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
+    }
+
+    /// <summary>The form's page as the parent's browser loads it (stock, wallet); the order key it carries.</summary>
+    static async Task<string> OpenFormAsync((HttpClient Client, string Token) session, Guid form)
+    {
+        var page = await session.Client.GetStringAsync($"/e/demo/commandes/{form}");
+        return Regex.Match(page, "name=\"Key\" value=\"([^\"]+)\"") is { Success: true } key
+            ? key.Groups[1].Value
+            : throw new InvalidOperationException("The form's page carries no order key: is the form open for this pupil?");
+    }
+
+    /// <summary>"Commander" for one T-shirt S at the price shown: a redirect to the summary when placed, the form again when refused.</summary>
+    static async Task<bool> PostOrderAsync((HttpClient Client, string Token) session, Guid form, Guid pupil, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/e/demo/commandes/{form}")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Key"] = key, ["Pupil"] = pupil.ToString(), ["q.TSHIRT"] = "1", ["o.TSHIRT"] = "S", ["ExpectedTotalCents"] = Price.ToString(),
+            }),
+        };
+        request.Headers.Add("RequestVerificationToken", session.Token);
+        using var response = await session.Client.SendAsync(request);
+        return (int)response.StatusCode switch
+        {
+            302 or 303 => true,
+            200 => false,
+            var status => throw new InvalidOperationException($"The order endpoint answered {status}"),
+        };
     }
 
     sealed record Round(double[] Latencies, double Seconds, long Sold, bool Consistent);
 
     /// <summary>A new form and new parents; every parent clicks at once; then what was sold and whether the money agrees.</summary>
-    static async Task<Round> RoundAsync(NpgsqlDataSource db, int stock, int parents, double spread, Func<Guid, Guid, string, Task<bool>> order,
+    static async Task<Round> RoundAsync(NpgsqlDataSource db, int stock, Guid[] pupils, double spread, Func<Guid, Guid, string, Task<bool>> order,
         Func<Guid, Guid[], Task> open)
     {
         var form = await CreateFormAsync(db, stock);
-        var pupils = await WalletScenario.CreatePupilsAsync(db, parents);
         await open(form, pupils);
         var latencies = new double[pupils.Length];
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -208,8 +256,8 @@ public static class OrdersScenario
                    NOT EXISTS (SELECT 1 FROM orders o WHERE o.form_id = @form
                                AND (SELECT count(*) FROM ledger_entries e WHERE e.pupil_id = o.pupil_id AND e.idempotency_key = 'order/' || o.id::text
                                     AND e.amount_cents = -o.total_cents) <> 1)
-               AND (SELECT count(*) FROM ledger_entries e WHERE e.pupil_id = ANY(@pupils) AND e.kind = 'order')
-                 = (SELECT count(*) FROM orders WHERE form_id = @form)
+               AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.pupil_id = ANY(@pupils) AND e.kind = 'order'
+                               AND NOT EXISTS (SELECT 1 FROM orders o WHERE 'order/' || o.id::text = e.idempotency_key))
                AND NOT EXISTS (SELECT 1 FROM purse_compartments c WHERE c.pupil_id = ANY(@pupils) AND c.balance_cents
                                <> (SELECT sum(amount_cents) FROM ledger_entries l WHERE l.pupil_id = c.pupil_id AND l.compartment = c.compartment))
             """);
