@@ -25,6 +25,16 @@ public interface IOrderFormGrain : IGrainWithGuidKey
 
     /// <summary>The school changed the form (articles, stock, dates): the grain reads it again before its next decision.</summary>
     Task FormChangedAsync();
+
+    /// <summary>
+    /// The school begins saving a change to the form: from now until <see cref="EndChangeAsync"/> (or half a minute, if the
+    /// saving node dies) no order is decided, and the answer is every option's quantity held this moment, orders still
+    /// being paid included: what the save must check its stocks and prices against.
+    /// </summary>
+    Task<IReadOnlyList<OptionHeld>> BeginChangeAsync(Guid saveId);
+
+    /// <summary>The save ended (written or refused): the grain reads the form again, then decides the orders that waited.</summary>
+    Task EndChangeAsync(Guid saveId);
 }
 
 public static class OrderForms
@@ -179,6 +189,10 @@ public sealed record OrderCancelResult(
 {
     public static OrderCancelResult Refused(OrderCancelRefusal refusal) => new(null, refusal);
 }
+
+/// <summary>How many of an article's option the form's orders hold (placed, or decided and being paid).</summary>
+[GenerateSerializer, Immutable]
+public sealed record OptionHeld([property: Id(0)] string ArticleCode, [property: Id(1)] string Option, [property: Id(2)] int Quantity);
 
 [GenerateSerializer, Immutable]
 public sealed record StockLeft([property: Id(0)] string ArticleCode, [property: Id(1)] string Option, [property: Id(2)] int Left);

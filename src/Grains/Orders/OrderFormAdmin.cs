@@ -111,6 +111,32 @@ public sealed partial class OrderFormAdmin(NpgsqlDataSource db, IGrainFactory gr
             before = await new OrderStore(db).LoadFormAsync(draft.Id, cancellationToken);
         }
         var ordered = isNew ? [] : await OrderedAsync(connection, draft.Id, cancellationToken);
+        var saveId = Guid.NewGuid();
+        if (!isNew)
+        {
+            // Orders decided but not yet written count too, and none is decided until this save ends.
+            foreach (var held in await grains.OrderForm(draft.Id).BeginChangeAsync(saveId))
+            {
+                ordered[(held.ArticleCode, held.Option)] = Math.Max(ordered.GetValueOrDefault((held.ArticleCode, held.Option)), held.Quantity);
+            }
+        }
+        try
+        {
+            return await CheckAndWriteAsync(connection, transaction, draft, isNew, before, ordered, problems, by, now, cancellationToken);
+        }
+        finally
+        {
+            if (!isNew)
+            {
+                await grains.OrderForm(draft.Id).EndChangeAsync(saveId);
+            }
+        }
+    }
+
+    async Task<FormSaved> CheckAndWriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FormDraft draft, bool isNew, OrderForm? before,
+        Dictionary<(string Article, string Option), int> ordered, List<FormProblem> problems, string by, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         Check(draft, problems);
         await CheckSchoolAsync(connection, draft, problems, cancellationToken);
         if (before is not null)
@@ -130,11 +156,6 @@ public sealed partial class OrderFormAdmin(NpgsqlDataSource db, IGrainFactory gr
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        // A new form's grain has never read it (its id was unknown until now): only a changed form needs telling.
-        if (!isNew)
-        {
-            await grains.OrderForm(draft.Id).FormChangedAsync();
-        }
         return new FormSaved(true, false, []);
     }
 

@@ -21,6 +21,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
     const string RecoveryReminder = "unfinished-orders";
     const int MaxLines = 100;
     static readonly TimeSpan ClassesKept = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan ChangeLapses = TimeSpan.FromSeconds(30);
 
     Guid formId;
     OrderForm? form;
@@ -43,6 +44,9 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
     Dictionary<Guid, string> classes = [];
     DateTimeOffset classesReadAt = DateTimeOffset.MinValue;
     Task? readingClasses;
+    // The school's save in progress: orders wait for its end, so none is decided against a form being changed from what
+    // the save checked (a price, or a stock below what is held).
+    (Guid Id, TaskCompletionSource Ended, DateTimeOffset Lapses)? change;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -89,6 +93,54 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
             .Select(o => new StockLeft(a.Code, o.Name, Math.Max(0, o.Stock!.Value - Held(a.Code, o.Name)))))]);
 
     public async Task FormChangedAsync() => form = await store.LoadFormAsync(formId);
+
+    public Task<IReadOnlyList<OptionHeld>> BeginChangeAsync(Guid saveId)
+    {
+        change?.Ended.TrySetResult();
+        change = (saveId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), clock.GetUtcNow() + ChangeLapses);
+        return Task.FromResult<IReadOnlyList<OptionHeld>>([.. orders.Where(o => o.Holds).SelectMany(o => o.Lines)
+            .GroupBy(l => (l.ArticleCode, l.Option)).Select(g => new OptionHeld(g.Key.ArticleCode, g.Key.Option, g.Sum(l => l.Quantity)))]);
+    }
+
+    public async Task EndChangeAsync(Guid saveId)
+    {
+        if (change is not { } ending || ending.Id != saveId)
+        {
+            return;
+        }
+        try
+        {
+            form = await store.LoadFormAsync(formId);
+        }
+        finally
+        {
+            if (change?.Id == saveId)
+            {
+                change = null;
+            }
+            ending.Ended.TrySetResult();
+        }
+    }
+
+    /// <summary>Until the school's save in progress ends, or lapses.</summary>
+    async Task AfterChangeAsync()
+    {
+        while (change is { } running)
+        {
+            var left = running.Lapses - clock.GetUtcNow();
+            if (left > TimeSpan.Zero && await Task.WhenAny(running.Ended.Task, Task.Delay(left, clock)) == running.Ended.Task)
+            {
+                continue;
+            }
+            if (change?.Id == running.Id)
+            {
+                // The saving node never said the end: the form is read again, as it would have been.
+                change = null;
+                form = await store.LoadFormAsync(formId);
+                running.Ended.TrySetResult();
+            }
+        }
+    }
 
     public async Task<OrderResult> PlaceAsync(PlaceOrder request)
     {
@@ -146,6 +198,10 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
 
     async Task<OrderResult> DecideAndPayAsync(PlaceOrder request, List<OrderLineRequest> lines)
     {
+        if (change is not null)
+        {
+            await AfterChangeAsync();
+        }
         if (Refusal(request, lines) is { } refused)
         {
             return refused;

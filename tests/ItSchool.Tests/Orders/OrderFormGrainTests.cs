@@ -99,6 +99,28 @@ public sealed class OrderFormGrainTests(OrderCluster orders) : IClassFixture<Ord
     }
 
     [Fact]
+    public async Task An_order_arriving_while_the_school_saves_a_lower_stock_waits_for_the_save_and_meets_the_new_stock()
+    {
+        var school = await orders.NewSchoolAsync();
+        var form = await orders.ShopAsync(school, mediumStock: 3);
+        var first = await orders.NewPupilAsync(school, 5_000);
+        var second = await orders.NewPupilAsync(school, 5_000);
+        Assert.True((await orders.Form(form).PlaceAsync(OrderCluster.Order(school, first, 1200, ("TSHIRT", "M", 1)))).Placed);
+
+        var save = Guid.NewGuid();
+        Assert.Contains(new OptionHeld("TSHIRT", "M", 1), await orders.Form(form).BeginChangeAsync(save));
+        var waiting = orders.Form(form).PlaceAsync(OrderCluster.Order(school, second, 1200, ("TSHIRT", "M", 1)));
+        // The school's save writes M down to the one sold, then says it ended.
+        await orders.ExecuteAsync("UPDATE order_article_options SET stock = 1 WHERE form_id = @f AND article_code = 'TSHIRT' AND option = 'M'", ("f", form));
+        await orders.Form(form).EndChangeAsync(save);
+
+        Assert.Equal(new OrderResult(null, OrderRefusal.OutOfStock, "TSHIRT", "M", 0), await waiting);
+        Assert.Equal(5_000, await orders.WalletAsync(second));
+        Assert.Contains(new StockLeft("TSHIRT", "M", 0), await orders.Form(form).GetStockAsync());
+        await orders.AssertConsistentAsync(school);
+    }
+
+    [Fact]
     public async Task A_pupil_may_not_go_over_the_limit_and_a_declined_payment_gives_its_stock_back()
     {
         var school = await orders.NewSchoolAsync();
