@@ -125,7 +125,11 @@ public static class OrdersScenario
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["Key"] = key, ["Pupil"] = pupil.ToString(), ["q.TSHIRT"] = "1", ["o.TSHIRT"] = "S", ["ExpectedTotalCents"] = Price.ToString(),
+                ["Key"] = key,
+                ["Pupil"] = pupil.ToString(),
+                ["q.TSHIRT"] = "1",
+                ["o.TSHIRT"] = "S",
+                ["ExpectedTotalCents"] = Price.ToString(),
             }),
         };
         request.Headers.Add("RequestVerificationToken", session.Token);
