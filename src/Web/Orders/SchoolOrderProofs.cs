@@ -17,8 +17,10 @@ namespace ItSchool.Web.Orders;
 /// </summary>
 public static class SchoolOrderProofs
 {
-    const long MaxFormBytes = 40L * 1024 * 1024;
-    const long MaxZipBytes = 200L * 1024 * 1024;
+    public const long MaxFormBytes = 40L * 1024 * 1024;
+    public const long MaxZipBytes = 200L * 1024 * 1024;
+    // What a form post adds to its files (boundaries, headers, the token): the browser's check leaves room for it.
+    public const long FormOverheadBytes = 64 * 1024;
     const int MaxZipEntries = 2000;
 
     public static void MapSchoolOrderProofs(this RouteGroupBuilder admin)

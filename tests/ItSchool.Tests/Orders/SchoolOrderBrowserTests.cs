@@ -60,6 +60,32 @@ public sealed class SchoolOrderBrowserTests(WebNode web, Chromium chromium) : IC
         await NoSeriousViolationAsync(manager);
     }
 
+    [Fact]
+    public async Task A_picture_over_five_megabytes_is_refused_in_the_page_by_name_and_never_sent()
+    {
+        var manager = await chromium.SignInToDashboardAsync(web, "claire.dupont");
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Commandes" }).First.ClickAsync();
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Photos de classe" }).ClickAsync();
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Épreuves du photographe" }).ClickAsync();
+        var chloe = manager.Locator(".proof-pupils > li").Filter(new() { HasText = "Dubois Chloé" });
+        var before = await chloe.Locator(".proof-thumbs img").CountAsync();
+        var posted = 0;
+        manager.Request += (_, request) => posted += request.Method == "POST" ? 1 : 0;
+
+        var input = chloe.Locator("input[type=file]");
+        await input.SetInputFilesAsync(new FilePayload { Name = "grande.jpg", MimeType = "image/jpeg", Buffer = new byte[5 * 1024 * 1024 + 1] });
+        await chloe.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+
+        Assert.Equal("« grande.jpg » dépasse 5 Mo : rien n'a été enregistré.", await input.EvaluateAsync<string>("input => input.validationMessage"));
+        // A choice that fits is sent as before.
+        await input.SetInputFilesAsync(new FilePayload { Name = "petite.png", MimeType = "image/png", Buffer = ItSchool.Orders.DemoOrders.Card("CD", (10, 120, 60)) });
+        Assert.Equal("", await input.EvaluateAsync<string>("input => input.validationMessage"));
+        Assert.Equal(0, posted);
+        await chloe.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        await Assertions.Expect(manager.Locator(".proof-pupils > li").Filter(new() { HasText = "Dubois Chloé" }).Locator(".proof-thumbs img"))
+            .ToHaveCountAsync(before + 1);
+    }
+
     /// <summary>axe-core finds nothing serious or critical on the page (the edit, form and proofs pages are not menu pages, so AxeTests does not see them).</summary>
     static async Task NoSeriousViolationAsync(IPage page)
     {

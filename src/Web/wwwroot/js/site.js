@@ -10,6 +10,31 @@
     }
   });
 
+  // A file over what the server takes is refused here, before a long upload ends in a connection the server cut: the
+  // input says why, in the server's words (data-too-large names the file as {0}; data-too-large-total is for all the
+  // files chosen together), and the form does not leave until another choice fits.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) {
+      return;
+    }
+    var message = "";
+    var total = 0;
+    for (var i = 0; i < input.files.length; i++) {
+      total += input.files[i].size;
+      if (!message && input.files[i].size > Number(input.dataset.maxBytes)) {
+        message = input.dataset.tooLarge.replace("{0}", input.files[i].name);
+      }
+    }
+    if (!message && input.dataset.maxTotalBytes && total > Number(input.dataset.maxTotalBytes)) {
+      message = input.dataset.tooLargeTotal;
+    }
+    input.setCustomValidity(message);
+    if (message) {
+      input.reportValidity();
+    }
+  });
+
   // htmx swaps no error answer: without this a failed request would silently do nothing. The server words its
   // errors to htmx as one plain-text sentence (Shell/ErrorPages.cs); when none came (no connection, a proxy's
   // own page), the layout's #request-error region holds the words.
