@@ -37,6 +37,9 @@ public sealed class DocumentBrowserTests(WebNode web, Chromium chromium) : IClas
 
         var download = await parent.RunAndWaitForDownloadAsync(() => unread.GetByRole(AriaRole.Link).ClickAsync());
         Assert.Equal("classe-verte.pdf", download.SuggestedFilename);
+        // Read at once, without a reload: the download left the dashboard where it was.
+        await Assertions.Expect(card.Locator("li").Filter(new() { HasText = title })).ToHaveClassAsync("read");
+        await Assertions.Expect(card.Locator("strong").Filter(new() { HasText = title })).ToHaveCountAsync(0);
 
         await card.GetByRole(AriaRole.Link, new() { Name = "Voir plus" }).ClickAsync();
         await parent.WaitForAsync("**/documents");
@@ -45,6 +48,12 @@ public sealed class DocumentBrowserTests(WebNode web, Chromium chromium) : IClas
         await Assertions.Expect(line.Locator("strong")).ToHaveCountAsync(0);
         await Assertions.Expect(line).ToContainTextAsync("ouvert le");
         await Assertions.Expect(parent.Locator(".document-list li.unread").First.Locator("strong")).ToHaveCountAsync(1);
+        var letter = parent.Locator(".document-list li").Filter(new() { HasText = "Lettre aux parents de 4B" });
+        await Assertions.Expect(letter).ToHaveClassAsync("unread");
+        await parent.RunAndWaitForDownloadAsync(() => letter.GetByRole(AriaRole.Link).ClickAsync());
+        await Assertions.Expect(letter).ToHaveClassAsync("read");
+        await Assertions.Expect(letter.Locator("strong")).ToHaveCountAsync(0);
+        await Assertions.Expect(letter).ToContainTextAsync("ouvert à l'instant");
         await Screens.SaveAsync(parent, "documents-parent");
 
         await manager.ReloadAsync();

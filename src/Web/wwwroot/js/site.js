@@ -10,6 +10,28 @@
     }
   });
 
+  // A document opened from a list reads as opened at once: the server marked it, but the download leaves the page where
+  // it was. The line stops being bold and, where it said "unread", says it was just opened (data-opened).
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[data-opened]") : null;
+    var line = link ? link.closest("li.unread") : null;
+    if (!line) {
+      return;
+    }
+    line.classList.replace("unread", "read");
+    line.querySelectorAll("strong").forEach(function (bold) {
+      var plain = document.createElement("span");
+      plain.className = bold.className;
+      plain.append.apply(plain, Array.prototype.slice.call(bold.childNodes));
+      bold.replaceWith(plain);
+    });
+    var mark = line.querySelector(".unread-mark");
+    if (mark) {
+      mark.textContent = link.dataset.opened;
+      mark.classList.remove("unread-mark");
+    }
+  });
+
   // A file over what the server takes is refused here, before a long upload ends in a connection the server cut: the
   // input says why, in the server's words (data-too-large names the file as {0}; data-too-large-total is for all the
   // files chosen together), and the form does not leave until another choice fits.
