@@ -76,7 +76,7 @@ public static class ErrorPages
     /// </summary>
     public static void UseRequestCulture(HttpContext context)
     {
-        var chosen = context.Features.Get<IRequestCultureFeature>()?.RequestCulture ?? new RequestCulture(SchoolTime.Culture);
+        var chosen = context.Features.Get<IRequestCultureFeature>()?.RequestCulture ?? Languages.BeforeResolution(context.Request);
         CultureInfo.CurrentCulture = chosen.Culture;
         CultureInfo.CurrentUICulture = chosen.UICulture;
     }

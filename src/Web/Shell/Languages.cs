@@ -65,6 +65,18 @@ public static class Languages
         return null;
     }
 
+    /// <summary>
+    /// The language of a page answered before the request's language is read (an unknown school: none of its own): an
+    /// explicit choice (<c>?culture=</c>, the chooser's cookie), else the browser's, else French.
+    /// </summary>
+    public static RequestCulture BeforeResolution(HttpRequest request)
+    {
+        var chosen = request.Cookies[ChoiceCookie] is { } cookie ? CookieRequestCultureProvider.ParseCookieValue(cookie)?.UICultures.FirstOrDefault().Value : null;
+        var name = LanguageDirectory.Supported(request.Query["culture"])?.Name ?? LanguageDirectory.Supported(chosen)?.Name
+            ?? BrowserLanguage(request)?.UICultures[0].Value ?? SchoolTime.Culture.Name;
+        return new RequestCulture(CultureInfo.GetCultureInfo(name));
+    }
+
     static ProviderCultureResult? Result(string? language) =>
         LanguageDirectory.Supported(language) is { } culture ? new ProviderCultureResult(culture.Name) : null;
 

@@ -99,6 +99,26 @@ public sealed class TranslatedPagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.DoesNotContain("Page introuvable", page);
     }
 
+    [Theory]
+    [InlineData("nl-BE", "School niet gevonden")]
+    [InlineData("en-BE", "School not found")]
+    [InlineData(null, "École introuvable")]
+    public async Task An_unknown_school_says_so_in_the_readers_language(string? culture, string title)
+    {
+        // No school, so no language of its own: the browser's.
+        using var client = web.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/e/nulle-ecole/connexion");
+        if (culture is not null)
+        {
+            request.Headers.AcceptLanguage.ParseAdd(culture);
+        }
+        using var response = await client.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(title, page);
+        Assert.Contains($"<html lang=\"{culture ?? "fr-BE"}\">", page);
+    }
+
     [Fact]
     public async Task A_missing_page_stays_french_for_a_reader_who_asks_for_no_language()
     {
