@@ -1,3 +1,4 @@
+using ItSchool.Web.Absences;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.App;
 using ItSchool.Web.BankStatements;
@@ -40,6 +41,7 @@ public static class ItSchoolApp
         new DocumentsFeature(),
         new EventsFeature(),
         new OrdersFeature(),
+        new AbsencesFeature(),
         new AppFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),

@@ -12,4 +12,5 @@ public enum SchoolModule
     Documents = 7,
     Events = 8,
     Orders = 9,
+    Absences = 10,
 }

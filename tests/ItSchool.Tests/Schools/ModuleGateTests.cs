@@ -74,6 +74,12 @@ public sealed class ModuleGateTests(WebNode web) : IClassFixture<WebNode>
                 new(Manager, "GET", "/e/demo/gestion/reunions"),
                 new(Manager, "POST", "/e/demo/gestion/reunions"),
             ],
+        SchoolModule.Absences =>
+            [
+                new(Parent, "GET", "/e/demo/absences"),
+                new(Manager, "GET", "/e/demo/gestion/absences?Class=4B"),
+                new(Manager, "POST", "/e/demo/gestion/absences", Fields: [("Class", "1C"), ("Day", "2026-01-05"), ("Part", "morning")]),
+            ],
         _ => throw new ArgumentOutOfRangeException(nameof(module)),
     };
 
@@ -112,6 +118,7 @@ public sealed class ModuleGateTests(WebNode web) : IClassFixture<WebNode>
     [InlineData(SchoolModule.Invoices)]
     [InlineData(SchoolModule.BankStatements)]
     [InlineData(SchoolModule.Meetings)]
+    [InlineData(SchoolModule.Absences)]
     public async Task A_module_switched_off_refuses_its_pages_fragments_and_hubs_and_switched_on_they_work(SchoolModule module)
     {
         var probes = ProbesOf(module);

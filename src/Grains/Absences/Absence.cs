@@ -1,0 +1,36 @@
+namespace ItSchool.Absences;
+
+/// <summary>The part of a school day an absence covers; a whole day counts for both halves.</summary>
+public enum AbsencePart
+{
+    Morning,
+    Afternoon,
+    Day,
+}
+
+/// <summary>A reason the school accepts; a justifying one makes the absence justified.</summary>
+public sealed record AbsenceReason(string Code, string Label, bool Justifying, int Position);
+
+/// <summary>An absence as a family reads it; <paramref name="Reason"/> null while nobody gave one.</summary>
+public sealed record Absence(Guid Id, Guid PupilId, DateOnly Day, AbsencePart Part, AbsenceReason? Reason, DateTimeOffset RecordedAt)
+{
+    public bool Justified => Reason?.Justifying == true;
+}
+
+/// <summary>
+/// A pupil of a class register for one half-day: absent or not, and whether that comes from a whole-day absence, which the
+/// half-day's register shows but cannot take back.
+/// </summary>
+public sealed record RegisterLine(Guid PupilId, string FirstName, string LastName, bool Absent, bool WholeDay);
+
+public enum RegisterRefusal
+{
+    /// <summary>No pupil of the school is in that class.</summary>
+    UnknownClass,
+
+    /// <summary>A ticked pupil is not of that class (another class, another school, no such pupil).</summary>
+    NotInClass,
+}
+
+/// <summary>A register's save: refused and nothing written, or the number of the class's pupils now absent that half-day.</summary>
+public sealed record RegisterSaved(RegisterRefusal? Refusal, int Absent);

@@ -1,0 +1,20 @@
+namespace ItSchool.Absences;
+
+/// <summary>The parts as the database spells them.</summary>
+public static class AbsenceParts
+{
+    public static string Code(AbsencePart part) => part switch
+    {
+        AbsencePart.Morning => "morning",
+        AbsencePart.Afternoon => "afternoon",
+        _ => "day",
+    };
+
+    public static AbsencePart Parse(string code) => code switch
+    {
+        "morning" => AbsencePart.Morning,
+        "afternoon" => AbsencePart.Afternoon,
+        "day" => AbsencePart.Day,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not an absence part"),
+    };
+}

@@ -1,0 +1,33 @@
+using ItSchool.Absences;
+using ItSchool.Accounts;
+using ItSchool.Schools;
+using ItSchool.Web.Shell;
+
+namespace ItSchool.Web.Absences;
+
+/// <summary>
+/// "Absences": the school takes each class's register per half-day; families see their child's absences and whether each
+/// is justified. Justifying, advance reports, the meals link and the CSV import and export come later.
+/// </summary>
+public sealed class AbsencesFeature : Feature
+{
+    public override SchoolModule? Module => SchoolModule.Absences;
+
+    public override void AddServices(WebApplicationBuilder builder) => builder.Services.AddSingleton<AbsenceRegister>();
+
+    public override IEnumerable<MenuEntry> Menu =>
+    [
+        MenuEntry.For("Menu.Absences", "absences", 26, Role.Parent),
+        MenuEntry.For("Menu.Absences", SchoolAbsencePages.Root, 116, Role.Manager),
+    ];
+
+    public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        DemoAbsences.SeedAsync(services.GetRequiredService<AbsenceRegister>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+
+    public override void MapInSchool(RouteGroupBuilder school)
+    {
+        school.MapParentAbsences();
+        school.MapSchoolAbsences();
+    }
+}
