@@ -9,20 +9,6 @@ namespace ItSchool.Absences;
 /// </summary>
 public sealed class AbsenceRegister(NpgsqlDataSource db)
 {
-    /// <summary>The school's classes that have pupils, for the register's choice.</summary>
-    public async Task<IReadOnlyList<string>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT DISTINCT class_name FROM pupils WHERE school_id = @school ORDER BY class_name");
-        command.Parameters.AddWithValue("school", schoolId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var classes = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            classes.Add(reader.GetString(0));
-        }
-        return classes;
-    }
-
     /// <summary>The class's pupils in register order, each absent or not that half-day; empty for a class the school does not have.</summary>
     public async Task<IReadOnlyList<RegisterLine>> RegisterAsync(Guid schoolId, string className, DateOnly day, AbsencePart half,
         CancellationToken cancellationToken = default)

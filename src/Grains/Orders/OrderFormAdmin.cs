@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +12,7 @@ namespace ItSchool.Orders;
 /// names the school, so a form of another school is simply not found. A change bumps the form's version and tells its
 /// grain (<see cref="IOrderFormGrain.FormChangedAsync"/>), which reads the form again before its next decision.
 /// </summary>
-public sealed partial class OrderFormAdmin(NpgsqlDataSource db, IGrainFactory grains)
+public sealed partial class OrderFormAdmin(NpgsqlDataSource db, IGrainFactory grains, PupilRegistry pupils)
 {
     public const int MaxProofBytes = 5 * 1024 * 1024;
     public const int MaxArticles = 50;
@@ -71,20 +72,6 @@ public sealed partial class OrderFormAdmin(NpgsqlDataSource db, IGrainFactory gr
             ordered[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
         }
         return ordered;
-    }
-
-    /// <summary>The school's classes, as a form may name them.</summary>
-    public async Task<IReadOnlyList<string>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT DISTINCT class_name FROM pupils WHERE school_id = @school ORDER BY class_name");
-        command.Parameters.AddWithValue("school", schoolId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var classes = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            classes.Add(reader.GetString(0));
-        }
-        return classes;
     }
 
     /// <summary>
@@ -251,7 +238,7 @@ public sealed partial class OrderFormAdmin(NpgsqlDataSource db, IGrainFactory gr
     {
         if (draft.Classes is { Count: > 0 } classes)
         {
-            var known = await ClassesAsync(draft.SchoolId, cancellationToken);
+            var known = await pupils.ClassesAsync(draft.SchoolId, cancellationToken);
             problems.AddRange(classes.Where(c => !known.Contains(c)).Select(c => new FormProblem("UnknownClass", c)));
         }
         if (draft.Payment == OrderPayment.Wallet)

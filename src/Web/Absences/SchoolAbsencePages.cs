@@ -1,6 +1,7 @@
 using System.Globalization;
 using ItSchool.Absences;
 using ItSchool.Accounts;
+using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -19,7 +20,7 @@ public static class SchoolAbsencePages
     {
         var admin = school.MapGroup("/" + Root).RequireAuthorization(nameof(Role.Manager));
 
-        admin.MapGet("", async (HttpContext context, AbsenceRegister register, TimeProvider clock) =>
+        admin.MapGet("", async (HttpContext context, AbsenceRegister register, PupilRegistry pupils, TimeProvider clock) =>
         {
             var query = context.Request.Query;
             var day = query.ContainsKey("Day") ? Day(query["Day"]) : SchoolTime.Today(clock);
@@ -28,10 +29,10 @@ public static class SchoolAbsencePages
             {
                 return Results.BadRequest();
             }
-            return await PageAsync(context, register, query["Class"].ToString(), day.Value, part.Value, null, clock);
+            return await PageAsync(context, register, pupils, query["Class"].ToString(), day.Value, part.Value, null, clock);
         });
 
-        admin.MapPost("", async (HttpContext context, AbsenceRegister register, TimeProvider clock) =>
+        admin.MapPost("", async (HttpContext context, AbsenceRegister register, PupilRegistry pupils, TimeProvider clock) =>
         {
             var posted = await context.Request.ReadFormAsync(context.RequestAborted);
             var className = posted["Class"].ToString();
@@ -44,13 +45,13 @@ public static class SchoolAbsencePages
             {
                 if (!Guid.TryParse(value, out var id))
                 {
-                    return await PageAsync(context, register, className, day, part, "Problem.NotInClass", clock);
+                    return await PageAsync(context, register, pupils, className, day, part, "Problem.NotInClass", clock);
                 }
                 ticked.Add(id);
             }
             if (day > SchoolTime.Today(clock))
             {
-                return await PageAsync(context, register, className, day, part, "Problem.Future", clock);
+                return await PageAsync(context, register, pupils, className, day, part, "Problem.Future", clock);
             }
             var user = SignedInUser.From(context.User)!;
             var saved = await register.SaveRegisterAsync(context.School()!.Id, className, day, part, ticked, user.DisplayName, clock.GetUtcNow(),
@@ -58,18 +59,18 @@ public static class SchoolAbsencePages
             return saved.Refusal switch
             {
                 RegisterRefusal.UnknownClass => Results.NotFound(),
-                RegisterRefusal.NotInClass => await PageAsync(context, register, className, day, part, "Problem.NotInClass", clock),
+                RegisterRefusal.NotInClass => await PageAsync(context, register, pupils, className, day, part, "Problem.NotInClass", clock),
                 _ => Flash.Redirect(context, $"{Root}?Class={Uri.EscapeDataString(className)}&Day={day:yyyy-MM-dd}&Part={PartWord(part)}",
                     saved.Absent switch { 0 => "saved-none", 1 => "saved-one", _ => "saved" }, saved.Absent),
             };
         });
     }
 
-    static async Task<IResult> PageAsync(HttpContext context, AbsenceRegister register, string className, DateOnly day, AbsencePart part,
+    static async Task<IResult> PageAsync(HttpContext context, AbsenceRegister register, PupilRegistry pupils, string className, DateOnly day, AbsencePart part,
         string? problem, TimeProvider clock)
     {
         var schoolId = context.School()!.Id;
-        var classes = await register.ClassesAsync(schoolId, context.RequestAborted);
+        var classes = await pupils.ClassesAsync(schoolId, context.RequestAborted);
         if (className.Length > 0 && !classes.Contains(className))
         {
             return Results.NotFound();

@@ -1,5 +1,6 @@
 using ItSchool.Accounts;
 using ItSchool.Orders;
+using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
@@ -100,7 +101,7 @@ public static class SchoolOrderPages
         admin.MapSchoolOrderProofs();
     }
 
-    public sealed record SchoolOrderServices(OrderFormAdmin Admin, IGrainFactory Grains, CompartmentSettingsStore Compartments, TimeProvider Clock,
+    public sealed record SchoolOrderServices(OrderFormAdmin Admin, PupilRegistry Pupils, IGrainFactory Grains, CompartmentSettingsStore Compartments, TimeProvider Clock,
         IStringLocalizer<OrderAdminText> T);
 
     internal static Actor Actor(HttpContext context)
@@ -161,7 +162,7 @@ public static class SchoolOrderPages
             Form = form,
             Fields = fields,
             Problems = problems,
-            Classes = await services.Admin.ClassesAsync(schoolId, context.RequestAborted),
+            Classes = await services.Pupils.ClassesAsync(schoolId, context.RequestAborted),
             Compartments = await services.Compartments.LoadAsync(schoolId, context.RequestAborted),
             Ordered = form is null ? new Dictionary<(string, string), int>() : await services.Admin.OrderedAsync(form.Id, context.RequestAborted),
             RowCount = extraRows ?? Math.Max(SchoolOrderFields.Rows(fields), SchoolOrderFields.Filled(fields) + 1),
