@@ -405,11 +405,7 @@ public static partial class InvoicePdf
             return baseline;
         }
 
-        /// <summary>From the pen's start to where the last letter ends (a letter's own box would count its side bearings).</summary>
-        public double Width(string text, double size, Font font) =>
-            page.MeasureText(PdfFonts.Printable(text), size, new PdfPoint(0, 0), font) is { Count: > 0 } letters
-                ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X
-                : 0;
+        public double Width(string text, double size, Font font) => PdfFonts.Width(page, text, size, font);
 
         /// <summary>Lines no wider than <paramref name="width"/>; a word longer than a line is cut, after a hyphen when it has one.</summary>
         public List<string> Wrap(string text, double size, Font font, double width)

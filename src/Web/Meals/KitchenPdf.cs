@@ -209,9 +209,7 @@ public static class KitchenPdf
         }
 
         public double Width(string text, double size, bool strong) =>
-            Page.MeasureText(PdfFonts.Printable(text), size, new PdfPoint(0, 0), strong ? bold : regular) is { Count: > 0 } letters
-                ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X
-                : 0;
+            PdfFonts.Width(Page, text, size, strong ? bold : regular);
 
         public string Fit(string text, double size, double room, bool strong)
         {
@@ -254,9 +252,7 @@ public static class KitchenPdf
             page.SetTextAndFillColor(90, 90, 90);
             page.AddText(PdfFonts.Printable(left), 8, new PdfPoint(Left, 36), regular);
             var printable = PdfFonts.Printable(right);
-            var width = page.MeasureText(printable, 8, new PdfPoint(0, 0), regular) is { Count: > 0 } letters
-                ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X
-                : 0;
+            var width = PdfFonts.Width(page, printable, 8, regular);
             page.AddText(printable, 8, new PdfPoint(Right - width, 36), regular);
             page.ResetColor();
         }

@@ -167,7 +167,7 @@ public static class AppointmentListPdf
         {
             page.SetTextAndFillColor(90, 90, 90);
             Write(left, 8, Left, 36, regular);
-            Write(right, 8, Right - Width(PdfFonts.Printable(right), 8, regular), 36, regular);
+            Write(right, 8, Right - Width(right, 8, regular), 36, regular);
             page.ResetColor();
         }
 
@@ -182,23 +182,9 @@ public static class AppointmentListPdf
         void Write(string text, double size, double x, double y, PdfDocumentBuilder.AddedFont font) =>
             page.AddText(PdfFonts.Printable(text), size, new PdfPoint(x, y), font);
 
-        double Width(string text, double size, PdfDocumentBuilder.AddedFont font) =>
-            page.MeasureText(text, size, new PdfPoint(0, 0), font) is { Count: > 0 } letters ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X : 0;
+        double Width(string text, double size, PdfDocumentBuilder.AddedFont font) => PdfFonts.Width(page, text, size, font);
 
         /// <summary>A name cut short with "…" rather than running into the next column.</summary>
-        string Fit(string text, double width)
-        {
-            var room = width - 8;
-            if (Width(PdfFonts.Printable(text), 10, regular) <= room)
-            {
-                return text;
-            }
-            var length = text.Length;
-            while (length > 1 && Width(PdfFonts.Printable(text[..length] + "…"), 10, regular) > room)
-            {
-                length--;
-            }
-            return text[..length].TrimEnd() + "…";
-        }
+        string Fit(string text, double width) => PdfFonts.Fit(text, width - 8, t => Width(t, 10, regular));
     }
 }

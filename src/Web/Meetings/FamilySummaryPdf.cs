@@ -104,7 +104,7 @@ public static class FamilySummaryPdf
         public void Footer(string left, string right)
         {
             page.SetTextAndFillColor(90, 90, 90);
-            var rightWidth = Width(PdfFonts.Printable(right), 8, regular);
+            var rightWidth = Width(right, 8, regular);
             Write(Fit(left, 8, regular, Right - Left - rightWidth - 12), 8, Left, 36, regular);
             Write(right, 8, Right - rightWidth, 36, regular);
             page.ResetColor();
@@ -116,10 +116,9 @@ public static class FamilySummaryPdf
         void Write(string text, double size, double x, double y, PdfDocumentBuilder.AddedFont font) =>
             page.AddText(PdfFonts.Printable(text), size, new PdfPoint(x, y), font);
 
-        double Width(string text, double size, PdfDocumentBuilder.AddedFont font) =>
-            page.MeasureText(text, size, new PdfPoint(0, 0), font) is { Count: > 0 } letters ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X : 0;
+        double Width(string text, double size, PdfDocumentBuilder.AddedFont font) => PdfFonts.Width(page, text, size, font);
 
         string Fit(string text, double size, PdfDocumentBuilder.AddedFont font, double room) =>
-            PdfFonts.Fit(text, room, t => Width(PdfFonts.Printable(t), size, font));
+            PdfFonts.Fit(text, room, t => Width(t, size, font));
     }
 }

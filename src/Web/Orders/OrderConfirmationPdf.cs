@@ -31,10 +31,7 @@ public static class OrderConfirmationPdf
 
         void Text(string text, double size, double x, PdfDocumentBuilder.AddedFont font) =>
             pages[^1].AddText(PdfFonts.Printable(text), size, new PdfPoint(x, y), font);
-        double Width(string text, double size, PdfDocumentBuilder.AddedFont font) =>
-            pages[^1].MeasureText(PdfFonts.Printable(text), size, new PdfPoint(0, 0), font) is { Count: > 0 } letters
-                ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X
-                : 0;
+        double Width(string text, double size, PdfDocumentBuilder.AddedFont font) => PdfFonts.Width(pages[^1], text, size, font);
         void RightAligned(string text, double size, double right, PdfDocumentBuilder.AddedFont font) => Text(text, size, right - Width(text, size, font), font);
         void Rule(double thickness, byte grey)
         {
@@ -141,7 +138,7 @@ public static class OrderConfirmationPdf
             page.SetTextAndFillColor(90, 90, 90);
             page.AddText(PdfFonts.Printable($"{issuer.Name} - {summary.Form.Title}"), 8, new PdfPoint(Left, 40), regular);
             var right = PdfFonts.Printable($"{printed} · {T["Pdf.Page", i + 1, pages.Count]}");
-            var width = page.MeasureText(right, 8, new PdfPoint(0, 0), regular) is { Count: > 0 } letters ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X : 0;
+            var width = PdfFonts.Width(page, right, 8, regular);
             page.AddText(right, 8, new PdfPoint(Right - width, 40), regular);
             page.ResetColor();
         }

@@ -34,6 +34,15 @@ public static class PdfFonts
     public static string Unaccented(string text) =>
         new(text.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark).ToArray());
 
+    /// <summary>
+    /// How wide the text prints on the page: from the pen's start to where the last letter ends (a letter's own box would
+    /// count its side bearings).
+    /// </summary>
+    public static double Width(PdfPageBuilder page, string text, double size, PdfDocumentBuilder.AddedFont font) =>
+        page.MeasureText(Printable(text), size, new UglyToad.PdfPig.Core.PdfPoint(0, 0), font) is { Count: > 0 } letters
+            ? letters[^1].EndBaseLine.X - letters[0].StartBaseLine.X
+            : 0;
+
     /// <summary>A text cut short with "…" rather than running into what stands beside it; <paramref name="width"/> measures a text as printed.</summary>
     public static string Fit(string text, double room, Func<string, double> width)
     {
