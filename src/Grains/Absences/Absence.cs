@@ -11,10 +11,37 @@ public enum AbsencePart
 /// <summary>A reason the school accepts; a justifying one makes the absence justified.</summary>
 public sealed record AbsenceReason(string Code, string Label, bool Justifying, int Position);
 
-/// <summary>An absence as a family reads it; <paramref name="Reason"/> null while nobody gave one.</summary>
-public sealed record Absence(Guid Id, Guid PupilId, DateOnly Day, AbsencePart Part, AbsenceReason? Reason, DateTimeOffset RecordedAt)
+/// <summary>Where an absence was written: the class register, the school's software (import), or a parent's advance report.</summary>
+public enum AbsenceSource
+{
+    Register,
+    Import,
+    Report,
+}
+
+public enum JustificationStatus
+{
+    Pending,
+    Accepted,
+    Refused,
+}
+
+/// <summary>A family's justification (or the reason given with an advance report) and what the school decided.</summary>
+public sealed record Justification(Guid Id, AbsenceReason Reason, string Comment, string? ScanName, JustificationStatus Status, string? DecisionNote,
+    DateTimeOffset SubmittedAt);
+
+/// <summary>
+/// An absence as a family reads it; <paramref name="Reason"/> null while nobody gave one (or the school has not accepted
+/// the one given), <paramref name="Periods"/> the periods missed when not the whole half-day, <paramref name="Justification"/>
+/// the family's latest one.
+/// </summary>
+public sealed record Absence(Guid Id, Guid PupilId, DateOnly Day, AbsencePart Part, AbsenceReason? Reason, DateTimeOffset RecordedAt,
+    AbsenceSource Source = AbsenceSource.Register, IReadOnlyList<int>? Periods = null, Justification? Justification = null)
 {
     public bool Justified => Reason?.Justifying == true;
+
+    /// <summary>No reason yet and no justification waiting for the school: the family may still give one, within the school's deadline.</summary>
+    public bool AwaitsJustification => Reason is null && Justification?.Status is null or JustificationStatus.Refused;
 }
 
 /// <summary>

@@ -97,13 +97,16 @@ public sealed class AbsenceRegister(NpgsqlDataSource db)
         return new RegisterSaved(null, count);
     }
 
-    /// <summary>The pupil's absences, newest first; none for a pupil of another school.</summary>
+    /// <summary>The pupil's absences, newest first, each with the family's latest justification; none for a pupil of another school.</summary>
     public async Task<IReadOnlyList<Absence>> ForPupilAsync(Guid schoolId, Guid pupilId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT a.id, a.day, a.part, r.code, r.label, r.justifying, r.position, a.recorded_at
+            SELECT a.id, a.day, a.part, r.code, r.label, r.justifying, r.position, a.recorded_at, a.source, a.periods,
+                   j.id, jr.code, jr.label, jr.justifying, jr.position, j.comment, j.scan_name, j.status, j.decision_note, j.submitted_at
             FROM absences a
             LEFT JOIN absence_reasons r ON r.school_id = a.school_id AND r.code = a.reason_code
+            LEFT JOIN absence_justifications j ON j.id = a.justification_id
+            LEFT JOIN absence_reasons jr ON jr.school_id = j.school_id AND jr.code = j.reason_code
             WHERE a.school_id = @school AND a.pupil_id = @pupil
             ORDER BY a.day DESC, CASE a.part WHEN 'afternoon' THEN 0 WHEN 'day' THEN 1 ELSE 2 END
             """);
@@ -113,12 +116,19 @@ public sealed class AbsenceRegister(NpgsqlDataSource db)
         var absences = new List<Absence>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var reason = reader.IsDBNull(3) ? null : new AbsenceReason(reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6));
+            var reason = reader.IsDBNull(3) ? null : ReasonAt(reader, 3);
+            var justification = reader.IsDBNull(10) ? null : new Justification(reader.GetGuid(10), ReasonAt(reader, 11), reader.GetString(15),
+                reader.IsDBNull(16) ? null : reader.GetString(16), AbsenceParts.Status(reader.GetString(17)), reader.IsDBNull(18) ? null : reader.GetString(18),
+                reader.GetFieldValue<DateTimeOffset>(19));
             absences.Add(new Absence(reader.GetGuid(0), pupilId, reader.GetFieldValue<DateOnly>(1), AbsenceParts.Parse(reader.GetString(2)), reason,
-                reader.GetFieldValue<DateTimeOffset>(7)));
+                reader.GetFieldValue<DateTimeOffset>(7), AbsenceParts.Source(reader.GetString(8)),
+                reader.IsDBNull(9) ? null : [.. reader.GetFieldValue<short[]>(9).Select(p => (int)p)], justification));
         }
         return absences;
     }
+
+    static AbsenceReason ReasonAt(NpgsqlDataReader reader, int first) =>
+        new(reader.GetString(first), reader.GetString(first + 1), reader.GetBoolean(first + 2), reader.GetInt32(first + 3));
 
     /// <summary>The school's reasons in their order.</summary>
     public async Task<IReadOnlyList<AbsenceReason>> ReasonsAsync(Guid schoolId, CancellationToken cancellationToken = default)

@@ -21,6 +21,12 @@ public interface IMealDayGrain : IGrainWithGuidCompoundKey
     Task<bool> WithdrawAsync(string articleCode);
 
     Task<IReadOnlyList<MealBookingView>> GetBookingsAsync();
+
+    /// <summary>
+    /// Cancels and refunds, each once, the pupil's meals of the day because a guardian reported the pupil absent at
+    /// <paramref name="reportedAt"/>: a report after the cut-off releases them only when the school allows it.
+    /// </summary>
+    Task<AbsenceRelease> ReleaseForAbsenceAsync(Guid pupilId, DateTimeOffset reportedAt, bool evenAfterCutOff, Actor causedBy);
 }
 
 public static class MealDays
@@ -55,6 +61,7 @@ public enum RefundReason
     CancelledByGuardian = 1,
     DayClosed = 2,
     ArticleWithdrawn = 3,
+    PupilAbsent = 4,
 }
 
 public enum ClosureReason
@@ -134,6 +141,13 @@ public sealed record BookingResult(
 
     public override int GetHashCode() => HashCode.Combine(Booking, BalanceCents, Refusal, Allergens, AvailableCents);
 }
+
+/// <summary>
+/// What an absence did to the pupil's meals of the day: how many stand refunded for it, how many were kept because the
+/// report came after the cut-off, and whether everything is done (false: a refund waits for the purse, ask again).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AbsenceRelease([property: Id(0)] int Refunded, [property: Id(1)] int KeptAfterCutOff, [property: Id(2)] bool Finished);
 
 public enum CancelRefusal
 {

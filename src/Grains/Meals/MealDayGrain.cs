@@ -215,6 +215,60 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
         return new CancelResult(Find(bookingId), credit?.BalancesAfter.FirstOrDefault(b => b.Compartment == booking.Compartment)?.BalanceCents, null);
     }
 
+    public async Task<AbsenceRelease> ReleaseForAbsenceAsync(Guid pupilId, DateTimeOffset reportedAt, bool evenAfterCutOff, Actor causedBy)
+    {
+        await refunds.WaitAsync();
+        try
+        {
+            var rules = await menus.LoadRulesAsync(schoolId) ?? MealRules.Default;
+            var tooLate = !evenAfterCutOff && reportedAt >= rules.CutOff(day);
+            var (kept, finished) = (0, true);
+            foreach (var id in bookings.Where(b => b.PupilId == pupilId && b.Status is BookingStatus.Pending or BookingStatus.Booked or BookingStatus.Cancelled)
+                .Select(b => b.Id).ToList())
+            {
+                if (paying.Contains(id))
+                {
+                    finished = false;
+                    continue;
+                }
+                if (Find(id).Status == BookingStatus.Pending)
+                {
+                    await DebitAsync(Find(id));
+                }
+                var booking = Find(id);
+                switch (booking.Status)
+                {
+                    case BookingStatus.Pending:
+                        finished = false;
+                        continue;
+                    case BookingStatus.Booked when !owed.ContainsKey(id) && tooLate:
+                        kept++;
+                        continue;
+                    case BookingStatus.Booked:
+                        owed.TryAdd(id, (RefundReason.PupilAbsent, causedBy.Name ?? causedBy.Id, causedBy));
+                        break;
+                    case BookingStatus.Cancelled:
+                        owed.TryAdd(id, (booking.RefundReason ?? RefundReason.PupilAbsent, null, causedBy));
+                        break;
+                    default:
+                        continue;
+                }
+                finished &= await RefundAsync(booking) is not null;
+            }
+            if (!finished)
+            {
+                await WatchAsync();
+            }
+            Announce();
+            var refunded = bookings.Count(b => b.PupilId == pupilId && b.Status == BookingStatus.Refunded && b.RefundReason == RefundReason.PupilAbsent);
+            return new AbsenceRelease(refunded, kept, finished);
+        }
+        finally
+        {
+            refunds.Release();
+        }
+    }
+
     public async Task<int> CloseAsync(ClosureReason reason)
     {
         closings++;

@@ -6,20 +6,30 @@ using ItSchool.Web.Shell;
 namespace ItSchool.Web.Absences;
 
 /// <summary>
-/// "Absences": the school takes each class's register per half-day; families see their child's absences and whether each
-/// is justified. Justifying, advance reports, the meals link and the CSV import and export come later.
+/// "Absences": the school takes each class's register per half-day; families see their child's absences, justify them
+/// online and report absences ahead (which releases the meals booked those days); the school reviews the justifications.
 /// </summary>
 public sealed class AbsencesFeature : Feature
 {
     public override SchoolModule? Module => SchoolModule.Absences;
 
-    public override void AddServices(WebApplicationBuilder builder) => builder.Services.AddSingleton<AbsenceRegister>();
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AbsenceRegister>();
+        builder.Services.AddSingleton<AbsenceJustifications>();
+        builder.Services.AddSingleton<AbsenceReports>();
+        builder.Services.AddSingleton<AbsenceMealRelease>();
+        builder.Services.AddHostedService<AbsenceMealReleaseJob>();
+    }
 
     public override IEnumerable<MenuEntry> Menu =>
     [
         MenuEntry.For("Menu.Absences", "absences", 26, Role.Parent),
         MenuEntry.For("Menu.Absences", SchoolAbsencePages.Root, 116, Role.Manager),
+        MenuEntry.For("Menu.AbsenceJustifications", SchoolJustificationPages.Root, 117, Role.Manager),
     ];
+
+    public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) => ParentAbsencePages.DashboardCardsAsync(reader);
 
     public override Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         DemoAbsences.SeedAsync(services.GetRequiredService<AbsenceRegister>(), services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
@@ -29,5 +39,6 @@ public sealed class AbsencesFeature : Feature
     {
         school.MapParentAbsences();
         school.MapSchoolAbsences();
+        school.MapSchoolJustifications();
     }
 }

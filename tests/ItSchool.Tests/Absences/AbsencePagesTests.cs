@@ -140,7 +140,7 @@ public sealed class AbsencePagesTests(WebNode web) : IClassFixture<WebNode>
         await Eventually.TrueAsync(async () => (await TextAsync(marc, "/e/demo/absences")).Contains("Maladie"));
         page = await TextAsync(marc, "/e/demo/absences");
         Assert.Contains("Non justifiée", page);
-        var dates = System.Text.RegularExpressions.Regex.Matches(page, "data-absence=\"[^\"]+\"[^>]*>\\s*<span class=\"absence-when\">([^<]+)</span>")
+        var dates = System.Text.RegularExpressions.Regex.Matches(page, "data-absence=\"[^\"]+\"[^>]*>\\s*<div class=\"absence-main\">\\s*<span class=\"absence-when\">([^<]+)</span>")
             .Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(await CountAsync("SELECT count(*) FROM absences WHERE pupil_id = @pupil", chloe), dates.Count);
         var days = dates.Select(d => DateOnly.ParseExact(d[..d.LastIndexOf(", ", StringComparison.Ordinal)], "dddd d MMMM yyyy", french)).ToList();
