@@ -79,6 +79,10 @@ public sealed class ModuleGateTests(WebNode web) : IClassFixture<WebNode>
                 new(Parent, "GET", "/e/demo/absences"),
                 new(Manager, "GET", "/e/demo/gestion/absences?Class=4B"),
                 new(Manager, "POST", "/e/demo/gestion/absences", Fields: [("Class", "1C"), ("Day", "2026-01-05"), ("Part", "morning")]),
+                new(Parent, "GET", "/e/demo/absences/signaler"),
+                new(Parent, "POST", "/e/demo/absences/signaler", Fields: [("Key", "0194b6f4-0000-7000-8000-000000000001"), ("From", "2027-01-05"),
+                    ("Reason", "MALADIE")]),
+                new(Manager, "GET", "/e/demo/gestion/justificatifs"),
             ],
         _ => throw new ArgumentOutOfRangeException(nameof(module)),
     };
