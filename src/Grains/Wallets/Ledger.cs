@@ -57,6 +57,7 @@ public sealed class Ledger(NpgsqlDataSource db)
             FROM ledger_entries WHERE pupil_id = ANY(@pupils) AND occurred_at > @since
             ORDER BY id
             """) { Parameters = { new("pupils", pupils), new("since", calls.Min(c => c.Now) - RememberedKeys) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WatchersSql) { Parameters = { new("pupils", pupils) } });
 
         // The insert returns no rows, so the reader opens on the pupils.
         await using var reader = await batch.ExecuteReaderAsync();
@@ -90,12 +91,52 @@ public sealed class Ledger(NpgsqlDataSource db)
                 reader.GetInt64(5), LedgerNames.FromDatabase<MovementKind>(reader.GetString(6))));
         }
 
+        await reader.NextResultAsync();
+        var watchers = await ReadWatchersAsync(reader, pupils, CancellationToken.None);
+
         return calls.Select(c =>
             !schools.TryGetValue(c.PupilId, out var school)
                 ? new Opened(null, new InvalidOperationException($"No pupil {c.PupilId}: a purse belongs to a pupil."))
                 : mismatches.TryGetValue(c.PupilId, out var mismatch)
                     ? new Opened(null, mismatch)
-                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId]), null)).ToList();
+                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId], watchers[c.PupilId]), null))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The pupil's guardians who want a low-balance alert, per compartment: their own threshold, or the school's default when
+    /// they chose nothing (a guardian's row with no threshold turns the default off), with the alert state last written.
+    /// </summary>
+    const string WatchersSql = """
+        SELECT g.pupil_id, c.compartment, g.user_id, CASE WHEN t.pupil_id IS NULL THEN d.threshold_cents ELSE t.threshold_cents END,
+               COALESCE(t.repeat_days, 2), s.alerted_at
+        FROM guardianships g
+        JOIN purse_compartments c ON c.pupil_id = g.pupil_id
+        LEFT JOIN balance_alert_settings t ON t.pupil_id = g.pupil_id AND t.compartment = c.compartment AND t.guardian_id = g.user_id
+        LEFT JOIN balance_alert_defaults d ON d.school_id = c.school_id AND d.compartment = c.compartment
+        LEFT JOIN balance_alert_state s ON s.pupil_id = g.pupil_id AND s.compartment = c.compartment AND s.guardian_id = g.user_id
+        WHERE g.pupil_id = ANY(@pupils) AND CASE WHEN t.pupil_id IS NULL THEN d.threshold_cents ELSE t.threshold_cents END IS NOT NULL
+        ORDER BY g.pupil_id, c.compartment, g.user_id
+        """;
+
+    static async Task<Dictionary<Guid, List<AlertWatcher>>> ReadWatchersAsync(NpgsqlDataReader reader, Guid[] pupils, CancellationToken cancellationToken)
+    {
+        var watchers = pupils.ToDictionary(p => p, _ => new List<AlertWatcher>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            watchers[reader.GetGuid(0)].Add(new AlertWatcher(reader.GetGuid(2), reader.GetInt16(1), reader.GetInt64(3), reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return watchers;
+    }
+
+    /// <summary>The pupil's low-balance watchers, read again after a guardian or the school changed a threshold.</summary>
+    public async Task<IReadOnlyList<AlertWatcher>> ReadWatchersAsync(Guid pupilId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(WatchersSql);
+        command.Parameters.AddWithValue("pupils", new[] { pupilId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return (await ReadWatchersAsync(reader, [pupilId], cancellationToken))[pupilId];
     }
 
     /// <summary>
@@ -285,7 +326,8 @@ public sealed class Ledger(NpgsqlDataSource db)
 public sealed record PurseCompartment(int Compartment, string Name, long FloorCents, long BalanceCents, StructuredCommunication Communication);
 
 /// <param name="Version">The purse's last ledger entry (0 for none).</param>
-public sealed record PurseSnapshot(Guid SchoolId, IReadOnlyList<PurseCompartment> Compartments, IReadOnlyList<StoredEntry> RecentEntries, long Version);
+public sealed record PurseSnapshot(Guid SchoolId, IReadOnlyList<PurseCompartment> Compartments, IReadOnlyList<StoredEntry> RecentEntries, long Version,
+    IReadOnlyList<AlertWatcher> Watchers);
 
 public sealed record StoredEntry(string IdempotencyKey, long Id, int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind);
 

@@ -26,6 +26,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
     readonly Dictionary<int, long> projected = [];
     // The purse's last committed ledger entry: pages compare it with the one they show (PurseChanged.Version).
     long version;
+    // The guardians' low-balance alerts: this purse decides them, with the movements, and is the only writer of their state.
+    IReadOnlyList<AlertWatcher> watchers = [];
 
     // Answers by idempotency key: committed movements (recent ones loaded at activation) and queued ones.
     readonly Dictionary<string, Remembered> answers = [];
@@ -42,6 +44,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         compartments = snapshot.Compartments.ToDictionary(c => c.Compartment);
         settingsRead = clock.GetUtcNow();
         version = snapshot.Version;
+        watchers = snapshot.Watchers;
         foreach (var compartment in snapshot.Compartments)
         {
             committed[compartment.Compartment] = projected[compartment.Compartment] = compartment.BalanceCents;
@@ -51,6 +54,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
             answers[movement.Key] = Remembered.From(movement.ToList());
         }
     }
+
+    public async Task AlertSettingsChangedAsync() => watchers = BalanceAlerts.Merge(watchers, await ledger.ReadWatchersAsync(PupilId));
 
     public async Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync() => (await GetPurseAsync()).Compartments;
 
@@ -151,6 +156,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                     committed[fresh.Compartment] = projected[fresh.Compartment] = fresh.BalanceCents;
                 }
             }
+            watchers = BalanceAlerts.Merge(watchers, await ledger.ReadWatchersAsync(PupilId));
             settingsRead = clock.GetUtcNow();
         }
         finally
@@ -227,11 +233,12 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         var entries = batch.SelectMany(p => p.Entries).ToList();
         var touched = entries.Select(e => e.Compartment).Distinct().ToList();
         var newBalances = touched.ToDictionary(c => c, c => entries.Last(e => e.Compartment == c).BalanceAfterCents);
+        var (_, alerts) = BalanceAlerts.Decide(schoolId, PupilId, watchers, entries, clock.GetUtcNow());
         long[] ids;
         try
         {
-            ids = await ledger.AppendAsync(schoolId, PupilId, entries,
-                touched.Select(c => (c, committed[c], newBalances[c])).ToList(), [.. batch.Select(p => p.Attachment).OfType<LedgerAttachment>()]);
+            ids = await ledger.AppendAsync(schoolId, PupilId, entries, touched.Select(c => (c, committed[c], newBalances[c])).ToList(),
+                [.. batch.Select(p => p.Attachment).OfType<LedgerAttachment>(), .. alerts is null ? [] : new LedgerAttachment[] { alerts }]);
         }
         catch (Exception e)
         {
@@ -242,6 +249,10 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         foreach (var (compartment, balance) in newBalances)
         {
             committed[compartment] = balance;
+        }
+        if (alerts is not null)
+        {
+            watchers = BalanceAlerts.Apply(watchers, alerts);
         }
         var index = 0;
         var lines = new List<LedgerLine>(entries.Count);
