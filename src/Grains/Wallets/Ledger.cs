@@ -105,17 +105,18 @@ public sealed class Ledger(NpgsqlDataSource db)
 
     /// <summary>
     /// The pupil's guardians who want a low-balance alert, per compartment: their own threshold, or the school's default when
-    /// they chose nothing (a guardian's row with no threshold turns the default off), with the alert state last written.
+    /// they chose nothing or chose it, with the alert state last written.
     /// </summary>
     const string WatchersSql = """
-        SELECT g.pupil_id, c.compartment, g.user_id, CASE WHEN t.pupil_id IS NULL THEN d.threshold_cents ELSE t.threshold_cents END,
+        SELECT g.pupil_id, c.compartment, g.user_id, CASE WHEN t.pupil_id IS NULL OR t.follows_default THEN d.threshold_cents ELSE t.threshold_cents END,
                COALESCE(t.repeat_days, 2), s.alerted_at
         FROM guardianships g
+        JOIN users u ON u.id = g.user_id AND u.deactivated_at IS NULL
         JOIN purse_compartments c ON c.pupil_id = g.pupil_id
         LEFT JOIN balance_alert_settings t ON t.pupil_id = g.pupil_id AND t.compartment = c.compartment AND t.guardian_id = g.user_id
         LEFT JOIN balance_alert_defaults d ON d.school_id = c.school_id AND d.compartment = c.compartment
         LEFT JOIN balance_alert_state s ON s.pupil_id = g.pupil_id AND s.compartment = c.compartment AND s.guardian_id = g.user_id
-        WHERE g.pupil_id = ANY(@pupils) AND CASE WHEN t.pupil_id IS NULL THEN d.threshold_cents ELSE t.threshold_cents END IS NOT NULL
+        WHERE g.pupil_id = ANY(@pupils) AND CASE WHEN t.pupil_id IS NULL OR t.follows_default THEN d.threshold_cents ELSE t.threshold_cents END IS NOT NULL
         ORDER BY g.pupil_id, c.compartment, g.user_id
         """;
 

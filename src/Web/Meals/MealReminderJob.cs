@@ -3,10 +3,8 @@ using ItSchool.Mail;
 using ItSchool.Meals;
 using ItSchool.Platform;
 using ItSchool.Schools;
-using ItSchool.Web.Platform;
+using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Meals;
@@ -17,7 +15,7 @@ namespace ItSchool.Web.Meals;
 /// Only schools with the Meals module on, rules and a menu that week.
 /// </summary>
 public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks links, SchoolDirectory schools, LanguageDirectory languages, IGrainFactory grains,
-    InstallationSettings installation, IServer server, TimeProvider clock, IStringLocalizer<MealNoticeText> T, ILogger<MealReminderJob> logger)
+    SchoolAddresses addresses, TimeProvider clock, IStringLocalizer<MealNoticeText> T, ILogger<MealReminderJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan FirstRunAfter => TimeSpan.FromMinutes(1);
@@ -36,7 +34,7 @@ public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks l
             {
                 continue;
             }
-            var home = SchoolUrl(school);
+            var home = addresses.Of(school);
             var readers = await languages.RecipientsAsync(schoolId, cancellationToken);
             sent += await reminders.SendAsync(schoolId, rules, week, now, reminder => Compose(reminder, home, readers), cancellationToken);
         }
@@ -71,14 +69,5 @@ public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks l
         var encoded = WebUtility.HtmlEncode(line);
         var target = WebUtility.HtmlEncode(address);
         return encoded.Replace(target, $"<a href=\"{target}\">{target}</a>", StringComparison.Ordinal);
-    }
-
-    /// <summary>The school's address without a request: the public one, else (demo on a laptop) this node's.</summary>
-    string SchoolUrl(School school)
-    {
-        var root = installation.PublicAddress?.GetLeftPart(UriPartial.Path).TrimEnd('/')
-            ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/')
-            ?? ItSchoolApp.DefaultUrl;
-        return school.Host is { } host && installation.PublicAddress is { } address ? $"{address.Scheme}://{host}" : $"{root}/e/{school.Slug}";
     }
 }

@@ -12,6 +12,7 @@ public static class Installation
         builder.Services.AddOptions<InstallationSettings>().BindConfiguration(InstallationSettings.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services => services.GetRequiredService<IOptions<InstallationSettings>>().Value);
+        builder.Services.AddSingleton<Schools.SchoolAddresses>();
     }
 }
 

@@ -158,6 +158,23 @@ public static class SchoolWalletPages
             }
             floors[i] = -overdraft;
         }
+        var alerts = new Dictionary<int, long?>();
+        for (var i = 0; i < 2; i++)
+        {
+            var text = (i == 0 ? form.Alert1 : form.Alert2)?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                alerts[i + 1] = null;
+            }
+            else if (Money.TryParseCents(text, out var threshold) && threshold <= BalanceAlertSettings.MaxThresholdCents)
+            {
+                alerts[i + 1] = threshold;
+            }
+            else
+            {
+                problems.Add(context.RequestServices.GetRequiredService<IStringLocalizer<AlertText>>()["School.InvalidDefault"]);
+            }
+        }
         var existing = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted);
         if (existing.Any(c => c.Compartment == 2) && string.IsNullOrEmpty(names[1]))
         {
@@ -173,6 +190,9 @@ public static class SchoolWalletPages
         await compartmentSettings.SaveAsync(schoolId,
             [.. Enumerable.Range(0, 2).Where(i => !string.IsNullOrEmpty(names[i])).Select(i => new CompartmentSettings(i + 1, names[i]!, floors[i]))],
             context.RequestAborted);
+        // A compartment the school does not have keeps no default; purses read a new default within their settings' lifetime.
+        await context.RequestServices.GetRequiredService<BalanceAlertSettings>().SaveDefaultsAsync(schoolId,
+            alerts.Where(a => a.Key == 1 || !string.IsNullOrEmpty(names[1])).ToDictionary(a => a.Key, a => a.Value), context.RequestAborted);
         return new RazorComponentResult<WalletSettingsPage>(await SettingsModelAsync(context, walletSettings, compartmentSettings, saved: true));
     }
 
@@ -184,6 +204,7 @@ public static class SchoolWalletPages
         var settings = await walletSettings.LoadAsync(schoolId, context.RequestAborted)
             ?? new WalletSettings(null, null, context.School()!.Name, 500, 20000, true, true);
         var compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted);
+        var alerts = await context.RequestServices.GetRequiredService<BalanceAlertSettings>().DefaultsAsync(schoolId, context.RequestAborted);
         form ??= new SettingsForm
         {
             Iban = settings.Iban is { } iban ? Iban.Format(iban) : null,
@@ -198,6 +219,8 @@ public static class SchoolWalletPages
             Overdraft1 = Overdraft(compartments.FirstOrDefault(c => c.Compartment == 1)),
             Name2 = compartments.FirstOrDefault(c => c.Compartment == 2)?.Name,
             Overdraft2 = Overdraft(compartments.FirstOrDefault(c => c.Compartment == 2)),
+            Alert1 = alerts.TryGetValue(1, out var first) ? Money.Amount(first) : null,
+            Alert2 = alerts.TryGetValue(2, out var second) ? Money.Amount(second) : null,
         };
         return new { Form = form, Problems = problems ?? [], Saved = saved, HasSecond = compartments.Any(c => c.Compartment == 2) };
 
@@ -215,6 +238,8 @@ public static class SchoolWalletPages
 
     public sealed class SettingsForm
     {
+        public string? Alert1 { get; set; }
+        public string? Alert2 { get; set; }
         public string? Iban { get; set; }
         public string? Bic { get; set; }
         public string? Beneficiary { get; set; }

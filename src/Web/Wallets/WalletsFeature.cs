@@ -18,12 +18,16 @@ public sealed class WalletsFeature : Feature
         builder.Services.AddSingleton<SchoolBalances>();
         builder.Services.AddSingleton<WalletSettingsStore>();
         builder.Services.AddSingleton<CompartmentSettingsStore>();
+        builder.Services.AddSingleton<BalanceAlertSettings>();
+        builder.Services.AddSingleton<BalanceAlertMails>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BalanceAlertMails>());
         builder.AddLiveTopic<PurseLiveTopic>();
     }
 
     public override void MapInSchool(RouteGroupBuilder school)
     {
         school.MapWallets();
+        school.MapBalanceAlerts();
         school.MapFinances();
         school.MapSchoolWallets();
     }

@@ -57,7 +57,7 @@ public sealed class BalanceAlertRuleTests
     {
         var watchers = new AlertWatcher[] { new(Anne, 1, 1_000, 2, null), new(Bert, 1, 500, 2, null), new(Bert, 2, 2_000, 2, null) };
         var written = Decide(watchers, Entry(-400, 800), Entry(-100, 1_500, compartment: 2)).Written!;
-        Assert.Equal([(Anne, 1), (Bert, 2)], written.Raised.Select(a => (a.GuardianId, a.Compartment)).Order());
+        Assert.Equal([(Anne, 1), (Bert, 2)], written.Raised.Select(a => (a.GuardianId, a.Compartment)).OrderBy(a => a.Compartment));
         Assert.Null(Decide([new(Anne, 1, 1_000, 2, null)], Entry(-100, 500, compartment: 2)).Written);
     }
 

@@ -25,8 +25,8 @@ public sealed class BalanceAlertTests(WalletCluster wallets) : IClassFixture<Wal
 
     Task<int> ThresholdAsync(Guid pupil, Guid guardian, long? cents, int compartment = 1) =>
         wallets.Database.ScalarAsync<int>("""
-            INSERT INTO balance_alert_settings (pupil_id, compartment, guardian_id, threshold_cents, repeat_days)
-            VALUES (@pupil, @compartment, @guardian, @cents, 2)
+            INSERT INTO balance_alert_settings (pupil_id, compartment, guardian_id, follows_default, threshold_cents, repeat_days)
+            VALUES (@pupil, @compartment, @guardian, false, @cents, 2)
             ON CONFLICT (pupil_id, compartment, guardian_id) DO UPDATE SET threshold_cents = excluded.threshold_cents
             RETURNING 1
             """, ("pupil", pupil), ("compartment", (short)compartment), ("guardian", guardian), ("cents", (object?)cents ?? DBNull.Value));

@@ -1,13 +1,15 @@
--- A guardian's low-balance alert for a child's compartment: below threshold_cents (NULL: the guardian wants none, even
--- where the school sets a default), one alert, then none until the balance is back at the threshold or repeat_days
--- passed. A guardian without a row follows the school's default (balance_alert_defaults), repeating every 2 days.
+-- A guardian's low-balance alert for a child's compartment: below the threshold, one alert, then none until the balance
+-- is back at the threshold or repeat_days passed. The threshold is the guardian's own (threshold_cents), the school's
+-- default (follows_default), or none (neither). A guardian without a row follows the school's default every 2 days.
 CREATE TABLE balance_alert_settings (
     pupil_id        uuid NOT NULL REFERENCES pupils (id),
     compartment     smallint NOT NULL,
     guardian_id     uuid NOT NULL REFERENCES users (id),
+    follows_default boolean NOT NULL,
     threshold_cents bigint CHECK (threshold_cents BETWEEN 0 AND 100000000),
     repeat_days     integer NOT NULL CHECK (repeat_days BETWEEN 1 AND 30),
-    PRIMARY KEY (pupil_id, compartment, guardian_id)
+    PRIMARY KEY (pupil_id, compartment, guardian_id),
+    CHECK (NOT (follows_default AND threshold_cents IS NOT NULL))
 );
 
 -- The school's default threshold for a compartment, for guardians who chose nothing.
