@@ -93,8 +93,11 @@ public sealed class TextbookConfirmations(TextbookStore store, NpgsqlDataSource 
             && (await grains.GetGrain<IPurseGrain>(request.PupilId).GetCompartmentsAsync()).FirstOrDefault(c => c.Compartment == list.Compartment) is { } compartment
             && compartment.BalanceCents - compartment.FloorCents < total)
         {
-            // Said before anything is written; a sale at the canteen meanwhile is still caught by the purse below.
-            return new TextbookConfirmResult(null, TextbookRefusal.InsufficientFunds, AvailableCents: compartment.BalanceCents - compartment.FloorCents);
+            // Said before anything is written; a sale at the canteen meanwhile is still caught by the purse below. The other
+            // click of a double click may have paid meanwhile: then this one is that answer, not a refusal.
+            return await store.ConfirmationAsync(list.SchoolId, list.Id, request.PupilId, cancellationToken) is { } paid
+                ? await PayAsync(list, paid, words, already: true)
+                : new TextbookConfirmResult(null, TextbookRefusal.InsufficientFunds, AvailableCents: compartment.BalanceCents - compartment.FloorCents);
         }
         var id = Guid.CreateVersion7(now);
         var answer = new TextbookConfirmation(id, list.Id, list.SchoolId, request.PupilId, list.Payment,
