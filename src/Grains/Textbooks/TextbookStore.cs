@@ -34,7 +34,7 @@ public sealed class TextbookStore(NpgsqlDataSource db)
         c.confirmed_at,
         COALESCE((SELECT jsonb_agg(jsonb_build_object('id', x.item_id, 'choice', x.choice, 'title', x.title, 'publisher', x.publisher, 'isbn', x.isbn,
                     'price', x.price_cents, 'rental', x.rental, 'deposit', x.deposit_cents, 'returnOn', x.return_on,
-                    'handedOut', x.handed_out_at, 'returned', x.returned_at) ORDER BY x.position)
+                    'compulsory', x.compulsory, 'handedOut', x.handed_out_at, 'returned', x.returned_at) ORDER BY x.position)
                   FROM textbook_choices x WHERE x.confirmation_id = c.id), '[]'::jsonb)::text
         """;
 
@@ -90,7 +90,7 @@ public sealed class TextbookStore(NpgsqlDataSource db)
             lists.Add(new TextbookList(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateOnly>(4),
                 reader.GetFieldValue<DateOnly>(5), LedgerNames.FromDatabase<TextbookPayment>(reader.GetString(6)),
                 reader.IsDBNull(7) ? null : reader.GetInt16(7), reader.GetInt32(8),
-                [.. items.RootElement.EnumerateArray().Select(i => Item(i, i.GetProperty("compulsory").GetBoolean()))]));
+                [.. items.RootElement.EnumerateArray().Select(Item)]));
         }
         return lists;
     }
@@ -345,8 +345,9 @@ public sealed class TextbookStore(NpgsqlDataSource db)
             }
         }
         await using (var choices = new NpgsqlCommand("""
-            INSERT INTO textbook_choices (confirmation_id, item_id, position, choice, title, publisher, isbn, price_cents, rental, deposit_cents, return_on)
-            SELECT @id, * FROM unnest(@items, @positions, @choices, @titles, @publishers, @isbns, @prices, @rentals, @deposits, @returns)
+            INSERT INTO textbook_choices (confirmation_id, item_id, position, choice, title, publisher, isbn, price_cents, rental, deposit_cents, return_on,
+                                          compulsory)
+            SELECT @id, * FROM unnest(@items, @positions, @choices, @titles, @publishers, @isbns, @prices, @rentals, @deposits, @returns, @compulsory)
             """, connection, transaction))
         {
             var items = confirmation.Items;
@@ -361,6 +362,7 @@ public sealed class TextbookStore(NpgsqlDataSource db)
             choices.Parameters.AddWithValue("rentals", items.Select(i => i.Item.Rental).ToArray());
             choices.Parameters.AddWithValue("deposits", items.Select(i => i.Item.DepositCents).ToArray());
             choices.Parameters.Add(new NpgsqlParameter("returns", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = items.Select(i => i.Item.ReturnOn).ToArray() });
+            choices.Parameters.AddWithValue("compulsory", items.Select(i => i.Item.Compulsory).ToArray());
             await choices.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -542,15 +544,15 @@ public sealed class TextbookStore(NpgsqlDataSource db)
             reader.IsDBNull(at + 6) ? null : reader.GetGuid(at + 6), reader.GetInt64(at + 7),
             new Actor(ActorKind.User, reader.IsDBNull(at + 8) ? null : reader.GetString(at + 8), reader.GetString(at + 9)),
             reader.GetFieldValue<DateTimeOffset>(at + 10),
-            [.. items.RootElement.EnumerateArray().Select(i => new ChosenItem(Item(i, false),
+            [.. items.RootElement.EnumerateArray().Select(i => new ChosenItem(Item(i),
                 LedgerNames.FromDatabase<TextbookChoice>(i.GetProperty("choice").GetString()!), Moment(i, "handedOut"), Moment(i, "returned")))]);
     }
 
-    static TextbookItem Item(JsonElement i, bool compulsory) => new(i.GetProperty("id").GetGuid(), i.GetProperty("title").GetString()!,
+    static TextbookItem Item(JsonElement i) => new(i.GetProperty("id").GetGuid(), i.GetProperty("title").GetString()!,
         i.GetProperty("publisher").GetString()!, i.GetProperty("isbn").ValueKind == JsonValueKind.Null ? null : i.GetProperty("isbn").GetString(),
         i.GetProperty("price").GetInt64(), i.GetProperty("rental").GetBoolean(), i.GetProperty("deposit").GetInt64(),
         i.GetProperty("returnOn").ValueKind == JsonValueKind.Null ? null : DateOnly.Parse(i.GetProperty("returnOn").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-        compulsory);
+        i.GetProperty("compulsory").GetBoolean());
 
     static DateTimeOffset? Moment(JsonElement i, string name) =>
         i.GetProperty(name).ValueKind == JsonValueKind.Null ? null : i.GetProperty(name).GetDateTimeOffset();

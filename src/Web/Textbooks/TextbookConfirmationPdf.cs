@@ -16,7 +16,7 @@ namespace ItSchool.Web.Textbooks;
 /// </summary>
 public static class TextbookConfirmationPdf
 {
-    const double Top = 800, Bottom = 70, Left = 56, Right = 539, ChoiceLeft = 330;
+    const double Top = 800, Bottom = 70, Left = 56, Right = 539, ChoiceLeft = 345;
 
     /// <summary>The school as the document's head names it.</summary>
     public sealed record Issuer(string Name, string? PostalAddress, string? EnterpriseNumber);
@@ -33,7 +33,7 @@ public static class TextbookConfirmationPdf
             pages[^1].AddText(PdfFonts.Printable(text), size, new PdfPoint(x, y), font);
         double Width(string text, double size, PdfDocumentBuilder.AddedFont font) => PdfFonts.Width(pages[^1], text, size, font);
         void RightAligned(string text, double size, PdfDocumentBuilder.AddedFont font) => Text(text, size, Right - Width(text, size, font), font);
-        string Fit(string text, double size, double room) => PdfFonts.Fit(text, room, t => Width(t, size, regular));
+        string Fit(string text, double size, double room, PdfDocumentBuilder.AddedFont font) => PdfFonts.Fit(text, room, t => Width(t, size, font));
         void Rule(double thickness, byte grey)
         {
             pages[^1].SetStrokeColor(grey, grey, grey);
@@ -80,14 +80,15 @@ public static class TextbookConfirmationPdf
                 y = Top;
                 Headings();
             }
-            Text(Fit(item.Title, 10, ChoiceLeft - Left - 12), 10, Left, chosen.Ordered ? bold : regular);
+            var font = chosen.Ordered ? bold : regular;
+            Text(Fit(item.Title, 10, ChoiceLeft - Left - 14, font), 10, Left, font);
             Text(TextbookWords.Choice(T, chosen.Choice), 10, ChoiceLeft, regular);
             if (chosen.Ordered)
             {
                 RightAligned(Money.Format(item.ChargedCents), 10, regular);
             }
             y -= 13;
-            Text(Fit(details, 8.5, Right - Left), 8.5, Left, regular);
+            Text(Fit(details, 8.5, Right - Left, regular), 8.5, Left, regular);
             Rule(0.3, 210);
             y -= 21;
         }
@@ -129,7 +130,7 @@ public static class TextbookConfirmationPdf
         if (confirmation.Ordered.Any(c => c.Item.Rental))
         {
             y -= 10;
-            Text(Fit(T["Confirmation.DepositHelp"], 9, Right - Left), 9, Left, regular);
+            Text(Fit(T["Confirmation.DepositHelp"], 9, Right - Left, regular), 9, Left, regular);
         }
 
         var printed = T["Pdf.Printed", SchoolTime.DateAndTime(printedAt)];

@@ -69,6 +69,7 @@ CREATE TABLE textbook_choices (
     rental           boolean NOT NULL,
     deposit_cents    bigint NOT NULL,
     return_on        date,
+    compulsory       boolean NOT NULL,
     handed_out_at    timestamptz,
     handed_out_by    text,
     returned_at      timestamptz CHECK (returned_at IS NULL OR (rental AND handed_out_at IS NOT NULL AND choice = 'order')),
