@@ -98,7 +98,7 @@ public static class ParentTextbookPages
             var registered = await schools.FindAsync(school.Id, context.RequestAborted);
             var pdf = TextbookConfirmationPdf.Render(model, new TextbookConfirmationPdf.Issuer(school.Name, registered?.PostalAddress, registered?.EnterpriseNumber),
                 services.Clock.GetUtcNow(), services.T);
-            return Results.File(pdf, "application/pdf", $"manuels-{BelgianCsv.Safe(list.ClassName)}-{list.Year}-{confirmation.Id.ToString()[..8]}.pdf");
+            return Results.File(pdf, "application/pdf", $"manuels-{TextbookExport.FileName(list.ClassName)}-{list.Year}-{confirmation.Id.ToString()[..8]}.pdf");
         });
     }
 

@@ -96,8 +96,8 @@ public static class SchoolTextbookPages
             {
                 return Results.NotFound();
             }
-            var csv = TextbookExport.Csv(list, await services.Store.AnswersAsync(list, context.RequestAborted), services.T);
-            return Results.File(csv, "text/csv; charset=utf-8", $"manuels-{BelgianCsv.Safe(list.ClassName)}-{list.Year}.csv");
+            await TextbookExport.WriteAsync(context.Response, list, await services.Store.AnswersAsync(list, context.RequestAborted), services.T);
+            return Results.Empty;
         });
 
         admin.MapPost("/{id:guid}/reponses/{confirmationId:guid}/{itemId:guid}/remis", async (Guid id, Guid confirmationId, Guid itemId,

@@ -134,12 +134,12 @@ public sealed class SchoolTextbookPagesTests(WebNode web) : IClassFixture<WebNod
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n");
-        Assert.Equal("Titre;Éditeur;ISBN;Achat/location;Quantité;Prix unitaire;Montant", lines[0]);
-        Assert.Equal("Grammaire 6e;Van In;9789030684312;achat;2;18,50;37,00", lines[1]);
-        Assert.Equal("Atlas du monde;De Boeck;9782804169343;location;1;5,00;5,00", lines[2]);
-        Assert.Equal("Dictionnaire junior;Le Robert;204012344X;achat;1;24,90;24,90", lines[3]);
-        Assert.Contains(lines, l => l.StartsWith($"{first.ClassName};Manuel {first.FirstName};Dictionnaire junior;", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.StartsWith($"{first.ClassName};Manuel Deuxième;Atlas", StringComparison.Ordinal));
+        Assert.Equal("\"Titre\";\"Éditeur\";\"ISBN\";\"Achat/location\";\"Quantité\";\"Prix unitaire\";\"Montant\"", lines[0]);
+        Assert.Equal("\"Grammaire 6e\";\"Van In\";9789030684312;\"achat\";2;18,50;37,00", lines[1]);
+        Assert.Equal("\"Atlas du monde\";\"De Boeck\";9782804169343;\"location\";1;5,00;5,00", lines[2]);
+        Assert.Equal("\"Dictionnaire junior\";\"Le Robert\";\"204012344X\";\"achat\";1;24,90;24,90", lines[3]);
+        Assert.Contains(lines, l => l.StartsWith($"\"{first.ClassName}\";\"Manuel {first.FirstName}\";\"Dictionnaire junior\";", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith($"\"{first.ClassName}\";\"Manuel Deuxième\";\"Atlas", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"{Admin}/{Guid.NewGuid()}/libraire.csv")).StatusCode);
     }
 
