@@ -107,6 +107,20 @@ public sealed class TextbookConfirmations(TextbookStore store, NpgsqlDataSource 
         return await PayAsync(list, confirmation, words, already: !written);
     }
 
+    /// <summary>
+    /// Finishes the payment of an answer written but not (or not wholly) paid — the node stopped between the two, or lost
+    /// the purse's or the invoice's answer — when the family next opens it. Asking again moves only what is missing. Null
+    /// when the wallet can no longer pay it: the answer is then set aside, its debits given back, and the list open again.
+    /// </summary>
+    public async Task<TextbookConfirmation?> ResumeAsync(TextbookList list, TextbookConfirmation confirmation, Func<Task<TextbookInvoiceWords>> words)
+    {
+        if (confirmation.TotalCents == 0 || await store.PaidAsync(confirmation, Charges(confirmation).Select(c => c.Key).ToList()))
+        {
+            return confirmation;
+        }
+        return (await PayAsync(list, confirmation, await words(), already: true)).Confirmation;
+    }
+
     /// <summary>The answer's payment, asked again as many times as it takes: each movement's key makes it happen once.</summary>
     async Task<TextbookConfirmResult> PayAsync(TextbookList list, TextbookConfirmation confirmation, TextbookInvoiceWords words, bool already)
     {
@@ -126,27 +140,28 @@ public sealed class TextbookConfirmations(TextbookStore store, NpgsqlDataSource 
         }
         var purse = grains.GetGrain<IPurseGrain>(confirmation.PupilId);
         var debited = new List<(string Key, long Cents, string Title)>();
-        foreach (var item in confirmation.Ordered.Select(c => c.Item))
+        foreach (var (key, cents, title, subject) in Charges(confirmation))
         {
-            foreach (var (key, cents, subject) in new[]
+            var result = await purse.DebitAsync(new Debit(key, confirmation.Compartment!.Value, cents, MovementKind.Order, PaymentMethod.Wallet, subject,
+                confirmation.ConfirmedBy));
+            if (!result.Accepted)
             {
-                (confirmation.DebitKey(item.Id), item.PriceCents, LedgerSubject.TextbookPurchase(item.Title)),
-                (confirmation.DepositKey(item.Id), item.DepositCents, LedgerSubject.TextbookDeposit(item.Title)),
-            }.Where(c => c.Item2 > 0))
-            {
-                var result = await purse.DebitAsync(new Debit(key, confirmation.Compartment!.Value, cents, MovementKind.Order, PaymentMethod.Wallet, subject,
-                    confirmation.ConfirmedBy));
-                if (!result.Accepted)
-                {
-                    await UndoAsync(purse, confirmation, debited);
-                    return new TextbookConfirmResult(null, result.Reason == DeclineReason.InsufficientFunds
-                        ? TextbookRefusal.InsufficientFunds : TextbookRefusal.PaymentDeclined, AvailableCents: result.AvailableCents);
-                }
-                debited.Add((key, cents, item.Title));
+                await UndoAsync(purse, confirmation, debited);
+                return new TextbookConfirmResult(null, result.Reason == DeclineReason.InsufficientFunds
+                    ? TextbookRefusal.InsufficientFunds : TextbookRefusal.PaymentDeclined, AvailableCents: result.AvailableCents);
             }
+            debited.Add((key, cents, title));
         }
         return new TextbookConfirmResult(confirmation, null, already);
     }
+
+    /// <summary>A wallet answer's debits: each ordered item's price, and a rental's deposit, under keys of their own.</summary>
+    static IEnumerable<(string Key, long Cents, string Title, LedgerSubject Subject)> Charges(TextbookConfirmation confirmation) =>
+        confirmation.Ordered.Select(c => c.Item).SelectMany(item => new[]
+        {
+            (confirmation.DebitKey(item.Id), item.PriceCents, item.Title, LedgerSubject.TextbookPurchase(item.Title)),
+            (confirmation.DepositKey(item.Id), item.DepositCents, item.Title, LedgerSubject.TextbookDeposit(item.Title)),
+        }).Where(c => c.Item2 > 0);
 
     /// <summary>
     /// A debit declined half-way (the wallet spent meanwhile): the items already debited are given back and the answer set

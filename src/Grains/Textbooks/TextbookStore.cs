@@ -369,6 +369,19 @@ public sealed class TextbookStore(NpgsqlDataSource db)
         return (confirmation, true);
     }
 
+    /// <summary>Whether the answer's payment is all there: its invoice issued, or every one of its wallet debits (<paramref name="debitKeys"/>) in the ledger.</summary>
+    public async Task<bool> PaidAsync(TextbookConfirmation confirmation, IReadOnlyList<string> debitKeys, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand(confirmation.Payment == TextbookPayment.Invoice
+            ? "SELECT count(*)::int FROM invoices WHERE id = @invoice"
+            : "SELECT count(DISTINCT idempotency_key)::int FROM ledger_entries WHERE pupil_id = @pupil AND idempotency_key = ANY(@keys)");
+        command.Parameters.AddWithValue("invoice", confirmation.InvoiceId ?? Guid.Empty);
+        command.Parameters.AddWithValue("pupil", confirmation.PupilId);
+        command.Parameters.AddWithValue("keys", debitKeys.ToArray());
+        var found = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return confirmation.Payment == TextbookPayment.Invoice ? found == 1 : found == debitKeys.Count;
+    }
+
     /// <summary>A wallet answer whose debit was declined: no longer the pupil's answer, so the family may answer again.</summary>
     public async Task DeclineAsync(Guid confirmationId, CancellationToken cancellationToken = default)
     {

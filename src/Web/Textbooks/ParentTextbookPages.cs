@@ -87,13 +87,12 @@ public static class ParentTextbookPages
             OperatedSchools schools) =>
         {
             if (await ChildListAsync(context, services, listId) is not var (child, list)
-                || await services.Store.ConfirmationAsync(child.SchoolId, list.Id, child.Id, context.RequestAborted) is not { } confirmation)
+                || await ModelAsync(context, services, child, list, null, null) is not { Confirmation: { } confirmation } model)
             {
                 return Results.NotFound();
             }
             var user = SignedInUser.From(context.User)!;
             await services.Store.OpenConfirmationAsync(child.SchoolId, child.Id, confirmation.Id, user.Id, services.Clock.GetUtcNow(), context.RequestAborted);
-            var model = await ModelAsync(context, services, child, list, null, null);
             var school = context.School()!;
             var registered = await schools.FindAsync(school.Id, context.RequestAborted);
             var pdf = TextbookConfirmationPdf.Render(model, new TextbookConfirmationPdf.Issuer(school.Name, registered?.PostalAddress, registered?.EnterpriseNumber),
@@ -154,7 +153,9 @@ public static class ParentTextbookPages
     static async Task<ListModel> ModelAsync(HttpContext context, ParentTextbookServices services, Pupil child, TextbookList list,
         IReadOnlyDictionary<Guid, string>? chosen, string? problem)
     {
-        var confirmation = await services.Store.ConfirmationAsync(child.SchoolId, list.Id, child.Id, context.RequestAborted);
+        var confirmation = await services.Store.ConfirmationAsync(child.SchoolId, list.Id, child.Id, context.RequestAborted) is { } written
+            ? await services.Confirmations.ResumeAsync(list, written, () => TextbookWords.InvoiceAsync(services.T, services.Languages, child.SchoolId, context.RequestAborted))
+            : null;
         var compartment = confirmation?.Compartment ?? (confirmation is null ? list.Compartment : null);
         var wallet = compartment is { } c
             ? (await services.Grains.GetGrain<IPurseGrain>(child.Id).GetCompartmentsAsync()).FirstOrDefault(w => w.Compartment == c)

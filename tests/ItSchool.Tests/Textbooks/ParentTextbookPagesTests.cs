@@ -2,6 +2,7 @@ using System.Net;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using ItSchool.Textbooks;
+using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 using static ItSchool.Tests.Textbooks.TextbookRig;
 
@@ -166,5 +167,26 @@ public sealed class ParentTextbookPagesTests(WebNode web) : IClassFixture<WebNod
         }
         Assert.Equal(1, await CountAsync(web, "SELECT count(*) FROM textbook_reads r JOIN textbook_confirmations c ON c.id = r.confirmation_id WHERE c.pupil_id = @p",
             ("p", child.Id)));
+    }
+
+    [Fact]
+    public async Task An_answer_written_but_not_paid_when_the_node_stopped_is_paid_once_when_the_family_opens_it()
+    {
+        var child = await ChildAsync(web, 10_000, "marc.dubois");
+        var list = await OpenListAsync(web, child.ClassName, TextbookPayment.Wallet, Grammar, Atlas(Today(web).AddDays(200)));
+        // What a stop between writing the answer and paying it leaves: the answer, no debit.
+        var id = Guid.CreateVersion7();
+        var (_, written) = await web.Services.GetRequiredService<TextbookStore>().InsertAsync(new TextbookConfirmation(id, list.Id, DemoSchool.Id, child.Id,
+            TextbookPayment.Wallet, Compartment, null, 4_350, new ItSchool.Wallets.Actor(ItSchool.Wallets.ActorKind.User, null, "Marc Dubois"),
+            DateTimeOffset.UtcNow, [.. list.Items.Select(i => new ChosenItem(i, TextbookChoice.Order, null, null))]));
+        Assert.True(written);
+        Assert.Equal(10_000, await BalanceAsync(web, child.Id));
+
+        var marc = await ParentAsync(web, "marc.dubois", child.Id);
+        Assert.Contains("43,50 € débités du portefeuille", WebUtility.HtmlDecode(await marc.GetStringAsync(ListUrl(list.Id))));
+        Assert.Equal(10_000 - 4_350, await BalanceAsync(web, child.Id));
+        await marc.GetStringAsync(ListUrl(list.Id));
+        Assert.Equal(10_000 - 4_350, await BalanceAsync(web, child.Id));
+        Assert.Equal(3, await CountAsync(web, "SELECT count(*) FROM ledger_entries WHERE pupil_id = @p AND idempotency_key LIKE 'textbook%'", ("p", child.Id)));
     }
 }
