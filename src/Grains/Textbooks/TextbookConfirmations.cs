@@ -20,6 +20,8 @@ public enum TextbookRefusal
     CompulsoryNotNeeded = 7,
     InsufficientFunds = 8,
     PaymentDeclined = 9,
+    /// <summary>The school changed the list's items while the family was choosing: the page shows them as they are now.</summary>
+    ListChanged = 10,
 }
 
 /// <summary>A family's answer for one pupil: a choice for every item of the list, by the item's id.</summary>
@@ -104,7 +106,9 @@ public sealed class TextbookConfirmations(TextbookStore store, NpgsqlDataSource 
             list.Payment == TextbookPayment.Wallet ? list.Compartment : null, list.Payment == TextbookPayment.Invoice && total > 0 ? id : null,
             total, request.By, Microseconds(now), chosen);
         var (confirmation, written) = await store.InsertAsync(answer, cancellationToken);
-        return await PayAsync(list, confirmation, words, already: !written);
+        return confirmation is null
+            ? TextbookConfirmResult.Refused(TextbookRefusal.ListChanged)
+            : await PayAsync(list, confirmation, words, already: !written);
     }
 
     /// <summary>

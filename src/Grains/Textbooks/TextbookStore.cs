@@ -313,12 +313,36 @@ public sealed class TextbookStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Writes the answer, unless the pupil already has a confirmed one on this list: then that one is answered and this one
-    /// is not written (the unique index decides between two clicks at once).
+    /// is not written (the unique index decides between two clicks at once). Null when the school changed the list's items
+    /// since the family read them: the list's row is shared-locked here and locked by a save, so an answer is written
+    /// either before a save (which then finds it and keeps the items) or after it, against the items it wrote.
     /// </summary>
-    public async Task<(TextbookConfirmation Confirmation, bool Written)> InsertAsync(TextbookConfirmation confirmation, CancellationToken cancellationToken = default)
+    public async Task<(TextbookConfirmation? Confirmation, bool Written)> InsertAsync(TextbookConfirmation confirmation, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var same = new NpgsqlCommand("""
+            SELECT (SELECT count(*)::int FROM textbook_items WHERE list_id = l.id),
+                   (SELECT count(*)::int FROM textbook_items i
+                    JOIN unnest(@ids, @prices, @deposits, @rentals, @compulsory) AS a(id, price, deposit, rental, compulsory)
+                      ON a.id = i.id AND a.price = i.price_cents AND a.deposit = i.deposit_cents AND a.rental = i.rental AND a.compulsory = i.compulsory
+                    WHERE i.list_id = l.id)
+            FROM textbook_lists l WHERE l.id = @list FOR SHARE
+            """, connection, transaction))
+        {
+            var items = confirmation.Items.Select(c => c.Item).ToList();
+            same.Parameters.AddWithValue("list", confirmation.ListId);
+            same.Parameters.AddWithValue("ids", items.Select(i => i.Id).ToArray());
+            same.Parameters.AddWithValue("prices", items.Select(i => i.PriceCents).ToArray());
+            same.Parameters.AddWithValue("deposits", items.Select(i => i.DepositCents).ToArray());
+            same.Parameters.AddWithValue("rentals", items.Select(i => i.Rental).ToArray());
+            same.Parameters.AddWithValue("compulsory", items.Select(i => i.Compulsory).ToArray());
+            await using var reader = await same.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken) || reader.GetInt32(0) != items.Count || reader.GetInt32(1) != items.Count)
+            {
+                return (null, false);
+            }
+        }
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO textbook_confirmations (id, list_id, school_id, pupil_id, status, payment, compartment, invoice_id, total_cents,
                                                 confirmed_by_id, confirmed_by_name, confirmed_at)

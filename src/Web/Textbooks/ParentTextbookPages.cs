@@ -80,7 +80,9 @@ public static class ParentTextbookPages
             {
                 return Flash.Redirect(context, $"{Root}/{list.Id}", result.Already ? "already" : "confirmed");
             }
-            return await PageAsync(context, services, child, list, Chosen(posted), Refusal(services.T, list, child, result));
+            // The school changed the items meanwhile: the page shows them as they are now.
+            var shown = result.Refusal == TextbookRefusal.ListChanged ? await services.Store.FindAsync(child.SchoolId, list.Id, context.RequestAborted) ?? list : list;
+            return await PageAsync(context, services, child, shown, Chosen(posted), Refusal(services.T, shown, child, result));
         });
 
         pages.MapGet("/{listId:guid}/confirmation.pdf", async (Guid listId, HttpContext context, [AsParameters] ParentTextbookServices services,

@@ -189,4 +189,19 @@ public sealed class ParentTextbookPagesTests(WebNode web) : IClassFixture<WebNod
         Assert.Equal(10_000 - 4_350, await BalanceAsync(web, child.Id));
         Assert.Equal(3, await CountAsync(web, "SELECT count(*) FROM ledger_entries WHERE pupil_id = @p AND idempotency_key LIKE 'textbook%'", ("p", child.Id)));
     }
+
+    [Fact]
+    public async Task An_answer_to_items_the_school_changed_meanwhile_is_not_written()
+    {
+        var child = await ChildAsync(web, 10_000, "marc.dubois");
+        var list = await OpenListAsync(web, child.ClassName, TextbookPayment.Wallet, Grammar);
+        var seen = list.Items[0] with { PriceCents = 1_000 };
+        var (confirmation, written) = await web.Services.GetRequiredService<TextbookStore>().InsertAsync(new TextbookConfirmation(Guid.CreateVersion7(),
+            list.Id, DemoSchool.Id, child.Id, TextbookPayment.Wallet, Compartment, null, 1_000,
+            new ItSchool.Wallets.Actor(ItSchool.Wallets.ActorKind.User, null, "Marc Dubois"), DateTimeOffset.UtcNow,
+            [new ChosenItem(seen, TextbookChoice.Order, null, null)]));
+        Assert.Null(confirmation);
+        Assert.False(written);
+        Assert.Equal(0, await ConfirmationsOfAsync(web, child.Id));
+    }
 }
