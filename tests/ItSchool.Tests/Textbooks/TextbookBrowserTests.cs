@@ -38,6 +38,9 @@ public sealed class TextbookBrowserTests(WebNode web, Chromium chromium) : IClas
         await Assertions.Expect(parent.Locator(".textbook-payment")).ToContainTextAsync("Communication structurée");
         await Assertions.Expect(parent.GetByRole(AriaRole.Button, new() { Name = "Confirmer mes choix" })).ToHaveCountAsync(0);
         await Screens.SaveAsync(parent, "textbooks-parent-confirmed");
+        await parent.GetByRole(AriaRole.Link, new() { Name = "Manuels scolaires", Exact = true }).First.ClickAsync();
+        await Assertions.Expect(parent.Locator(".textbook-lists li").Filter(new() { HasText = title })).ToContainTextAsync("Répondu");
+        await Screens.SaveAsync(parent, "textbooks-parent-lists");
 
         await parent.GetByRole(AriaRole.Link, new() { Name = "Documents", Exact = true }).First.ClickAsync();
         var document = parent.GetByRole(AriaRole.Link, new() { Name = $"Confirmation des manuels scolaires 6A {year}-{year + 1}" });
@@ -56,6 +59,8 @@ public sealed class TextbookBrowserTests(WebNode web, Chromium chromium) : IClas
     {
         var manager = await chromium.SignInToDashboardAsync(web, "claire.dupont");
         await manager.GetByRole(AriaRole.Link, new() { Name = "Manuels scolaires", Exact = true }).ClickAsync();
+        await Assertions.Expect(manager.Locator(".textbook-lists-table")).ToContainTextAsync("Manuels scolaires 6A");
+        await Screens.SaveAsync(manager, "textbooks-school-lists");
         await manager.GetByRole(AriaRole.Link, new() { Name = "Nouvelle liste" }).ClickAsync();
         await manager.GetByLabel("Classe").SelectOptionAsync("1C");
         var rows = manager.Locator(".textbook-row");
