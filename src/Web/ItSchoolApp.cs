@@ -17,6 +17,7 @@ using ItSchool.Web.Platform;
 using ItSchool.Web.PointOfSale;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using ItSchool.Web.Textbooks;
 using ItSchool.Web.Wallets;
 
 namespace ItSchool.Web;
@@ -42,6 +43,7 @@ public static class ItSchoolApp
         new EventsFeature(),
         new OrdersFeature(),
         new AbsencesFeature(),
+        new TextbooksFeature(),
         new AppFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),

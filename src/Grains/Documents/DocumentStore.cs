@@ -15,10 +15,11 @@ public sealed record DocumentReceipt(Guid PupilId, string PupilName, string Clas
 /// <summary>
 /// A line of a parent's documents: an uploaded document, an invoice (its <see cref="InvoiceNumber"/> set), an order's
 /// confirmation (its <see cref="OrderFormId"/> set; <see cref="Title"/> names what was ordered, <see cref="OrderFormTitle"/> the form)
-/// or a meeting evening's summary (its <see cref="MeetingEveningId"/> set; <see cref="Title"/> is the evening's name).
+/// a meeting evening's summary (its <see cref="MeetingEveningId"/> set; <see cref="Title"/> is the evening's name) or a textbook
+/// list's confirmation (its <see cref="TextbookListId"/> set; <see cref="Title"/> is the list's class and school year, "6A 2026-2027").
 /// </summary>
 public sealed record ChildDocument(Guid Id, string Title, DateOnly DatedOn, string? InvoiceNumber, DateTimeOffset? OpenedAt,
-    Guid? OrderFormId = null, string? OrderFormTitle = null, Guid? MeetingEveningId = null)
+    Guid? OrderFormId = null, string? OrderFormTitle = null, Guid? MeetingEveningId = null, Guid? TextbookListId = null)
 {
     public bool IsInvoice => InvoiceNumber is not null;
 
@@ -101,43 +102,50 @@ public sealed class DocumentStore(NpgsqlDataSource db)
     /// <summary>
     /// The child's documents for this guardian, newest first, with the child's invoices when <paramref name="withInvoices"/>
     /// (the school bills through ItSchool), the confirmations of its orders when <paramref name="withOrders"/> and the summary
-    /// of each meeting evening where it has an appointment when <paramref name="withMeetings"/>; only the unread ones when
-    /// <paramref name="unreadOnly"/>.
+    /// of each meeting evening where it has an appointment when <paramref name="withMeetings"/>, the confirmations of its
+    /// textbook lists when <paramref name="withTextbooks"/>; only the unread ones when <paramref name="unreadOnly"/>.
     /// </summary>
     public async Task<IReadOnlyList<ChildDocument>> ForChildAsync(Guid schoolId, Guid pupilId, Guid guardianId, bool withInvoices, bool withOrders,
-        bool withMeetings, bool unreadOnly, int limit, CancellationToken cancellationToken = default)
+        bool withMeetings, bool withTextbooks, bool unreadOnly, int limit, CancellationToken cancellationToken = default)
     {
         // An order's title is what it holds ("T-shirt S, Gourde"), the form's title beside it. A meetings summary is read
         // only if opened since the child's last booking that evening: a new appointment is news the summary did not say.
         await using var command = db.CreateCommand("""
             SELECT * FROM (
                 SELECT d.id, d.title, d.dated_on, d.uploaded_at, NULL::text AS number, r.opened_at, NULL::uuid AS form_id, NULL::text AS form_title,
-                       NULL::uuid AS evening_id
+                       NULL::uuid AS evening_id, NULL::uuid AS list_id
                 FROM document_pupils dp
                 JOIN documents d ON d.id = dp.document_id AND d.school_id = @school
                 LEFT JOIN document_reads r ON r.document_id = d.id AND r.user_id = @guardian
                 WHERE dp.pupil_id = @pupil
                 UNION ALL
-                SELECT i.id, i.label, i.issued_on, i.created_at, i.number, r.opened_at, NULL, NULL, NULL
+                SELECT i.id, i.label, i.issued_on, i.created_at, i.number, r.opened_at, NULL, NULL, NULL, NULL
                 FROM invoices i
                 LEFT JOIN invoice_reads r ON r.invoice_id = i.id AND r.user_id = @guardian
                 WHERE @invoices AND i.school_id = @school AND i.pupil_id = @pupil
                 UNION ALL
                 SELECT o.id,
                        COALESCE((SELECT string_agg(btrim(l.label || ' ' || l.option), ', ' ORDER BY l.position) FROM order_lines l WHERE l.order_id = o.id), f.title),
-                       (o.placed_at AT TIME ZONE 'Europe/Brussels')::date, o.placed_at, NULL, r.opened_at, f.id, f.title, NULL
+                       (o.placed_at AT TIME ZONE 'Europe/Brussels')::date, o.placed_at, NULL, r.opened_at, f.id, f.title, NULL, NULL
                 FROM orders o
                 JOIN order_forms f ON f.id = o.form_id
                 LEFT JOIN order_reads r ON r.order_id = o.id AND r.user_id = @guardian
                 WHERE @orders AND o.school_id = @school AND o.pupil_id = @pupil
                 UNION ALL
                 SELECT e.id, e.name, e.days[1], max(a.booked_at), NULL,
-                       CASE WHEN r.opened_at >= max(a.booked_at) THEN r.opened_at END, NULL, NULL, e.id
+                       CASE WHEN r.opened_at >= max(a.booked_at) THEN r.opened_at END, NULL, NULL, e.id, NULL
                 FROM meeting_evenings e
                 JOIN meeting_appointments a ON a.evening_id = e.id AND a.pupil_id = @pupil
                 LEFT JOIN meeting_summary_reads r ON r.evening_id = e.id AND r.pupil_id = @pupil AND r.user_id = @guardian
                 WHERE @meetings AND e.school_id = @school
                 GROUP BY e.id, e.name, e.days, r.opened_at
+                UNION ALL
+                SELECT c.id, l.class_name || ' ' || l.school_year || '-' || (l.school_year + 1), (c.confirmed_at AT TIME ZONE 'Europe/Brussels')::date,
+                       c.confirmed_at, NULL, r.opened_at, NULL, NULL, NULL, l.id
+                FROM textbook_confirmations c
+                JOIN textbook_lists l ON l.id = c.list_id
+                LEFT JOIN textbook_reads r ON r.confirmation_id = c.id AND r.user_id = @guardian
+                WHERE @textbooks AND c.school_id = @school AND c.pupil_id = @pupil AND c.status = 'confirmed'
             ) AS shown
             WHERE NOT @unread OR opened_at IS NULL
             ORDER BY dated_on DESC, uploaded_at DESC
@@ -149,6 +157,7 @@ public sealed class DocumentStore(NpgsqlDataSource db)
         command.Parameters.AddWithValue("invoices", withInvoices);
         command.Parameters.AddWithValue("orders", withOrders);
         command.Parameters.AddWithValue("meetings", withMeetings);
+        command.Parameters.AddWithValue("textbooks", withTextbooks);
         command.Parameters.AddWithValue("unread", unreadOnly);
         command.Parameters.AddWithValue("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -157,7 +166,8 @@ public sealed class DocumentStore(NpgsqlDataSource db)
         {
             documents.Add(new ChildDocument(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.IsDBNull(6) ? null : reader.GetGuid(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetGuid(8)));
+                reader.IsDBNull(6) ? null : reader.GetGuid(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetGuid(8),
+                reader.IsDBNull(9) ? null : reader.GetGuid(9)));
         }
         return documents;
     }

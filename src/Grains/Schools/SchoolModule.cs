@@ -13,4 +13,5 @@ public enum SchoolModule
     Events = 8,
     Orders = 9,
     Absences = 10,
+    Textbooks = 11,
 }

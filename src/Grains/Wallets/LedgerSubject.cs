@@ -39,6 +39,16 @@ public sealed record LedgerSubject([property: Id(0)] SubjectCode Code, [property
 
     public static LedgerSubject OrderCancellation(string form) => new(SubjectCode.OrderCancellation, [form]);
 
+    /// <summary>A textbook or material bought or rented from the school's list (its title).</summary>
+    public static LedgerSubject TextbookPurchase(string title) => new(SubjectCode.TextbookPurchase, [title]);
+
+    public static LedgerSubject TextbookDeposit(string title) => new(SubjectCode.TextbookDeposit, [title]);
+
+    public static LedgerSubject TextbookDepositRefund(string title) => new(SubjectCode.TextbookDepositRefund, [title]);
+
+    /// <summary>A textbook debit given back because the answer's payment could not be completed.</summary>
+    public static LedgerSubject TextbookCancellation(string title) => new(SubjectCode.TextbookCancellation, [title]);
+
     /// <summary>Text kept as it was written: entries from before codes existed that match no known pattern.</summary>
     public static LedgerSubject Verbatim(string text) => new(SubjectCode.Verbatim, [text]);
 
@@ -74,4 +84,8 @@ public enum SubjectCode
     MealCancellation = 11,
     OrderPurchase = 12,
     OrderCancellation = 13,
+    TextbookPurchase = 14,
+    TextbookDeposit = 15,
+    TextbookDepositRefund = 16,
+    TextbookCancellation = 17,
 }

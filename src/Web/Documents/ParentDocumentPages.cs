@@ -32,7 +32,7 @@ public static class ParentDocumentPages
             var user = SignedInUser.From(context.User)!;
             var modules = await ModulesAsync(grains, child.SchoolId);
             var shown = await store.ForChildAsync(child.SchoolId, child.Id, user.Id, modules.Contains(SchoolModule.Invoices),
-                modules.Contains(SchoolModule.Orders), modules.Contains(SchoolModule.Meetings), false, ListLimit, context.RequestAborted);
+                modules.Contains(SchoolModule.Orders), modules.Contains(SchoolModule.Meetings), modules.Contains(SchoolModule.Textbooks), false, ListLimit, context.RequestAborted);
             return new RazorComponentResult<ParentDocumentsPage>(new { Child = child, Documents = shown });
         });
 
@@ -73,7 +73,7 @@ public static class ParentDocumentPages
         var store = reader.Services.GetRequiredService<DocumentStore>();
         var modules = await ModulesAsync(reader.Services.GetRequiredService<IGrainFactory>(), reader.SchoolId);
         var unread = await store.ForChildAsync(reader.SchoolId, child.Id, reader.User.Id, modules.Contains(SchoolModule.Invoices),
-            modules.Contains(SchoolModule.Orders), modules.Contains(SchoolModule.Meetings), true, CardLimit, reader.Aborted);
+            modules.Contains(SchoolModule.Orders), modules.Contains(SchoolModule.Meetings), modules.Contains(SchoolModule.Textbooks), true, CardLimit, reader.Aborted);
         return [DashboardCard.Of<DocumentDashboardCard>(15, new { Unread = unread })];
     }
 
@@ -88,6 +88,7 @@ public static class ParentDocumentPages
         { InvoiceNumber: { } number } => D["Parent.Invoice", number, document.Title],
         { OrderFormTitle: { } form } => D["Parent.Order", document.Title, form],
         { IsMeetingSummary: true } => D["Parent.MeetingSummary", document.Title],
+        { TextbookListId: not null } => D["Parent.Textbooks", document.Title],
         _ => document.Title,
     };
 
@@ -100,6 +101,7 @@ public static class ParentDocumentPages
         { IsInvoice: true } => $"documents/factures/{document.Id}",
         { OrderFormId: { } form } => $"commandes/{form}/{document.Id}/confirmation.pdf",
         { MeetingEveningId: { } evening } => $"reunions/{evening}/recapitulatif.pdf",
+        { TextbookListId: { } list } => $"manuels/{list}/confirmation.pdf",
         _ => $"documents/{document.Id}/fichier",
     };
 }

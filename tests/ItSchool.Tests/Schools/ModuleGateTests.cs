@@ -84,6 +84,14 @@ public sealed class ModuleGateTests(WebNode web) : IClassFixture<WebNode>
                     ("Reason", "MALADIE")]),
                 new(Manager, "GET", "/e/demo/gestion/justificatifs"),
             ],
+        SchoolModule.Textbooks =>
+            [
+                new(Parent, "GET", "/e/demo/manuels"),
+                new(Manager, "GET", "/e/demo/gestion/manuels"),
+                new(Manager, "GET", "/e/demo/gestion/manuels/nouvelle"),
+                // Refused as incomplete when the module is on: nothing is created either way.
+                new(Manager, "POST", "/e/demo/gestion/manuels/nouvelle", Fields: [("Class", "4B"), ("Year", "2026")]),
+            ],
         _ => throw new ArgumentOutOfRangeException(nameof(module)),
     };
 
@@ -123,6 +131,7 @@ public sealed class ModuleGateTests(WebNode web) : IClassFixture<WebNode>
     [InlineData(SchoolModule.BankStatements)]
     [InlineData(SchoolModule.Meetings)]
     [InlineData(SchoolModule.Absences)]
+    [InlineData(SchoolModule.Textbooks)]
     public async Task A_module_switched_off_refuses_its_pages_fragments_and_hubs_and_switched_on_they_work(SchoolModule module)
     {
         var probes = ProbesOf(module);
