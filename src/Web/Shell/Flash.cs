@@ -10,11 +10,17 @@ namespace ItSchool.Web.Shell;
 /// </summary>
 public static class Flash
 {
-    public static RedirectHttpResult Redirect(HttpContext context, string page, string code, int? n = null, int? m = null)
+    public static RedirectHttpResult Redirect(HttpContext context, string page, string code, int? n = null, int? m = null) =>
+        TypedResults.Redirect($"{context.Request.PathBase}/{Address(page, code, n, m)}");
+
+    /// <summary>The page's address with the notice in its query, before any fragment (a browser keeps "#…" to itself).</summary>
+    public static string Address(string page, string code, int? n = null, int? m = null)
     {
-        var separator = page.Contains('?') ? '&' : '?';
+        var hash = page.IndexOf('#');
+        var (path, fragment) = hash < 0 ? (page, "") : (page[..hash], page[hash..]);
+        var separator = path.Contains('?') ? '&' : '?';
         var counts = (n is { } first ? $"&n={first}" : "") + (m is { } second ? $"&m={second}" : "");
-        return TypedResults.Redirect($"{context.Request.PathBase}/{page}{separator}ok={Uri.EscapeDataString(code)}{counts}");
+        return $"{path}{separator}ok={Uri.EscapeDataString(code)}{counts}{fragment}";
     }
 
     /// <summary>The notice the address names, in <paramref name="texts"/>; null when it names none that they know.</summary>
