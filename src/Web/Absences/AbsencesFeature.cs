@@ -7,13 +7,20 @@ namespace ItSchool.Web.Absences;
 
 /// <summary>
 /// "Absences": the school takes each class's register per half-day; families see their child's absences and whether each
-/// is justified. Justifying, advance reports, the meals link and the CSV import and export come later.
+/// is justified; the school keeps its reasons and settings, imports its software's absences and reads them per class,
+/// per pupil and as a CSV. Justifying, advance reports and the meals link come later.
 /// </summary>
 public sealed class AbsencesFeature : Feature
 {
     public override SchoolModule? Module => SchoolModule.Absences;
 
-    public override void AddServices(WebApplicationBuilder builder) => builder.Services.AddSingleton<AbsenceRegister>();
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AbsenceRegister>();
+        builder.Services.AddSingleton<AbsenceReasons>();
+        builder.Services.AddSingleton<AbsenceImport>();
+        builder.Services.AddSingleton<AbsenceReports>();
+    }
 
     public override IEnumerable<MenuEntry> Menu =>
     [
@@ -29,5 +36,8 @@ public sealed class AbsencesFeature : Feature
     {
         school.MapParentAbsences();
         school.MapSchoolAbsences();
+        school.MapAbsenceReasons();
+        school.MapAbsenceImport();
+        school.MapAbsenceReports();
     }
 }
