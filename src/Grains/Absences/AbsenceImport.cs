@@ -25,22 +25,41 @@ public sealed class AbsenceImport(NpgsqlDataSource db, TimeProvider clock)
     // Other spellings of the columns, so that a Dutch or English export of the school's software reads without renaming.
     static readonly Dictionary<string, string> Aliases = new()
     {
-        ["stamnummer"] = "matricule", ["pupil"] = "matricule", ["pupil_number"] = "matricule",
-        ["datum"] = "date", ["day"] = "date", ["jour"] = "date",
-        ["part"] = "moment", ["partie"] = "moment", ["dagdeel"] = "moment",
-        ["periods"] = "periodes", ["lesuren"] = "periodes",
-        ["reason"] = "motif", ["reden"] = "motif",
-        ["line_id"] = "id_ligne", ["lijn_id"] = "id_ligne", ["id"] = "id_ligne",
+        ["stamnummer"] = "matricule",
+        ["pupil"] = "matricule",
+        ["pupil_number"] = "matricule",
+        ["datum"] = "date",
+        ["day"] = "date",
+        ["jour"] = "date",
+        ["part"] = "moment",
+        ["partie"] = "moment",
+        ["dagdeel"] = "moment",
+        ["periods"] = "periodes",
+        ["lesuren"] = "periodes",
+        ["reason"] = "motif",
+        ["reden"] = "motif",
+        ["line_id"] = "id_ligne",
+        ["lijn_id"] = "id_ligne",
+        ["id"] = "id_ligne",
     };
 
     static readonly string[] DayFormats = ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"];
 
     static readonly Dictionary<string, AbsencePart> PartWords = new()
     {
-        ["matin"] = AbsencePart.Morning, ["am"] = AbsencePart.Morning, ["voormiddag"] = AbsencePart.Morning, ["morning"] = AbsencePart.Morning,
-        ["apres-midi"] = AbsencePart.Afternoon, ["apresmidi"] = AbsencePart.Afternoon, ["pm"] = AbsencePart.Afternoon,
-        ["namiddag"] = AbsencePart.Afternoon, ["afternoon"] = AbsencePart.Afternoon,
-        ["journee"] = AbsencePart.Day, ["jour"] = AbsencePart.Day, ["day"] = AbsencePart.Day, ["dag"] = AbsencePart.Day,
+        ["matin"] = AbsencePart.Morning,
+        ["am"] = AbsencePart.Morning,
+        ["voormiddag"] = AbsencePart.Morning,
+        ["morning"] = AbsencePart.Morning,
+        ["apres-midi"] = AbsencePart.Afternoon,
+        ["apresmidi"] = AbsencePart.Afternoon,
+        ["pm"] = AbsencePart.Afternoon,
+        ["namiddag"] = AbsencePart.Afternoon,
+        ["afternoon"] = AbsencePart.Afternoon,
+        ["journee"] = AbsencePart.Day,
+        ["jour"] = AbsencePart.Day,
+        ["day"] = AbsencePart.Day,
+        ["dag"] = AbsencePart.Day,
     };
 
     /// <summary>A line as the file says it, before the school is asked who the pupil is.</summary>
