@@ -5,7 +5,6 @@ using ItSchool.Platform;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ItSchool.Web.Absences;
 
@@ -36,8 +35,11 @@ public static class AbsenceImportPages
             Results.File([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(Example.ReplaceLineEndings("\r\n") + "\r\n")],
                 "text/csv; charset=utf-8", "import-absences.csv"));
 
-        admin.MapPost("", async (HttpContext context, AbsenceImport import, [FromForm(Name = "fichier")] IFormFile? file) =>
+        // The form is read here rather than bound: a bound file makes routing answer 415 to another body before the
+        // school's module gate has said 404.
+        admin.MapPost("", async (HttpContext context, AbsenceImport import) =>
         {
+            var file = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(context.RequestAborted)).Files["fichier"] : null;
             if (file is null || file.Length == 0)
             {
                 return new RazorComponentResult<AbsenceImportPage>(new { Problem = "Import.NoFile" });
@@ -57,9 +59,10 @@ public static class AbsenceImportPages
         });
 
         // The same file twice changes nothing, so a confirmation sent again (a reload) is harmless.
-        admin.MapPost("/confirmer", async (HttpContext context, AbsenceImport import, [FromForm(Name = "Content")] string? content) =>
+        admin.MapPost("/confirmer", async (HttpContext context, AbsenceImport import) =>
         {
-            var plan = await import.ApplyAsync(context.School()!.Id, content ?? "", SignedInUser.From(context.User)!.DisplayName, context.RequestAborted);
+            var content = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(context.RequestAborted))["Content"].ToString() : "";
+            var plan = await import.ApplyAsync(context.School()!.Id, content, SignedInUser.From(context.User)!.DisplayName, context.RequestAborted);
             return new RazorComponentResult<AbsenceImportPage>(new { Plan = plan, Content = content, Applied = plan.IsValid });
         });
     }

@@ -91,7 +91,8 @@ public static class AbsenceReportPages
                 foreach (var absence in absences)
                 {
                     await csv.RowAsync(absence.ClassName, absence.Matricule, absence.LastName, absence.FirstName, SchoolTime.Date(absence.Day),
-                        T[$"Part.{absence.Part}"], absence.Periods is null ? "" : string.Join(",", absence.Periods), AbsenceWords.Source(A, absence.Source),
+                        // "6, 7" rather than "6,7", which a Belgian spreadsheet would read as the number 6.7.
+                        T[$"Part.{absence.Part}"], absence.Periods is null ? "" : string.Join(", ", absence.Periods), AbsenceWords.Source(A, absence.Source),
                         absence.Reason?.Code, absence.Reason?.Label, absence.Justified ? A["Csv.Yes"] : A["Csv.No"]);
                 }
             }
