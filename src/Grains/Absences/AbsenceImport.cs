@@ -75,6 +75,19 @@ public sealed class AbsenceImport(NpgsqlDataSource db, TimeProvider clock)
     /// <summary>Plans the file again against the absences as they are now and, when every line is valid, writes all of it at once.</summary>
     public async Task<AbsenceImportPlan> ApplyAsync(Guid schoolId, string text, string actor, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await TryApplyAsync(schoolId, text, actor, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // A register saved the same half-day between the plan and the write: planned again, the line finds it.
+            return await TryApplyAsync(schoolId, text, actor, cancellationToken);
+        }
+    }
+
+    async Task<AbsenceImportPlan> TryApplyAsync(Guid schoolId, string text, string actor, CancellationToken cancellationToken)
+    {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // One import of a school at a time: two clicks on "confirm" must not both add the same lines.

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ItSchool.Tests.Absences;
@@ -160,5 +161,31 @@ public sealed class AbsenceReportsTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync($"/e/demo/gestion/absences/export.csv?From={day:yyyy-MM-dd}&To=2000-01-01")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync("/e/demo/gestion/absences/export.csv?From=hier")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync(url.Replace("Class=4B", "Class=9Z"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_the_module_off_the_views_the_history_and_the_export_are_not_found()
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var lucas = await DemoPupils.IdAsync(web, "Lucas");
+        string[] urls = [Unjustified, $"/e/demo/gestion/absences/eleves/{lucas}", "/e/demo/gestion/absences/export.csv", "/e/demo/gestion/absences/motifs",
+            "/e/demo/gestion/absences/import"];
+        var school = web.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
+        await school.DisableModuleAsync(SchoolModule.Absences);
+        try
+        {
+            foreach (var url in urls)
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync(url)).StatusCode);
+            }
+        }
+        finally
+        {
+            await school.EnableModuleAsync(SchoolModule.Absences);
+        }
+        foreach (var url in urls)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync(url)).StatusCode);
+        }
     }
 }
