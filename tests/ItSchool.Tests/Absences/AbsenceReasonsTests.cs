@@ -137,4 +137,19 @@ public sealed class AbsenceReasonsTests(WebNode web) : IClassFixture<WebNode>
             Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync(Reasons)).StatusCode);
         }
     }
+
+    [Theory]
+    [InlineData("nl-BE", "Afwezigheden — redenen en instellingen", "Afwezigheden — importeren", "Ongewettigde afwezigheden")]
+    [InlineData("en-BE", "Absences — reasons and settings", "Absences — import", "Unjustified absences")]
+    public async Task The_school_pages_speak_dutch_and_english(string culture, string reasons, string import, string unjustified)
+    {
+        var manager = await SignedIn.AsAsync(web, "claire.dupont", culture: culture);
+        foreach (var (url, title) in new[] { (Reasons, reasons), ("/e/demo/gestion/absences/import", import), ("/e/demo/gestion/absences/non-justifiees", unjustified) })
+        {
+            var page = WebUtility.HtmlDecode(await manager.GetStringAsync(url));
+            Assert.Contains($"<h1>{title}", page);
+            Assert.DoesNotContain("Motifs et réglages", page);
+            Assert.DoesNotContain("Enregistrer", page);
+        }
+    }
 }
