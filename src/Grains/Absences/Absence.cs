@@ -11,14 +11,6 @@ public enum AbsencePart
 /// <summary>A reason the school accepts; a justifying one makes the absence justified.</summary>
 public sealed record AbsenceReason(string Code, string Label, bool Justifying, int Position);
 
-/// <summary>Where an absence was written: the class register, the school's software (import), or a parent's advance report.</summary>
-public enum AbsenceSource
-{
-    Register,
-    Import,
-    Report,
-}
-
 public enum JustificationStatus
 {
     Pending,
@@ -45,10 +37,13 @@ public sealed record Absence(Guid Id, Guid PupilId, DateOnly Day, AbsencePart Pa
 }
 
 /// <summary>
-/// A pupil of a class register for one half-day: absent or not, and whether that comes from a whole-day absence, which the
-/// half-day's register shows but cannot take back.
+/// A pupil of a class register for one half-day: absent or not, whether that comes from a whole-day absence, and who wrote
+/// it. The register shows a whole day, an import or a family's report but cannot take them back.
 /// </summary>
-public sealed record RegisterLine(Guid PupilId, string FirstName, string LastName, bool Absent, bool WholeDay);
+public sealed record RegisterLine(Guid PupilId, string FirstName, string LastName, bool Absent, bool WholeDay, AbsenceSource? Source = null)
+{
+    public bool Locked => WholeDay || Source is AbsenceSource.Import or AbsenceSource.Report;
+}
 
 public enum RegisterRefusal
 {
@@ -57,6 +52,12 @@ public enum RegisterRefusal
 
     /// <summary>A ticked pupil is not of that class (another class, another school, no such pupil).</summary>
     NotInClass,
+
+    /// <summary>A Saturday or a Sunday: no lessons, no register.</summary>
+    NotASchoolDay,
+
+    /// <summary>A day still to come.</summary>
+    Future,
 }
 
 /// <summary>A register's save: refused and nothing written, or the number of the class's pupils now absent that half-day.</summary>

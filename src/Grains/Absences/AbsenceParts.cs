@@ -18,13 +18,6 @@ public static class AbsenceParts
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not an absence part"),
     };
 
-    public static AbsenceSource Source(string code) => code switch
-    {
-        "import" => AbsenceSource.Import,
-        "report" => AbsenceSource.Report,
-        _ => AbsenceSource.Register,
-    };
-
     public static JustificationStatus Status(string code) => code switch
     {
         "accepted" => JustificationStatus.Accepted,

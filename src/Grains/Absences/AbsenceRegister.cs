@@ -16,7 +16,10 @@ public sealed class AbsenceRegister(NpgsqlDataSource db)
         await using var command = db.CreateCommand("""
             SELECT p.id, p.first_name, p.last_name,
                    EXISTS (SELECT 1 FROM absences a WHERE a.pupil_id = p.id AND a.day = @day AND a.part IN (@part, 'day')),
-                   EXISTS (SELECT 1 FROM absences a WHERE a.pupil_id = p.id AND a.day = @day AND a.part = 'day')
+                   EXISTS (SELECT 1 FROM absences a WHERE a.pupil_id = p.id AND a.day = @day AND a.part = 'day'),
+                   -- The whole day's writer first, else the half-day's: the one the register cannot take back decides.
+                   (SELECT a.source FROM absences a WHERE a.pupil_id = p.id AND a.day = @day AND a.part IN (@part, 'day')
+                    ORDER BY a.part = 'day' DESC, a.source = 'register' LIMIT 1)
             FROM pupils p
             WHERE p.school_id = @school AND p.class_name = @class
             ORDER BY p.last_name, p.first_name, p.id
@@ -29,7 +32,8 @@ public sealed class AbsenceRegister(NpgsqlDataSource db)
         var lines = new List<RegisterLine>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            lines.Add(new RegisterLine(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4)));
+            lines.Add(new RegisterLine(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4),
+                reader.IsDBNull(5) ? null : AbsenceSources.Parse(reader.GetString(5))));
         }
         return lines;
     }
@@ -38,6 +42,14 @@ public sealed class AbsenceRegister(NpgsqlDataSource db)
         IReadOnlyCollection<Guid> absentPupilIds, string actor, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var part = AbsenceParts.Code(Half(half));
+        if (!SchoolDays.IsSchoolDay(day))
+        {
+            return new RegisterSaved(RegisterRefusal.NotASchoolDay, 0);
+        }
+        if (day > Schools.SchoolTime.Day(now))
+        {
+            return new RegisterSaved(RegisterRefusal.Future, 0);
+        }
         var absent = absentPupilIds.Distinct().ToArray();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -121,7 +133,7 @@ public sealed class AbsenceRegister(NpgsqlDataSource db)
                 reader.IsDBNull(16) ? null : reader.GetString(16), AbsenceParts.Status(reader.GetString(17)), reader.IsDBNull(18) ? null : reader.GetString(18),
                 reader.GetFieldValue<DateTimeOffset>(19));
             absences.Add(new Absence(reader.GetGuid(0), pupilId, reader.GetFieldValue<DateOnly>(1), AbsenceParts.Parse(reader.GetString(2)), reason,
-                reader.GetFieldValue<DateTimeOffset>(7), AbsenceParts.Source(reader.GetString(8)),
+                reader.GetFieldValue<DateTimeOffset>(7), AbsenceSources.Parse(reader.GetString(8)),
                 reader.IsDBNull(9) ? null : [.. reader.GetFieldValue<short[]>(9).Select(p => (int)p)], justification));
         }
         return absences;

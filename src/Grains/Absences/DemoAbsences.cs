@@ -4,7 +4,8 @@ using Npgsql;
 namespace ItSchool.Absences;
 
 /// <summary>
-/// The demo school's absences (demo mode only, right after its seed): three reasons, and two absences of Chloé in the last
+/// The demo school's absences (demo mode only, right after its seed): three reasons, its settings (three days to justify,
+/// a report releases meals even after the cut-off), and two absences of Chloé in the last
 /// school days, a whole day off sick and a morning nobody explained yet, so that her father's page shows both kinds.
 /// </summary>
 public static class DemoAbsences
@@ -14,6 +15,7 @@ public static class DemoAbsences
         await register.AddReasonAsync(DemoSchool.Id, "MALADIE", "Maladie", justifying: true, cancellationToken);
         await register.AddReasonAsync(DemoSchool.Id, "FAMILLE", "Raison familiale", justifying: true, cancellationToken);
         await register.AddReasonAsync(DemoSchool.Id, "AUTRE", "Autre", justifying: false, cancellationToken);
+        await new AbsenceSettings(JustifyWithinDays: 3, ReportsReleaseAfterCutOff: true, PartialCountsAsHalfDay: true).SaveAsync(db, DemoSchool.Id, cancellationToken);
 
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var pupils = await DemoSchool.PupilIdsAsync(connection, cancellationToken);

@@ -6,8 +6,9 @@ using ItSchool.Web.Shell;
 namespace ItSchool.Web.Absences;
 
 /// <summary>
-/// "Absences": the school takes each class's register per half-day; families see their child's absences, justify them
-/// online and report absences ahead (which releases the meals booked those days); the school reviews the justifications.
+/// "Absences": the school takes each class's register per half-day, keeps its reasons and settings, imports its software's
+/// absences and reads them per class, per pupil and as a CSV; families see their child's absences, justify them online and
+/// report absences ahead (which releases the meals booked those days); the school reviews the justifications.
 /// </summary>
 public sealed class AbsencesFeature : Feature
 {
@@ -16,8 +17,11 @@ public sealed class AbsencesFeature : Feature
     public override void AddServices(WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AbsenceRegister>();
-        builder.Services.AddSingleton<AbsenceJustifications>();
+        builder.Services.AddSingleton<AbsenceReasons>();
+        builder.Services.AddSingleton<AbsenceImport>();
         builder.Services.AddSingleton<AbsenceReports>();
+        builder.Services.AddSingleton<AbsenceJustifications>();
+        builder.Services.AddSingleton<AdvanceReports>();
         builder.Services.AddSingleton<AbsenceMealRelease>();
         builder.Services.AddHostedService<AbsenceMealReleaseJob>();
     }
@@ -26,7 +30,6 @@ public sealed class AbsencesFeature : Feature
     [
         MenuEntry.For("Menu.Absences", "absences", 26, Role.Parent),
         MenuEntry.For("Menu.Absences", SchoolAbsencePages.Root, 116, Role.Manager),
-        MenuEntry.For("Menu.AbsenceJustifications", SchoolJustificationPages.Root, 117, Role.Manager),
     ];
 
     public override Task<IEnumerable<DashboardCard>> DashboardCardsAsync(DashboardReader reader) => ParentAbsencePages.DashboardCardsAsync(reader);
@@ -40,5 +43,8 @@ public sealed class AbsencesFeature : Feature
         school.MapParentAbsences();
         school.MapSchoolAbsences();
         school.MapSchoolJustifications();
+        school.MapAbsenceReasons();
+        school.MapAbsenceImport();
+        school.MapAbsenceReports();
     }
 }

@@ -23,7 +23,7 @@ public static class ParentAbsencePages
     // Room for the fields and the multipart framing beyond the certificate itself.
     const long FormOverheadBytes = 64 * 1024;
 
-    public sealed record Services(GuardianLinks Pupils, AbsenceRegister Register, AbsenceJustifications Justifications, AbsenceReports Reports,
+    public sealed record Services(GuardianLinks Pupils, AbsenceRegister Register, AbsenceJustifications Justifications, AdvanceReports Reports,
         AbsenceMealRelease Meals, Npgsql.NpgsqlDataSource Db, TimeProvider Clock);
 
     public static void MapParentAbsences(this RouteGroupBuilder school)

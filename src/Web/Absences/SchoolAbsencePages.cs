@@ -23,7 +23,7 @@ public static class SchoolAbsencePages
         admin.MapGet("", async (HttpContext context, AbsenceRegister register, PupilRegistry pupils, TimeProvider clock) =>
         {
             var query = context.Request.Query;
-            var day = query.ContainsKey("Day") ? Day(query["Day"]) : SchoolTime.Today(clock);
+            var day = query.ContainsKey("Day") ? Day(query["Day"]) : LastSchoolDay(clock);
             var part = query.ContainsKey("Part") ? Part(query["Part"]) : DefaultPart(clock);
             if (day is null || part is null)
             {
@@ -49,10 +49,6 @@ public static class SchoolAbsencePages
                 }
                 ticked.Add(id);
             }
-            if (day > SchoolTime.Today(clock))
-            {
-                return await PageAsync(context, register, pupils, className, day, part, "Problem.Future", clock);
-            }
             var user = SignedInUser.From(context.User)!;
             var saved = await register.SaveRegisterAsync(context.School()!.Id, className, day, part, ticked, user.DisplayName, clock.GetUtcNow(),
                 context.RequestAborted);
@@ -60,6 +56,8 @@ public static class SchoolAbsencePages
             {
                 RegisterRefusal.UnknownClass => Results.NotFound(),
                 RegisterRefusal.NotInClass => await PageAsync(context, register, pupils, className, day, part, "Problem.NotInClass", clock),
+                RegisterRefusal.NotASchoolDay => await PageAsync(context, register, pupils, className, day, part, "Problem.NotASchoolDay", clock),
+                RegisterRefusal.Future => await PageAsync(context, register, pupils, className, day, part, "Problem.Future", clock),
                 _ => Flash.Redirect(context, $"{Root}?Class={Uri.EscapeDataString(className)}&Day={day:yyyy-MM-dd}&Part={PartWord(part)}",
                     saved.Absent switch { 0 => "saved-none", 1 => "saved-one", _ => "saved" }, saved.Absent),
             };
@@ -75,7 +73,10 @@ public static class SchoolAbsencePages
         {
             return Results.NotFound();
         }
-        var lines = className.Length > 0 ? await register.RegisterAsync(schoolId, className, day, part, context.RequestAborted) : [];
+        // A weekend has no register: its page says so rather than offering boxes nobody may save.
+        var schoolDay = SchoolDays.IsSchoolDay(day);
+        problem ??= schoolDay ? null : "Problem.NotASchoolDay";
+        var lines = className.Length > 0 && schoolDay ? await register.RegisterAsync(schoolId, className, day, part, context.RequestAborted) : [];
         return new RazorComponentResult<SchoolAbsencesPage>(new
         {
             Classes = classes,
@@ -96,6 +97,10 @@ public static class SchoolAbsencePages
         "afternoon" => AbsencePart.Afternoon,
         _ => null,
     };
+
+    // Today's register, or on a weekend the Friday's.
+    static DateOnly LastSchoolDay(TimeProvider clock) =>
+        SchoolDays.IsSchoolDay(SchoolTime.Today(clock)) ? SchoolTime.Today(clock) : SchoolDays.Next(SchoolTime.Today(clock), -1);
 
     // The register of the half-day under way: the afternoon's from noon.
     static AbsencePart DefaultPart(TimeProvider clock) => SchoolTime.Local(clock.GetUtcNow()).Hour >= 12 ? AbsencePart.Afternoon : AbsencePart.Morning;

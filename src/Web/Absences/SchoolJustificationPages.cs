@@ -12,7 +12,7 @@ namespace ItSchool.Web.Absences;
 /// </summary>
 public static class SchoolJustificationPages
 {
-    public const string Root = "gestion/justificatifs";
+    public const string Root = "gestion/absences/justificatifs";
 
     public static void MapSchoolJustifications(this RouteGroupBuilder school)
     {

@@ -10,7 +10,7 @@ public sealed class AbsenceBrowserTests(WebNode web, Chromium chromium) : IClass
     [Fact]
     public async Task The_manager_takes_a_class_register_and_the_parent_reads_the_absence()
     {
-        var day = SchoolTime.Today(web.Clock).AddDays(-30);
+        var day = SchoolDaysAgo.Of(web, 30);
         var manager = await chromium.SignInToDashboardAsync(web, "claire.dupont");
         await manager.GetByRole(AriaRole.Link, new() { Name = "Absences", Exact = true }).ClickAsync();
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Absences — registre de classe", Level = 1 })).ToBeVisibleAsync();

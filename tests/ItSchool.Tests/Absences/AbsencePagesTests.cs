@@ -15,7 +15,7 @@ public sealed class AbsencePagesTests(WebNode web) : IClassFixture<WebNode>
 {
     const string Register = "/e/demo/gestion/absences";
 
-    DateOnly DaysAgo(int days) => SchoolTime.Today(web.Clock).AddDays(-days);
+    DateOnly DaysAgo(int days) => SchoolDaysAgo.Of(web, days);
 
     static string Page(DateOnly day, string part, string className = "4B") => $"{Register}?Class={className}&Day={day:yyyy-MM-dd}&Part={part}";
 
@@ -115,7 +115,7 @@ public sealed class AbsencePagesTests(WebNode web) : IClassFixture<WebNode>
         Assert.Equal(before, await RowsAsync(day));
 
         // A day still to come has no register yet.
-        var tomorrow = SchoolTime.Today(web.Clock).AddDays(1);
+        var tomorrow = ItSchool.Absences.SchoolDays.Next(SchoolTime.Today(web.Clock), 1);
         var future = await SaveAsync(manager, tomorrow, "morning", "4B", chloe);
         Assert.Contains("Le registre d'un jour à venir ne se prend pas encore", WebUtility.HtmlDecode(await future.Content.ReadAsStringAsync()));
         Assert.Empty(await RowsAsync(tomorrow));

@@ -71,7 +71,7 @@ public sealed class AdvanceReportTests(WebNode web) : IClassFixture<WebNode>, IA
         Assert.Equal(1, await CountAsync(web, "SELECT count(*) FROM absence_justifications WHERE pupil_id = @p", child));
         Assert.Equal(2, await CountAsync(web, "SELECT count(*) FROM meal_bookings WHERE pupil_id = @p AND status = 'refunded' AND refund_reason = 'pupil_absent'", child));
 
-        var review = await TextAsync(await SignedIn.AsAsync(web, "claire.dupont"), "/e/demo/gestion/justificatifs");
+        var review = await TextAsync(await SignedIn.AsAsync(web, "claire.dupont"), "/e/demo/gestion/absences/justificatifs");
         Assert.Contains("signalée à l'avance", review);
         Assert.Contains("Varicelle", review);
     }

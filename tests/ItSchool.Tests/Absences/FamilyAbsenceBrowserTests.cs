@@ -41,7 +41,8 @@ public sealed class FamilyAbsenceBrowserTests(WebNode web, Chromium chromium) : 
         await Screens.SaveAsync(parent, "absences-parent-pending");
 
         var manager = await chromium.SignInToDashboardAsync(web, "claire.dupont");
-        await manager.GetByRole(AriaRole.Link, new() { Name = "Justificatifs d'absence" }).ClickAsync();
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Absences", Exact = true }).ClickAsync();
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Justificatifs", Exact = true }).ClickAsync();
         var justification = manager.Locator(".justification.pending").Filter(new() { HasText = name });
         await Assertions.Expect(justification).ToContainTextAsync("Gastro-entérite, certificat du Dr Janssens.");
         await Assertions.Expect(justification.GetByRole(AriaRole.Link, new() { Name = "Voir le justificatif : certificat.pdf" })).ToBeVisibleAsync();
@@ -76,7 +77,7 @@ public sealed class FamilyAbsenceBrowserTests(WebNode web, Chromium chromium) : 
         await Screens.SaveAsync(parent, "absences-parent-reported");
 
         var manager = await chromium.SignInToDashboardAsync(web, "claire.dupont");
-        await manager.GotoAsync(new Uri(web.DemoSchool, "gestion/justificatifs").ToString());
+        await manager.GotoAsync(new Uri(web.DemoSchool, "gestion/absences/justificatifs").ToString());
         var report = manager.Locator(".justification.pending").Filter(new() { HasText = name });
         await Assertions.Expect(report).ToContainTextAsync("signalée à l'avance");
         await report.GetByLabel("Note pour la famille (obligatoire pour refuser)").FillAsync("Merci de nous avoir prévenus.");

@@ -22,7 +22,7 @@ public sealed class JustificationTests(WebNode web) : IClassFixture<WebNode>, IA
     }
 
     static Task<HttpResponseMessage> DecideAsync(HttpClient manager, Guid justification, string decision, string note) =>
-        Forms.PostAsync(manager, "/e/demo/gestion/justificatifs", $"/e/demo/gestion/justificatifs/{justification}",
+        Forms.PostAsync(manager, "/e/demo/gestion/absences/justificatifs", $"/e/demo/gestion/absences/justificatifs/{justification}",
             ("Decision", decision), ("Note", note));
 
     async Task<Guid> JustificationOfAsync(Guid absence)
@@ -55,10 +55,10 @@ public sealed class JustificationTests(WebNode web) : IClassFixture<WebNode>, IA
         Assert.Equal(Pdf, await parent.GetByteArrayAsync($"/e/demo/absences/justificatifs/{justification}"));
 
         var manager = await SignedIn.AsAsync(web, "claire.dupont");
-        var review = await TextAsync(manager, "/e/demo/gestion/justificatifs");
+        var review = await TextAsync(manager, "/e/demo/gestion/absences/justificatifs");
         Assert.Contains("Grippe, certificat joint.", review);
         Assert.Contains("Voir le justificatif : certificat.pdf", review);
-        var scan = await manager.GetAsync($"/e/demo/gestion/justificatifs/{justification}");
+        var scan = await manager.GetAsync($"/e/demo/gestion/absences/justificatifs/{justification}");
         Assert.Equal("application/pdf", scan.Content.Headers.ContentType!.MediaType);
         Assert.Equal("nosniff", scan.Headers.GetValues("X-Content-Type-Options").Single());
 
@@ -145,7 +145,7 @@ public sealed class JustificationTests(WebNode web) : IClassFixture<WebNode>, IA
         var justification = await JustificationOfAsync(open);
         var pierre = await ParentMealRig.ParentAsync(web, "pierre.lefevre", other);
         Assert.Equal(HttpStatusCode.NotFound, (await pierre.GetAsync($"/e/demo/absences/justificatifs/{justification}")).StatusCode);
-        Assert.NotEqual(HttpStatusCode.Redirect, (await Forms.PostAsync(parent, "/e/demo/absences/signaler", $"/e/demo/gestion/justificatifs/{justification}",
+        Assert.NotEqual(HttpStatusCode.Redirect, (await Forms.PostAsync(parent, "/e/demo/absences/signaler", $"/e/demo/gestion/absences/justificatifs/{justification}",
             ("Decision", "accept"))).StatusCode);
         var manager = await SignedIn.AsAsync(web, "claire.dupont");
         Assert.Equal(HttpStatusCode.NotFound, (await DecideAsync(manager, Guid.NewGuid(), "accept", "")).StatusCode);
