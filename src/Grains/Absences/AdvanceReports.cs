@@ -139,4 +139,5 @@ public sealed class AdvanceReports(NpgsqlDataSource db)
         return !await reader.ReadAsync(cancellationToken) ? null
             : reader.GetGuid(1) == report.PupilId ? new ReportResult(null, reader.GetGuid(0), reader.GetFieldValue<DateOnly[]>(2))
             : ReportResult.Refused(ReportRefusal.UnknownPupil);
-    }}
+    }
+}
