@@ -5,8 +5,9 @@ namespace ItSchool.Absences;
 
 /// <summary>
 /// The demo school's absences (demo mode only, right after its seed): three reasons, its settings (three days to justify,
-/// a report releases meals even after the cut-off), and two absences of Chloé in the last
-/// school days, a whole day off sick and a morning nobody explained yet, so that her father's page shows both kinds.
+/// a report releases meals even after the cut-off), two absences of Chloé in the last school days, a whole day off sick and
+/// a morning nobody explained yet, so that her father's page shows both kinds, and an afternoon of Geneviève for her mother to
+/// justify.
 /// </summary>
 public static class DemoAbsences
 {
@@ -23,12 +24,13 @@ public static class DemoAbsences
         {
             return;
         }
-        var chloe = pupils[3];
+        var (genevieve, chloe) = (pupils[2], pupils[3]);
         var (sick, unexplained) = (SchoolDayBefore(SchoolTime.Day(now), 4), SchoolDayBefore(SchoolTime.Day(now), 1));
         await using var insert = new NpgsqlCommand("""
             INSERT INTO absences (id, school_id, pupil_id, day, part, reason_code, source, recorded_by, recorded_at)
             VALUES (@sick_id, @school, @pupil, @sick, 'day', 'MALADIE', 'register', 'Claire Dupont', @now),
-                   (@unexplained_id, @school, @pupil, @unexplained, 'morning', NULL, 'register', 'Claire Dupont', @now)
+                   (@unexplained_id, @school, @pupil, @unexplained, 'morning', NULL, 'register', 'Claire Dupont', @now),
+                   (@genevieve_id, @school, @genevieve, @genevieve_day, 'afternoon', NULL, 'register', 'Claire Dupont', @now)
             ON CONFLICT (pupil_id, day, part) DO NOTHING
             """, connection);
         insert.Parameters.AddWithValue("sick_id", Guid.CreateVersion7(now));
@@ -37,6 +39,9 @@ public static class DemoAbsences
         insert.Parameters.AddWithValue("pupil", chloe);
         insert.Parameters.AddWithValue("sick", sick);
         insert.Parameters.AddWithValue("unexplained", unexplained);
+        insert.Parameters.AddWithValue("genevieve_id", Guid.CreateVersion7(now));
+        insert.Parameters.AddWithValue("genevieve", genevieve);
+        insert.Parameters.AddWithValue("genevieve_day", SchoolDayBefore(SchoolTime.Day(now), 2));
         insert.Parameters.AddWithValue("now", now);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
