@@ -34,47 +34,12 @@ public static class TextbookRig
     public static DateOnly Today(WebNode web) => SchoolTime.Today(web.Clock);
 
     /// <summary>A new pupil in a class of its own, guarded by <paramref name="guardians"/>, with <paramref name="walletCents"/> in the wallet.</summary>
-    public static async Task<(Guid Id, string FirstName, string ClassName)> ChildAsync(WebNode web, long walletCents, params string[] guardians)
-    {
-        var id = Guid.CreateVersion7();
-        var suffix = id.ToString("N")[^6..];
-        var (firstName, className) = ($"Livre{suffix}", $"M{suffix}");
-        await using (var insert = Db(web).CreateCommand("""
-            INSERT INTO pupils (id, school_id, first_name, last_name, class_name) VALUES (@id, @school, @name, 'Manuel', @class);
-            INSERT INTO guardianships (school_id, user_id, pupil_id) SELECT @school, u.id, @id FROM users u WHERE u.school_id = @school AND u.user_name = ANY(@guardians);
-            """))
-        {
-            insert.Parameters.AddWithValue("id", id);
-            insert.Parameters.AddWithValue("school", DemoSchool.Id);
-            insert.Parameters.AddWithValue("name", firstName);
-            insert.Parameters.AddWithValue("class", className);
-            insert.Parameters.AddWithValue("guardians", guardians);
-            await insert.ExecuteNonQueryAsync();
-        }
-        if (walletCents > 0)
-        {
-            Assert.True((await Purse(web, id).CreditAsync(new Credit(Guid.NewGuid().ToString(), Compartment, walletCents, MovementKind.BankTopUp,
-                PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, new Actor(ActorKind.Import, "test", "Test")))).Accepted);
-        }
-        return (id, firstName, className);
-    }
+    public static Task<(Guid Id, string FirstName, string ClassName)> ChildAsync(WebNode web, long walletCents, params string[] guardians) =>
+        TestPupils.InClassOfItsOwnAsync(web, "Livre", "Manuel", "M", walletCents, Compartment, guardians);
 
     /// <summary>Another pupil in an existing class, guarded by <paramref name="guardians"/>.</summary>
-    public static async Task<Guid> ClassmateAsync(WebNode web, string className, string firstName, params string[] guardians)
-    {
-        var id = Guid.CreateVersion7();
-        await using var insert = Db(web).CreateCommand("""
-            INSERT INTO pupils (id, school_id, first_name, last_name, class_name) VALUES (@id, @school, @name, 'Manuel', @class);
-            INSERT INTO guardianships (school_id, user_id, pupil_id) SELECT @school, u.id, @id FROM users u WHERE u.school_id = @school AND u.user_name = ANY(@guardians);
-            """);
-        insert.Parameters.AddWithValue("id", id);
-        insert.Parameters.AddWithValue("school", DemoSchool.Id);
-        insert.Parameters.AddWithValue("name", firstName);
-        insert.Parameters.AddWithValue("class", className);
-        insert.Parameters.AddWithValue("guardians", guardians);
-        await insert.ExecuteNonQueryAsync();
-        return id;
-    }
+    public static Task<Guid> ClassmateAsync(WebNode web, string className, string firstName, params string[] guardians) =>
+        TestPupils.AddAsync(web, firstName, "Manuel", className, guardians);
 
     /// <summary>A list for the class, saved as the school's editor saves it; its items as stored (with their ids).</summary>
     public static Task<TextbookList> ListAsync(WebNode web, string className, DateOnly opens, DateOnly closes, TextbookPayment payment,
