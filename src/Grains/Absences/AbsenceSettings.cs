@@ -17,6 +17,9 @@ public sealed record AbsenceSettings(int JustifyWithinDays, bool ReportsReleaseA
     /// <summary>The last day a family may justify an absence of <paramref name="day"/>.</summary>
     public DateOnly JustifyBy(DateOnly day) => day.AddDays(JustifyWithinDays);
 
+    /// <summary>Whether the family may still justify the absence online on <paramref name="today"/>.</summary>
+    public bool OpenToJustify(Absence absence, DateOnly today) => absence.AwaitsJustification && JustifyBy(absence.Day) >= today;
+
     public static async Task<AbsenceSettings> ReadAsync(NpgsqlDataSource db, Guid schoolId, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand(

@@ -32,10 +32,6 @@ public sealed record ChildDocument(Guid Id, string Title, DateOnly DatedOn, stri
 public sealed record StoredDocument(Guid Id, string Title, string FileName, string ContentType, long SizeBytes);
 
 /// <summary>A guardian a reminder goes to.</summary>
-public sealed record UnreadGuardian(Guid Id, string FirstName, string DisplayName, string Email, string PupilFirstName);
-
-/// <summary>A reminder's outcome: how many mails went, or the earlier reminder that makes this one a repeat.</summary>
-public sealed record ReminderOutcome(int Sent, DateTimeOffset? AlreadySentAt);
 
 /// <summary>
 /// The documents' reads and writes besides the upload (<see cref="DocumentUpload"/>): the school's list and receipts,
@@ -285,76 +281,23 @@ public sealed class DocumentStore(NpgsqlDataSource db)
         return found;
     }
 
-    /// <summary>
-    /// "Relancer": one mail to each guardian (with an address, account active) who has not opened the document, queued in
-    /// the outbox in the same transaction as the reminder's record. The document's row is locked meanwhile, so that
-    /// two clicks at once are one after the other, and the second, within <paramref name="window"/> of the first, sends nothing.
-    /// </summary>
-    public async Task<ReminderOutcome?> RemindAsync(Guid schoolId, Guid id, string sentBy, DateTimeOffset now, TimeSpan window,
-        Func<UnreadGuardian, OutgoingMail> compose, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockRow = new NpgsqlCommand("SELECT id FROM documents WHERE id = @id AND school_id = @school FOR UPDATE", connection, transaction))
-        {
-            lockRow.Parameters.AddWithValue("id", id);
-            lockRow.Parameters.AddWithValue("school", schoolId);
-            if (await lockRow.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                return null;
-            }
-        }
-        await using (var last = new NpgsqlCommand("SELECT max(sent_at) FROM document_reminders WHERE document_id = @id", connection, transaction))
-        {
-            last.Parameters.AddWithValue("id", id);
-            if (await last.ExecuteScalarAsync(cancellationToken) is DateTime previous
-                && new DateTimeOffset(previous, TimeSpan.Zero) is var at && now - at < window)
-            {
-                return new ReminderOutcome(0, at);
-            }
-        }
-        var unread = new List<UnreadGuardian>();
-        await using (var query = new NpgsqlCommand("""
-            SELECT DISTINCT ON (u.id) u.id, u.first_name, u.first_name || ' ' || u.last_name, u.email, p.first_name
-            FROM document_pupils dp
-            JOIN pupils p ON p.id = dp.pupil_id
-            JOIN guardianships g ON g.pupil_id = p.id AND g.school_id = p.school_id
-            JOIN users u ON u.id = g.user_id
-            WHERE dp.document_id = @id AND u.email IS NOT NULL AND btrim(u.email) <> '' AND u.deactivated_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM document_reads r WHERE r.document_id = @id AND r.user_id = u.id)
-            ORDER BY u.id, p.first_name
-            """, connection, transaction))
-        {
-            query.Parameters.AddWithValue("id", id);
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                unread.Add(new UnreadGuardian(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-            }
-        }
-        foreach (var guardian in unread)
-        {
-            await Outbox.EnqueueAsync(connection, transaction, compose(guardian), now, cancellationToken);
-        }
-        await using (var record = new NpgsqlCommand("""
-            INSERT INTO document_reminders (document_id, sent_at, sent_by, recipients) VALUES (@id, @now, @by, @count)
-            """, connection, transaction))
-        {
-            record.Parameters.AddWithValue("id", id);
-            record.Parameters.AddWithValue("now", now);
-            record.Parameters.AddWithValue("by", sentBy);
-            record.Parameters.AddWithValue("count", unread.Count);
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return new ReminderOutcome(unread.Count, null);
-    }
+    /// <summary>"Relancer": each guardian (with an address, account active) who has not opened the document (<see cref="GuardianReminders"/>).</summary>
+    public Task<ReminderOutcome?> RemindAsync(Guid schoolId, Guid id, string sentBy, DateTimeOffset now, TimeSpan window,
+        Func<RemindedGuardian, OutgoingMail> compose, CancellationToken cancellationToken = default) =>
+        GuardianReminders.SendAsync(db, Reminders, schoolId, id, sentBy, now, window, compose, cancellationToken);
 
     /// <summary>The last reminder's moment, if any, for the receipts page.</summary>
-    public async Task<DateTimeOffset?> LastReminderAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT max(sent_at) FROM document_reminders WHERE document_id = @id");
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
-    }
+    public Task<DateTimeOffset?> LastReminderAsync(Guid id, CancellationToken cancellationToken = default) =>
+        GuardianReminders.LastAsync(db, Reminders, id, cancellationToken);
+
+    static readonly ReminderKind Reminders = new("documents", "document_reminders", "document_id", """
+        SELECT DISTINCT ON (u.id) u.id, u.first_name, u.first_name || ' ' || u.last_name, u.email, p.first_name
+        FROM document_pupils dp
+        JOIN pupils p ON p.id = dp.pupil_id
+        JOIN guardianships g ON g.pupil_id = p.id AND g.school_id = p.school_id
+        JOIN users u ON u.id = g.user_id
+        WHERE dp.document_id = @id AND u.email IS NOT NULL AND btrim(u.email) <> '' AND u.deactivated_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM document_reads r WHERE r.document_id = @id AND r.user_id = u.id)
+        ORDER BY u.id, p.first_name
+        """);
 }

@@ -16,10 +16,6 @@ public sealed record TextbookListSummary(Guid Id, string ClassName, int SchoolYe
 public sealed record TextbookAnswer(Guid PupilId, string FirstName, string LastName, TextbookConfirmation? Confirmation);
 
 /// <summary>A guardian of a pupil who has not answered, for the reminder.</summary>
-public sealed record TextbookLateGuardian(Guid Id, string FirstName, string DisplayName, string Email, string PupilFirstName);
-
-/// <summary>A reminder's outcome: how many mails went, or the reminder of a moment ago that makes this click a repeat.</summary>
-public sealed record TextbookReminderOutcome(int Sent, DateTimeOffset? AlreadySentAt);
 
 /// <summary>
 /// The textbook lists as the school writes them, the families' answers and the school's marks. Each rule that must hold
@@ -436,75 +432,24 @@ public sealed class TextbookStore(NpgsqlDataSource db)
         return answers;
     }
 
-    /// <summary>
-    /// "Relancer": one mail to each guardian (with an address, account active) of each pupil of the class who has no answer,
-    /// queued in the outbox with the reminder's record in one transaction. The list's row is locked meanwhile, so two clicks
-    /// at once run one after the other, and the second, within <paramref name="window"/> of the first, sends nothing.
-    /// </summary>
-    public async Task<TextbookReminderOutcome?> RemindAsync(Guid schoolId, Guid listId, string sentBy, DateTimeOffset now, TimeSpan window,
-        Func<TextbookLateGuardian, OutgoingMail> compose, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockRow = new NpgsqlCommand("SELECT id FROM textbook_lists WHERE id = @id AND school_id = @school FOR UPDATE", connection, transaction))
-        {
-            lockRow.Parameters.AddWithValue("id", listId);
-            lockRow.Parameters.AddWithValue("school", schoolId);
-            if (await lockRow.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                return null;
-            }
-        }
-        await using (var last = new NpgsqlCommand("SELECT max(sent_at) FROM textbook_reminders WHERE list_id = @id", connection, transaction))
-        {
-            last.Parameters.AddWithValue("id", listId);
-            if (await last.ExecuteScalarAsync(cancellationToken) is DateTime previous && new DateTimeOffset(previous, TimeSpan.Zero) is var at && now - at < window)
-            {
-                return new TextbookReminderOutcome(0, at);
-            }
-        }
-        var late = new List<TextbookLateGuardian>();
-        await using (var query = new NpgsqlCommand("""
-            SELECT DISTINCT ON (u.id) u.id, u.first_name, u.first_name || ' ' || u.last_name, u.email, p.first_name
-            FROM textbook_lists l
-            JOIN pupils p ON p.school_id = l.school_id AND p.class_name = l.class_name
-            JOIN guardianships g ON g.pupil_id = p.id AND g.school_id = p.school_id
-            JOIN users u ON u.id = g.user_id
-            WHERE l.id = @id AND u.email IS NOT NULL AND btrim(u.email) <> '' AND u.deactivated_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM textbook_confirmations c WHERE c.list_id = l.id AND c.pupil_id = p.id AND c.status = 'confirmed')
-            ORDER BY u.id, p.first_name
-            """, connection, transaction))
-        {
-            query.Parameters.AddWithValue("id", listId);
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                late.Add(new TextbookLateGuardian(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-            }
-        }
-        foreach (var guardian in late)
-        {
-            await Outbox.EnqueueAsync(connection, transaction, compose(guardian), now, cancellationToken);
-        }
-        await using (var record = new NpgsqlCommand(
-            "INSERT INTO textbook_reminders (list_id, sent_at, sent_by, recipients) VALUES (@id, @now, @by, @count)", connection, transaction))
-        {
-            record.Parameters.AddWithValue("id", listId);
-            record.Parameters.AddWithValue("now", now);
-            record.Parameters.AddWithValue("by", sentBy);
-            record.Parameters.AddWithValue("count", late.Count);
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return new TextbookReminderOutcome(late.Count, null);
-    }
+    /// <summary>"Relancer": each guardian (with an address, account active) of each pupil of the class who has no answer (<see cref="GuardianReminders"/>).</summary>
+    public Task<ReminderOutcome?> RemindAsync(Guid schoolId, Guid listId, string sentBy, DateTimeOffset now, TimeSpan window,
+        Func<RemindedGuardian, OutgoingMail> compose, CancellationToken cancellationToken = default) =>
+        GuardianReminders.SendAsync(db, Reminders, schoolId, listId, sentBy, now, window, compose, cancellationToken);
 
-    public async Task<DateTimeOffset?> LastReminderAsync(Guid listId, CancellationToken cancellationToken = default)
-    {
-        await using var command = db.CreateCommand("SELECT max(sent_at) FROM textbook_reminders WHERE list_id = @id");
-        command.Parameters.AddWithValue("id", listId);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
-    }
+    public Task<DateTimeOffset?> LastReminderAsync(Guid listId, CancellationToken cancellationToken = default) =>
+        GuardianReminders.LastAsync(db, Reminders, listId, cancellationToken);
+
+    static readonly ReminderKind Reminders = new("textbook_lists", "textbook_reminders", "list_id", """
+        SELECT DISTINCT ON (u.id) u.id, u.first_name, u.first_name || ' ' || u.last_name, u.email, p.first_name
+        FROM textbook_lists l
+        JOIN pupils p ON p.school_id = l.school_id AND p.class_name = l.class_name
+        JOIN guardianships g ON g.pupil_id = p.id AND g.school_id = p.school_id
+        JOIN users u ON u.id = g.user_id
+        WHERE l.id = @id AND u.email IS NOT NULL AND btrim(u.email) <> '' AND u.deactivated_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM textbook_confirmations c WHERE c.list_id = l.id AND c.pupil_id = p.id AND c.status = 'confirmed')
+        ORDER BY u.id, p.first_name
+        """);
 
     /// <summary>Marks an ordered item of the answer handed out; false when the answer has no such ordered item on this list and school.</summary>
     public async Task<bool> MarkHandedOutAsync(Guid schoolId, Guid listId, Guid confirmationId, Guid itemId, string by, DateTimeOffset now,

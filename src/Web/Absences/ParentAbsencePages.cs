@@ -137,13 +137,15 @@ public static class ParentAbsencePages
                 : Results.NotFound());
     }
 
-    /// <summary>A certificate as sent, served only as the type its first bytes proved, never run by the browser.</summary>
+    /// <summary>
+    /// A certificate as sent, as the type its first bytes proved: a download, like the school's documents, never opened inside
+    /// the school's pages, where a family's hostile file could act as the site.
+    /// </summary>
     public static IResult Download(HttpContext context, JustificationScan scan)
     {
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "private, no-store";
-        context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("inline") { FileNameStar = scan.FileName }.ToString();
-        return Results.Bytes(scan.Content, scan.ContentType);
+        return Results.File(scan.Content, scan.ContentType, scan.FileName);
     }
 
     static async Task<(JustificationScan? Scan, string? Problem)> ScanAsync(IFormFile? file, CancellationToken cancellationToken)
@@ -181,7 +183,7 @@ public static class ParentAbsencePages
         var settings = await AbsenceSettings.ReadAsync(services.Db, child.SchoolId, context.RequestAborted);
         var today = SchoolTime.Today(services.Clock);
         var open = (await services.Register.ForPupilAsync(child.SchoolId, child.Id, context.RequestAborted))
-            .Where(a => a.AwaitsJustification && settings.JustifyBy(a.Day) >= today).Reverse().ToList();
+            .Where(a => settings.OpenToJustify(a, today)).Reverse().ToList();
         var reasons = await services.Register.ReasonsAsync(child.SchoolId, context.RequestAborted);
         return new JustifyForm(child, open, chosen.ToHashSet(), reasons, settings, reason, comment, key, problem, problemArgument);
     }
@@ -216,7 +218,7 @@ public static class ParentAbsencePages
         var settings = await AbsenceSettings.ReadAsync(db, reader.SchoolId, reader.Aborted);
         var today = SchoolTime.Today(reader.Services.GetRequiredService<TimeProvider>());
         var open = (await reader.Services.GetRequiredService<AbsenceRegister>().ForPupilAsync(reader.SchoolId, child.Id, reader.Aborted))
-            .Where(a => a.AwaitsJustification && settings.JustifyBy(a.Day) >= today).Reverse().ToList();
+            .Where(a => settings.OpenToJustify(a, today)).Reverse().ToList();
         return open.Count == 0 ? [] : [DashboardCard.Of<AbsenceDashboardCard>(12, new { Child = child, Open = open, Settings = settings })];
     }
 }

@@ -31,6 +31,16 @@ public static class OpenChild
     }
 
     /// <summary>
+    /// The pupil a parent's form was posted for (its <c>Pupil</c> field), against the child open now: the same; another of
+    /// this guardian's children (another tab switched child meanwhile: the page says so, nothing is done); or none of theirs (404).
+    /// </summary>
+    public static async Task<PostedChild> PostedChildAsync(this HttpContext context, GuardianLinks pupils, Pupil open, string? posted) =>
+        !Guid.TryParse(posted, out var pupil) || pupil == Guid.Empty ? PostedChild.NotTheirs
+        : pupil == open.Id ? PostedChild.Open
+        : await pupils.ChildOfAsync(open.SchoolId, SignedInUser.From(context.User)!.Id, pupil, context.RequestAborted) is not null ? PostedChild.AnotherOfTheirs
+        : PostedChild.NotTheirs;
+
+    /// <summary>
     /// Whether a parent's session is open; in the same round trip, its child's guardianship for <see cref="OpenChildAsync"/>
     /// and the terms still to accept for the <see cref="TermsGate"/>, which every page of a parent asks next.
     /// </summary>
@@ -48,4 +58,11 @@ public static class OpenChild
         }
         return true;
     }
+}
+
+public enum PostedChild
+{
+    Open,
+    AnotherOfTheirs,
+    NotTheirs,
 }

@@ -58,12 +58,13 @@ public static class ParentOrderPages
             }
             var posted = await context.Request.ReadFormAsync(context.RequestAborted);
             var user = SignedInUser.From(context.User)!;
-            // Ordered from another child's page (another tab switched child meanwhile): said, nothing ordered; not a child of this guardian: 404.
-            if (!Guid.TryParse(posted["Pupil"], out var pupil) || pupil != child.Id)
+            switch (await context.PostedChildAsync(services.Pupils, child, posted["Pupil"]))
             {
-                return pupil != Guid.Empty && await services.Pupils.ChildOfAsync(child.SchoolId, user.Id, pupil, context.RequestAborted) is not null
-                    ? Form(await FormModelAsync(services, child, form, Chosen.None, new Problem(services.T["Refusal.WrongChild", child.FirstName]), context.RequestAborted))
-                    : Results.NotFound();
+                case PostedChild.AnotherOfTheirs:
+                    return Form(await FormModelAsync(services, child, form, Chosen.None, new Problem(services.T["Refusal.WrongChild", child.FirstName]),
+                        context.RequestAborted));
+                case PostedChild.NotTheirs:
+                    return Results.NotFound();
             }
             if (Chosen.Read(posted, form) is not { } chosen)
             {

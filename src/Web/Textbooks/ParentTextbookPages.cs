@@ -57,12 +57,12 @@ public static class ParentTextbookPages
             }
             var posted = await context.Request.ReadFormAsync(context.RequestAborted);
             var user = SignedInUser.From(context.User)!;
-            // Confirmed from another child's page (another tab switched child meanwhile): said, nothing confirmed; not a child of this guardian: 404.
-            if (!Guid.TryParse(posted["Pupil"], out var pupil) || pupil != child.Id)
+            switch (await context.PostedChildAsync(services.Pupils, child, posted["Pupil"]))
             {
-                return pupil != Guid.Empty && await services.Pupils.ChildOfAsync(child.SchoolId, user.Id, pupil, context.RequestAborted) is not null
-                    ? await PageAsync(context, services, child, list, null, services.T["Refusal.WrongChild", child.FirstName])
-                    : Results.NotFound();
+                case PostedChild.AnotherOfTheirs:
+                    return await PageAsync(context, services, child, list, null, services.T["Refusal.WrongChild", child.FirstName]);
+                case PostedChild.NotTheirs:
+                    return Results.NotFound();
             }
             var choices = new Dictionary<Guid, TextbookChoice>();
             foreach (var (name, value) in posted.Where(p => p.Key.StartsWith("c.", StringComparison.Ordinal)))
