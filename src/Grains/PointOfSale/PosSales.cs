@@ -11,7 +11,9 @@ public sealed record SaleRecord(
     Guid Id, Guid SchoolId, Guid TerminalId, string IdempotencyKey, byte[] RequestHash, int StatusCode, string ResponseJson,
     Guid? PupilId, long? AmountCents, string? LinesJson, long? LedgerEntryId, DateTimeOffset CreatedAt);
 
-public sealed record JournalLine(Guid SaleId, DateTimeOffset At, string Terminal, string LinesJson, long AmountCents, DateTimeOffset? VoidedAt);
+/// <param name="Refusal">The refusal's code for a sale the pupil was refused (the balance, a limit, an article not allowed); null when sold.</param>
+public sealed record JournalLine(Guid SaleId, DateTimeOffset At, string Terminal, string LinesJson, long AmountCents, DateTimeOffset? VoidedAt,
+    string? Refusal = null);
 
 public sealed record SoldSale(Guid Id, Guid PupilId, long AmountCents, string LinesJson, DateTimeOffset CreatedAt, DateTimeOffset? VoidedAt);
 
@@ -109,27 +111,30 @@ public sealed class PosSales(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// A pupil's accepted sales in a period, newest first, for the parents' "Journal des ventes": the articles
-    /// as the terminal sold them, at the moment and in the compartment of their ledger entry, so that the
-    /// journal and "Opérations financières" show each sale alike.
+    /// A pupil's sales in a period, newest first, for the parents' "Journal des ventes": the articles as the
+    /// terminal sold them, at the moment and in the compartment of their ledger entry, so that the journal and
+    /// "Opérations financières" show each sale alike; and the sales refused to the pupil, at the moment of the
+    /// refusal, with its code.
     /// </summary>
     public async Task<IReadOnlyList<JournalLine>> JournalAsync(Guid schoolId, Guid pupilId, DateTimeOffset from, DateTimeOffset to,
         Guid? terminalId, string? search, int? compartment = null, CancellationToken cancellationToken = default)
     {
         await using var command = db.CreateCommand("""
-            SELECT s.id, e.occurred_at, t.name, s.lines::text, s.amount_cents, s.voided_at
+            SELECT s.id, coalesce(e.occurred_at, s.created_at) AS at, t.name, s.lines::text, s.amount_cents, s.voided_at,
+                   CASE WHEN s.status_code <> 201 THEN s.response->>'code' END
             FROM pos_sales s
-            JOIN ledger_entries e ON e.id = s.ledger_entry_id
+            LEFT JOIN ledger_entries e ON e.id = s.ledger_entry_id
             JOIN pos_terminals t ON t.id = s.terminal_id
-            WHERE s.school_id = @school AND s.pupil_id = @pupil AND s.status_code = 201
+            WHERE s.school_id = @school AND s.pupil_id = @pupil AND s.lines IS NOT NULL
+              AND CASE WHEN s.status_code = 201 THEN e.id IS NOT NULL ELSE s.ledger_entry_id IS NULL END
               -- The terminal's record is made a few milliseconds before the purse's entry: a margin on it keeps
               -- the index in use, the entry's moment decides.
               AND s.created_at >= @from - interval '1 minute' AND s.created_at < @to + interval '1 minute'
-              AND e.occurred_at >= @from AND e.occurred_at < @to
+              AND coalesce(e.occurred_at, s.created_at) >= @from AND coalesce(e.occurred_at, s.created_at) < @to
               AND (@terminal::uuid IS NULL OR s.terminal_id = @terminal)
-              AND (@compartment::smallint IS NULL OR e.compartment = @compartment)
+              AND (@compartment::smallint IS NULL OR coalesce(e.compartment, t.compartment) = @compartment)
               AND (@search = '' OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.lines) l WHERE l->>'label' ILIKE @like))
-            ORDER BY e.occurred_at DESC LIMIT 500
+            ORDER BY at DESC LIMIT 500
             """);
         var text = (search ?? "").Trim();
         command.Parameters.AddWithValue("school", schoolId);
@@ -145,7 +150,7 @@ public sealed class PosSales(NpgsqlDataSource db)
         while (await reader.ReadAsync(cancellationToken))
         {
             lines.Add(new JournalLine(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
-                reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
         return lines;
     }

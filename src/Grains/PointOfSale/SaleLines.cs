@@ -26,4 +26,12 @@ public static class SaleLines
 
     /// <summary>The purse's idempotency key of a terminal's sale: its own sale id, under the terminal.</summary>
     public static string LedgerKey(Guid terminalId, string saleKey) => $"pos/{terminalId}/{saleKey}";
+
+    /// <summary>The kind of purchase a terminal's sales are, for the child's spending limits.</summary>
+    public static SpendKind SpendKind(TerminalKind terminal) => terminal switch
+    {
+        TerminalKind.Canteen => Wallets.SpendKind.Canteen,
+        TerminalKind.Vending => Wallets.SpendKind.Snacks,
+        _ => Wallets.SpendKind.Shop,
+    };
 }

@@ -51,6 +51,17 @@ public sealed record PosProblem(int Status, string Code, string? Message = null,
     public static PosProblem InsufficientFunds(long? availableCents, string firstName) =>
         new(402, "insufficient_funds", AvailableCents: availableCents, FirstName: firstName);
 
+    /// <summary>The periods a limit_exceeded refusal names (its <see cref="Reason"/>).</summary>
+    public const string DailyLimit = "daily";
+    public const string WeeklyLimit = "weekly";
+
+    /// <summary>The child's spending limit would be passed; what is left today comes with it.</summary>
+    public static PosProblem LimitExceeded(string period, long? availableCents, string firstName) =>
+        new(402, "limit_exceeded", $"limit_exceeded_{period}", AvailableCents: availableCents, FirstName: firstName, Reason: period);
+
+    /// <summary>A guardian said this child may not buy one of the articles (or its category).</summary>
+    public static PosProblem ArticleNotAllowed(string firstName) => new(403, "article_not_allowed", FirstName: firstName);
+
     public static PosProblem Declined(string reason, long? availableCents, string firstName) =>
         new(422, "declined", AvailableCents: availableCents, FirstName: firstName, Reason: reason);
 

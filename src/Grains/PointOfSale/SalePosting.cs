@@ -58,15 +58,22 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
 
         var priced = lines!;
         var amount = priced.Sum(l => l.TotalCents);
+        var spend = new Spend(SaleLines.SpendKind(terminal.Kind), [.. priced.Select(l => l.ArticleCode).Distinct()],
+            [.. priced.Select(l => found.Articles[l.ArticleCode].Category).OfType<string>().Distinct()]);
         var result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
             SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(priced),
-            new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
+            new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name), Spend: spend));
         var linesJson = SaleLines.ToJson(priced);
         if (!result.Accepted)
         {
-            var declined = result.Reason == DeclineReason.InsufficientFunds
-                ? PosProblem.InsufficientFunds(result.AvailableCents, holder.FirstName)
-                : PosProblem.Declined(result.Reason.ToString()!, result.AvailableCents, holder.FirstName);
+            var declined = result.Reason switch
+            {
+                DeclineReason.InsufficientFunds => PosProblem.InsufficientFunds(result.AvailableCents, holder.FirstName),
+                DeclineReason.DailyLimitExceeded => PosProblem.LimitExceeded(PosProblem.DailyLimit, result.AvailableCents, holder.FirstName),
+                DeclineReason.WeeklyLimitExceeded => PosProblem.LimitExceeded(PosProblem.WeeklyLimit, result.AvailableCents, holder.FirstName),
+                DeclineReason.ArticleNotAllowed => PosProblem.ArticleNotAllowed(holder.FirstName),
+                _ => PosProblem.Declined(result.Reason.ToString()!, result.AvailableCents, holder.FirstName),
+            };
             return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, declined.Status, Serialize(declined),
                 holder.PupilId, amount, linesJson, null, now));
         }
@@ -110,7 +117,8 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         }
         var result = await grains.GetGrain<IPurseGrain>(sale.PupilId).CreditAsync(new Credit(
             $"pos-void/{sale.Id}", terminal.Compartment, sale.AmountCents, MovementKind.Cancellation, PaymentMethod.Wallet,
-            SaleLines.VoidSubject(SaleLines.FromJson(sale.LinesJson)), new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name)));
+            SaleLines.VoidSubject(SaleLines.FromJson(sale.LinesJson)), new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name),
+            Spend: SaleLines.SpendKind(terminal.Kind)));
         if (!result.Accepted)
         {
             return PosProblem.VoidDeclined(result.Reason.ToString()!);

@@ -23,7 +23,7 @@ public sealed record GuardianAlert(int Compartment, string Name, AlertChoice Cho
 
 /// <summary>
 /// Who wants a low-balance alert, and below what: each guardian per child and compartment, and the school's default for
-/// guardians who chose nothing. A change is told to the purse (<see cref="IPurseGrain.AlertSettingsChangedAsync"/>), which
+/// guardians who chose nothing. A change is told to the purse (<see cref="IPurseGrain.RulesChangedAsync"/>), which
 /// decides the alerts; a school default reaches each purse within <see cref="PurseGrain.SettingsLifetime"/>.
 /// </summary>
 public sealed class BalanceAlertSettings(NpgsqlDataSource db)

@@ -126,8 +126,10 @@ public static class DemoWallets
             await ExecuteAsync(connection, cancellationToken, """
                 INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
                                             subject_code, subject_args, caused_by_kind, caused_by_id, caused_by_name, idempotency_key,
-                                            occurred_at)
-                SELECT @school, @pupil, e.c, e.a, e.b, e.k, e.m, e.s, e.sa, e.ak, e.ai, e.an, coalesce(e.key, 'demo-' || e.n), e.t
+                                            occurred_at, spend_kind)
+                -- The demo's sales are all the canteen's: purchases its spending limits count, as the till's own.
+                SELECT @school, @pupil, e.c, e.a, e.b, e.k, e.m, e.s, e.sa, e.ak, e.ai, e.an, coalesce(e.key, 'demo-' || e.n), e.t,
+                       CASE WHEN e.k = 'sale' THEN 1 END
                 FROM unnest(@c, @a, @b, @k, @m::text[], @s, @sa, @ak, @ai::text[], @an::text[], @key::text[], @t)
                      WITH ORDINALITY AS e(c, a, b, k, m, s, sa, ak, ai, an, key, t, n);
                 UPDATE purse_compartments SET balance_cents = CASE compartment WHEN 1 THEN @b1 ELSE @b2 END WHERE pupil_id = @pupil;

@@ -14,8 +14,8 @@ public interface IPurseGrain : IGrainWithGuidKey
 
     Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync();
 
-    /// <summary>A guardian or the school changed a low-balance threshold: the purse reads its watchers again.</summary>
-    Task AlertSettingsChangedAsync();
+    /// <summary>A guardian or the school changed a low-balance threshold or a spending rule: the purse reads them again.</summary>
+    Task RulesChangedAsync();
 
     /// <summary>The compartments with the purse's version, for a page that follows the purse live.</summary>
     Task<PurseView> GetPurseAsync();

@@ -58,6 +58,11 @@ public sealed class Ledger(NpgsqlDataSource db)
             ORDER BY id
             """) { Parameters = { new("pupils", pupils), new("since", calls.Min(c => c.Now) - RememberedKeys) } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WatchersSql) { Parameters = { new("pupils", pupils) } });
+        var now = calls.Max(c => c.Now);
+        var (today, week) = SpendTally.Starts(now);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SpentSql) { Parameters = { new("pupils", pupils), new("today", today), new("week", week) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(LimitsSql) { Parameters = { new("pupils", pupils) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BlocksSql) { Parameters = { new("pupils", pupils) } });
 
         // The insert returns no rows, so the reader opens on the pupils.
         await using var reader = await batch.ExecuteReaderAsync();
@@ -93,13 +98,22 @@ public sealed class Ledger(NpgsqlDataSource db)
 
         await reader.NextResultAsync();
         var watchers = await ReadWatchersAsync(reader, pupils, CancellationToken.None);
+        await reader.NextResultAsync();
+        var spent = pupils.ToDictionary(p => p, _ => new List<(SpendKind, long, long)>());
+        while (await reader.ReadAsync())
+        {
+            spent[reader.GetGuid(0)].Add(((SpendKind)reader.GetInt16(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+        await reader.NextResultAsync();
+        var spending = await ReadSpendingRulesAsync(reader, pupils, CancellationToken.None);
 
         return calls.Select(c =>
             !schools.TryGetValue(c.PupilId, out var school)
                 ? new Opened(null, new InvalidOperationException($"No pupil {c.PupilId}: a purse belongs to a pupil."))
                 : mismatches.TryGetValue(c.PupilId, out var mismatch)
                     ? new Opened(null, mismatch)
-                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId], watchers[c.PupilId]), null))
+                    : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId],
+                        new PurseRules(watchers[c.PupilId], spending[c.PupilId]), SpendTally.Opened(now, spent[c.PupilId])), null))
             .ToList();
     }
 
@@ -131,13 +145,61 @@ public sealed class Ledger(NpgsqlDataSource db)
         return watchers;
     }
 
-    /// <summary>The pupil's low-balance watchers, read again after a guardian or the school changed a threshold.</summary>
-    public async Task<IReadOnlyList<AlertWatcher>> ReadWatchersAsync(Guid pupilId, CancellationToken cancellationToken = default)
+    /// <summary>What each pupil spent today and this week per kind of purchase (a void counts against its sale).</summary>
+    const string SpentSql = """
+        SELECT pupil_id, spend_kind, coalesce(-sum(amount_cents) FILTER (WHERE occurred_at >= @today), 0)::bigint, -sum(amount_cents)::bigint
+        FROM ledger_entries
+        WHERE pupil_id = ANY(@pupils) AND occurred_at >= @week AND spend_kind IS NOT NULL
+        GROUP BY pupil_id, spend_kind
+        """;
+
+    /// <summary>The limits in force per scope: a guardian's and the school's ceiling, the lower (least() passes over a missing one).</summary>
+    const string LimitsSql = """
+        SELECT p.id, s.scope, least(l.daily_cents, c.daily_cents), least(l.weekly_cents, c.weekly_cents)
+        FROM pupils p
+        CROSS JOIN generate_series(0, 3) AS s(scope)
+        LEFT JOIN spending_limits l ON l.pupil_id = p.id AND l.scope = s.scope
+        LEFT JOIN spending_ceilings c ON c.school_id = p.school_id AND c.scope = s.scope
+        WHERE p.id = ANY(@pupils) AND (l.pupil_id IS NOT NULL OR c.school_id IS NOT NULL)
+        ORDER BY p.id, s.scope
+        """;
+
+    const string BlocksSql = "SELECT pupil_id, kind, value FROM spending_blocks WHERE pupil_id = ANY(@pupils) ORDER BY pupil_id, kind, value";
+
+    /// <summary>Reads the limits' and the blocks' result sets, in that order.</summary>
+    static async Task<Dictionary<Guid, SpendingRules>> ReadSpendingRulesAsync(NpgsqlDataReader reader, Guid[] pupils, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand(WatchersSql);
-        command.Parameters.AddWithValue("pupils", new[] { pupilId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return (await ReadWatchersAsync(reader, [pupilId], cancellationToken))[pupilId];
+        var limits = pupils.ToDictionary(p => p, _ => new List<SpendingLimit>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            limits[reader.GetGuid(0)].Add(new SpendingLimit(reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var blocks = pupils.ToDictionary(p => p, _ => (Articles: new List<string>(), Categories: new List<string>()));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var pupil = blocks[reader.GetGuid(0)];
+            (reader.GetString(1) == "article" ? pupil.Articles : pupil.Categories).Add(reader.GetString(2));
+        }
+        return pupils.ToDictionary(p => p, p => limits[p].Count == 0 && blocks[p].Articles.Count == 0 && blocks[p].Categories.Count == 0
+            ? SpendingRules.None
+            : new SpendingRules(limits[p], blocks[p].Articles, blocks[p].Categories));
+    }
+
+    /// <summary>The pupil's low-balance watchers and spending rules, read again after a guardian or the school changed one.</summary>
+    public async Task<PurseRules> ReadRulesAsync(Guid pupilId, CancellationToken cancellationToken = default)
+    {
+        await using var batch = db.CreateBatch();
+        Guid[] pupils = [pupilId];
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WatchersSql) { Parameters = { new("pupils", pupils) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(LimitsSql) { Parameters = { new("pupils", pupils) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BlocksSql) { Parameters = { new("pupils", pupils) } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var watchers = await ReadWatchersAsync(reader, pupils, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var spending = await ReadSpendingRulesAsync(reader, pupils, cancellationToken);
+        return new PurseRules(watchers[pupilId], spending[pupilId]);
     }
 
     /// <summary>
@@ -226,13 +288,13 @@ public sealed class Ledger(NpgsqlDataSource db)
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, payment_method,
                                         subject_code, subject_args, caused_by_kind, caused_by_id, caused_by_name, idempotency_key,
-                                        occurred_at)
+                                        occurred_at, spend_kind)
             SELECT e.school, e.pupil, e.compartment, e.amount, e.balance_after, e.kind, e.method, e.subject_code, e.subject_args,
-                   e.actor_kind, e.actor_id, e.actor_name, e.key, e.occurred_at
+                   e.actor_kind, e.actor_id, e.actor_name, e.key, e.occurred_at, e.spend_kind
             FROM unnest(@school, @pupil, @compartment, @amount, @balance_after, @kind, @method, @subject_code, @subject_args, @actor_kind,
-                        @actor_id, @actor_name, @key, @occurred_at)
+                        @actor_id, @actor_name, @key, @occurred_at, @spend_kind)
                  WITH ORDINALITY AS e(school, pupil, compartment, amount, balance_after, kind, method, subject_code, subject_args,
-                                      actor_kind, actor_id, actor_name, key, occurred_at, n)
+                                      actor_kind, actor_id, actor_name, key, occurred_at, spend_kind, n)
             ORDER BY e.n
             RETURNING id
             """);
@@ -250,6 +312,10 @@ public sealed class Ledger(NpgsqlDataSource db)
         insert.Parameters.Add(Texts("actor_name", entries.Select(e => e.Entry.CausedBy.Name)));
         insert.Parameters.AddWithValue("key", entries.Select(e => e.Entry.IdempotencyKey).ToArray());
         insert.Parameters.AddWithValue("occurred_at", entries.Select(e => e.Entry.OccurredAt).ToArray());
+        insert.Parameters.Add(new NpgsqlParameter("spend_kind", NpgsqlDbType.Array | NpgsqlDbType.Smallint)
+        {
+            Value = entries.Select(e => e.Entry.Spend is { } kind ? (short?)kind : null).ToArray(),
+        });
         command.BatchCommands.Add(insert);
 
         var move = new NpgsqlBatchCommand("""
@@ -328,13 +394,16 @@ public sealed record PurseCompartment(int Compartment, string Name, long FloorCe
 
 /// <param name="Version">The purse's last ledger entry (0 for none).</param>
 public sealed record PurseSnapshot(Guid SchoolId, IReadOnlyList<PurseCompartment> Compartments, IReadOnlyList<StoredEntry> RecentEntries, long Version,
-    IReadOnlyList<AlertWatcher> Watchers);
+    PurseRules Rules, SpendTally Spent);
+
+/// <summary>What the guardians and the school set that the purse applies with each movement: low-balance alerts and spending rules.</summary>
+public sealed record PurseRules(IReadOnlyList<AlertWatcher> Watchers, SpendingRules Spending);
 
 public sealed record StoredEntry(string IdempotencyKey, long Id, int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind);
 
 public sealed record NewEntry(
     int Compartment, long AmountCents, long BalanceAfterCents, MovementKind Kind, PaymentMethod? Method, LedgerSubject Subject,
-    Actor CausedBy, string IdempotencyKey, DateTimeOffset OccurredAt);
+    Actor CausedBy, string IdempotencyKey, DateTimeOffset OccurredAt, SpendKind? Spend = null);
 
 // Exceptions cross grain boundaries, so they are serializable like any message.
 [GenerateSerializer]

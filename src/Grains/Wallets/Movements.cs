@@ -10,7 +10,8 @@ public sealed record Credit(
     [property: Id(4)] PaymentMethod? Method,
     [property: Id(5)] LedgerSubject Subject,
     [property: Id(6)] Actor CausedBy,
-    [property: Id(7)] LedgerAttachment? Attachment = null);
+    [property: Id(7)] LedgerAttachment? Attachment = null,
+    [property: Id(8)] SpendKind? Spend = null);
 
 /// <summary>Money out of one compartment: a sale, a meal, an invoice paid from the wallet, a negative correction.</summary>
 [GenerateSerializer, Immutable]
@@ -22,7 +23,8 @@ public sealed record Debit(
     [property: Id(4)] PaymentMethod? Method,
     [property: Id(5)] LedgerSubject Subject,
     [property: Id(6)] Actor CausedBy,
-    [property: Id(7)] LedgerAttachment? Attachment = null);
+    [property: Id(7)] LedgerAttachment? Attachment = null,
+    [property: Id(8)] Spend? Spend = null);
 
 /// <summary>From one of the pupil's compartments to the other: both entries or neither.</summary>
 [GenerateSerializer, Immutable]
@@ -40,6 +42,9 @@ public enum DeclineReason
     InvalidAmount = 3,
     SameCompartment = 4,
     KeyReusedForAnotherMovement = 5,
+    DailyLimitExceeded = 6,
+    WeeklyLimitExceeded = 7,
+    ArticleNotAllowed = 8,
 }
 
 /// <summary>

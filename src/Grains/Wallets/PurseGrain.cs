@@ -28,6 +28,10 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
     long version;
     // The guardians' low-balance alerts: this purse decides them, with the movements, and is the only writer of their state.
     IReadOnlyList<AlertWatcher> watchers = [];
+    // The child's spending limits and blocked purchases, judged with the balance; what was spent today and this week,
+    // including purchases still being written.
+    SpendingRules spending = SpendingRules.None;
+    SpendTally spent = new();
 
     // Answers by idempotency key: committed movements (recent ones loaded at activation) and queued ones.
     readonly Dictionary<string, Remembered> answers = [];
@@ -44,7 +48,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         compartments = snapshot.Compartments.ToDictionary(c => c.Compartment);
         settingsRead = clock.GetUtcNow();
         version = snapshot.Version;
-        watchers = snapshot.Watchers;
+        (watchers, spending) = (snapshot.Rules.Watchers, snapshot.Rules.Spending);
+        spent = snapshot.Spent;
         foreach (var compartment in snapshot.Compartments)
         {
             committed[compartment.Compartment] = projected[compartment.Compartment] = compartment.BalanceCents;
@@ -55,7 +60,9 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         }
     }
 
-    public async Task AlertSettingsChangedAsync() => watchers = BalanceAlerts.Merge(watchers, await ledger.ReadWatchersAsync(PupilId));
+    public async Task RulesChangedAsync() => ApplyRules(await ledger.ReadRulesAsync(PupilId));
+
+    void ApplyRules(PurseRules rules) => (watchers, spending) = (BalanceAlerts.Merge(watchers, rules.Watchers), rules.Spending);
 
     public async Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync() => (await GetPurseAsync()).Compartments;
 
@@ -84,7 +91,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                 return Decision.Decline(DeclineReason.UnknownCompartment);
             }
             return Decision.Accept(Entry(credit.Compartment, credit.AmountCents, credit.Kind, credit.Method, credit.Subject,
-                credit.CausedBy, credit.IdempotencyKey));
+                credit.CausedBy, credit.IdempotencyKey, credit.Spend));
         });
 
     public Task<MovementResult> DebitAsync(Debit debit) =>
@@ -98,13 +105,17 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
             {
                 return Decision.Decline(DeclineReason.UnknownCompartment);
             }
+            if (debit.Spend is { } spend && spending.Judge(spend, debit.AmountCents, spent, clock.GetUtcNow()) is { } refused)
+            {
+                return Decision.Decline(refused.Reason, refused.AvailableCents);
+            }
             var available = projected[debit.Compartment] - compartment.FloorCents;
             if (debit.AmountCents > available)
             {
                 return Decision.Decline(DeclineReason.InsufficientFunds, available);
             }
             return Decision.Accept(Entry(debit.Compartment, -debit.AmountCents, debit.Kind, debit.Method, debit.Subject,
-                debit.CausedBy, debit.IdempotencyKey));
+                debit.CausedBy, debit.IdempotencyKey, debit.Spend?.Kind));
         });
 
     public Task<MovementResult> TransferAsync(Transfer transfer) =>
@@ -156,7 +167,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                     committed[fresh.Compartment] = projected[fresh.Compartment] = fresh.BalanceCents;
                 }
             }
-            watchers = BalanceAlerts.Merge(watchers, await ledger.ReadWatchersAsync(PupilId));
+            ApplyRules(await ledger.ReadRulesAsync(PupilId));
             settingsRead = clock.GetUtcNow();
         }
         finally
@@ -165,11 +176,17 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         }
     }
 
-    /// <summary>Each call applies its entry to the projected balance at once, so the next decision sees it.</summary>
-    NewEntry Entry(int compartment, long amount, MovementKind kind, PaymentMethod? method, LedgerSubject subject, Actor causedBy, string key)
+    /// <summary>Each call applies its entry to the projected balance (and a purchase to the spending) at once, so the next decision sees it.</summary>
+    NewEntry Entry(int compartment, long amount, MovementKind kind, PaymentMethod? method, LedgerSubject subject, Actor causedBy, string key,
+        SpendKind? spend = null)
     {
         projected[compartment] += amount;
-        return new NewEntry(compartment, amount, projected[compartment], kind, method, subject, causedBy, key, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        if (spend is { } purchase)
+        {
+            spent.Record(purchase, amount, now);
+        }
+        return new NewEntry(compartment, amount, projected[compartment], kind, method, subject, causedBy, key, now, spend);
     }
 
     async Task<MovementResult> SubmitAsync(string key, Fingerprint fingerprint, LedgerAttachment? attachment, Func<Decision> decide)
@@ -286,6 +303,10 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         foreach (var (compartment, balance) in committed)
         {
             projected[compartment] = balance;
+        }
+        foreach (var entry in failed.SelectMany(p => p.Entries).Where(e => e.Spend is not null))
+        {
+            spent.Record(entry.Spend!.Value, -entry.AmountCents, entry.OccurredAt);
         }
 
         if (error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })

@@ -1,6 +1,7 @@
 using ItSchool.Accounts;
 using ItSchool.PointOfSale;
 using ItSchool.Schools;
+using ItSchool.Wallets;
 using ItSchool.Web.Shell;
 using Npgsql;
 
@@ -11,7 +12,11 @@ public sealed class PointOfSaleFeature : Feature
 {
     public override SchoolModule? Module => SchoolModule.PointOfSale;
 
-    public override void AddServices(WebApplicationBuilder builder) => builder.AddPointOfSale();
+    public override void AddServices(WebApplicationBuilder builder)
+    {
+        builder.AddPointOfSale();
+        builder.Services.AddSingleton<SpendingLimitSettings>();
+    }
 
     public override void MapOutsideSchools(WebApplication app) => app.MapPosApiV1();
 
@@ -20,6 +25,7 @@ public sealed class PointOfSaleFeature : Feature
         school.MapTill();
         school.MapSalesJournal();
         school.MapPosAdmin();
+        school.MapSpendingLimits();
     }
 
     public override IEnumerable<MenuEntry> Menu =>

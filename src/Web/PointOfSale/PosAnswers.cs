@@ -22,8 +22,12 @@ public static class PosAnswers
     /// <summary>The API's answer: the done thing as JSON with <paramref name="status"/>, or the problem (<see cref="Problems"/>).</summary>
     public static IResult Http<T>(PosOutcome<T> outcome, int status, IStringLocalizer<PosText> P) where T : class =>
         outcome.Problem is { } problem
-            ? Problems.Problem(problem.Status, problem.Code, Title(problem, P), problem.FirstName is null
-                ? null
-                : [new("availableCents", problem.AvailableCents), new("firstName", problem.FirstName)])
+            ? Problems.Problem(problem.Status, problem.Code, Title(problem, P), Fields(problem))
             : Results.Content(JsonSerializer.Serialize(outcome.Done, Json), "application/json", statusCode: status);
+
+    /// <summary>What a terminal may show beside the code: the pupil's name and the money left, and which limit was reached.</summary>
+    static IEnumerable<KeyValuePair<string, object?>>? Fields(PosProblem problem) =>
+        problem.FirstName is null ? null
+        : problem.Code == "limit_exceeded" ? [new("availableCents", problem.AvailableCents), new("firstName", problem.FirstName), new("period", problem.Reason)]
+        : [new("availableCents", problem.AvailableCents), new("firstName", problem.FirstName)];
 }

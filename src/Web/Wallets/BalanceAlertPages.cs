@@ -73,7 +73,7 @@ public static class BalanceAlertPages
             {
                 await services.Settings.SaveAsync(child.Id, user.Id, alert.Compartment, choice, cents, days, context.RequestAborted);
             }
-            await services.Grains.GetGrain<IPurseGrain>(child.Id).AlertSettingsChangedAsync();
+            await services.Grains.GetGrain<IPurseGrain>(child.Id).RulesChangedAsync();
             return Flash.Redirect(context, "portefeuille/alertes", "saved");
         });
 

@@ -62,7 +62,7 @@ public sealed class BalanceAlertTests(WalletCluster wallets) : IClassFixture<Wal
         var (pupil, guardian, _) = await FamilyAsync();
         await ThresholdAsync(pupil, guardian, 1_000);
         var purse = wallets.Purse(pupil);
-        await purse.AlertSettingsChangedAsync();
+        await purse.RulesChangedAsync();
         await purse.CreditAsync(WalletCluster.TopUp(1_500));
         await purse.DebitAsync(WalletCluster.Sale(600));
         await purse.DebitAsync(WalletCluster.Sale(100));
@@ -86,7 +86,7 @@ public sealed class BalanceAlertTests(WalletCluster wallets) : IClassFixture<Wal
         {
             await ThresholdAsync(pupil, other, null, compartment: 2);
             var purse = wallets.Purse(pupil);
-            await purse.AlertSettingsChangedAsync();
+            await purse.RulesChangedAsync();
             await purse.CreditAsync(WalletCluster.TopUp(1_000, compartment: 2));
             Assert.True((await purse.DebitAsync(WalletCluster.Sale(450, compartment: 2))).Accepted);
 
