@@ -15,7 +15,9 @@ namespace ItSchool.Bench;
 /// <summary>
 /// Many concurrent one-cent debits, durable, through the purse grain and through a baseline that does the
 /// same debit as a plain PostgreSQL transaction (row lock on the balance row, ledger insert, balance
-/// update), with the same connection pool, over many pupils ("spread") and over a few ("hot").
+/// update), with the same connection pool, over many pupils ("spread") and over a few ("hot"). A third path
+/// debits purses whose guardians watch a low-balance threshold and set spending limits and a blocked category,
+/// with the sale's kind and articles: what the alerts and the limits cost the purse, against the plain purse.
 /// </summary>
 public static class WalletScenario
 {
@@ -30,6 +32,8 @@ public static class WalletScenario
         // active purse's back is exactly what the purse's guarded update refuses.
         var pursePupils = await CreatePupilsAsync(db, options.Pupils);
         var baselinePupils = await CreatePupilsAsync(db, options.Pupils);
+        var rulePupils = await CreatePupilsAsync(db, options.Pupils);
+        await WatchAndLimitAsync(db, rulePupils);
         using var host = await BenchNodes.StartSiloAsync(db, connectionString);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         try
@@ -39,11 +43,14 @@ public static class WalletScenario
             {
                 var purses = pursePupils.Take(count).ToArray();
                 var rows = baselinePupils.Take(count).ToArray();
-                // Warm both paths (activations, pools, JIT) before measuring either.
+                var ruled = rulePupils.Take(count).ToArray();
+                // Warm every path (activations, pools, JIT) before measuring any.
                 await MeasureAsync("warm-up", load, purses, 2, options.Concurrency, (p, k) => PurseDebitAsync(grains, p, k));
+                await MeasureAsync("warm-up", load, ruled, 2, options.Concurrency, (p, k) => PurseDebitAsync(grains, p, k, Snack));
                 await MeasureAsync("warm-up", load, rows, 2, options.Concurrency, (p, k) => BaselineDebitAsync(db, p, k));
                 results.Add(await MeasureAsync("baseline", load, rows, options.Seconds, options.Concurrency, (p, k) => BaselineDebitAsync(db, p, k)));
                 results.Add(await MeasureAsync("purse grain", load, purses, options.Seconds, options.Concurrency, (p, k) => PurseDebitAsync(grains, p, k)));
+                results.Add(await MeasureAsync(WithRules, load, ruled, options.Seconds, options.Concurrency, (p, k) => PurseDebitAsync(grains, p, k, Snack)));
             }
             await VerifyLedgerAsync(db);
             return results;
@@ -54,11 +61,41 @@ public static class WalletScenario
         }
     }
 
-    static async Task<bool> PurseDebitAsync(IGrainFactory grains, Guid pupil, string key)
+    const string WithRules = "purse + alerts + limits";
+
+    static readonly Spend Snack = new(SpendKind.Snacks, ["BENCH"], ["Bench"]);
+
+    static async Task<bool> PurseDebitAsync(IGrainFactory grains, Guid pupil, string key, Spend? spend = null)
     {
         var result = await grains.GetGrain<IPurseGrain>(pupil).DebitAsync(new Debit(key, 1, 1, MovementKind.Sale, PaymentMethod.Wallet,
-            LedgerSubject.Sale([("Bench", 1)]), new Actor(ActorKind.Terminal, "bench", "Bench")));
+            LedgerSubject.Sale([("Bench", 1)]), new Actor(ActorKind.Terminal, "bench", "Bench"), Spend: spend));
+        if (!result.Accepted && result.Reason != DeclineReason.InsufficientFunds)
+        {
+            throw new InvalidOperationException($"A bench debit was refused for {result.Reason}: the limits are set never to be reached.");
+        }
         return result.Accepted;
+    }
+
+    /// <summary>
+    /// Two guardians per pupil, each watching both compartments at 1 cent (never crossed: the rule runs for every entry and
+    /// writes nothing), and limits for all purchases and for snacks, high enough never to refuse, with a blocked category.
+    /// </summary>
+    static async Task WatchAndLimitAsync(NpgsqlDataSource db, Guid[] pupils)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO guardianships (school_id, user_id, pupil_id)
+            SELECT @school, u.id, p FROM unnest(@pupils) AS p, (SELECT id FROM users WHERE school_id = @school AND role = 'parent' ORDER BY id LIMIT 2) u;
+            INSERT INTO balance_alert_settings (pupil_id, compartment, guardian_id, follows_default, threshold_cents, repeat_days)
+            SELECT g.pupil_id, c, g.user_id, false, 1, 2 FROM guardianships g, (VALUES (1::smallint), (2::smallint)) AS cs(c) WHERE g.pupil_id = ANY(@pupils);
+            INSERT INTO spending_limits (pupil_id, scope, daily_cents, weekly_cents, set_by, set_at)
+            SELECT g.pupil_id, s, 100000000, 100000000, min(g.user_id::text)::uuid, now()
+            FROM guardianships g, (VALUES (0::smallint), (2::smallint)) AS ss(s) WHERE g.pupil_id = ANY(@pupils) GROUP BY g.pupil_id, s;
+            INSERT INTO spending_blocks (pupil_id, kind, value, set_by, set_at)
+            SELECT g.pupil_id, 'category', 'Bonbons', min(g.user_id::text)::uuid, now() FROM guardianships g WHERE g.pupil_id = ANY(@pupils) GROUP BY g.pupil_id;
+            """);
+        command.Parameters.AddWithValue("school", DemoSchool.Id);
+        command.Parameters.AddWithValue("pupils", pupils);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>The plain-SQL way: lock the balance row, check, insert the entry and move the balance, commit.</summary>
@@ -182,6 +219,11 @@ public static class WalletScenario
             }
         }
         report.AppendLine();
+        foreach (var load in results.GroupBy(r => r.Load))
+        {
+            var (plain, ruled) = (load.Single(r => r.Path == "purse grain"), load.Single(r => r.Path == WithRules));
+            report.AppendLine($"{load.Key}: the purse with alerts and limits at {ruled.Throughput / plain.Throughput:P0} of the plain purse's throughput.");
+        }
         report.AppendLine("Every balance equals its ledger's sum after the run.");
         return report.ToString();
     }
