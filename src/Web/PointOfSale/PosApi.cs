@@ -13,7 +13,7 @@ namespace ItSchool.Web.PointOfSale;
 /// <summary>
 /// The terminals' HTTP API, version 1. A terminal authenticates with its key (Bearer), names each sale with
 /// its own id (Idempotency-Key), and gets an answer it can act on: 201 with the new balance, or an RFC 7807
-/// problem whose <c>code</c> says why (402 insufficient_funds, 404 unknown_card, 422 invalid_lines or
+/// problem whose <c>code</c> says why (402 insufficient_funds or limit_exceeded, 403 article_not_allowed, 404 unknown_card, 422 invalid_lines or
 /// article_withdrawn, 409 idempotency_key_reused, …). The same sale id with the same body always gets the first answer.
 /// </summary>
 public static class PosApi
@@ -43,6 +43,7 @@ public static class PosApi
             .Produces<SaleAccepted>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
