@@ -43,7 +43,7 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
             return Replay(earlier, hash);
         }
         var now = clock.GetUtcNow();
-        var id = Guid.CreateVersion7();
+        var id = SaleLines.SaleId(terminal.Id, key);
         var (lines, problem) = Price(request, found.Articles);
         if (problem is not null)
         {
@@ -60,10 +60,26 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         var amount = priced.Sum(l => l.TotalCents);
         var spend = new Spend(SaleLines.SpendKind(terminal.Kind), [.. priced.Select(l => l.ArticleCode).Distinct()],
             [.. priced.Select(l => found.Articles[l.ArticleCode].Category).OfType<string>().Distinct()]);
-        var result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
-            SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(priced),
-            new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name), Spend: spend));
         var linesJson = SaleLines.ToJson(priced);
+        MovementResult result;
+        try
+        {
+            result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
+                SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(priced),
+                new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name),
+                new SaleAnswered(id, terminal.SchoolId, terminal.Id, key, hash, holder.PupilId, amount, linesJson, holder.FirstName, now), spend));
+        }
+        catch (PurseUnavailableException)
+        {
+            // Another request answered this sale id meanwhile (a refusal, or the same id on another card): its answer stands
+            // and this debit was undone with its own answer's row. Otherwise the purse was unavailable: nothing moved.
+            if (await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is not { } winner)
+            {
+                throw;
+            }
+            logger.LogInformation("Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
+            return Replay(winner, hash);
+        }
         if (!result.Accepted)
         {
             var declined = result.Reason switch
@@ -77,21 +93,12 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
             return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, declined.Status, Serialize(declined),
                 holder.PupilId, amount, linesJson, null, now));
         }
-        var accepted = new SaleAccepted(id, amount, result.BalancesAfter.Single().BalanceCents, holder.FirstName, result.EntryIds[0]);
-        return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, 201, Serialize(accepted),
-            holder.PupilId, amount, linesJson, result.EntryIds[0], now));
+        // Its answer was written with the debit (SaleAnswered); the purse's answer is the same for a request that raced it.
+        return new PosOutcome<SaleAccepted>(new SaleAccepted(id, amount, result.BalancesAfter.Single().BalanceCents, holder.FirstName, result.EntryIds[0]), null);
 
-        async Task<PosOutcome<SaleAccepted>> RecordAsync(SaleRecord sale)
-        {
-            // A concurrent request with the same sale id may have recorded its answer first: both return that one.
-            // Not published: the purse's own change reaches the pages (the journal reads itself again on it).
-            var stored = await sales.RecordAsync(sale, cancellationToken);
-            if (stored.SaleId != sale.Id)
-            {
-                logger.LogInformation("Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
-            }
-            return Replay(stored, hash);
-        }
+        // A concurrent request with the same sale id may have recorded its answer first: both return that one.
+        // Not published: the purse's own change reaches the pages (the journal reads itself again on it).
+        async Task<PosOutcome<SaleAccepted>> RecordAsync(SaleRecord sale) => Replay(await sales.RecordAsync(sale, cancellationToken), hash);
     }
 
     /// <summary>

@@ -78,6 +78,42 @@ public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
     }
 
     [Fact]
+    public async Task The_same_sale_id_sent_for_two_cards_at_once_moves_money_once_and_the_other_request_hears_409()
+    {
+        var cards = new List<(Guid Pupil, string Card)>();
+        foreach (var name in new[] { "Raceone", "Racetwo" })
+        {
+            var (pupil, _, _) = await TestPupils.InClassOfItsOwnAsync(web, name, "Test", "R", 10_000, 1, "marc.dubois");
+            var card = $"RACE{Guid.NewGuid():N}"[..16].ToUpperInvariant();
+            Assert.Null(await web.Services.GetRequiredService<Cards>().AssignAsync(DemoSchool.Id, pupil, card));
+            cards.Add((pupil, card));
+        }
+        using var terminal = Terminal();
+        var run = Guid.NewGuid().ToString("N")[..8];
+
+        for (var i = 0; i < 20; i++)
+        {
+            var answers = await Task.WhenAll(cards.Select(c => terminal.SendAsync(Sale($"race-{run}-{i}", Body(c.Card, ("JUS", 1))))));
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        }
+
+        var purses = web.Services.GetRequiredService<IGrainFactory>();
+        var spent = 0L;
+        foreach (var (pupil, _) in cards)
+        {
+            spent += 10_000 - (await purses.GetGrain<IPurseGrain>(pupil).GetCompartmentsAsync()).Single(c => c.Compartment == 1).BalanceCents;
+        }
+        Assert.Equal(20 * 90, spent);
+        // Every sale's answer was written with its debit: one answer per sale id, each naming its ledger entry.
+        await using var count = web.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
+            SELECT count(*) FROM pos_sales s JOIN ledger_entries e ON e.id = s.ledger_entry_id
+            WHERE s.idempotency_key LIKE @run AND s.status_code = 201 AND e.idempotency_key = 'pos/' || s.terminal_id || '/' || s.idempotency_key
+            """);
+        count.Parameters.AddWithValue("run", $"race-{run}-%");
+        Assert.Equal(20L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task Concurrent_sales_on_one_card_from_two_terminals_never_go_below_the_floor()
     {
         var (_, secondKey) = await web.Services.GetRequiredService<Terminals>().CreateAsync(DemoSchool.Id, "Économat", TerminalKind.Shop, 1);
