@@ -10,6 +10,7 @@ using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
 using ItSchool.Web.Meetings;
+using ItSchool.Web.Notifications;
 using ItSchool.Web.Operators;
 using ItSchool.Web.Orders;
 using ItSchool.Web.Payments;
@@ -32,6 +33,7 @@ public static class ItSchoolApp
     [
         new AccountsFeature(),
         new ManagementFeature(),
+        new NotificationsFeature(),
         new WalletsFeature(),
         new PointOfSaleFeature(),
         new PaymentsFeature(),
