@@ -33,7 +33,6 @@ public static class ItSchoolApp
     [
         new AccountsFeature(),
         new ManagementFeature(),
-        new NotificationsFeature(),
         new WalletsFeature(),
         new PointOfSaleFeature(),
         new PaymentsFeature(),
@@ -49,6 +48,8 @@ public static class ItSchoolApp
         new AppFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),
+        // Last: its demo seed counts what the others seeded as already told.
+        new NotificationsFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>

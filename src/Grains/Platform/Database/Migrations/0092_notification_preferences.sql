@@ -55,3 +55,19 @@ VALUES ('unsubscribe', sha256(convert_to(gen_random_uuid()::text || gen_random_u
 
 -- A non-essential mail's one-click unsubscribe address (List-Unsubscribe, RFC 8058); null for essential mail.
 ALTER TABLE mail_outbox ADD COLUMN unsubscribe_url text;
+
+-- The family news already told (a new invoice, document, order or absence to justify), one row per thing: claimed in the
+-- transaction that routes its notifications, so each is told once whichever node runs the pass. What existed before
+-- this migration counts as told.
+CREATE TABLE family_news_told (
+    source     text NOT NULL CHECK (source IN ('invoice', 'document', 'order', 'absence')),
+    subject_id uuid NOT NULL,
+    told_at    timestamptz NOT NULL,
+    PRIMARY KEY (source, subject_id)
+);
+
+INSERT INTO family_news_told (source, subject_id, told_at)
+SELECT 'invoice', id, now() FROM invoices
+UNION ALL SELECT 'document', id, now() FROM documents
+UNION ALL SELECT 'order', id, now() FROM orders
+UNION ALL SELECT 'absence', id, now() FROM absences;
