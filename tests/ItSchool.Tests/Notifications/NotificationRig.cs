@@ -49,6 +49,14 @@ public static class NotificationRig
             : null;
     }
 
+    /// <summary>When the mail with this subject was delivered, once it is (the sink receives it before the outbox records it).</summary>
+    public static async Task<DateTimeOffset> SentAtAsync(WebNode web, string subject)
+    {
+        DateTimeOffset? sent = null;
+        await Eventually.TrueAsync(async () => (sent = (await OutboxAsync(web, subject))?.SentAt) is not null, because: $"'{subject}' was not delivered");
+        return sent!.Value;
+    }
+
     public static async Task<long> CountAsync(WebNode web, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = Db(web).CreateCommand(sql);
