@@ -10,6 +10,7 @@ using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
 using ItSchool.Web.Meetings;
+using ItSchool.Web.Notifications;
 using ItSchool.Web.Operators;
 using ItSchool.Web.Orders;
 using ItSchool.Web.Payments;
@@ -47,6 +48,8 @@ public static class ItSchoolApp
         new AppFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),
+        // Last: its demo seed counts what the others seeded as already told.
+        new NotificationsFeature(),
     ];
 
     /// <param name="configure">Runs after every feature registered itself: tests replace services here (the clock).</param>

@@ -283,7 +283,7 @@ public sealed class DocumentStore(NpgsqlDataSource db)
 
     /// <summary>"Relancer": each guardian (with an address, account active) who has not opened the document (<see cref="GuardianReminders"/>).</summary>
     public Task<ReminderOutcome?> RemindAsync(Guid schoolId, Guid id, string sentBy, DateTimeOffset now, TimeSpan window,
-        Func<RemindedGuardian, OutgoingMail> compose, CancellationToken cancellationToken = default) =>
+        Func<RemindedGuardian, Notifications.Notification> compose, CancellationToken cancellationToken = default) =>
         GuardianReminders.SendAsync(db, Reminders, schoolId, id, sentBy, now, window, compose, cancellationToken);
 
     /// <summary>The last reminder's moment, if any, for the receipts page.</summary>

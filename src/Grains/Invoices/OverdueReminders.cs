@@ -1,4 +1,4 @@
-using ItSchool.Mail;
+using ItSchool.Notifications;
 using ItSchool.Wallets;
 using Npgsql;
 
@@ -11,18 +11,18 @@ namespace ItSchool.Invoices;
 public sealed record DueReminder(Guid InvoiceId, Guid SchoolId, string SchoolName, string PupilName, string Number, string Label,
     DateOnly DueOn, long RemainingCents, StructuredCommunication Communication, int Step);
 
-public sealed record ReminderRecipient(string Address, string Name);
+public sealed record ReminderRecipient(Guid UserId, string Address, string Name);
 
 /// <summary>
 /// Overdue reminders as a durable job: any node may run it at any time, as often as it likes. A step is
-/// claimed by inserting its row, and the mails are queued in the outbox in the same transaction, so a step is
-/// mailed exactly once whatever crashes or runs twice. Only the latest step due is sent: an invoice found
+/// claimed by inserting its row, and each guardian's notification is routed (<see cref="NotificationRouting"/>) in the same
+/// transaction, so a step is told exactly once whatever crashes or runs twice. Only the latest step due is sent: an invoice found
 /// 25 days late gets one reminder, not the 7-day and the 21-day ones at once.
 /// </summary>
 public sealed class OverdueReminders(NpgsqlDataSource db)
 {
     public async Task<int> SendDueAsync(DateOnly today, DateTimeOffset now,
-        Func<DueReminder, ReminderRecipient, OutgoingMail> compose, CancellationToken cancellationToken = default)
+        Func<DueReminder, ReminderRecipient, Notification> compose, CancellationToken cancellationToken = default)
     {
         var due = new List<DueReminder>();
         await using (var command = db.CreateCommand("""
@@ -74,7 +74,7 @@ public sealed class OverdueReminders(NpgsqlDataSource db)
     /// this click, however often it arrived; null, and nobody is mailed, if one id is not an invoice of the school.
     /// </summary>
     public async Task<IReadOnlyList<Guid>?> SendNowAsync(Guid schoolId, IReadOnlyCollection<Guid> invoiceIds,
-        string requestKey, string sentBy, DateTimeOffset now, Func<DueReminder, ReminderRecipient, OutgoingMail> compose,
+        string requestKey, string sentBy, DateTimeOffset now, Func<DueReminder, ReminderRecipient, Notification> compose,
         CancellationToken cancellationToken = default)
     {
         var owing = new List<DueReminder>();
@@ -151,14 +151,14 @@ public sealed class OverdueReminders(NpgsqlDataSource db)
     /// recipients, inserts the row that says it was sent). Null when the claim was taken before: nothing is queued.
     /// </summary>
     async Task<int?> SendAsync(DueReminder reminder, DateTimeOffset now,
-        Func<DueReminder, ReminderRecipient, OutgoingMail> compose, Func<NpgsqlConnection, NpgsqlTransaction, int, NpgsqlCommand> claim,
+        Func<DueReminder, ReminderRecipient, Notification> compose, Func<NpgsqlConnection, NpgsqlTransaction, int, NpgsqlCommand> claim,
         CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var recipients = new List<ReminderRecipient>();
         await using (var guardians = new NpgsqlCommand("""
-            SELECT DISTINCT u.email, u.first_name || ' ' || u.last_name
+            SELECT DISTINCT u.id, u.email, u.first_name || ' ' || u.last_name
             FROM invoices i JOIN guardianships g ON g.pupil_id = i.pupil_id AND g.school_id = i.school_id JOIN users u ON u.id = g.user_id
             WHERE i.id = @invoice AND u.email IS NOT NULL AND u.email <> ''
             """, connection, transaction))
@@ -167,7 +167,7 @@ public sealed class OverdueReminders(NpgsqlDataSource db)
             await using var reader = await guardians.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                recipients.Add(new ReminderRecipient(reader.GetString(0), reader.GetString(1)));
+                recipients.Add(new ReminderRecipient(reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
             }
         }
         await using (var claimed = claim(connection, transaction, recipients.Count))
@@ -180,7 +180,7 @@ public sealed class OverdueReminders(NpgsqlDataSource db)
         }
         foreach (var recipient in recipients)
         {
-            await Outbox.EnqueueAsync(connection, transaction, compose(reminder, recipient), now, cancellationToken);
+            await NotificationRouting.SendAsync(connection, transaction, compose(reminder, recipient), now, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return recipients.Count;

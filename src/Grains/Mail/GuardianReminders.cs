@@ -1,3 +1,4 @@
+using ItSchool.Notifications;
 using Npgsql;
 
 namespace ItSchool.Mail;
@@ -16,15 +17,15 @@ public sealed record ReminderOutcome(int Sent, DateTimeOffset? AlreadySentAt);
 public sealed record ReminderKind(string Table, string RemindersTable, string ReminderKey, string GuardiansSql);
 
 /// <summary>
-/// "Relancer" for documents and textbook lists alike: one mail to each guardian still to remind, queued in the outbox with
-/// the reminder's record in one transaction. The reminded row is locked meanwhile, so two clicks at once run one after the
+/// "Relancer" for documents and textbook lists alike: one notification to each guardian still to remind, routed by their
+/// preferences (<see cref="NotificationRouting"/>) with the reminder's record in one transaction. The reminded row is locked meanwhile, so two clicks at once run one after the
 /// other, and the second, within the window of the first, sends nothing.
 /// </summary>
 public static class GuardianReminders
 {
     /// <returns>Null when the school has no such row.</returns>
     public static async Task<ReminderOutcome?> SendAsync(NpgsqlDataSource db, ReminderKind kind, Guid schoolId, Guid id, string sentBy,
-        DateTimeOffset now, TimeSpan window, Func<RemindedGuardian, OutgoingMail> compose, CancellationToken cancellationToken)
+        DateTimeOffset now, TimeSpan window, Func<RemindedGuardian, Notification> compose, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -53,7 +54,7 @@ public static class GuardianReminders
         }
         foreach (var guardian in guardians)
         {
-            await Outbox.EnqueueAsync(connection, transaction, compose(guardian), now, cancellationToken);
+            await NotificationRouting.SendAsync(connection, transaction, compose(guardian), now, cancellationToken);
         }
         await using (var record = new NpgsqlCommand(
             $"INSERT INTO {kind.RemindersTable} ({kind.ReminderKey}, sent_at, sent_by, recipients) VALUES (@id, @now, @by, @count)", connection, transaction))

@@ -100,6 +100,12 @@ public sealed class MailDelivery(Outbox outbox, IOptions<SmtpSettings> options, 
         message.Subject = mail.Subject;
         // The outbox id doubles as Message-Id, so a retry after a lost acknowledgement is recognisable.
         message.MessageId = $"{mail.Id}@itschool";
+        if (mail.UnsubscribeUrl is { } unsubscribe)
+        {
+            // RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the address, without a page in between.
+            message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         var body = new BodyBuilder { TextBody = mail.RenderText(), HtmlBody = mail.RenderHtml() };
         foreach (var attachment in attachments)
         {

@@ -10,7 +10,7 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
 {
     const string Columns = """
         id, school_id, recipient_address, recipient_name, subject, text_body, html_body, secret,
-        created_at, attempts, sent_at, last_error
+        created_at, attempts, sent_at, last_error, unsubscribe_url
         """;
 
     public event Action? MailQueued;
@@ -27,16 +27,17 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
 
     /// <summary>
     /// Queues a mail in the caller's transaction, so that it exists exactly when what it tells of was written (a
-    /// reminder and its sent-marker); the delivery loop finds it at its next pass.
+    /// reminder and its sent-marker); the delivery loop finds it at its next pass, or from <paramref name="notBefore"/>
+    /// (the end of the recipient's quiet hours).
     /// </summary>
     public static async Task<Guid> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutgoingMail mail, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DateTimeOffset? notBefore = null)
     {
         var id = Guid.CreateVersion7(now);
         await using var command = new NpgsqlCommand("""
             INSERT INTO mail_outbox (id, school_id, recipient_address, recipient_name, subject, text_body, html_body,
-                                     secret, created_at, next_attempt_at)
-            VALUES (@id, @school, @address, @name, @subject, @text, @html, @secret, @now, @now)
+                                     secret, created_at, next_attempt_at, unsubscribe_url)
+            VALUES (@id, @school, @address, @name, @subject, @text, @html, @secret, @now, @next, @unsubscribe)
             """, connection, transaction);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("school", mail.SchoolId);
@@ -47,6 +48,8 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
         command.Parameters.AddWithValue("html", mail.HtmlBody);
         command.Parameters.AddWithValue("secret", (object?)mail.Secret ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("next", notBefore is { } held && held > now ? held : now);
+        command.Parameters.AddWithValue("unsubscribe", (object?)mail.UnsubscribeUrl ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
         foreach (var (attachment, position) in mail.Attachments.Select((a, i) => (a, i)))
         {
@@ -147,7 +150,7 @@ public sealed class Outbox(NpgsqlDataSource db, TimeProvider clock)
                 reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.GetFieldValue<DateTimeOffset>(8), reader.GetInt32(9),
                 reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
         return entries;
     }

@@ -16,6 +16,9 @@ public sealed record OutgoingMail(
     public const string SecretPlaceholder = "{secret}";
 
     public IReadOnlyList<MailAttachment> Attachments { get; init; } = [];
+
+    /// <summary>The one-click unsubscribe address of a non-essential mail (List-Unsubscribe, RFC 8058); null for essential mail.</summary>
+    public string? UnsubscribeUrl { get; init; }
 }
 
 /// <summary>A text file sent with a mail (a calendar file).</summary>
@@ -34,7 +37,8 @@ public sealed record OutboxEntry(
     DateTimeOffset CreatedAt,
     int Attempts,
     DateTimeOffset? SentAt,
-    string? LastError)
+    string? LastError,
+    string? UnsubscribeUrl = null)
 {
     public string RenderText() => TextBody.Replace(OutgoingMail.SecretPlaceholder, Secret ?? "••••");
 

@@ -1,4 +1,4 @@
-using ItSchool.Mail;
+using ItSchool.Notifications;
 using Npgsql;
 
 namespace ItSchool.Meals;
@@ -10,7 +10,7 @@ public sealed record MealReminder(Guid SchoolId, string SchoolName, DateOnly Wee
 /// <summary>
 /// "Nothing booked next week" as a durable job: in the 24 hours before the cut-off of a week's first open school
 /// day with a menu, each guardian (with an address, account active, not opted out) of each pupil with nothing
-/// booked that week gets one mail. Claiming the (guardian, pupil, week) row and queuing its mail happen in one
+/// booked that week gets one notification, as their preferences route it. Claiming the (guardian, pupil, week) row and queuing its mail happen in one
 /// transaction, so any node may run it at any time, as often as it likes.
 /// </summary>
 public sealed class MealReminders(NpgsqlDataSource db)
@@ -65,7 +65,7 @@ public sealed class MealReminders(NpgsqlDataSource db)
     }
 
     /// <summary>Mails every guardian due a reminder for <paramref name="week"/> who has not had it; answers how many mails were queued.</summary>
-    public async Task<int> SendAsync(Guid schoolId, MealRules rules, DateOnly week, DateTimeOffset now, Func<MealReminder, OutgoingMail> compose,
+    public async Task<int> SendAsync(Guid schoolId, MealRules rules, DateOnly week, DateTimeOffset now, Func<MealReminder, Notification> compose,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -107,7 +107,7 @@ public sealed class MealReminders(NpgsqlDataSource db)
         }
         foreach (var reminder in due)
         {
-            await Outbox.EnqueueAsync(connection, transaction, compose(reminder), now, cancellationToken);
+            await NotificationRouting.SendAsync(connection, transaction, compose(reminder), now, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return due.Count;

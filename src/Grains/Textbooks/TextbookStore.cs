@@ -434,7 +434,7 @@ public sealed class TextbookStore(NpgsqlDataSource db)
 
     /// <summary>"Relancer": each guardian (with an address, account active) of each pupil of the class who has no answer (<see cref="GuardianReminders"/>).</summary>
     public Task<ReminderOutcome?> RemindAsync(Guid schoolId, Guid listId, string sentBy, DateTimeOffset now, TimeSpan window,
-        Func<RemindedGuardian, OutgoingMail> compose, CancellationToken cancellationToken = default) =>
+        Func<RemindedGuardian, Notifications.Notification> compose, CancellationToken cancellationToken = default) =>
         GuardianReminders.SendAsync(db, Reminders, schoolId, listId, sentBy, now, window, compose, cancellationToken);
 
     public Task<DateTimeOffset?> LastReminderAsync(Guid listId, CancellationToken cancellationToken = default) =>

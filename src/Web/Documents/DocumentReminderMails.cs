@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using ItSchool.Accounts;
 using ItSchool.Documents;
 using ItSchool.Mail;
+using ItSchool.Notifications;
 using ItSchool.Schools;
+using ItSchool.Web.Notifications;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
@@ -10,7 +12,8 @@ using Microsoft.Extensions.Localization;
 namespace ItSchool.Web.Documents;
 
 /// <summary>"Relancer": the reminder to each guardian who has not opened a document, in that guardian's language, through the outbox.</summary>
-public sealed class DocumentReminderMails(DocumentStore store, LanguageDirectory languages, TimeProvider clock, IStringLocalizer<DocumentText> T)
+public sealed class DocumentReminderMails(DocumentStore store, LanguageDirectory languages, NotificationMails notifications, TimeProvider clock,
+    IStringLocalizer<DocumentText> T)
 {
     public async Task<ReminderOutcome?> SendAsync(HttpContext context, Guid documentId, SignedInUser sender, TimeSpan window)
     {
@@ -27,8 +30,9 @@ public sealed class DocumentReminderMails(DocumentStore store, LanguageDirectory
             using var language = Cultures.Use(readers.OfUser(school.Id, guardian.Id));
             List<string> paragraphs = [T["Mail.Greeting", guardian.FirstName], T["Mail.Body", document.Title, guardian.PupilFirstName],
                 T["Mail.Link", link], T["Mail.Signature", school.Name]];
-            return new OutgoingMail(school.Id, guardian.Email, guardian.DisplayName, T["Mail.Subject", document.Title],
-                string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")));
+            return notifications.For(NotificationKind.NewDocument, guardian.Id, new OutgoingMail(school.Id, guardian.Email, guardian.DisplayName,
+                T["Mail.Subject", document.Title], string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>"))),
+                context.SchoolUrl(), link, T["Mail.Body", document.Title, guardian.PupilFirstName], $"document-{document.Id:N}");
         }, context.RequestAborted);
     }
 }

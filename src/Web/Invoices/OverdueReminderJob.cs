@@ -1,8 +1,11 @@
 using System.Net;
 using ItSchool.Invoices;
 using ItSchool.Mail;
+using ItSchool.Notifications;
 using ItSchool.Platform;
 using ItSchool.Schools;
+using ItSchool.Web.Notifications;
+using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
@@ -14,8 +17,8 @@ namespace ItSchool.Web.Invoices;
 /// and that is safe by the row: <see cref="OverdueReminders"/> records each step it sends in the same
 /// transaction that queues its mail, so each step goes once, whoever runs it and however often.
 /// </summary>
-public sealed class OverdueReminderJob(OverdueReminders reminders, LanguageDirectory languages, TimeProvider clock, IStringLocalizer<InvoiceText> T,
-    ILogger<OverdueReminderJob> logger)
+public sealed class OverdueReminderJob(OverdueReminders reminders, LanguageDirectory languages, SchoolDirectory schools, SchoolAddresses addresses,
+    NotificationMails notifications, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan FirstRunAfter => TimeSpan.FromMinutes(1);
@@ -25,7 +28,9 @@ public sealed class OverdueReminderJob(OverdueReminders reminders, LanguageDirec
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var readers = await languages.RecipientsAsync(cancellationToken: cancellationToken);
-        return await reminders.SendDueAsync(InvoiceStates.Today(Clock), Clock.GetUtcNow(), (reminder, to) => Compose(reminder, to, readers), cancellationToken);
+        var homes = await HomesAsync(cancellationToken);
+        return await reminders.SendDueAsync(InvoiceStates.Today(Clock), Clock.GetUtcNow(), (reminder, to) => Compose(reminder, to, readers, homes),
+            cancellationToken);
     }
 
     /// <summary>A manager's "Envoyer un rappel": the same mail, now, once per invoice for the click's key (see <see cref="OverdueReminders.SendNowAsync"/>).</summary>
@@ -33,7 +38,8 @@ public sealed class OverdueReminderJob(OverdueReminders reminders, LanguageDirec
         CancellationToken cancellationToken = default)
     {
         var readers = await languages.RecipientsAsync(schoolId, cancellationToken);
-        return await reminders.SendNowAsync(schoolId, invoiceIds, requestKey, sentBy, Clock.GetUtcNow(), (reminder, to) => Compose(reminder, to, readers),
+        var homes = await HomesAsync(cancellationToken);
+        return await reminders.SendNowAsync(schoolId, invoiceIds, requestKey, sentBy, Clock.GetUtcNow(), (reminder, to) => Compose(reminder, to, readers, homes),
             cancellationToken);
     }
 
@@ -45,16 +51,22 @@ public sealed class OverdueReminderJob(OverdueReminders reminders, LanguageDirec
         }
     }
 
-    /// <summary>In the recipient's language: the mail knows them by address (see <see cref="RecipientLanguages.OfAddress"/>).</summary>
-    OutgoingMail Compose(DueReminder reminder, ReminderRecipient to, RecipientLanguages readers)
+    /// <summary>Each school's address, for the links of the mails.</summary>
+    async Task<IReadOnlyDictionary<Guid, string>> HomesAsync(CancellationToken cancellationToken) =>
+        (await schools.ListAsync(cancellationToken)).ToDictionary(school => school.Id, addresses.Of);
+
+    /// <summary>In the recipient's language.</summary>
+    Notification Compose(DueReminder reminder, ReminderRecipient to, RecipientLanguages readers, IReadOnlyDictionary<Guid, string> homes)
     {
-        using var language = Cultures.Use(readers.OfAddress(reminder.SchoolId, to.Address));
+        using var language = Cultures.Use(readers.OfUser(reminder.SchoolId, to.UserId));
         var subject = T["Reminder.Subject", reminder.Number, reminder.PupilName].Value;
         // A manager may remind before the due date: the mail then says when it is due, not that it was.
         var body = reminder.DueOn < InvoiceStates.Today(Clock) ? "Reminder.Body" : "Reminder.BodyBeforeDue";
         var text = T[body, to.Name, reminder.Label, reminder.Number, reminder.PupilName, reminder.DueOn.ToString("dd/MM/yyyy"),
             Money.Format(reminder.RemainingCents), reminder.Communication.ToString(), reminder.SchoolName].Value;
         var html = string.Join("", text.Split('\n').Select(line => $"<p>{WebUtility.HtmlEncode(line)}</p>"));
-        return new OutgoingMail(reminder.SchoolId, to.Address, to.Name, subject, text, html);
+        var home = homes.GetValueOrDefault(reminder.SchoolId, "");
+        return notifications.For(NotificationKind.InvoiceReminder, to.UserId, new OutgoingMail(reminder.SchoolId, to.Address, to.Name, subject, text, html),
+            home, $"{home}/finances/factures", "", $"invoice-{reminder.InvoiceId:N}");
     }
 }

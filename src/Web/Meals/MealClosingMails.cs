@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using ItSchool.Mail;
 using ItSchool.Meals;
+using ItSchool.Notifications;
 using ItSchool.Pupils;
 using ItSchool.Schools;
+using ItSchool.Web.Notifications;
+using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
 using Microsoft.Extensions.Localization;
@@ -12,15 +15,18 @@ namespace ItSchool.Web.Meals;
 
 /// <summary>
 /// Tells the guardians of each pupil whose meals the school refunded (a closed day, a withdrawn article) which meals
-/// and why: one mail per guardian and pupil for one closing, through the outbox; a guardian without an address is left out.
+/// and why: one notification per guardian and pupil for one closing, as their preferences route it; a guardian without an
+/// address is left out.
 /// </summary>
-public sealed class MealClosingMails(Outbox outbox, PupilRegistry registry, LanguageDirectory languages, IStringLocalizer<MealAdminText> A)
+public sealed class MealClosingMails(Npgsql.NpgsqlDataSource db, PupilRegistry registry, LanguageDirectory languages, SchoolAddresses addresses,
+    NotificationMails notifications, TimeProvider clock, IStringLocalizer<MealAdminText> A)
 {
     /// <param name="why">The reason, worded in the current culture: each guardian's mail asks for it in theirs.</param>
     public async Task SendAsync(School school, IReadOnlyList<MealBookingView> refunded, Func<string> why, CancellationToken cancellationToken = default)
     {
         var html = HtmlEncoder.Default;
         var readers = await languages.RecipientsAsync(school.Id, cancellationToken);
+        var home = addresses.Of(school);
         foreach (var meals in refunded.GroupBy(b => b.PupilId))
         {
             if (await registry.FindAsync(school.Id, meals.Key, cancellationToken) is not { } pupil)
@@ -35,8 +41,10 @@ public sealed class MealClosingMails(Outbox outbox, PupilRegistry registry, Lang
                 var subject = A["Mail.Subject", pupil.FirstName, day].Value;
                 List<string> paragraphs = [A["Mail.Greeting", guardian.FirstName], A["Mail.Body", pupil.FirstName, why()], .. lines, A["Mail.Wallet"],
                     A["Mail.Signature", school.Name]];
-                await outbox.EnqueueAsync(new OutgoingMail(school.Id, guardian.Email!, guardian.DisplayName, subject,
-                    string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>"))), cancellationToken);
+                var mail = new OutgoingMail(school.Id, guardian.Email!, guardian.DisplayName, subject,
+                    string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")));
+                await NotificationRouting.SendAsync(db, notifications.For(NotificationKind.Meals, guardian.Id, mail, home, $"{home}/repas",
+                    A["Mail.Body", pupil.FirstName, why()].Value), clock.GetUtcNow(), cancellationToken);
             }
         }
     }

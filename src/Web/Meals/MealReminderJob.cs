@@ -1,8 +1,10 @@
 using System.Net;
 using ItSchool.Mail;
 using ItSchool.Meals;
+using ItSchool.Notifications;
 using ItSchool.Platform;
 using ItSchool.Schools;
+using ItSchool.Web.Notifications;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
@@ -15,7 +17,7 @@ namespace ItSchool.Web.Meals;
 /// Only schools with the Meals module on, rules and a menu that week.
 /// </summary>
 public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks links, SchoolDirectory schools, LanguageDirectory languages, IGrainFactory grains,
-    SchoolAddresses addresses, TimeProvider clock, IStringLocalizer<MealNoticeText> T, ILogger<MealReminderJob> logger)
+    SchoolAddresses addresses, NotificationMails notifications, TimeProvider clock, IStringLocalizer<MealNoticeText> T, ILogger<MealReminderJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan FirstRunAfter => TimeSpan.FromMinutes(1);
@@ -49,7 +51,7 @@ public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks l
         }
     }
 
-    OutgoingMail Compose(MealReminder reminder, string home, RecipientLanguages readers)
+    Notification Compose(MealReminder reminder, string home, RecipientLanguages readers)
     {
         using var language = Cultures.Use(readers.OfUser(reminder.SchoolId, reminder.GuardianId));
         var week = SchoolTime.Date(reminder.Week);
@@ -60,7 +62,9 @@ public sealed class MealReminderJob(MealReminders reminders, MealReminderLinks l
         var html = string.Join("", T["Reminder.Body", reminder.GuardianName, reminder.PupilFirstName, week, $"{home}/repas", reminder.SchoolName].Value
             .Split('\n').Select(line => $"<p>{Linked(line, $"{home}/repas")}</p>"))
             + $"<p class=\"muted\">{Linked(T["Reminder.OptOut", optOut].Value, optOut)}</p>";
-        return new OutgoingMail(reminder.SchoolId, reminder.Address, reminder.GuardianName, subject, text, html);
+        return notifications.For(NotificationKind.Meals, reminder.GuardianId,
+            new OutgoingMail(reminder.SchoolId, reminder.Address, reminder.GuardianName, subject, text, html), home, $"{home}/repas", "",
+            $"meals-{reminder.PupilId:N}-{reminder.Week:yyyyMMdd}");
     }
 
     /// <summary>The line, encoded, with its address made a link.</summary>

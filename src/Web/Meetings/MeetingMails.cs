@@ -1,7 +1,10 @@
 using System.Text.Encodings.Web;
 using ItSchool.Mail;
 using ItSchool.Meetings;
+using ItSchool.Notifications;
 using ItSchool.Schools;
+using ItSchool.Web.Notifications;
+using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
 
@@ -20,11 +23,11 @@ public sealed record MeetingChange(MeetingChangeKind Kind, MeetingEvening Evenin
 
 /// <summary>
 /// The family's confirmation of each booking, move and cancellation (also when the teacher or the school made
-/// it), through the outbox, with the appointment as a calendar file: the parent who holds it and the pupil's
-/// other guardians each get one, at their own address; a guardian without one is left out.
+/// it), with the appointment as a calendar file: the parent who holds it and the pupil's other guardians each get one,
+/// at their own address, as their preferences route it; a guardian without an address is left out.
 /// </summary>
-public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household, LanguageDirectory languages, IStringLocalizer<MeetingText> M,
-    TimeProvider clock)
+public sealed class MeetingMails(Npgsql.NpgsqlDataSource db, HouseholdAppointments household, LanguageDirectory languages, SchoolDirectory schools,
+    SchoolAddresses addresses, NotificationMails notifications, IStringLocalizer<MeetingText> M, TimeProvider clock)
 {
     public async Task SendAsync(MeetingChange change, string schoolName, CancellationToken cancellationToken = default)
     {
@@ -33,6 +36,11 @@ public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household,
         var calendar = MeetingCalendar.For(change, schoolName, pupilName, clock.GetUtcNow());
         var html = HtmlEncoder.Default;
         var readers = await languages.RecipientsAsync(evening.SchoolId, cancellationToken);
+        if (await schools.FindByIdAsync(evening.SchoolId, cancellationToken) is not { } school)
+        {
+            return;
+        }
+        var home = addresses.Of(school);
         foreach (var recipient in recipients)
         {
             using var language = Cultures.Use(readers.OfUser(evening.SchoolId, recipient.ParentId));
@@ -56,11 +64,13 @@ public sealed class MeetingMails(Outbox outbox, HouseholdAppointments household,
                 paragraphs.Add(M["Room", change.Teacher.Room]);
             }
             paragraphs.Add(M["Mail.Calendar"]);
-            await outbox.EnqueueAsync(new OutgoingMail(evening.SchoolId, recipient.Email, recipient.Name, subject,
+            var mail = new OutgoingMail(evening.SchoolId, recipient.Email, recipient.Name, subject,
                 string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")))
             {
                 Attachments = [new MailAttachment(M["Mail.CalendarFile"], "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
-            }, cancellationToken);
+            };
+            await NotificationRouting.SendAsync(db, notifications.For(NotificationKind.Meeting, recipient.ParentId, mail, home, $"{home}/reunions", what),
+                clock.GetUtcNow(), cancellationToken);
         }
     }
 }

@@ -1,10 +1,12 @@
 using System.Text.Encodings.Web;
 using ItSchool.Accounts;
 using ItSchool.Mail;
+using ItSchool.Notifications;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Textbooks;
 using ItSchool.Wallets;
+using ItSchool.Web.Notifications;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using Microsoft.Extensions.Localization;
@@ -78,8 +80,10 @@ public static class SchoolTextbookPages
                     List<string> paragraphs = [services.T["Mail.Greeting", guardian.FirstName],
                         services.T["Mail.Body", title, guardian.PupilFirstName, SchoolTime.Date(list.ClosesOn)], services.T["Mail.Link", link],
                         services.T["Mail.Signature", school.Name]];
-                    return new OutgoingMail(school.Id, guardian.Email, guardian.DisplayName, services.T["Mail.Subject", title],
-                        string.Join("\n\n", paragraphs), string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>")));
+                    return services.Notifications.For(NotificationKind.NewDocument, guardian.Id, new OutgoingMail(school.Id, guardian.Email,
+                        guardian.DisplayName, services.T["Mail.Subject", title], string.Join("\n\n", paragraphs),
+                        string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>"))), context.SchoolUrl(), link,
+                        services.T["Mail.Body", title, guardian.PupilFirstName, SchoolTime.Date(list.ClosesOn)], $"textbooks-{list.Id:N}");
                 }, context.RequestAborted);
             return outcome switch
             {
@@ -121,7 +125,7 @@ public static class SchoolTextbookPages
     }
 
     public sealed record SchoolTextbookServices(TextbookStore Store, TextbookConfirmations Confirmations, PupilRegistry Pupils,
-        CompartmentSettingsStore Compartments, TimeProvider Clock, IStringLocalizer<TextbookText> T);
+        CompartmentSettingsStore Compartments, NotificationMails Notifications, TimeProvider Clock, IStringLocalizer<TextbookText> T);
 
     static async Task<IResult> SaveAsync(HttpContext context, SchoolTextbookServices services, TextbookList? existing)
     {
