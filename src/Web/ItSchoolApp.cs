@@ -10,6 +10,7 @@ using ItSchool.Web.Live;
 using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
 using ItSchool.Web.Meetings;
+using ItSchool.Web.Notifications.Push;
 using ItSchool.Web.Operators;
 using ItSchool.Web.Orders;
 using ItSchool.Web.Payments;
@@ -45,6 +46,7 @@ public static class ItSchoolApp
         new AbsencesFeature(),
         new TextbooksFeature(),
         new AppFeature(),
+        new PushFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),
     ];
