@@ -42,7 +42,9 @@ public sealed class PushBrowserTests(PushRig rig, Chromium chromium) : IClassFix
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer une notification de test" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Notification de test envoyée à vos appareils.")).ToBeVisibleAsync();
-        await Eventually.TrueAsync(() => rig.Service.For(subscriber, "itschool-test").Count == 1, because: "the test push reaches the push service");
+        await Eventually.TrueAsync(() => rig.Service.For(subscriber, "itschool-test").Count == 1, because:
+            $"the test push reaches the push service (attempts {rig.Service.Attempts.GetValueOrDefault(subscriber.Endpoint.AbsolutePath)}, " +
+            $"refused: {string.Join(" | ", rig.Service.Refusals)})");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Désactiver sur cet appareil" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Cet appareil ne recevra plus de notifications.")).ToBeVisibleAsync();
@@ -74,7 +76,9 @@ public sealed class PushBrowserTests(PushRig rig, Chromium chromium) : IClassFix
         await devTools.SendAsync("ServiceWorker.deliverPushMessage", new Dictionary<string, object>
         {
             ["origin"] = rig.Web.BaseAddress.GetLeftPart(UriPartial.Authority),
-            ["registrationId"] = await registration.Task.WaitAsync(TimeSpan.FromSeconds(30)),
+            ["registrationId"] = await registration.Task.WaitAsync(TimeSpan.FromSeconds(30))
+                .ContinueWith(found => found.IsCompletedSuccessfully ? found.Result
+                    : throw new TimeoutException($"DevTools reported no worker registration for {rig.Web.DemoSchool}")),
             ["data"] = """{"title":"Solde bas","body":"Le portefeuille de Lucas est sous 5,00 €.","url":"finances/soldes","tag":"balance-lucas"}""",
         });
 
