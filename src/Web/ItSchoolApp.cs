@@ -11,6 +11,7 @@ using ItSchool.Web.Management;
 using ItSchool.Web.Meals;
 using ItSchool.Web.Meetings;
 using ItSchool.Web.Notifications;
+using ItSchool.Web.Notifications.Push;
 using ItSchool.Web.Operators;
 using ItSchool.Web.Orders;
 using ItSchool.Web.Payments;
@@ -46,6 +47,7 @@ public static class ItSchoolApp
         new AbsencesFeature(),
         new TextbooksFeature(),
         new AppFeature(),
+        new PushFeature(),
         new LegalFeature(),
         new MicrosoftSignInFeature(),
         // Last: its demo seed counts what the others seeded as already told.

@@ -62,12 +62,21 @@ public static class NotificationRouting
                 }
                 break;
         }
-        if (choice.Push)
+        // Push is on by default: a user who never allowed it on a device gets no notice queued for nobody.
+        var pushed = choice.Push && await HasDeviceAsync(connection, transaction, notification.UserId, cancellationToken);
+        if (pushed)
         {
             await PushQueue.EnqueueAsync(connection, transaction, new PushNotice(mail.SchoolId, notification.UserId, mail.Subject, notification.Summary,
                 notification.Url, notification.Tag ?? notification.Kind.Code()), sendAt, now, cancellationToken);
         }
-        return new NotificationOutcome(choice.Email, sendAt, choice.Push);
+        return new NotificationOutcome(choice.Email, sendAt, pushed);
+    }
+
+    static async Task<bool> HasDeviceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = @user)", connection, transaction);
+        command.Parameters.AddWithValue("user", userId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>The same in a transaction of its own, for a sender whose change is already written (a mail after a refund).</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using ItSchool.Notifications;
+using ItSchool.Notifications.Push;
+using ItSchool.Web.Notifications.Push;
 using ItSchool.Web.Shell;
 
 namespace ItSchool.Web.Notifications;
@@ -25,13 +27,10 @@ public static class NotificationPages
     {
         var page = school.MapGroup("/" + Root).RequireAuthorization();
 
-        page.MapGet("", async (HttpContext context, NotificationPreferences preferences) =>
-            new RazorComponentResult<NotificationsPage>(new
-            {
-                Form = Form.Of(await preferences.ReadAsync(SignedInUser.From(context.User)!.Id, context.RequestAborted)),
-            }));
+        page.MapGet("", async (HttpContext context, NotificationPreferences preferences, PushSubscriptions subscriptions, VapidKeys keys) =>
+            await PageAsync(context, subscriptions, keys, Form.Of(await preferences.ReadAsync(SignedInUser.From(context.User)!.Id, context.RequestAborted))));
 
-        page.MapPost("", async (HttpContext context, NotificationPreferences preferences, TimeProvider clock) =>
+        page.MapPost("", async (HttpContext context, NotificationPreferences preferences, PushSubscriptions subscriptions, VapidKeys keys, TimeProvider clock) =>
         {
             var posted = await context.Request.ReadFormAsync(context.RequestAborted);
             var kinds = NotificationKinds.All.ToDictionary(kind => kind, kind => new KindChoice(
@@ -64,12 +63,16 @@ public static class NotificationPages
             var settings = new NotificationSettings(kinds, quiet, digestParsed ? digestAt : NotificationSettings.DefaultDigestAt);
             if (problem is not null)
             {
-                return (IResult)new RazorComponentResult<NotificationsPage>(new { Form = new Form(settings, quietOn, start, end, problem) });
+                return await PageAsync(context, subscriptions, keys, new Form(settings, quietOn, start, end, problem));
             }
             await preferences.SaveAsync(SignedInUser.From(context.User)!.Id, settings, clock.GetUtcNow(), context.RequestAborted);
             return Flash.Redirect(context, Root, "saved");
         });
     }
+
+    /// <summary>The preferences with this device's push setting (the user's devices and the key a subscription is bound to).</summary>
+    static async Task<IResult> PageAsync(HttpContext context, PushSubscriptions subscriptions, VapidKeys keys, Form form) =>
+        new RazorComponentResult<NotificationsPage>(new { Form = form, Push = await PushDevices.SettingAsync(context, subscriptions, keys) });
 
     /// <summary>A wall-clock time as a time field sends it (07:00, or 07:00:00).</summary>
     static bool TryTime(string? typed, out TimeOnly time) =>

@@ -38,7 +38,7 @@ public sealed class AxeTests(WebNode web, Chromium chromium) : IClassFixture<Web
         foreach (var userName in DemoUsers)
         {
             var page = await chromium.SignInToDashboardAsync(web, userName);
-            List<string> hrefs = [.. await MenuAsync(userName), "mon-acces", "notifications"];
+            List<string> hrefs = [.. await MenuAsync(userName), "mon-acces", "notifications", "notifications/appareils"];
             if (DemoSchool.Accounts.Single(account => account.UserName == userName).Role == Role.Parent)
             {
                 hrefs.Add("comptes");

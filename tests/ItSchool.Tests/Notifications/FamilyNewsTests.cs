@@ -20,6 +20,7 @@ public sealed class FamilyNewsTests(WebNode web) : IClassFixture<WebNode>
         var (chloe, benoit, lucas, genevieve) = (await DemoPupils.IdAsync(web, "Chloé"), await DemoPupils.IdAsync(web, "Benoît"),
             await DemoPupils.IdAsync(web, "Lucas"), await DemoPupils.IdAsync(web, "Geneviève"));
         var pierre = await NotificationRig.UserAsync(web, "pierre.lefevre");
+        await NotificationRig.UserAsync(web, "amelie.lefevre");
         await NotificationRig.SetAsync(web, pierre, NotificationRig.With(NotificationKind.NewDocument, EmailChoice.Off, push: false));
         var (form, document) = (Guid.NewGuid(), Guid.NewGuid());
         await ExecuteAsync("""

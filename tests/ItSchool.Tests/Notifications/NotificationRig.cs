@@ -14,10 +14,18 @@ public static class NotificationRig
 
     public static NpgsqlDataSource Db(WebNode web) => web.Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<User> UserAsync(WebNode web, string userName)
+    /// <summary>The demo user, with a device that allowed push notifications unless <paramref name="withDevice"/> is false.</summary>
+    public static async Task<User> UserAsync(WebNode web, string userName, bool withDevice = true)
     {
-        await using var command = Db(web).CreateCommand("SELECT id, school_id, email FROM users WHERE user_name = @name");
+        await using var command = Db(web).CreateCommand("""
+            SELECT id, school_id, email FROM users WHERE user_name = @name;
+            INSERT INTO push_subscriptions (id, school_id, user_id, endpoint, p256dh, auth, device, created_at)
+            SELECT gen_random_uuid(), school_id, id, 'https://push.example.org/' || id, 'key', 'auth', 'Test', now()
+            FROM users WHERE user_name = @name AND @device
+            ON CONFLICT (endpoint) DO NOTHING;
+            """);
         command.Parameters.AddWithValue("name", userName);
+        command.Parameters.AddWithValue("device", withDevice);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync(), userName);
         return new User(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2));

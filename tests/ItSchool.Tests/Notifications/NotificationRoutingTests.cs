@@ -29,6 +29,17 @@ public sealed class NotificationRoutingTests(WebNode web) : IClassFixture<WebNod
     }
 
     [Fact]
+    public async Task A_user_who_never_allowed_push_on_a_device_gets_the_mail_and_no_push()
+    {
+        var user = await NotificationRig.UserAsync(web, "claire.dupont", withDevice: false);
+        var outcome = await NotificationRig.SendAsync(web, user, NotificationKind.NewInvoice, "Facture sans appareil");
+
+        Assert.False(outcome.Pushed);
+        await web.Mail.WaitForAsync(m => m.Subject == "Facture sans appareil");
+        Assert.Equal(0, await NotificationRig.CountAsync(web, "SELECT count(*) FROM push_queue WHERE user_id = @user", ("user", user.Id)));
+    }
+
+    [Fact]
     public async Task A_digested_kind_is_kept_for_the_digest_and_not_mailed()
     {
         var user = await NotificationRig.UserAsync(web, "amelie.lefevre");

@@ -48,6 +48,9 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public Action<WebApplication>? TestEndpoints { get; init; }
 
+    /// <summary>Settings a kind of node always starts with, before those a test gives <see cref="StartAsync"/>.</summary>
+    public string[] Arguments { get; init; } = [];
+
     /// <summary>Whether the node has an SMTP server (its <see cref="Mail"/> sink) or keeps mail in the outbox.</summary>
     protected virtual bool DeliversMail => true;
     public SmtpSink Mail { get; } = new();
@@ -139,6 +142,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             .. Demo ? Array.Empty<string>() : [$"--ItSchool:PublicUrl=http://127.0.0.1:{port}"],
             $"--ItSchool:Smtp:Port={Mail.Port}",
             .. KeyCertificate is null ? Array.Empty<string>() : [$"--ItSchool:DataProtection:Certificate:Path={KeyCertificate}"],
+            .. Arguments,
             .. arguments,
         ], builder =>
         {

@@ -62,3 +62,51 @@ self.addEventListener("fetch", function (event) {
     }));
   }
 });
+
+// The school's address, absolute: PRECACHE.scope is its path.
+var home = new URL(PRECACHE.scope, self.location.href).href;
+
+// A notification from the school (Notifications/Push/PushSender.cs sends { title, body, url, tag }). Its tag makes a
+// newer notice replace an older one on the screen rather than pile up; its page is resolved under this school's scope.
+self.addEventListener("push", function (event) {
+  var notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch (error) {
+    notice = { body: event.data ? event.data.text() : "" };
+  }
+  var target = new URL(notice.url || "", home);
+  if (target.origin !== self.location.origin) {
+    target = new URL(home);
+  }
+  event.waitUntil(self.registration.showNotification(notice.title || "ItSchool", {
+    body: notice.body || "",
+    tag: notice.tag || undefined,
+    icon: home + "icons/icon-192.png",
+    badge: home + "icons/icon-192.png",
+    data: { url: target.href },
+  }));
+});
+
+// A tap on it: the app's window already open on this school comes forward on that page; otherwise one opens.
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = event.notification.data && event.notification.data.url ? event.notification.data.url : home;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    var open = windows.filter(function (client) {
+      return client.url.indexOf(home) === 0;
+    });
+    var exact = open.filter(function (client) {
+      return client.url === url;
+    })[0];
+    if (exact) {
+      return exact.focus();
+    }
+    if (open.length > 0 && "navigate" in open[0]) {
+      return open[0].focus().then(function (focused) {
+        return (focused || open[0]).navigate(url);
+      });
+    }
+    return self.clients.openWindow(url);
+  }));
+});
