@@ -70,14 +70,7 @@ public sealed class KitchenBrowserTests(WebNode web, Chromium chromium) : IClass
     async Task<IPage> OpenAsync(string userName, string address)
     {
         var page = await chromium.SignInAsync(web, userName, options: new() { Locale = "fr-BE", ViewportSize = new() { Width = 1280, Height = 900 } });
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                errors.Enqueue($"{page.Url}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => errors.Enqueue($"{page.Url}: script error {error}");
+        page.CollectErrorsInto(errors);
         await page.WaitForLandingAsync(userName);
         await page.GotoAsync(new Uri(web.DemoSchool, address).ToString());
         return page;

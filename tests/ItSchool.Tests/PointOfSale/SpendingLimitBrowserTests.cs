@@ -63,14 +63,7 @@ public sealed class SpendingLimitBrowserTests(WebNode web, Chromium chromium) : 
     async Task<IPage> SignInAsync(string userName)
     {
         var page = await chromium.SignInAsync(web, userName, options: new() { Locale = "fr-BE", ViewportSize = new() { Width = 1280, Height = 720 } });
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                errors.Enqueue($"{page.Url}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => errors.Enqueue($"{page.Url}: script error {error}");
+        page.CollectErrorsInto(errors);
         await page.WaitForLandingAsync(userName);
         return page;
     }

@@ -284,14 +284,7 @@ public sealed class TillBrowserTests(WebNode web, Chromium chromium) : IClassFix
     async Task<IPage> SignInAsync(string userName, ViewportSize? viewport = null)
     {
         var page = await chromium.SignInAsync(web, userName, options: new() { Locale = "fr-BE", ViewportSize = viewport ?? new() { Width = 1280, Height = 720 } });
-        page.Console += (_, message) =>
-        {
-            if (message.Type is "error" or "warning")
-            {
-                errors.Enqueue($"{page.Url}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => errors.Enqueue($"{page.Url}: script error {error}");
+        page.CollectErrorsInto(errors);
         await page.WaitForLandingAsync(userName);
         return page;
     }
