@@ -4,14 +4,16 @@ using Npgsql;
 namespace ItSchool.PointOfSale;
 
 /// <summary>
-/// Everything a sale needs to know before the purse is asked — an earlier answer for this sale id, the
-/// articles (withdrawn ones too, so that the terminal hears why it is refused), the card's holder. At a
+/// Everything a sale needs to know before the purse is asked — whether its terminal is still live, an earlier answer
+/// for this sale id, the articles (withdrawn ones too, so that the terminal hears why it is refused), the card's holder. At a
 /// canteen rush the round trips, not the queries, are what costs: the sales of the same moment are looked
 /// up together, in one statement batch.
 /// </summary>
 public sealed class SaleLookup(NpgsqlDataSource db)
 {
-    public sealed record Found(StoredAnswer? Earlier, IReadOnlyDictionary<string, Article> Articles, (Guid PupilId, string FirstName)? Holder);
+    /// <param name="TerminalLive">Whether the terminal was still live (not revoked) at the lookup: the key may have been found in memory.</param>
+    public sealed record Found(StoredAnswer? Earlier, IReadOnlyDictionary<string, Article> Articles, (Guid PupilId, string FirstName)? Holder,
+        bool TerminalLive = true);
 
     public Task<Found> FindAsync(Terminal terminal, string idempotencyKey, IEnumerable<string> articleCodes, string? cardUid,
         CancellationToken cancellationToken = default) =>
@@ -61,6 +63,14 @@ public sealed class SaleLookup(NpgsqlDataSource db)
             Parameters = { new("school", schools), new("uid", wanted.Select(w => w.CardUid).ToArray()) },
         });
 
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT w.n FROM unnest(@terminal) WITH ORDINALITY AS w(terminal, n)
+            JOIN pos_terminals t ON t.id = w.terminal AND t.revoked_at IS NULL
+            """)
+        {
+            Parameters = { new("terminal", wanted.Select(w => w.Terminal.Id).ToArray()) },
+        });
+
         await using var reader = await batch.ExecuteReaderAsync();
         var earlier = new StoredAnswer?[wanted.Count];
         while (await reader.ReadAsync())
@@ -79,10 +89,16 @@ public sealed class SaleLookup(NpgsqlDataSource db)
         {
             holders[reader.GetInt64(0) - 1] = (reader.GetGuid(1), reader.GetString(2));
         }
+        await reader.NextResultAsync();
+        var live = new bool[wanted.Count];
+        while (await reader.ReadAsync())
+        {
+            live[reader.GetInt64(0) - 1] = true;
+        }
 
         return wanted.Select((w, i) => new Found(earlier[i],
             w.ArticleCodes.Where(code => articles.ContainsKey((w.Terminal.SchoolId, code)))
                 .ToDictionary(code => code, code => articles[(w.Terminal.SchoolId, code)]),
-            holders[i])).ToList();
+            holders[i], live[i])).ToList();
     }
 }

@@ -29,6 +29,8 @@ public sealed record PosProblem(int Status, string Code, string? Message = null,
     [JsonIgnore]
     public string MessageKey => Message ?? Code;
 
+    /// <summary>The terminal was revoked since this node last saw its key.</summary>
+    public static PosProblem InvalidKey { get; } = new(401, "invalid_key");
     public static PosProblem IdempotencyKeyRequired { get; } = new(400, "idempotency_key_required");
     public static PosProblem MalformedJson { get; } = new(400, "malformed_json");
     public static PosProblem IdempotencyKeyReused { get; } = new(409, "idempotency_key_reused");

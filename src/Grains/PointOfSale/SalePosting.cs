@@ -21,7 +21,7 @@ namespace ItSchool.PointOfSale;
 /// a void moves money once under the purse key <c>pos-void/{sale}</c>. A terminal grain would add a hop to
 /// every sale of a canteen rush and guard nothing more.
 /// </remarks>
-public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
+public sealed class SalePosting(SaleLookup lookup, PosSales sales, Terminals terminals, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
 {
     /// <summary>How answers are kept in pos_sales.response: the typed answer, no words (they are the reader's).</summary>
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -38,6 +38,11 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
         var hash = Fingerprint(request);
         var found = await lookup.FindAsync(terminal, key, (request.Lines ?? []).Select(l => l.ArticleCode ?? ""), request.CardUid,
             cancellationToken);
+        if (!found.TerminalLive)
+        {
+            terminals.Forget(terminal);
+            return PosProblem.InvalidKey;
+        }
         if (found.Earlier is { } earlier)
         {
             return Replay(earlier, hash);
@@ -106,7 +111,8 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, IGrainFactory
     /// more — that the id already served another sale.
     /// </summary>
     public async Task<PosOutcome<SaleAccepted>> RefuseUnreadableAsync(Terminal terminal, string? saleId, CancellationToken cancellationToken = default) =>
-        Key(saleId) is not { } key ? PosProblem.IdempotencyKeyRequired
+        !await terminals.IsLiveAsync(terminal, cancellationToken) ? PosProblem.InvalidKey
+        : Key(saleId) is not { } key ? PosProblem.IdempotencyKeyRequired
         : await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is not null ? PosProblem.IdempotencyKeyReused
         : PosProblem.MalformedJson;
 

@@ -46,14 +46,60 @@ public sealed class Terminals(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The live terminal this key belongs to, or null (unknown, malformed or revoked). Asked of PostgreSQL on
-    /// every request, never cached, so a revocation takes effect at the next request on every node; the
-    /// requests of the same moment share one round trip.
+    /// The terminal this key belongs to, or null (unknown, malformed or revoked when asked). A key this node already
+    /// found is answered from memory, without a round trip: such a terminal may have been revoked since, on any node,
+    /// so whoever acts for it confirms it is still live in PostgreSQL in the same round trip as its own reads — a sale
+    /// in its lookup (<see cref="SaleLookup"/>), every other call with <see cref="IsLiveAsync"/> — and a revocation
+    /// still stops the very next request on every node. A terminal never changes but for its revocation, so the copy
+    /// cannot be stale in any other way.
     /// </summary>
-    public Task<Terminal?> AuthenticateAsync(string? key, CancellationToken cancellationToken = default) =>
-        key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 100
-            ? Task.FromResult<Terminal?>(null)
-            : authentications.RunAsync(Hash(key));
+    public async Task<Terminal?> AuthenticateAsync(string? key, CancellationToken cancellationToken = default)
+    {
+        if (key is null || !key.StartsWith(Prefix, StringComparison.Ordinal) || key.Length > 100)
+        {
+            return null;
+        }
+        var hash = Hash(key);
+        var known = Convert.ToHexString(hash);
+        if (found.TryGetValue(known, out var terminal))
+        {
+            return terminal;
+        }
+        terminal = await authentications.RunAsync(hash);
+        if (terminal is not null)
+        {
+            found[known] = terminal;
+        }
+        return terminal;
+    }
+
+    /// <summary>Keys this node found, by their hash (only keys that opened a live terminal: a stranger's guesses are not kept).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, Terminal> found = new();
+
+    /// <summary>Whether the terminal is still live; a revoked one is forgotten, so its key is asked of PostgreSQL again.</summary>
+    public async Task<bool> IsLiveAsync(Terminal terminal, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM pos_terminals WHERE id = @id AND revoked_at IS NULL)");
+        command.Parameters.AddWithValue("id", terminal.Id);
+        var live = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (!live)
+        {
+            Forget(terminal);
+        }
+        return live;
+    }
+
+    /// <summary>A terminal found revoked: its key is asked of PostgreSQL again (and refused there).</summary>
+    public void Forget(Terminal terminal)
+    {
+        foreach (var (hash, known) in found)
+        {
+            if (known.Id == terminal.Id)
+            {
+                found.TryRemove(hash, out _);
+            }
+        }
+    }
 
     readonly SqlBatcher<byte[], Terminal?> authentications = new(async hashes =>
     {

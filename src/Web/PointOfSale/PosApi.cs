@@ -38,7 +38,16 @@ public static class PosApi
         app.MapOpenApi("/openapi/{documentName}.json");
         var api = app.MapGroup("/api/pos/v1").RequireAuthorization(TerminalKeys.SchemeName).DisableAntiforgery().RequireModule(SchoolModule.PointOfSale)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        // The key may have been found in this node's memory (Terminals.AuthenticateAsync): every call confirms its terminal
+        // is still live before acting, a sale in its own lookup's round trip, any other call here.
+        api.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ConfirmsItsTerminal>() is not null
+            || await context.HttpContext.RequestServices.GetRequiredService<Terminals>().IsLiveAsync(Caller(context.HttpContext), context.HttpContext.RequestAborted)
+                ? await next(context)
+                : PosAnswers.Http(new PosOutcome<SaleAccepted>(null, PosProblem.InvalidKey), StatusCodes.Status200OK,
+                    context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<PosText>>()));
         api.MapPost("/sales", PostSaleAsync)
+            .WithMetadata(new ConfirmsItsTerminal())
             .Accepts<SaleRequest>("application/json")
             .Produces<SaleAccepted>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -125,3 +134,6 @@ public static class PosApi
 }
 
 public sealed record CardInfo(string FirstName, long BalanceCents, long AvailableCents);
+
+/// <summary>Marks an endpoint that confirms its terminal is live in its own round trip (the sale's lookup), not in a query of its own.</summary>
+sealed record ConfirmsItsTerminal;
