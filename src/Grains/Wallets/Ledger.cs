@@ -146,7 +146,7 @@ public sealed class Ledger(NpgsqlDataSource db)
     }
 
     /// <summary>What each pupil spent today and this week per kind of purchase (a void counts against its sale).</summary>
-    const string SpentSql = """
+    internal const string SpentSql = """
         SELECT pupil_id, spend_kind, coalesce(-sum(amount_cents) FILTER (WHERE occurred_at >= @today), 0)::bigint, -sum(amount_cents)::bigint
         FROM ledger_entries
         WHERE pupil_id = ANY(@pupils) AND occurred_at >= @week AND spend_kind IS NOT NULL

@@ -51,11 +51,10 @@ public sealed class SpendingLimitSettings(NpgsqlDataSource db, TimeProvider cloc
         {
             Parameters = { new("school", schoolId) },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT spend_kind, coalesce(-sum(amount_cents) FILTER (WHERE occurred_at >= @today), 0)::bigint, -sum(amount_cents)::bigint
-            FROM ledger_entries WHERE pupil_id = @pupil AND school_id = @school AND occurred_at >= @week AND spend_kind IS NOT NULL
-            GROUP BY spend_kind
-            """) { Parameters = { new("pupil", pupilId), new("school", schoolId), new("today", today), new("week", week) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Ledger.SpentSql)
+        {
+            Parameters = { new("pupils", new[] { pupilId }), new("today", today), new("week", week) },
+        });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             SELECT b.kind, b.value, u.first_name || ' ' || u.last_name, b.set_at
             FROM spending_blocks b JOIN users u ON u.id = b.set_by WHERE b.pupil_id = @pupil ORDER BY b.value
@@ -78,7 +77,7 @@ public sealed class SpendingLimitSettings(NpgsqlDataSource db, TimeProvider cloc
         var perKind = new Dictionary<int, (long Today, long Week)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            perKind[reader.GetInt16(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+            perKind[reader.GetInt16(1)] = (reader.GetInt64(2), reader.GetInt64(3));
         }
         await reader.NextResultAsync(cancellationToken);
         var (articles, categories) = (new List<string>(), new List<string>());

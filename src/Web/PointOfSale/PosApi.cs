@@ -44,8 +44,8 @@ public static class PosApi
             context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ConfirmsItsTerminal>() is not null
             || await context.HttpContext.RequestServices.GetRequiredService<Terminals>().IsLiveAsync(Caller(context.HttpContext), context.HttpContext.RequestAborted)
                 ? await next(context)
-                : PosAnswers.Http(new PosOutcome<SaleAccepted>(null, PosProblem.InvalidKey), StatusCodes.Status200OK,
-                    context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<PosText>>()));
+                : Problems.Problem(PosProblem.InvalidKey.Status, PosProblem.InvalidKey.Code,
+                    PosAnswers.Title(PosProblem.InvalidKey, context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<PosText>>())));
         api.MapPost("/sales", PostSaleAsync)
             .WithMetadata(new ConfirmsItsTerminal())
             .Accepts<SaleRequest>("application/json")

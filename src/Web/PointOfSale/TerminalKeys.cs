@@ -19,5 +19,6 @@ public sealed class TerminalKeys(Terminals terminals, IOptionsMonitor<Authentica
     protected override (Guid SchoolId, Guid Id, string Name) Describe(Terminal terminal) => (terminal.SchoolId, terminal.Id, terminal.Name);
 
     // Resolved only when a key is refused: the handler is made for every sale, and most sales carry a good key.
-    protected override string InvalidKeyTitle => Context.RequestServices.GetRequiredService<IStringLocalizer<PosText>>()["Api.InvalidKey"];
+    protected override string InvalidKeyTitle =>
+        PosAnswers.Title(PosProblem.InvalidKey, Context.RequestServices.GetRequiredService<IStringLocalizer<PosText>>());
 }

@@ -11,27 +11,15 @@ using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
+using static ItSchool.Tests.PointOfSale.PosRequests;
+
 namespace ItSchool.Tests.PointOfSale;
 
 public sealed class PosApiTests(WebNode web) : IClassFixture<WebNode>
 {
     const string Chloe = "04A1B2C3D4E504";
 
-    HttpClient Terminal(string key = DemoPos.CanteenKey)
-    {
-        var client = web.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
-    static HttpRequestMessage Sale(string key, string json) => new(HttpMethod.Post, "/api/pos/v1/sales")
-    {
-        Headers = { { "Idempotency-Key", key } },
-        Content = new StringContent(json, Encoding.UTF8, "application/json"),
-    };
-
-    static string Body(string card, params (string Code, int Quantity)[] lines) =>
-        JsonSerializer.Serialize(new { cardUid = card, lines = lines.Select(l => new { articleCode = l.Code, quantity = l.Quantity }) });
+    HttpClient Terminal(string key = DemoPos.CanteenKey) => PosRequests.Terminal(web, key);
 
     async Task<long> BalanceAsync(string card)
     {

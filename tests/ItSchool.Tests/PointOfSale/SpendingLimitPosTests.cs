@@ -31,19 +31,9 @@ public sealed class SpendingLimitPosTests(WebNode web) : IClassFixture<WebNode>
         return (parent, pupil, card, firstName);
     }
 
-    HttpClient Terminal()
-    {
-        var client = web.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DemoPos.CanteenKey);
-        return client;
-    }
+    HttpClient Terminal() => PosRequests.Terminal(web);
 
-    static HttpRequestMessage Sale(string key, string card, string article, int quantity = 1) => new(HttpMethod.Post, "/api/pos/v1/sales")
-    {
-        Headers = { { "Idempotency-Key", key } },
-        Content = new StringContent(JsonSerializer.Serialize(new { cardUid = card, lines = new[] { new { articleCode = article, quantity } } }),
-            Encoding.UTF8, "application/json"),
-    };
+    static HttpRequestMessage Sale(string saleId, string card, string article) => PosRequests.Sale(saleId, PosRequests.Body(card, (article, 1)));
 
     static (string, string)[] NoLimits(params (string, string)[] set) =>
         [.. SpendingLimitSettings.Scopes.SelectMany(s => new[] { ($"Daily{s}", ""), ($"Weekly{s}", "") }).Where(f => !set.Any(x => x.Item1 == f.Item1)), .. set];

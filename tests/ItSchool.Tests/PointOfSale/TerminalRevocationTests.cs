@@ -9,6 +9,8 @@ using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
 
+using static ItSchool.Tests.PointOfSale.PosRequests;
+
 namespace ItSchool.Tests.PointOfSale;
 
 /// <summary>
@@ -19,20 +21,7 @@ public sealed class TerminalRevocationTests(WebNode web) : IClassFixture<WebNode
 {
     const string Chloe = "04A1B2C3D4E504";
 
-    static HttpClient Terminal(WebNode node, string key)
-    {
-        var client = node.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
-    static HttpRequestMessage Sale(string saleId, string body) => new(HttpMethod.Post, "/api/pos/v1/sales")
-    {
-        Headers = { { "Idempotency-Key", saleId } },
-        Content = new StringContent(body, Encoding.UTF8, "application/json"),
-    };
-
-    static string Apple => JsonSerializer.Serialize(new { cardUid = Chloe, lines = new[] { new { articleCode = "POMME", quantity = 1 } } });
+    static string Apple => Body(Chloe, ("POMME", 1));
 
     static async Task AssertRefusedAsync(HttpResponseMessage response)
     {
