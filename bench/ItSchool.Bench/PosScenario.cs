@@ -66,11 +66,16 @@ public static class PosScenario
                 var rows = baselinePupils.Take(count).ToArray();
                 await WalletScenario.MeasureAsync("warm-up", load, rows, 2, options.Concurrency, (p, k) => WalletScenario.BaselineDebitAsync(db, p, k));
                 // Longer: the web stack's code is still being recompiled by the tiered JIT for the first seconds.
-                await WalletScenario.MeasureAsync("warm-up", load, Indexes(count), 6, options.Concurrency, (i, k) => PostSaleAsync(http, keys, cards, i, k));
+                var warm = await WalletScenario.WarmUpAsync(load, Indexes(count), options.Concurrency, (i, k) => PostSaleAsync(http, keys, cards, i, k));
+                Console.Error.WriteLine($"warmed up {load} in {warm} s");
                 var baseline = await WalletScenario.MeasureAsync("baseline", load, rows, options.Seconds, options.Concurrency,
                     (p, k) => WalletScenario.BaselineDebitAsync(db, p, k));
+                // For a profiler started from outside on this line (docs/benchmarks.md, where the time goes).
+                Console.Error.WriteLine($"measuring pos {load} for {options.Seconds} s");
+                await Statements.ResetAsync(db);
                 var pos = await WalletScenario.MeasureAsync("pos", load, Indexes(count), options.Seconds, options.Concurrency,
                     (i, k) => PostSaleAsync(http, keys, cards, i, k));
+                await Statements.ReportAsync(db, $"pos {load}");
                 var duplicates = await DuplicatesAsync(db);
                 report.AppendLine($"| {load} | plain-SQL debit (baseline) | {baseline.Throughput:F0} | {baseline.P50Ms:F2} | {baseline.P99Ms:F2} | – | {baseline.Declined} | 1.00 |");
                 report.AppendLine($"| {load} | POST /api/pos/v1/sales | {pos.Throughput:F0} | {pos.P50Ms:F2} | {pos.P99Ms:F2} | {duplicates} | {pos.Declined} | {pos.Throughput / baseline.Throughput:F2} |");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // dotnet run -c Release --project bench/ItSchool.Bench -- wallet [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 // dotnet run -c Release --project bench/ItSchool.Bench -- operations [--pupils 600]
-// dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
+// dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4] [--statements]
 // dotnet run -c Release --project bench/ItSchool.Bench -- invoices [--seconds 10] [--concurrency 64] [--pupils 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
@@ -24,6 +24,10 @@ var server = await LocalPostgres.StartAsync(directory, "bench", NullLogger.Insta
 try
 {
     var connectionString = server.ConnectionString("bench") + $";Maximum Pool Size={options.Concurrency + 8}";
+    if (args.Contains("--statements"))
+    {
+        server = await Statements.LoadAsync(server, directory, connectionString);
+    }
     await using var db = Npgsql.NpgsqlDataSource.Create(connectionString);
     await Migrations.ApplyAsync(db, NullLogger.Instance);
     await DemoSchool.SeedIfEmptyAsync(db, NullLogger.Instance);

@@ -45,7 +45,7 @@ public enum ArticleProblem
 /// <summary>The school's articles, for the till, the card lookup and the manager.</summary>
 public sealed class Catalogue(NpgsqlDataSource db)
 {
-    const string Columns = "code, label, price_cents, category, open_price, active";
+    internal const string Columns = "code, label, price_cents, category, open_price, active";
 
     /// <summary>The articles on sale at a fixed price, by category and label, for the till's grid.</summary>
     public async Task<IReadOnlyList<Article>> TillArticlesAsync(Guid schoolId, CancellationToken cancellationToken = default) =>

@@ -12,8 +12,9 @@ namespace ItSchool.PointOfSale;
 public sealed class SaleLookup(NpgsqlDataSource db)
 {
     /// <param name="TerminalLive">Whether the terminal was still live (not revoked) at the lookup: the key may have been found in memory.</param>
+    /// <param name="SchoolVersion">The school's point-of-sale version (<see cref="PosSnapshots"/>) read before the rest.</param>
     public sealed record Found(StoredAnswer? Earlier, IReadOnlyDictionary<string, Article> Articles, (Guid PupilId, string FirstName)? Holder,
-        bool TerminalLive = true);
+        bool TerminalLive = true, long SchoolVersion = 0);
 
     public Task<Found> FindAsync(Terminal terminal, string idempotencyKey, IEnumerable<string> articleCodes, string? cardUid,
         CancellationToken cancellationToken = default) =>
@@ -28,11 +29,22 @@ public sealed class SaleLookup(NpgsqlDataSource db)
         var schools = wanted.Select(w => w.Terminal.SchoolId).ToArray();
         var articleKeys = wanted.SelectMany(w => w.ArticleCodes.Select(code => (w.Terminal.SchoolId, code))).Distinct().ToArray();
 
+        // Each row is looked up by its index (LATERAL … LIMIT 1): joined to the unnested requests, the planner may hash a whole
+        // table to find a dozen rows when its statistics lag (a canteen's first rush on a new school year's tables).
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT w.n, s.id, s.request_hash, s.status_code, s.response::text
+            SELECT s.school_id, coalesce(v.version, 0) FROM unnest(@school) AS s(school_id)
+            LEFT JOIN pos_versions v ON v.school_id = s.school_id
+            """)
+        {
+            Parameters = { new("school", schools.Distinct().ToArray()) },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT w.n, s.id, s.request_hash, s.status_code, s.response
             FROM unnest(@terminal, @key) WITH ORDINALITY AS w(terminal, key, n)
-            JOIN pos_sales s ON s.terminal_id = w.terminal AND s.idempotency_key = w.key
+            CROSS JOIN LATERAL (
+                SELECT s.id, s.request_hash, s.status_code, s.response::text AS response FROM pos_sales s
+                WHERE s.terminal_id = w.terminal AND s.idempotency_key = w.key LIMIT 1) s
             """)
         {
             Parameters =
@@ -54,10 +66,11 @@ public sealed class SaleLookup(NpgsqlDataSource db)
             },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT w.n, p.id, p.first_name
+            SELECT w.n, c.id, c.first_name
             FROM unnest(@school, @uid) WITH ORDINALITY AS w(school, uid, n)
-            JOIN pupil_cards c ON c.school_id = w.school AND upper(c.uid) = upper(w.uid) AND c.revoked_at IS NULL
-            JOIN pupils p ON p.id = c.pupil_id
+            CROSS JOIN LATERAL (
+                SELECT p.id, p.first_name FROM pupil_cards c JOIN pupils p ON p.id = c.pupil_id
+                WHERE c.school_id = w.school AND upper(c.uid) = upper(w.uid) AND c.revoked_at IS NULL LIMIT 1) c
             """)
         {
             Parameters = { new("school", schools), new("uid", wanted.Select(w => w.CardUid).ToArray()) },
@@ -72,6 +85,12 @@ public sealed class SaleLookup(NpgsqlDataSource db)
         });
 
         await using var reader = await batch.ExecuteReaderAsync();
+        var versions = new Dictionary<Guid, long>();
+        while (await reader.ReadAsync())
+        {
+            versions[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+        await reader.NextResultAsync();
         var earlier = new StoredAnswer?[wanted.Count];
         while (await reader.ReadAsync())
         {
@@ -99,6 +118,6 @@ public sealed class SaleLookup(NpgsqlDataSource db)
         return wanted.Select((w, i) => new Found(earlier[i],
             w.ArticleCodes.Where(code => articles.ContainsKey((w.Terminal.SchoolId, code)))
                 .ToDictionary(code => code, code => articles[(w.Terminal.SchoolId, code)]),
-            holders[i], live[i])).ToList();
+            holders[i], live[i], versions[w.Terminal.SchoolId])).ToList();
     }
 }

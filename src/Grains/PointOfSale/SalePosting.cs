@@ -21,7 +21,8 @@ namespace ItSchool.PointOfSale;
 /// a void moves money once under the purse key <c>pos-void/{sale}</c>. A terminal grain would add a hop to
 /// every sale of a canteen rush and guard nothing more.
 /// </remarks>
-public sealed class SalePosting(SaleLookup lookup, PosSales sales, Terminals terminals, IGrainFactory grains, TimeProvider clock, ILogger<SalePosting> logger)
+public sealed class SalePosting(SaleLookup lookup, PosSnapshots snapshots, PosSales sales, Terminals terminals, IGrainFactory grains,
+    TimeProvider clock, ILogger<SalePosting> logger)
 {
     /// <summary>How answers are kept in pos_sales.response: the typed answer, no words (they are the reader's).</summary>
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -36,8 +37,38 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, Terminals ter
             return PosProblem.IdempotencyKeyRequired;
         }
         var hash = Fingerprint(request);
+        return await SellFromMemoryAsync(terminal, key, hash, request) ?? await SellAsync(terminal, key, hash, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// A canteen's usual sale — a known card, known articles, money enough — in one round trip: priced from this node's snapshot
+    /// of the school and written with its answer in the debit's commit, which refuses it if the school or the terminal changed
+    /// since. Anything else answers null — an unknown card or article, a refusal, a retry, a refused commit — and the sale is
+    /// then priced from the database, where its answer is decided.
+    /// </summary>
+    async Task<PosOutcome<SaleAccepted>?> SellFromMemoryAsync(Terminal terminal, string key, byte[] hash, SaleRequest request)
+    {
+        var school = await snapshots.OfAsync(terminal.SchoolId);
+        if (school.Holder(request.CardUid) is not { } holder || Price(request, school.Articles) is not ({ } lines, null))
+        {
+            return null;
+        }
+        try
+        {
+            var result = await DebitAsync(terminal, key, hash, lines, school.Articles, holder, school.Version);
+            return result is { Accepted: true, Replayed: false } ? Sold(terminal, key, lines, holder, result) : null;
+        }
+        catch (PurseUnavailableException)
+        {
+            return null;
+        }
+    }
+
+    async Task<PosOutcome<SaleAccepted>> SellAsync(Terminal terminal, string key, byte[] hash, SaleRequest request, CancellationToken cancellationToken)
+    {
         var found = await lookup.FindAsync(terminal, key, (request.Lines ?? []).Select(l => l.ArticleCode ?? ""), request.CardUid,
             cancellationToken);
+        snapshots.Seen(terminal.SchoolId, found.SchoolVersion);
         if (!found.TerminalLive)
         {
             terminals.Forget(terminal);
@@ -61,32 +92,35 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, Terminals ter
                 null, null, null, null, now));
         }
 
-        var priced = lines!;
-        var amount = priced.Sum(l => l.TotalCents);
-        var spend = new Spend(SaleLines.SpendKind(terminal.Kind), [.. priced.Select(l => l.ArticleCode).Distinct()],
-            [.. priced.Select(l => found.Articles[l.ArticleCode].Category).OfType<string>().Distinct()]);
-        var linesJson = SaleLines.ToJson(priced);
         MovementResult result;
         try
         {
-            result = await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
-                SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(priced),
-                new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name),
-                new SaleAnswered(id, terminal.SchoolId, terminal.Id, key, hash, holder.PupilId, amount, linesJson, holder.FirstName, now), spend));
+            result = await DebitAsync(terminal, key, hash, lines!, found.Articles, holder, null);
         }
         catch (PurseUnavailableException)
         {
             // Another request answered this sale id meanwhile (a refusal, or the same id on another card): its answer stands
-            // and this debit was undone with its own answer's row. Otherwise the purse was unavailable: nothing moved.
+            // and this debit was undone with its own answer's row. Or the terminal was revoked since the lookup. Otherwise
+            // the purse was unavailable: nothing moved.
             if (await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is not { } winner)
             {
+                if (!await terminals.IsLiveAsync(terminal, cancellationToken))
+                {
+                    return PosProblem.InvalidKey;
+                }
                 throw;
             }
             logger.LogInformation("Terminal {Terminal} sale {Key} answered twice at once; the first answer stands", terminal.Name, key);
             return Replay(winner, hash);
         }
+        if (result.Replayed && await sales.FindAnswerAsync(terminal.Id, key, cancellationToken) is { } recorded)
+        {
+            // A request under this sale id was answered between the lookup and the purse: that answer stands.
+            return Replay(recorded, hash);
+        }
         if (!result.Accepted)
         {
+            var amount = lines!.Sum(l => l.TotalCents);
             var declined = result.Reason switch
             {
                 DeclineReason.InsufficientFunds => PosProblem.InsufficientFunds(result.AvailableCents, holder.FirstName),
@@ -96,15 +130,34 @@ public sealed class SalePosting(SaleLookup lookup, PosSales sales, Terminals ter
                 _ => PosProblem.Declined(result.Reason.ToString()!, result.AvailableCents, holder.FirstName),
             };
             return await RecordAsync(new SaleRecord(id, terminal.SchoolId, terminal.Id, key, hash, declined.Status, Serialize(declined),
-                holder.PupilId, amount, linesJson, null, now));
+                holder.PupilId, amount, SaleLines.ToJson(lines!), null, now));
         }
-        // Its answer was written with the debit (SaleAnswered); the purse's answer is the same for a request that raced it.
-        return new PosOutcome<SaleAccepted>(new SaleAccepted(id, amount, result.BalancesAfter.Single().BalanceCents, holder.FirstName, result.EntryIds[0]), null);
+        // Its answer was written with the debit (SaleAnswered).
+        return Sold(terminal, key, lines!, holder, result);
 
         // A concurrent request with the same sale id may have recorded its answer first: both return that one.
         // Not published: the purse's own change reaches the pages (the journal reads itself again on it).
         async Task<PosOutcome<SaleAccepted>> RecordAsync(SaleRecord sale) => Replay(await sales.RecordAsync(sale, cancellationToken), hash);
     }
+
+    /// <summary>The sale's debit, its answer attached: written in the debit's commit if accepted.</summary>
+    async Task<MovementResult> DebitAsync(Terminal terminal, string key, byte[] hash,
+        IReadOnlyList<PricedLine> lines, IReadOnlyDictionary<string, Article> articles, (Guid PupilId, string FirstName) holder, long? seenVersion)
+    {
+        var id = SaleLines.SaleId(terminal.Id, key);
+        var amount = lines.Sum(l => l.TotalCents);
+        var spend = new Spend(SaleLines.SpendKind(terminal.Kind), [.. lines.Select(l => l.ArticleCode).Distinct()],
+            [.. lines.Select(l => articles[l.ArticleCode].Category).OfType<string>().Distinct()]);
+        return await grains.GetGrain<IPurseGrain>(holder.PupilId).DebitAsync(new Debit(
+            SaleLines.LedgerKey(terminal.Id, key), terminal.Compartment, amount, MovementKind.Sale, PaymentMethod.Wallet, SaleLines.Subject(lines),
+            new Actor(ActorKind.Terminal, terminal.Id.ToString(), terminal.Name),
+            new SaleAnswered(id, terminal.SchoolId, terminal.Id, key, hash, holder.PupilId, amount, SaleLines.ToJson(lines), holder.FirstName,
+                clock.GetUtcNow(), seenVersion), spend));
+    }
+
+    static PosOutcome<SaleAccepted> Sold(Terminal terminal, string key, IReadOnlyList<PricedLine> lines, (Guid PupilId, string FirstName) holder,
+        MovementResult result) => new(new SaleAccepted(SaleLines.SaleId(terminal.Id, key), lines.Sum(l => l.TotalCents),
+            result.BalancesAfter.Single().BalanceCents, holder.FirstName, result.EntryIds[0]), null);
 
     /// <summary>
     /// A request that is no sale at all (unreadable JSON): only an earlier answer under this sale id can say

@@ -51,13 +51,15 @@ public enum DeclineReason
 /// A purse's answer. Accepted answers are remembered per idempotency key, so asking again returns this
 /// very answer (with the balance right after the movement, not today's).
 /// </summary>
+/// <param name="Replayed">The answer of an earlier request under the same key: this one wrote nothing (nor its attachment).</param>
 [GenerateSerializer, Immutable]
 public sealed record MovementResult(
     [property: Id(0)] bool Accepted,
     [property: Id(1)] DeclineReason? Reason,
     [property: Id(2)] IReadOnlyList<long> EntryIds,
     [property: Id(3)] IReadOnlyList<CompartmentBalance> BalancesAfter,
-    [property: Id(4)] long? AvailableCents)
+    [property: Id(4)] long? AvailableCents,
+    [property: Id(5)] bool Replayed = false)
 {
     public static MovementResult Declined(DeclineReason reason, long? availableCents = null) =>
         new(false, reason, [], [], availableCents);

@@ -197,7 +197,8 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
         }
         if (answers.TryGetValue(key, out var remembered))
         {
-            return remembered.Fingerprint == fingerprint ? remembered.Result : MovementResult.Declined(DeclineReason.KeyReusedForAnotherMovement);
+            return remembered.Fingerprint == fingerprint ? remembered.Result with { Replayed = true }
+                : MovementResult.Declined(DeclineReason.KeyReusedForAnotherMovement);
         }
         if (inFlight.TryGetValue(key, out var running))
         {
@@ -205,7 +206,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
             var result = await running;
             return answers.TryGetValue(key, out remembered) && remembered.Fingerprint != fingerprint
                 ? MovementResult.Declined(DeclineReason.KeyReusedForAnotherMovement)
-                : result;
+                : result with { Replayed = true };
         }
 
         if (clock.GetUtcNow() - settingsRead > SettingsLifetime)

@@ -25,6 +25,7 @@ public static class PosApi
         builder.Services.AddSingleton<PosSales>();
         builder.Services.AddSingleton<SalePosting>();
         builder.Services.AddSingleton<SaleLookup>();
+        builder.Services.AddSingleton<PosSnapshots>();
         builder.Services.AddSingleton<Cards>();
         builder.AddApiKeyScheme<TerminalKeys>(TerminalKeys.SchemeName);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Till.Policy, policy => policy.RequireRole(nameof(Role.Canteen), nameof(Role.Manager)));
