@@ -21,9 +21,15 @@ namespace ItSchool.Bench;
 /// </summary>
 public static class PosScenario
 {
-    public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options)
+    public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options, string[] args)
     {
-        var app = await BenchNodes.StartWebAsync(connectionString);
+        var http2 = args.Contains("--http2");
+        var terminalCount = int.Parse(MeetingsScenario.Value(args, "--terminals", "0"));
+        var thinkMs = int.Parse(MeetingsScenario.Value(args, "--think-ms", "1000"));
+        // HTTP/2 without TLS needs an endpoint that speaks only HTTP/2 (prior knowledge: no ALPN to choose with).
+        var app = http2
+            ? await BenchNodes.StartWebAsync(connectionString, "--Kestrel:Endpoints:h2c:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:h2c:Protocols=Http2")
+            : await BenchNodes.StartWebAsync(connectionString);
         try
         {
             // A school's modules are off until switched on (the web node only does it right after seeding the demo itself):
@@ -45,17 +51,23 @@ public static class PosScenario
             }
             var terminals = app.Services.GetRequiredService<Terminals>();
             var keys = new List<string>();
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < Math.Max(8, terminalCount); i++)
             {
                 keys.Add((await terminals.CreateAsync(DemoSchool.Id, $"Bench {i}", TerminalKind.Canteen, 1)).Key);
             }
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency })
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, EnableMultipleHttp2Connections = true })
             {
                 BaseAddress = new Uri(address),
+                DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+                DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             };
+            if (terminalCount > 0)
+            {
+                return await RushAsync(db, address, keys, options, terminalCount, thinkMs);
+            }
 
             var report = new StringBuilder();
-            report.AppendLine($"pos: {options.Concurrency} terminal clients over HTTP/1.1 to one node, {options.Seconds} s per run, " +
+            report.AppendLine($"pos: {options.Concurrency} terminal clients over {(http2 ? "HTTP/2 (h2c)" : "HTTP/1.1")} to one node, {options.Seconds} s per run, " +
                 $"8 terminal keys, {options.Pupils} cards (spread) / {options.HotPupils} cards (hot), 1 request in 10 retried with the same sale id");
             report.AppendLine();
             report.AppendLine("| load | path | sales/s | p50 ms | p99 ms | duplicates | not 201 | ratio to baseline (throughput) |");
@@ -94,6 +106,48 @@ public static class PosScenario
         }
     }
 
+    /// <summary>
+    /// A school's noon rush: each of N terminals keeps its own connection and key and posts a sale about every think time,
+    /// over the 1000 cards; throughput and latency as the terminals see them (no baseline: the load is what the tills send).
+    /// </summary>
+    static async Task<string> RushAsync(NpgsqlDataSource db, string address, IReadOnlyList<string> keys, BenchOptions options, int count, int thinkMs)
+    {
+        var clients = Enumerable.Range(0, count).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 })
+        {
+            BaseAddress = new Uri(address),
+        }).ToArray();
+        try
+        {
+            var cards = Enumerable.Range(1, options.Pupils).Select(n => $"BENCH{n:D8}").ToArray();
+            // Each worker is one terminal: its index is the sale key's third part.
+            Task<bool> Post(Guid card, string saleKey)
+            {
+                var terminal = int.Parse(saleKey.Split('/')[2]);
+                return PostSaleAsync(clients[terminal], [keys[terminal]], cards, card, saleKey);
+            }
+            var warm = await WalletScenario.WarmUpAsync("rush", Indexes(cards.Length), count, Post);
+            Console.Error.WriteLine($"warmed up the rush in {warm} s");
+            var (gen2, paused) = (GC.CollectionCount(2), GC.GetTotalPauseDuration());
+            var rush = await WalletScenario.MeasureAsync("rush", "spread", Indexes(cards.Length), options.Seconds, count, Post, thinkMs);
+            var gc = $"GC during the rush: {GC.CollectionCount(2) - gen2} gen-2 collections, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms in all; " +
+                $"{ThreadPool.ThreadCount} pool threads";
+            if (!Refusals.IsEmpty)
+            {
+                throw new InvalidOperationException($"Answers other than 201: {string.Join(", ", Refusals.Select(r => $"{(int)r.Key} × {r.Value}"))}");
+            }
+            return $"pos rush: {count} terminals, each its own key and keep-alive connection, a sale every {thinkMs / 2}–{thinkMs * 3 / 2} ms, " +
+                $"{options.Seconds} s, {options.Pupils} cards\n\n| terminals | sales/s | p50 ms | p99 ms | duplicates | not 201 |\n|---:|---:|---:|---:|---:|---:|\n" +
+                $"| {count} | {rush.Throughput:F0} | {rush.P50Ms:F2} | {rush.P99Ms:F2} | {await DuplicatesAsync(db)} | {rush.Declined} |\n\n{gc}";
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
     // The measuring loop picks "pupils" by Guid; here the Guid's first bytes carry a card index.
     static Guid[] Indexes(int count) => Enumerable.Range(0, count).Select(i => new Guid(i, 0, 0, new byte[8])).ToArray();
 
@@ -126,6 +180,8 @@ public static class PosScenario
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/pos/v1/sales")
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                Version = http.DefaultRequestVersion,
+                VersionPolicy = http.DefaultVersionPolicy,
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", terminal);
             request.Headers.Add("Idempotency-Key", saleKey);

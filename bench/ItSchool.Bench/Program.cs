@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // dotnet run -c Release --project bench/ItSchool.Bench -- wallet [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4]
 // dotnet run -c Release --project bench/ItSchool.Bench -- operations [--pupils 600]
-// dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4] [--statements]
+// dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4] [--statements] [--http2] [--terminals 500 --think-ms 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- invoices [--seconds 10] [--concurrency 64] [--pupils 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1]
@@ -37,7 +37,7 @@ try
     await ItSchool.PointOfSale.DemoPos.SeedAsync(db, DateTimeOffset.UtcNow, CancellationToken.None);
     if (options.Scenario == "pos")
     {
-        Console.WriteLine(await PosScenario.RunAsync(db, connectionString, options));
+        Console.WriteLine(await PosScenario.RunAsync(db, connectionString, options, args));
         return 0;
     }
     if (options.Scenario == "invoices")

@@ -157,8 +157,10 @@ public static class WalletScenario
         return seconds;
     }
 
+    /// <param name="thinkMs">Each worker waits about this long (half to one and a half times) between its operations: a till
+    /// where a pupil pays every so often, rather than a client that never stops.</param>
     internal static async Task<Result> MeasureAsync(string path, string load, Guid[] pupils, int seconds, int concurrency,
-        Func<Guid, string, Task<bool>> debit)
+        Func<Guid, string, Task<bool>> debit, int thinkMs = 0)
     {
         var latencies = new List<double>[concurrency];
         long declined = 0;
@@ -178,6 +180,10 @@ public static class WalletScenario
                     Interlocked.Increment(ref declined);
                 }
                 mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (thinkMs > 0)
+                {
+                    await Task.Delay(random.Next(thinkMs / 2, thinkMs * 3 / 2 + 1));
+                }
             }
         })));
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
