@@ -47,6 +47,7 @@ public static partial class MeetingsScenario
 
             // Every watcher: the versions of its grid it held, in order, and since when.
             var watchers = new List<(Guid Teacher, List<(long Version, long At)> Held)>();
+            long receivedBytes = 0, receivedGrids = 0;
             var (cookies, token) = await SignInAsync(address);
             for (var i = 0; i < watching; i++)
             {
@@ -68,6 +69,8 @@ public static partial class MeetingsScenario
                         return;
                     }
                     var version = long.Parse(VersionAttribute().Match(html).Groups[1].Value);
+                    Interlocked.Add(ref receivedBytes, html.Length);
+                    Interlocked.Increment(ref receivedGrids);
                     lock (held)
                     {
                         if (held.Count == 0 || version > held[^1].Version)
@@ -159,7 +162,8 @@ public static partial class MeetingsScenario
                 $"{Percentile(all, 0.5):F2} | {Percentile(all, 0.99):F2} |");
             report.AppendLine();
             report.AppendLine($"push to every watcher: {pushArray.Length} changes, p50 {Percentile(pushArray, 0.5):F0} ms, p99 {Percentile(pushArray, 0.99):F0} ms, " +
-                $"max {pushArray.LastOrDefault():F0} ms; changes not seen by every watcher: {missing}");
+                $"max {pushArray.LastOrDefault():F0} ms; changes not seen by every watcher: {missing}; " +
+                $"grids received {receivedGrids} ({receivedGrids / Math.Max(1, watching)} per watcher), {receivedBytes / Math.Max(1, receivedGrids)} characters each");
             report.AppendLine($"slots held twice: {await DoublesAsync(db, evening)}; rows = grains: {await RowsMatchAsync(db, grains, evening, teacherIds)}");
             return report.ToString();
         }
