@@ -10,7 +10,13 @@ namespace ItSchool.Wallets;
 [GenerateSerializer, Immutable]
 public abstract record LedgerAttachment
 {
-    /// <summary>The statements, run inside the ledger's batch; if one fails, the movement fails with it.</summary>
+    public const string Refused = "IS002";
+
+    /// <summary>
+    /// The statements, run inside the ledger's batch; if one fails, the movement fails with it. One that finds its
+    /// condition no longer holds (the sale's school changed since it was priced) raises SQLSTATE <see cref="Refused"/>:
+    /// the movement fails as any other, without a warning in the log.
+    /// </summary>
     public abstract IEnumerable<NpgsqlBatchCommand> Commands();
 
     /// <summary>

@@ -318,6 +318,11 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                 answers[movement.Key] = Remembered.From(movement.ToList());
             }
         }
+        else if (error is PostgresException { SqlState: LedgerAttachment.Refused })
+        {
+            logger.LogDebug("Purse {PupilId}: an attachment refused a ledger batch of {Count} movements ({Reason})", PupilId, failed.Count,
+                ((PostgresException)error).MessageText);
+        }
         else
         {
             logger.LogWarning(error, "Purse {PupilId}: a ledger batch of {Count} movements failed", PupilId, failed.Count);
