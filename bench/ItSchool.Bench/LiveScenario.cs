@@ -33,7 +33,7 @@ public static class LiveScenario
         var count = int.Parse(MeetingsScenario.Value(args, "--connections", "10000"));
         var rate = int.Parse(MeetingsScenario.Value(args, "--rate", "500"));
         var seconds = int.Parse(MeetingsScenario.Value(args, "--seconds", "20"));
-        var warmUp = int.Parse(MeetingsScenario.Value(args, "--warmup", "8"));
+        var warmUp = int.Parse(MeetingsScenario.Value(args, "--warmup", "15"));
         var app = await BenchNodes.StartWebAsync(connectionString);
         var work = Directory.CreateTempSubdirectory("itschool-live-");
         LiveClientProcess? clients = null;
@@ -66,8 +66,8 @@ public static class LiveScenario
                     await lines.WriteLineAsync($"{PurseChanged.Topic(pupils[i])}\t{purse.Version}\t{cookie}");
                 }
             }
-            var before = NodeMemory();
             var activationsBefore = await ActivationsAsync(grains);
+            var before = NodeMemory();
             Console.Error.WriteLine($"live: opening {count} connections");
             clients = LiveClientProcess.Start(address, plan);
             var opening = (await clients.AskAsync("ready"))[1];
@@ -136,8 +136,8 @@ public static class LiveScenario
                 return sent;
             }
 
-            // The web stack's code is recompiled by the tiered JIT during the first seconds (a third of the node's CPU
-            // after 3 s, in a profile): those writes count only for "lost".
+            // The web stack's code is recompiled by the tiered JIT for many seconds on a busy machine (a third of the node's
+            // CPU after 3 s of writes, a quarter after 8 s, in profiles): those writes count only for "lost".
             await SteadyAsync(warmUp, measured: false);
             var clientCpuBefore = double.Parse((await clients.AskAsync("stats", "stats"))[1]);
             Console.Error.WriteLine($"live: measuring for {seconds} s (web node: process {Environment.ProcessId})");
@@ -167,6 +167,7 @@ public static class LiveScenario
                 latencies.Add(Math.Max(0, ms));
             }
             var sorted = latencies.Order().ToArray();
+            var afterWrites = NodeMemory();
 
             // Reconnect: some pages drop, their pupils get a sale and a top-up each meanwhile, the pages come back.
             var droppedCount = Math.Max(1, Math.Min(100, count / 10));
@@ -197,8 +198,10 @@ public static class LiveScenario
                 $"(heap {before.Heap / 1048576} → {after.Heap / 1048576} MiB, working set {before.WorkingSet / 1048576} → {after.WorkingSet / 1048576} MiB); " +
                 $"client process: {long.Parse(clientMemory[2]) / (double)count / 1024:F1} KiB of working set per connection (its whole working set / N); " +
                 $"grain activations added: {string.Join(", ", activations.Select(a => $"{a.Key} {a.Value}"))}");
+            report.AppendLine($"web node GC heap after the writes, every page up to date: {afterWrites.Heap / 1048576} MiB " +
+                $"({(afterWrites.Heap - after.Heap) / (double)writes.Count / 1024:F1} KiB more per write since the connections were opened)");
             report.AppendLine($"writes: {writes.Count(w => w.Measured)} measured in {elapsed:F1} s ({writes.Count(w => w.Measured) / elapsed:F0}/s)");
-            report.AppendLine($"CPU during the measured writes ({cpu.Wall:F1} s, {Environment.ProcessorCount} cores): web node {cpu.Node / cpu.Wall:F2} cores, " +
+            report.AppendLine($"CPU during the measured writes ({cpu.Wall:F1} s, {Environment.ProcessorCount} cores): web node {cpu.Node / cpu.Wall:F2} cores ({cpu.Node / cpu.Wall / Environment.ProcessorCount:P0} per core), " +
                 $"clients {(double.Parse(clientStats[1]) - clientCpuBefore) / cpu.Wall:F2} cores, " +
                 $"whole machine {cpu.Busy:P0} busy; load average {string.Join(' ', load)}; web node GC: {gen0} collections ({gen2} of generation 2), " +
                 $"paused {paused.TotalMilliseconds:F0} ms ({paused.TotalSeconds / cpu.Wall:P1} of the time)");

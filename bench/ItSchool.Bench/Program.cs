@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- push [--watchers 100] [--sales 200]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
 // dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5] [--arrival-seconds 0]
-// dotnet run -c Release --project bench/ItSchool.Bench -- live [--connections 10000] [--rate 500] [--seconds 20] [--warmup 8]
+// dotnet run -c Release --project bench/ItSchool.Bench -- live [--connections 10000] [--rate 500] [--seconds 20] [--warmup 15]
 if (args.FirstOrDefault() == LiveClients.Command)
 {
     return await LiveClients.RunAsync(args);
