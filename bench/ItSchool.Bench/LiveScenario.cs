@@ -57,15 +57,14 @@ public static class LiveScenario
             // Each dashboard was rendered with its purse's version, which woke the purse: so does this, before the
             // node's memory is read, so that the difference is the connections' own.
             var plan = Path.Combine(work.FullName, "plan");
-            await using (var lines = new StreamWriter(plan))
+            var dashboards = new string[count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
             {
-                for (var i = 0; i < count; i++)
-                {
-                    var purse = await grains.GetGrain<IPurseGrain>(pupils[i]).GetPurseAsync();
-                    var cookie = await SessionCookieAsync(app, address, parents[i], new Pupil(pupils[i], DemoSchool.Id, "Bench", "Élève", "1A"));
-                    await lines.WriteLineAsync($"{PurseChanged.Topic(pupils[i])}\t{purse.Version}\t{cookie}");
-                }
-            }
+                var purse = await grains.GetGrain<IPurseGrain>(pupils[i]).GetPurseAsync();
+                var cookie = await SessionCookieAsync(app, address, parents[i], new Pupil(pupils[i], DemoSchool.Id, "Bench", "Élève", "1A"));
+                dashboards[i] = $"{PurseChanged.Topic(pupils[i])}\t{purse.Version}\t{cookie}";
+            });
+            await File.WriteAllLinesAsync(plan, dashboards);
             var activationsBefore = await ActivationsAsync(grains);
             var before = NodeMemory();
             Console.Error.WriteLine($"live: opening {count} connections");
@@ -153,7 +152,7 @@ public static class LiveScenario
 
             // No update lost: every page shows its purse's last version, as the ledger has it.
             var last = await LastVersionsAsync(db, pupils);
-            var (missing, arrivals) = await HoldAsync(clients, work, Enumerable.Range(0, count).Select(i => (i, last[pupils[i]])));
+            var (missing, arrivals) = await HoldAsync(clients, work, count, Enumerable.Range(0, count).Select(i => (i, last[pupils[i]])));
             var latencies = new List<double>();
             var early = 0;
             foreach (var write in writes.Where(w => w.Measured))
@@ -179,7 +178,7 @@ public static class LiveScenario
             ThrowIfRefused(refused);
             await clients.AskAsync("rejoined", "rejoin");
             last = await LastVersionsAsync(db, pupils);
-            var (behind, after2) = await HoldAsync(clients, work, Enumerable.Range(0, droppedCount).Select(i => (i, last[pupils[i]])));
+            var (behind, after2) = await HoldAsync(clients, work, count, Enumerable.Range(0, droppedCount).Select(i => (i, last[pupils[i]])));
             var catchUps = Enumerable.Range(0, droppedCount).Select(i =>
             {
                 var back = after2[i].Last(a => a.Version == -1).At;
@@ -245,25 +244,18 @@ public static class LiveScenario
     }
 
     static async Task<((int Missing, int Closed), List<(long Version, long At)>[])> HoldAsync(
-        LiveClientProcess clients, DirectoryInfo work, IEnumerable<(int Page, long Version)> expected)
+        LiveClientProcess clients, DirectoryInfo work, int pages, IEnumerable<(int Page, long Version)> expected)
     {
         var file = Path.Combine(work.FullName, $"hold-{Guid.NewGuid():N}");
         await File.WriteAllLinesAsync(file, expected.Select(e => $"{e.Page} {e.Version}"));
         var answer = await clients.AskAsync("held", "hold " + file);
-        var arrivals = new Dictionary<int, List<(long, long)>>();
+        var arrivals = Enumerable.Range(0, pages).Select(_ => new List<(long Version, long At)>()).ToArray();
         foreach (var line in File.ReadLines(file + ".arrivals"))
         {
             var f = line.Split(' ');
-            var page = int.Parse(f[0]);
-            if (!arrivals.TryGetValue(page, out var list))
-            {
-                arrivals[page] = list = [];
-            }
-            list.Add((long.Parse(f[1]), long.Parse(f[2])));
+            arrivals[int.Parse(f[0])].Add((long.Parse(f[1]), long.Parse(f[2])));
         }
-        var pages = arrivals.Count == 0 ? 0 : arrivals.Keys.Max() + 1;
-        var byPage = Enumerable.Range(0, Math.Max(pages, 1)).Select(p => arrivals.GetValueOrDefault(p) ?? []).ToArray();
-        return ((int.Parse(answer[1]), int.Parse(answer[2])), byPage);
+        return ((int.Parse(answer[1]), int.Parse(answer[2])), arrivals);
     }
 
     /// <summary>Each pupil's purse version as the ledger has it: its last entry.</summary>
