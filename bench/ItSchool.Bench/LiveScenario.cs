@@ -153,19 +153,21 @@ public static class LiveScenario
             // No update lost: every page shows its purse's last version, as the ledger has it.
             var last = await LastVersionsAsync(db, pupils);
             var (missing, arrivals) = await HoldAsync(clients, work, count, Enumerable.Range(0, count).Select(i => (i, last[pupils[i]])));
-            var latencies = new List<double>();
-            var early = 0;
-            foreach (var write in writes.Where(w => w.Measured))
-            {
-                if (arrivals[write.Page].FirstOrDefault(a => a.Version >= write.Version) is var (version, at) && version == 0)
-                {
-                    continue; // not arrived: counted in missing
-                }
-                var ms = Stopwatch.GetElapsedTime(write.AckedAt, at).TotalMilliseconds;
-                early += ms < 0 ? 1 : 0;
-                latencies.Add(Math.Max(0, ms));
-            }
+            // Null when the write never reached its page (counted in missing).
+            double? LatencyOf(Write write) =>
+                arrivals[write.Page].FirstOrDefault(a => a.Version >= write.Version) is var (version, at) && version == 0
+                    ? null
+                    : Stopwatch.GetElapsedTime(write.AckedAt, at).TotalMilliseconds;
+            var measuredLatencies = writes.Where(w => w.Measured).Select(LatencyOf).OfType<double>().ToList();
+            var early = measuredLatencies.Count(ms => ms < 0);
+            var latencies = measuredLatencies.Select(ms => Math.Max(0, ms)).ToList();
             var sorted = latencies.Order().ToArray();
+            // Per second of the measured writes, for spotting periodic stalls (the node renews its live subscriptions every 20 s).
+            var firstAck = writes.Where(w => w.Measured).Select(w => w.AckedAt).DefaultIfEmpty().Min();
+            Console.Error.WriteLine("live: p99 by second of acknowledgement (ms): " + string.Join(" ", writes.Where(w => w.Measured)
+                .Select(w => (Second: (int)Stopwatch.GetElapsedTime(firstAck, w.AckedAt).TotalSeconds, Ms: LatencyOf(w)))
+                .Where(x => x.Ms is not null).GroupBy(x => x.Second).OrderBy(g => g.Key)
+                .Select(g => MealsScenario.Percentile(g.Select(x => x.Ms!.Value).Order().ToArray(), 0.99).ToString("F0"))));
             var afterWrites = NodeMemory();
 
             // Reconnect: some pages drop, their pupils get a sale and a top-up each meanwhile, the pages come back.
