@@ -73,6 +73,10 @@ public static class LiveScenario
             var after = NodeMemory();
             var activations = (await ActivationsAsync(grains)).Subtract(activationsBefore);
             var clientMemory = await clients.AskAsync("stats", "stats");
+            // What the open connections cost with nothing to say: keep-alive pings both ways, the live subscriptions' renewals.
+            var idleBefore = Cpu.Read();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var idle = Cpu.Read() - idleBefore;
 
             // Writes at a steady rate, each to a random watched pupil: four sales over HTTP for one top-up through the purse.
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address };
@@ -202,6 +206,7 @@ public static class LiveScenario
             report.AppendLine($"web node GC heap after the writes, every page up to date: {afterWrites.Heap / 1048576} MiB " +
                 $"({(afterWrites.Heap - after.Heap) / (double)writes.Count / 1024:F1} KiB more per write since the connections were opened)");
             report.AppendLine($"writes: {writes.Count(w => w.Measured)} measured in {elapsed:F1} s ({writes.Count(w => w.Measured) / elapsed:F0}/s)");
+            report.AppendLine($"CPU with the connections open and no writes ({idle.Wall:F1} s): web node {idle.Node / idle.Wall:F2} cores, whole machine {idle.Busy:P0} busy");
             report.AppendLine($"CPU during the measured writes ({cpu.Wall:F1} s, {Environment.ProcessorCount} cores): web node {cpu.Node / cpu.Wall:F2} cores ({cpu.Node / cpu.Wall / Environment.ProcessorCount:P0} per core), " +
                 $"clients {(double.Parse(clientStats[1]) - clientCpuBefore) / cpu.Wall:F2} cores, " +
                 $"whole machine {cpu.Busy:P0} busy; load average {string.Join(' ', load)}; web node GC: {gen0} collections ({gen2} of generation 2), " +
