@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ItSchool.Accounts;
+using ItSchool.Live;
 using ItSchool.PointOfSale;
 using ItSchool.Pupils;
 using ItSchool.Schools;
@@ -67,16 +68,14 @@ public static class LiveScenario
             await File.WriteAllLinesAsync(plan, dashboards);
             var activationsBefore = await ActivationsAsync(grains);
             var before = NodeMemory();
+            var bare = await IdleAsync();
             Console.Error.WriteLine($"live: opening {count} connections");
             clients = LiveClientProcess.Start(address, plan);
             var opening = (await clients.AskAsync("ready"))[1];
             var after = NodeMemory();
             var activations = (await ActivationsAsync(grains)).Subtract(activationsBefore);
             var clientMemory = await clients.AskAsync("stats", "stats");
-            // What the open connections cost with nothing to say: keep-alive pings both ways, the live subscriptions' renewals.
-            var idleBefore = Cpu.Read();
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            var idle = Cpu.Read() - idleBefore;
+            var idle = await IdleAsync();
 
             // Writes at a steady rate, each to a random watched pupil: four sales over HTTP for one top-up through the purse.
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address };
@@ -206,7 +205,8 @@ public static class LiveScenario
             report.AppendLine($"web node GC heap after the writes, every page up to date: {afterWrites.Heap / 1048576} MiB " +
                 $"({(afterWrites.Heap - after.Heap) / (double)writes.Count / 1024:F1} KiB more per write since the connections were opened)");
             report.AppendLine($"writes: {writes.Count(w => w.Measured)} measured in {elapsed:F1} s ({writes.Count(w => w.Measured) / elapsed:F0}/s)");
-            report.AppendLine($"CPU with the connections open and no writes ({idle.Wall:F1} s): web node {idle.Node / idle.Wall:F2} cores, whole machine {idle.Busy:P0} busy");
+            report.AppendLine($"CPU with no writes ({idle.Wall:F1} s each): web node {bare.Node / bare.Wall:F2} cores before the connections, " +
+                $"{idle.Node / idle.Wall:F2} cores with them open (whole machine {bare.Busy:P0}, {idle.Busy:P0} busy)");
             report.AppendLine($"CPU during the measured writes ({cpu.Wall:F1} s, {Environment.ProcessorCount} cores): web node {cpu.Node / cpu.Wall:F2} cores ({cpu.Node / cpu.Wall / Environment.ProcessorCount:P0} per core), " +
                 $"clients {(double.Parse(clientStats[1]) - clientCpuBefore) / cpu.Wall:F2} cores, " +
                 $"whole machine {cpu.Busy:P0} busy; load average {string.Join(' ', load)}; web node GC: {gen0} collections ({gen2} of generation 2), " +
@@ -241,6 +241,17 @@ public static class LiveScenario
 
     static Dictionary<string, int> Subtract(this Dictionary<string, int> after, Dictionary<string, int> before) =>
         after.Select(a => (a.Key, Value: a.Value - before.GetValueOrDefault(a.Key))).Where(a => a.Value != 0).ToDictionary(a => a.Key, a => a.Value);
+
+    /// <summary>
+    /// The node's CPU over one round of its live subscriptions' renewals, with nothing to say: with connections open,
+    /// their keep-alive pings both ways and those renewals.
+    /// </summary>
+    static async Task<Cpu> IdleAsync()
+    {
+        var start = Cpu.Read();
+        await Task.Delay(LiveTopicGrain.Lease / 3);
+        return Cpu.Read() - start;
+    }
 
     static void ThrowIfRefused(ConcurrentQueue<string> refused)
     {
