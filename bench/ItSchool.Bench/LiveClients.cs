@@ -53,9 +53,10 @@ public static class LiveClients
                     o.HttpMessageHandlerFactory = _ => negotiation;
                 })
                 .Build();
-            connection.On<string, long, string?, bool>("live", (topic, version, _, _) =>
+            connection.On<string, long, string?, bool>("live", (topic, version, html, _) =>
             {
-                if (topic == dashboard.Topic)
+                // Only fragments count: a message without them would leave the page's balances as they were.
+                if (topic == dashboard.Topic && !string.IsNullOrEmpty(html))
                 {
                     var at = Stopwatch.GetTimestamp();
                     lock (dashboard.Held)
