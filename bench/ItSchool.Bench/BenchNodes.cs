@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using ItSchool.Platform.Orleans;
 using ItSchool.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,6 +46,9 @@ static class BenchNodes
         await app.StartAsync();
         return app;
     }
+
+    public static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     static int FreePort()
     {

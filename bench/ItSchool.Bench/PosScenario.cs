@@ -37,18 +37,10 @@ public static class PosScenario
             var school = app.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
             await school.EnableModuleAsync(SchoolModule.Wallets);
             await school.EnableModuleAsync(SchoolModule.PointOfSale);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var address = BenchNodes.AddressOf(app);
             var pupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);
             var baselinePupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);
-            await using (var cards = db.CreateCommand("""
-                INSERT INTO pupil_cards (school_id, uid, pupil_id, assigned_at)
-                SELECT @school, 'BENCH' || lpad(n::text, 8, '0'), p, now() FROM unnest(@pupils) WITH ORDINALITY AS c(p, n)
-                """))
-            {
-                cards.Parameters.AddWithValue("school", DemoSchool.Id);
-                cards.Parameters.AddWithValue("pupils", pupils);
-                await cards.ExecuteNonQueryAsync();
-            }
+            await GiveCardsAsync(db, pupils);
             var terminals = app.Services.GetRequiredService<Terminals>();
             var keys = new List<string>();
             for (var i = 0; i < Math.Max(8, terminalCount); i++)
@@ -57,7 +49,7 @@ public static class PosScenario
             }
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, EnableMultipleHttp2Connections = true })
             {
-                BaseAddress = new Uri(address),
+                BaseAddress = address,
                 DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
                 DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             };
@@ -110,11 +102,11 @@ public static class PosScenario
     /// A school's noon rush: each of N terminals keeps its own connection and key and posts a sale about every think time,
     /// over the 1000 cards; throughput and latency as the terminals see them (no baseline: the load is what the tills send).
     /// </summary>
-    static async Task<string> RushAsync(NpgsqlDataSource db, string address, IReadOnlyList<string> keys, BenchOptions options, int count, int thinkMs)
+    static async Task<string> RushAsync(NpgsqlDataSource db, Uri address, IReadOnlyList<string> keys, BenchOptions options, int count, int thinkMs)
     {
         var clients = Enumerable.Range(0, count).Select(_ => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 })
         {
-            BaseAddress = new Uri(address),
+            BaseAddress = address,
         }).ToArray();
         try
         {
@@ -158,7 +150,6 @@ public static class PosScenario
     {
         var card = cards[BitConverter.ToInt32(index.ToByteArray(), 0)];
         var terminal = keys[Math.Abs(saleKey.GetHashCode()) % keys.Count];
-        var body = $$"""{"cardUid":"{{card}}","lines":[{"articleCode":"POMME","quantity":1}]}""";
         var status = await SendAsync();
         // One in ten: the terminal did not get the answer and sends the very same sale again.
         if (Math.Abs(saleKey.GetHashCode()) % 10 == 0)
@@ -177,17 +168,36 @@ public static class PosScenario
 
         async Task<HttpStatusCode> SendAsync()
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/pos/v1/sales")
-            {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-                Version = http.DefaultRequestVersion,
-                VersionPolicy = http.DefaultVersionPolicy,
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", terminal);
-            request.Headers.Add("Idempotency-Key", saleKey);
+            using var request = SaleRequest(card, terminal, saleKey);
+            request.Version = http.DefaultRequestVersion;
+            request.VersionPolicy = http.DefaultVersionPolicy;
             using var response = await http.SendAsync(request);
             return response.StatusCode;
         }
+    }
+
+    /// <summary>Card BENCH00000001 for the first pupil, BENCH00000002 for the second, and so on.</summary>
+    internal static async Task GiveCardsAsync(NpgsqlDataSource db, Guid[] pupils)
+    {
+        await using var cards = db.CreateCommand("""
+            INSERT INTO pupil_cards (school_id, uid, pupil_id, assigned_at)
+            SELECT @school, 'BENCH' || lpad(n::text, 8, '0'), p, now() FROM unnest(@pupils) WITH ORDINALITY AS c(p, n)
+            """);
+        cards.Parameters.AddWithValue("school", DemoSchool.Id);
+        cards.Parameters.AddWithValue("pupils", pupils);
+        await cards.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A terminal's sale of one apple to a card, as the POS API takes it.</summary>
+    internal static HttpRequestMessage SaleRequest(string card, string terminalKey, string saleKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/pos/v1/sales")
+        {
+            Content = new StringContent($$"""{"cardUid":"{{card}}","lines":[{"articleCode":"POMME","quantity":1}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", terminalKey);
+        request.Headers.Add("Idempotency-Key", saleKey);
+        return request;
     }
 
     /// <summary>Sales whose ledger holds more than one entry for one accepted sale id: must be none.</summary>

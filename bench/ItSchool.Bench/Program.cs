@@ -12,10 +12,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- push [--watchers 100] [--sales 200]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
 // dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5] [--arrival-seconds 0]
-var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders"))
+// dotnet run -c Release --project bench/ItSchool.Bench -- live [--connections 10000] [--rate 500] [--seconds 20] [--warmup 15]
+if (args.FirstOrDefault() == LiveClients.Command)
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders");
+    return await LiveClients.RunAsync(args);
+}
+var options = BenchOptions.Parse(args);
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders" or "live"))
+{
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders, live");
     return 2;
 }
 
@@ -68,6 +73,11 @@ try
     if (options.Scenario == "push")
     {
         Console.WriteLine(await PushScenario.RunAsync(db, connectionString, args));
+        return 0;
+    }
+    if (options.Scenario == "live")
+    {
+        Console.WriteLine(await LiveScenario.RunAsync(db, connectionString, args));
         return 0;
     }
     if (options.Scenario == "operations")

@@ -28,7 +28,7 @@ public static class PushScenario
         var connections = new List<HubConnection>();
         try
         {
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var address = BenchNodes.AddressOf(app);
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             var school = grains.GetGrain<ISchoolGrain>(DemoSchool.Id);
             await school.EnableModuleAsync(SchoolModule.Wallets);
@@ -72,7 +72,6 @@ public static class PushScenario
             }
 
             using var http = new HttpClient { BaseAddress = address };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var latencies = new List<double>();
             var missing = 0;
             for (var n = 0; n < sales + 10; n++)
@@ -82,11 +81,7 @@ public static class PushScenario
                 {
                     before = held.Max(h => h.Version);
                 }
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/pos/v1/sales")
-                {
-                    Content = new StringContent("""{"cardUid":"PUSH0001","lines":[{"articleCode":"POMME","quantity":1}]}""", Encoding.UTF8, "application/json"),
-                };
-                request.Headers.Add("Idempotency-Key", $"push-{n}");
+                using var request = PosScenario.SaleRequest("PUSH0001", key, $"push-{n}");
                 using var response = await http.SendAsync(request);
                 var answered = Stopwatch.GetTimestamp();
                 if (response.StatusCode != System.Net.HttpStatusCode.Created)
