@@ -83,6 +83,49 @@ public sealed class TestPostgres
         }.ConnectionString;
     }
 
+    /// <summary>
+    /// Removes the clusters of earlier runs whose server is gone: the test host is ended soon after its last test, often
+    /// before its exit handler has deleted its cluster (hundreds of megabytes to gigabytes each, run after run). A
+    /// cluster whose server still runs, or touched in the last ten minutes (another run's, still starting), is left.
+    /// </summary>
+    static void SweepStaleClusters()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "itschool-test-*"))
+        {
+            try
+            {
+                var touched = new[] { directory, Path.Combine(directory, "data"), Path.Combine(directory, "postgres.log") }
+                    .Where(Path.Exists).Max(path => File.GetLastWriteTimeUtc(path));
+                if (DateTime.UtcNow - touched < TimeSpan.FromMinutes(10) || ServerRuns(Path.Combine(directory, "data", "postmaster.pid")))
+                {
+                    continue;
+                }
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run's, or half deleted by it: left for the next sweep.
+            }
+        }
+    }
+
+    static bool ServerRuns(string pidFile)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid))
+        {
+            return false;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     static async Task<TestPostgres> StartAsync()
     {
         var external = Environment.GetEnvironmentVariable(ExternalServerVariable);
@@ -91,6 +134,7 @@ public sealed class TestPostgres
             return new TestPostgres(external);
         }
 
+        SweepStaleClusters();
         var directory = Path.Combine(Path.GetTempPath(), $"itschool-test-{Guid.NewGuid():N}"[..30]);
         LocalPostgres server;
         try
