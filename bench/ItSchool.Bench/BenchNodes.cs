@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ItSchool.Platform.Orleans;
+using ItSchool.Schools;
 using ItSchool.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +46,17 @@ static class BenchNodes
         ]);
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>
+    /// Switches the demo school's wallets and point of sale on: a school's modules are off until switched on (the web node
+    /// only does it right after seeding the demo itself), and without them every sale would be a 403, measured as a sale.
+    /// </summary>
+    public static async Task OpenTillsAsync(WebApplication app)
+    {
+        var school = app.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
+        await school.EnableModuleAsync(SchoolModule.Wallets);
+        await school.EnableModuleAsync(SchoolModule.PointOfSale);
     }
 
     public static Uri AddressOf(WebApplication app) =>

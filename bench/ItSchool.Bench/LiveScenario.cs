@@ -42,9 +42,7 @@ public static class LiveScenario
         {
             var address = BenchNodes.AddressOf(app);
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var school = grains.GetGrain<ISchoolGrain>(DemoSchool.Id);
-            await school.EnableModuleAsync(SchoolModule.Wallets);
-            await school.EnableModuleAsync(SchoolModule.PointOfSale);
+            await BenchNodes.OpenTillsAsync(app);
             var pupils = await WalletScenario.CreatePupilsAsync(db, count);
             await PosScenario.GiveCardsAsync(db, pupils);
             var parents = await GuardiansAsync(db, pupils);

@@ -32,11 +32,7 @@ public static class PosScenario
             : await BenchNodes.StartWebAsync(connectionString);
         try
         {
-            // A school's modules are off until switched on (the web node only does it right after seeding the demo itself):
-            // without them every sale would be a 403, measured as if it were a sale.
-            var school = app.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
-            await school.EnableModuleAsync(SchoolModule.Wallets);
-            await school.EnableModuleAsync(SchoolModule.PointOfSale);
+            await BenchNodes.OpenTillsAsync(app);
             var address = BenchNodes.AddressOf(app);
             var pupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);
             var baselinePupils = await WalletScenario.CreatePupilsAsync(db, options.Pupils);

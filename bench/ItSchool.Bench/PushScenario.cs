@@ -30,9 +30,7 @@ public static class PushScenario
         {
             var address = BenchNodes.AddressOf(app);
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var school = grains.GetGrain<ISchoolGrain>(DemoSchool.Id);
-            await school.EnableModuleAsync(SchoolModule.Wallets);
-            await school.EnableModuleAsync(SchoolModule.PointOfSale);
+            await BenchNodes.OpenTillsAsync(app);
             var chloe = await ChloeAsync(db);
             await grains.GetGrain<IPurseGrain>(chloe).CreditAsync(new Credit("bench/push", 1, 10_000_000, MovementKind.BankTopUp,
                 PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, Actor.System));
