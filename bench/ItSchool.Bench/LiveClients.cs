@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ItSchool.Bench;
 
@@ -18,7 +16,7 @@ public static class LiveClients
     {
         public string Topic { get; } = topic;
         public string Cookie { get; } = cookie;
-        public HubConnection? Connection { get; set; }
+        public LiveSocket? Connection { get; set; }
         // Every version of the purse this page was sent, with its arrival; the first is the one it was rendered with.
         public List<(long Version, long At)> Held { get; } = [(version, 0)];
 
@@ -39,41 +37,10 @@ public static class LiveClients
         var hub = new Uri(new Uri(args[1]), "/e/demo/hubs/live");
         var dashboards = File.ReadLines(args[2]).Select(line => line.Split('\t'))
             .Select(f => new Dashboard(f[0], long.Parse(f[1]), f[2])).ToArray();
-        // A browser keeps one HTTP connection to the site for requests such as the negotiation, beside its WebSocket:
-        // shared here, or every connection would also hold an idle socket on both sides for a minute.
-        var negotiation = new Undisposed(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 });
         var unexpectedlyClosed = 0;
 
         async Task OpenAsync(Dashboard dashboard, bool back)
         {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(hub, HttpTransportType.WebSockets, o =>
-                {
-                    o.Headers["Cookie"] = dashboard.Cookie;
-                    o.HttpMessageHandlerFactory = _ => negotiation;
-                })
-                .Build();
-            connection.On<string, long, string?, bool>("live", (topic, version, html, _) =>
-            {
-                // Only fragments count: a message without them would leave the page's balances as they were.
-                if (topic == dashboard.Topic && !string.IsNullOrEmpty(html))
-                {
-                    var at = Stopwatch.GetTimestamp();
-                    lock (dashboard.Held)
-                    {
-                        dashboard.Held.Add((version, at));
-                    }
-                }
-            });
-            connection.Closed += _ =>
-            {
-                if (dashboard.Connection == connection)
-                {
-                    Interlocked.Increment(ref unexpectedlyClosed);
-                }
-                return Task.CompletedTask;
-            };
-            dashboard.Connection = connection;
             if (back)
             {
                 // The moment this page comes back, marked with version -1 among its arrivals.
@@ -82,9 +49,28 @@ public static class LiveClients
                     dashboard.Held.Add((-1, Stopwatch.GetTimestamp()));
                 }
             }
-            await connection.StartAsync();
+            var connection = await LiveSocket.OpenAsync(hub, dashboard.Cookie, (topic, version, fragments) =>
+            {
+                // Only fragments count: a message without them would leave the page's balances as they were.
+                if (topic == dashboard.Topic && fragments)
+                {
+                    var at = Stopwatch.GetTimestamp();
+                    lock (dashboard.Held)
+                    {
+                        dashboard.Held.Add((version, at));
+                    }
+                }
+            });
+            connection.Closed += () =>
+            {
+                if (dashboard.Connection == connection)
+                {
+                    Interlocked.Increment(ref unexpectedlyClosed);
+                }
+            };
+            dashboard.Connection = connection;
             // As the page does (site.js): the version it shows, so that what changed meanwhile comes at once.
-            if (!await connection.InvokeAsync<bool>("Watch", dashboard.Topic, dashboard.Shown))
+            if (!await connection.WatchAsync(dashboard.Topic, dashboard.Shown))
             {
                 throw new InvalidOperationException($"The hub refused to let a parent watch {dashboard.Topic}.");
             }
@@ -111,6 +97,13 @@ public static class LiveClients
         {
             var opening = Stopwatch.StartNew();
             await OpenAllAsync(dashboards, back: false);
+            using var pings = new Timer(_ =>
+            {
+                foreach (var dashboard in dashboards)
+                {
+                    dashboard.Connection?.PingAsync().ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                }
+            }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
             Console.WriteLine($"ready {opening.Elapsed.TotalSeconds:F1}");
             var dropped = Array.Empty<Dashboard>();
             while (Console.ReadLine() is { } line)
@@ -164,7 +157,7 @@ public static class LiveClients
                     case "stats":
                         using (var self = Process.GetCurrentProcess())
                         {
-                            Console.WriteLine($"stats {self.TotalProcessorTime.TotalSeconds:F3} {self.WorkingSet64} {GC.GetTotalMemory(false)}");
+                            Console.WriteLine(FormattableString.Invariant($"stats {self.TotalProcessorTime.TotalSeconds:F3} {self.WorkingSet64} {GC.GetTotalMemory(false)}"));
                         }
                         break;
                     default:
@@ -189,14 +182,6 @@ public static class LiveClients
                     await connection.DisposeAsync();
                 }
             }
-        }
-    }
-
-    /// <summary>Each connection disposes the handler it was given: this one stays for the others.</summary>
-    sealed class Undisposed(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override void Dispose(bool disposing)
-        {
         }
     }
 }

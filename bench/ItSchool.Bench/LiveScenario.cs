@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -139,7 +140,7 @@ public static class LiveScenario
             // The web stack's code is recompiled by the tiered JIT for many seconds on a busy machine (a third of the node's
             // CPU after 3 s of writes, a quarter after 8 s, in profiles): those writes count only for "lost".
             await SteadyAsync(warmUp, measured: false);
-            var clientCpuBefore = double.Parse((await clients.AskAsync("stats", "stats"))[1]);
+            var clientCpuBefore = double.Parse((await clients.AskAsync("stats", "stats"))[1], CultureInfo.InvariantCulture);
             Console.Error.WriteLine($"live: measuring for {seconds} s (web node: process {Environment.ProcessId})");
             var cpuBefore = Cpu.Read();
             var (pausedBefore, gen0Before, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
@@ -206,7 +207,7 @@ public static class LiveScenario
             report.AppendLine($"CPU with no writes ({idle.Wall:F1} s each): web node {bare.Node / bare.Wall:F2} cores before the connections, " +
                 $"{idle.Node / idle.Wall:F2} cores with them open (whole machine {bare.Busy:P0}, {idle.Busy:P0} busy)");
             report.AppendLine($"CPU during the measured writes ({cpu.Wall:F1} s, {Environment.ProcessorCount} cores): web node {cpu.Node / cpu.Wall:F2} cores ({cpu.Node / cpu.Wall / Environment.ProcessorCount:P0} per core), " +
-                $"clients {(double.Parse(clientStats[1]) - clientCpuBefore) / cpu.Wall:F2} cores, " +
+                $"clients {(double.Parse(clientStats[1], CultureInfo.InvariantCulture) - clientCpuBefore) / cpu.Wall:F2} cores, " +
                 $"whole machine {cpu.Busy:P0} busy; load average {string.Join(' ', load)}; web node GC: {gen0} collections ({gen2} of generation 2), " +
                 $"paused {paused.TotalMilliseconds:F0} ms ({paused.TotalSeconds / cpu.Wall:P1} of the time)");
             report.AppendLine($"acknowledged → fragments at the watching page: p50 {MealsScenario.Percentile(sorted, 0.5):F1} ms, " +
@@ -259,7 +260,7 @@ public static class LiveScenario
         }
     }
 
-    static async Task<((int Missing, int Closed), List<(long Version, long At)>[])> HoldAsync(
+    internal static async Task<((int Missing, int Closed), List<(long Version, long At)>[])> HoldAsync(
         LiveClientProcess clients, DirectoryInfo work, int pages, IEnumerable<(int Page, long Version)> expected)
     {
         var file = Path.Combine(work.FullName, $"hold-{Guid.NewGuid():N}");

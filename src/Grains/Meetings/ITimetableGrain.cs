@@ -48,9 +48,13 @@ public sealed record Move([property: Id(0)] Guid ParentId, [property: Id(1)] int
 [GenerateSerializer, Immutable]
 public sealed record Cancellation([property: Id(0)] Guid ParentId, [property: Id(1)] int Slot, [property: Id(2)] bool ByStaff = false);
 
-/// <summary>A teacher's grid changed; open pages of that timetable show the new version.</summary>
+/// <summary>
+/// A teacher's grid changed; open pages of that timetable show the new version. The grain sends the evening it decided
+/// with, so that the grid is drawn against the same one and the relay reads nothing during a booking rush.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record TimetableChanged(Guid SchoolId, [property: Id(1)] TimetableGrid Grid) : LiveChange(SchoolId)
+public sealed record TimetableChanged(Guid SchoolId, [property: Id(1)] TimetableGrid Grid, [property: Id(2)] MeetingEvening? Evening = null)
+    : LiveChange(SchoolId)
 {
     public override IReadOnlyList<string> Topics => [Topic(Grid.EveningId, Grid.TeacherId)];
 

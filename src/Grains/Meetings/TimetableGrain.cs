@@ -282,7 +282,7 @@ public sealed class TimetableGrain(TimetableStore store, MeetingEvenings evening
     {
         version++;
         var grid = Grid();
-        GrainFactory.Publish(new TimetableChanged(evening!.SchoolId, grid));
+        GrainFactory.Publish(new TimetableChanged(evening!.SchoolId, grid, evening));
         return TimetableResult.Accepted(grid, changed: true);
     }
 

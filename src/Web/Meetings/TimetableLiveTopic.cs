@@ -51,8 +51,9 @@ public sealed class TimetableLiveTopic(IGrainFactory grains, MeetingEvenings eve
 
     public async Task<LiveFragments?> PrepareAsync(LiveChange change, IReadOnlyCollection<string> audiences)
     {
-        if (change is not TimetableChanged { Grid: var grid }
-            || await evenings.FindAsync(change.SchoolId, grid.EveningId) is not { } evening || evening.Teacher(grid.TeacherId) is null)
+        if (change is not TimetableChanged { Grid: var grid } changed
+            || (changed.Evening ?? await evenings.FindAsync(change.SchoolId, grid.EveningId)) is not { } evening
+            || evening.SchoolId != change.SchoolId || evening.Teacher(grid.TeacherId) is null)
         {
             return null;
         }

@@ -35,15 +35,7 @@ public static class DatabaseSetup
             builder.Services.AddHostedService<LocalPostgresLifetime>();
         }
 
-        // The hot paths (a sale's lookups, the ledger's batches) run the same few statements thousands of
-        // times a second: prepared once per connection, PostgreSQL skips parsing and planning them.
-        var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        if (settings.MaxAutoPrepare == 0)
-        {
-            settings.MaxAutoPrepare = 64;
-            settings.AutoPrepareMinUsages = 3;
-        }
-        var db = NpgsqlDataSource.Create(settings.ConnectionString);
+        var db = DataSources.Create(connectionString);
         builder.Services.AddSingleton(db);
         await Migrations.ApplyAsync(db, logger, cancellationToken);
         // Production never gets the demo school, whatever the database holds: it is seeded in demo mode only.

@@ -3,6 +3,7 @@ using ItSchool.Invoices;
 using ItSchool.Meals;
 using ItSchool.Meetings;
 using ItSchool.Orders;
+using ItSchool.Platform.Database;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,7 @@ public static class ClusterSetup
     public static ISiloBuilder UseItSchoolCluster(this ISiloBuilder silo, string connectionString, ClusterSettings settings)
     {
         // What grains need from the host; a web node hosting the silo has registered its own already.
-        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(_ => DataSources.Create(connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Ledger>();
         silo.Services.TryAddSingleton<PupilRegistry>();
