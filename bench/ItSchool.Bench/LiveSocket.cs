@@ -30,13 +30,23 @@ public sealed class LiveSocket : IAsyncDisposable
     /// <summary>Raised once when the server ends the connection (not when this side disposes it).</summary>
     public event Action? Closed;
 
-    /// <summary>Connects to the hub without negotiating (as the browser's client does with WebSockets only) and shakes hands.</summary>
-    public static async Task<LiveSocket> OpenAsync(Uri hub, string cookie, Action<string, long, bool> onLive)
+    /// <summary>
+    /// Negotiates as the page's client does (site.js does not skip it), then opens the WebSocket with the connection's token
+    /// and shakes hands. <paramref name="http"/> is the page's keep-alive connection to the site, shared by the pages.
+    /// </summary>
+    public static async Task<LiveSocket> OpenAsync(HttpClient http, Uri hub, string cookie, Action<string, long, bool> onLive)
     {
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, new Uri(hub + "/negotiate?negotiateVersion=1"));
+        negotiate.Headers.Add("Cookie", cookie);
+        using var negotiated = await http.SendAsync(negotiate);
+        negotiated.EnsureSuccessStatusCode();
+        using var answer = JsonDocument.Parse(await negotiated.Content.ReadAsStreamAsync());
+        var token = answer.RootElement.GetProperty("connectionToken").GetString();
+
         var live = new LiveSocket(onLive);
         live.socket.Options.SetRequestHeader("Cookie", cookie);
         live.socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var address = new UriBuilder(hub) { Scheme = hub.Scheme == "https" ? "wss" : "ws" }.Uri;
+        var address = new UriBuilder(hub) { Scheme = hub.Scheme == "https" ? "wss" : "ws", Query = "id=" + Uri.EscapeDataString(token!) }.Uri;
         await live.socket.ConnectAsync(address, CancellationToken.None);
         await live.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"));
         live.receiving = Task.Run(live.ReceiveAsync);
