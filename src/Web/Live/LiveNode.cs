@@ -14,7 +14,8 @@ public sealed record LiveView(string Topic, string Audience, string Culture)
 
 /// <summary>
 /// This web node's ear in the cluster. It subscribes to a topic's grain when its first client watches the topic
-/// and leaves when the last one goes, renewing its leases meanwhile; each change it hears is rendered once per
+/// and leaves when the last one goes, renewing its leases meanwhile — each topic at its own moment, a little before a third
+/// of its lease has passed, so that ten thousand watched topics are not renewed in one burst; each change it hears is rendered once per
 /// audience and culture and sent to the SignalR groups watching it. A burst of changes of one topic is coalesced:
 /// while one is being rendered and sent, newer ones only replace each other, so watchers get the state as it is
 /// now rather than every version they would replace at once anyway.
@@ -23,6 +24,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     TimeProvider clock, ILogger<LiveNode> logger) : BackgroundService, ILiveObserver
 {
     static readonly TimeSpan Renewal = LiveTopicGrain.Lease / 3;
+    static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     readonly Dictionary<string, ILiveTopic> topicKinds = kinds.ToDictionary(k => k.Kind);
     readonly object gate = new();
@@ -31,14 +33,14 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     readonly Dictionary<string, RefCounts<LiveView>> watched = [];
     readonly Dictionary<string, Guid> schools = [];
     readonly Dictionary<string, Task> calls = [];
+    // Under gate: when each topic's subscription is next renewed (Environment.TickCount64).
+    readonly Dictionary<string, long> renewals = [];
+    // Topics whose last subscription call failed, since when.
+    readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
     readonly ConcurrentDictionary<string, LiveChange> waiting = new();
     readonly ConcurrentDictionary<string, bool> sending = new();
     ILiveObserver? self;
     long heard;
-    // Replaced whole, never changed in place: the health check reads it from another thread.
-    volatile Failure? failure;
-
-    sealed record Failure(DateTimeOffset Since, string Topic);
 
     /// <summary>Changes this node has received from the cluster (each one was for a topic some client here watched, or had just watched).</summary>
     public long Heard => Interlocked.Read(ref heard);
@@ -66,6 +68,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
             {
                 watched[view.Topic] = views = new RefCounts<LiveView>();
                 schools[view.Topic] = schoolId;
+                renewals[view.Topic] = NextRenewal();
                 Chain(view.Topic, () => SubscribeAsync(view.Topic, renewal: false));
             }
             views.Add(view);
@@ -93,6 +96,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
             }
             watched.Remove(view.Topic);
             schools.Remove(view.Topic);
+            renewals.Remove(view.Topic);
+            failing.TryRemove(view.Topic, out _);
             Chain(view.Topic, () => grains.GetGrain<ILiveTopicGrain>(view.Topic).UnwatchAsync(Self));
         }
     }
@@ -122,10 +127,11 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         try
         {
             unknown = await grains.GetGrain<ILiveTopicGrain>(topic).WatchAsync(Self);
+            failing.TryRemove(topic, out _);
         }
         catch (Exception e)
         {
-            failure ??= new Failure(clock.GetUtcNow(), topic);
+            failing.TryAdd(topic, clock.GetUtcNow());
             logger.LogWarning(e, "Could not subscribe this node to live topic {Topic}", topic);
             throw;
         }
@@ -159,8 +165,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(Renewal, stoppingToken);
-                await RenewAsync();
+                await Task.Delay(Tick, stoppingToken);
+                await RenewDueAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -177,23 +183,31 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         }
     }
 
-    async Task RenewAsync()
+    async Task RenewDueAsync()
     {
-        List<Task> renewals;
+        List<Task> due = [];
         lock (gate)
         {
-            renewals = watched.Keys.Select(topic => Chain(topic, () => SubscribeAsync(topic, renewal: true))).ToList();
+            var now = Environment.TickCount64;
+            foreach (var topic in renewals.Where(r => r.Value <= now).Select(r => r.Key).ToList())
+            {
+                // A failed renewal is tried again at its next moment, well within the lease.
+                renewals[topic] = NextRenewal();
+                due.Add(Chain(topic, () => SubscribeAsync(topic, renewal: true)));
+            }
         }
         try
         {
-            await Task.WhenAll(renewals);
-            failure = null;
+            await Task.WhenAll(due);
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "Some live subscriptions were not renewed; retrying at the next round");
+            logger.LogDebug(e, "Some live subscriptions were not renewed; retrying at their next moment");
         }
     }
+
+    /// <summary>Between three quarters of the renewal period and all of it from now: topics watched at the same moment drift apart.</summary>
+    static long NextRenewal() => Environment.TickCount64 + (long)(Renewal.TotalMilliseconds * (0.75 + 0.25 * Random.Shared.NextDouble()));
 
     public Task OnChangeAsync(string topic, LiveChange change)
     {
@@ -280,14 +294,19 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
             : null;
 
     /// <summary>
-    /// Ready while every topic watched here is subscribed: after a subscription failed, until a renewal round
-    /// succeeds, this node's watchers may be missing changes, so the load balancer should send people elsewhere.
+    /// Ready while every topic watched here is subscribed: after a subscription failed, until it is renewed, this
+    /// node's watchers may be missing changes, so the load balancer should send people elsewhere.
     /// </summary>
     public sealed class Readiness(LiveNode node) : IHealthCheck
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            Task.FromResult(node.failure is { } failed
-                ? HealthCheckResult.Unhealthy($"Live topic {failed.Topic} could not be subscribed to since {failed.Since:O}")
-                : HealthCheckResult.Healthy());
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var failed = node.failing.ToArray();
+            return Task.FromResult(failed.Length == 0
+                ? HealthCheckResult.Healthy()
+                : failed.MinBy(f => f.Value) is var (topic, since)
+                    ? HealthCheckResult.Unhealthy($"Live topic {topic} could not be subscribed to since {since:O}")
+                    : HealthCheckResult.Healthy());
+        }
     }
 }
