@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace ItSchool.Platform;
 
@@ -8,12 +9,17 @@ namespace ItSchool.Platform;
 /// <see cref="Interval"/> (a <see cref="PeriodicTimer"/> on the injected <see cref="TimeProvider"/>, so tests
 /// drive it), or sooner when <see cref="Wake"/> is called. A pass that fails is logged and the next one
 /// retries; passes never overlap. Every web node runs every job: a subclass says in its doc comment what
-/// makes that safe (a lease row, a row lock, a grain, or work that is idempotent by design).
+/// makes that safe (a lease row, a row lock, a grain, or work that is idempotent by design); a job with a
+/// <see cref="ClusterLease"/> passes only on the node that holds it.
 /// </summary>
 public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
 {
     readonly SemaphoreSlim wake = new(0);
     Task firstRun = Task.CompletedTask;
+    int standingBy;
+
+    /// <summary>Passes not run because another node held the <see cref="ClusterLease"/>.</summary>
+    public int PassesStoodBy => Volatile.Read(ref standingBy);
 
     protected TimeProvider Clock { get; } = clock;
 
@@ -22,6 +28,9 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
     protected abstract TimeSpan FirstRunAfter { get; }
 
     protected abstract TimeSpan Interval { get; }
+
+    /// <summary>Given, the job's passes run on one node of the cluster at a time: the one holding its lease, renewed at each pass.</summary>
+    protected virtual JobLeases? ClusterLease => null;
 
     /// <summary>One pass.</summary>
     protected abstract Task RunAsync(CancellationToken cancellationToken);
@@ -37,6 +46,23 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
         return base.StartAsync(cancellationToken);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ClusterLease is not null)
+        {
+            try
+            {
+                // Another node takes the job at its next pass rather than once the lease lapses.
+                await ClusterLease.ReleaseAsync(GetType().Name, cancellationToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+            {
+                Logger.LogDebug(e, "{Job}: the lease was not released; it lapses on its own", GetType().Name);
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -49,7 +75,14 @@ public abstract class PeriodicJob(TimeProvider clock, ILogger logger) : Backgrou
             {
                 try
                 {
-                    await RunAsync(stoppingToken);
+                    if (ClusterLease is null || await ClusterLease.TryTakeAsync(GetType().Name, Interval * 2, stoppingToken))
+                    {
+                        await RunAsync(stoppingToken);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref standingBy);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -13,15 +13,18 @@ using Microsoft.Extensions.Localization;
 namespace ItSchool.Web.Invoices;
 
 /// <summary>
-/// Runs the overdue reminders shortly after start and then every <see cref="Interval"/>. Every node runs it,
-/// and that is safe by the row: <see cref="OverdueReminders"/> records each step it sends in the same
+/// Runs the overdue reminders shortly after start and then every <see cref="Interval"/>, on one node of the
+/// cluster at a time (<see cref="JobLeases"/>: each pass reads every school's unpaid invoices). Two passes at once
+/// would still be safe by the row: <see cref="OverdueReminders"/> records each step it sends in the same
 /// transaction that queues its mail, so each step goes once, whoever runs it and however often.
 /// </summary>
 public sealed class OverdueReminderJob(OverdueReminders reminders, LanguageDirectory languages, SchoolDirectory schools, SchoolAddresses addresses,
-    NotificationMails notifications, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
+    NotificationMails notifications, JobLeases leases, TimeProvider clock, IStringLocalizer<InvoiceText> T, ILogger<OverdueReminderJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan FirstRunAfter => TimeSpan.FromMinutes(1);
+
+    protected override JobLeases ClusterLease => leases;
 
     protected override TimeSpan Interval => TimeSpan.FromMinutes(15);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ItSchool.Platform;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -13,6 +14,7 @@ public static class Operations
 
     public static void AddOperations(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<JobLeases>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
