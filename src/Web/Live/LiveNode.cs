@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using ItSchool.Live;
 using Microsoft.AspNetCore.SignalR;
@@ -31,7 +32,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     readonly Dictionary<string, RefCounts<LiveView>> watched = [];
     readonly Dictionary<string, Guid> schools = [];
     readonly Dictionary<string, Task> calls = [];
-    readonly ConcurrentDictionary<string, LiveChange> waiting = new();
+    // With when the oldest change it replaced was heard: the push latency counts the wait of the first watcher.
+    readonly ConcurrentDictionary<string, (LiveChange Change, long Heard)> waiting = new();
     readonly ConcurrentDictionary<string, bool> sending = new();
     ILiveObserver? self;
     long heard;
@@ -223,7 +225,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         {
             return;
         }
-        waiting.AddOrUpdate(topic, change, (_, known) => known.Version > change.Version ? known : change);
+        waiting.AddOrUpdate(topic, (change, Stopwatch.GetTimestamp()),
+            (_, known) => known.Change.Version > change.Version ? known : (change, known.Heard));
         if (sending.TryAdd(topic, true))
         {
             _ = SendWaitingAsync(topic);
@@ -234,9 +237,9 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     {
         while (true)
         {
-            while (waiting.TryRemove(topic, out var change))
+            while (waiting.TryRemove(topic, out var next))
             {
-                await RelayAsync(topic, change);
+                await RelayAsync(topic, next.Change, next.Heard);
             }
             sending.TryRemove(topic, out _);
             // A change that arrived between the last look and the release must not wait for the next one.
@@ -247,7 +250,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         }
     }
 
-    async Task RelayAsync(string topic, LiveChange change)
+    async Task RelayAsync(string topic, LiveChange change, long heard)
     {
         try
         {
@@ -266,6 +269,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
                 var html = await fragments(view.Audience, CultureInfo.GetCultureInfo(view.Culture));
                 await hub.Clients.Group(view.Group).SendAsync("live", topic, change.Version, html, kind.Announces);
             }
+            LiveMetrics.Pushed(heard);
         }
         catch (Exception e)
         {

@@ -3,6 +3,7 @@ using ItSchool.Invoices;
 using ItSchool.Meals;
 using ItSchool.Meetings;
 using ItSchool.Orders;
+using ItSchool.Platform.Logging;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<MealBookings>();
         silo.Services.TryAddSingleton<MealMenus>();
         silo.Services.TryAddSingleton<OrderStore>();
+        silo.AddIncomingGrainCallFilter<RequestLog.Filter>();
 
         silo.Configure<ClusterOptions>(options =>
         {
