@@ -43,8 +43,11 @@ public static class DatabaseSetup
             settings.MaxAutoPrepare = 64;
             settings.AutoPrepareMinUsages = 3;
         }
-        var db = NpgsqlDataSource.Create(settings.ConnectionString);
-        builder.Services.AddSingleton(db);
+        // The app's own data source logs through the host's loggers (Npgsql's warnings, and its commands at Debug under the
+        // request's scope), which exist only once the host is built; migrating and seeding come before, on their own.
+        builder.Services.AddSingleton(services => new NpgsqlDataSourceBuilder(settings.ConnectionString)
+            .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>()).Build());
+        await using var db = NpgsqlDataSource.Create(settings.ConnectionString);
         await Migrations.ApplyAsync(db, logger, cancellationToken);
         // Production never gets the demo school, whatever the database holds: it is seeded in demo mode only.
         var seeded = InstallationSettings.IsDemo(builder.Configuration)
