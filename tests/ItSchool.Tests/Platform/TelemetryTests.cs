@@ -1,9 +1,14 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using ItSchool.BankStatements;
+using ItSchool.Tests.BankStatements;
 using ItSchool.Tests.Operators;
 using ItSchool.Tests.PointOfSale;
 using ItSchool.Tests.Rig;
+using ItSchool.Wallets;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 
@@ -71,6 +76,45 @@ public sealed class TelemetryTests(TelemetryNode web) : IClassFixture<TelemetryN
     }
 
     [Fact]
+    public async Task A_live_push_to_a_watching_page_and_a_bank_import_are_timed_on_the_metrics_endpoint()
+    {
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
+        var topic = PurseChanged.Topic(chloe);
+        var cookies = new CookieContainer();
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois", cookies: cookies);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(web.DemoSchool, "hubs/live"), options => options.Cookies = cookies)
+            .Build();
+        var pushed = 0;
+        connection.On<string, long, string?, bool>("live", (heard, _, _, _) =>
+        {
+            if (heard == topic)
+            {
+                Interlocked.Increment(ref pushed);
+            }
+        });
+        await connection.StartAsync();
+        Assert.True(await connection.InvokeAsync<bool>("Watch", topic, -1L));
+        using var terminal = PosRequests.Terminal(web);
+        Assert.Equal(HttpStatusCode.Created,
+            (await terminal.SendAsync(PosRequests.Sale($"live/{Guid.NewGuid():N}", PosRequests.Body(Chloe, ("POMME", 1))))).StatusCode);
+        await Eventually.TrueAsync(() => Volatile.Read(ref pushed) > 0, because: "the page watching Chloé's purse hears the sale");
+
+        using var program = web.CreateClient();
+        program.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ManagerApiKeys.DemoKey);
+        Assert.Equal(HttpStatusCode.OK, (await program.PostAsync("/api/admin/v1/bank-statements",
+            new ByteArrayContent(new Statements().Coda([("T1", 100, "libre")])))).StatusCode);
+
+        using var scraper = web.CreateClient();
+        await Eventually.TrueAsync(async () =>
+        {
+            var metrics = await scraper.GetStringAsync("/metrics");
+            return Value(metrics, "itschool_live_push_duration_milliseconds_count", "") >= 1
+                && Value(metrics, "itschool_bank_import_duration_seconds_count", "status=") >= 1;
+        }, because: "the push to the watching page and the import are timed");
+    }
+
+    [Fact]
     public async Task The_metrics_answer_the_machine_itself_and_the_signed_in_operator_not_a_request_relayed_by_a_proxy()
     {
         using var relayed = web.CreateClient();
@@ -88,6 +132,26 @@ public sealed class TelemetryTests(TelemetryNode web) : IClassFixture<TelemetryN
         var forOperator = await operatorClient.GetAsync("/plateforme/metrics");
         Assert.Equal(HttpStatusCode.OK, forOperator.StatusCode);
         Assert.Contains("# TYPE", await forOperator.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_link_token_in_the_query_string_is_not_exported_with_the_request_span()
+    {
+        var trace = ActivityTraceId.CreateRandom();
+        var token = "TOKN-" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
+        using var client = web.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/e/demo/premiere-connexion?jeton={token}")
+        {
+            Headers = { { "traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01" } },
+        };
+        await client.SendAsync(request);
+
+        Activity? span = null;
+        await Eventually.TrueAsync(() => (span = web.Spans.Snapshot().FirstOrDefault(s => s.TraceId == trace && s.Source.Name == "Microsoft.AspNetCore")) is not null,
+            because: "the request is traced");
+        Assert.Contains("jeton=", span!.GetTagItem("url.query") as string);
+        Assert.DoesNotContain(span.TagObjects, tag => tag.Value?.ToString()?.Contains(token) == true);
+        Assert.DoesNotContain(token, span.DisplayName);
     }
 
     static bool IsLedgerCommit(Activity span) =>
