@@ -153,6 +153,19 @@ public sealed class LogSecretsTests(LogCapturingNode web) : IClassFixture<LogCap
         NotLogged([PlatformClient.Password, .. Cookies(cookies)]);
     }
 
+    [Fact]
+    public async Task The_node_logs_every_category_down_to_trace_so_that_the_other_tests_see_everything()
+    {
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        await marc.GetStringAsync("/e/demo/tableau-de-bord");
+
+        Assert.Contains(web.Capture.Lines, line => line.Category.StartsWith("ItSchool", StringComparison.Ordinal));
+        foreach (var category in new[] { "Microsoft.AspNetCore", "Orleans", "Npgsql" })
+        {
+            Assert.Contains(web.Capture.Lines, line => line.Category.StartsWith(category, StringComparison.Ordinal) && line.Level == LogLevel.Trace);
+        }
+    }
+
     /// <summary>No line so far holds any of these.</summary>
     void NotLogged(params string[] secrets)
     {
