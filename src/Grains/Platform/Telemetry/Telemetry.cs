@@ -67,9 +67,9 @@ public static class Telemetry
     public static bool Traces(IConfiguration configuration) => Otlp(configuration);
 
     /// <summary>
-    /// A trace starts at a request (or a job that opens its own activity), not at each background query: a database
-    /// command or grain call with no parent (membership polling, reminders, the outbox) would fill the collector with
-    /// one-span traces.
+    /// A trace starts where work arrives — an HTTP request, a grain call received (a reminder's tick) — not at each
+    /// outgoing command: database commands and grain calls that nothing traced caused (membership polling, the outbox,
+    /// the periodic jobs) would fill the collector with one-span traces.
     /// </summary>
     sealed class NoBackgroundRoots : Sampler
     {
