@@ -1,6 +1,9 @@
+using System.Net;
 using ItSchool.Platform.Database;
 using ItSchool.Platform.Orleans;
+using ItSchool.Platform.Telemetry;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
 // A standalone silo for a cluster: it needs ConnectionStrings__ItSchool, applies the migrations (safely
@@ -22,10 +25,35 @@ using (var bootstrapLogging = LoggerFactory.Create(logging => logging.AddSimpleC
 }
 
 var settings = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-builder.UseOrleans(silo => silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings).AddDashboard());
+builder.UseOrleans(silo =>
+{
+    silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings);
+    // Opt-in: the web node shows the dashboard to the platform operator, and it needs every silo's statistics,
+    // which each silo pays for by sampling every grain each second.
+    if (builder.Configuration.GetValue("ItSchool:OrleansDashboard", false))
+    {
+        silo.AddDashboard();
+    }
+    if (Telemetry.Traces(builder.Configuration))
+    {
+        silo.AddActivityPropagation();
+    }
+});
 builder.Services.AddHealthChecks();
+if (builder.AddItSchoolTelemetry("itschool-silo") is { } telemetry && Telemetry.Prometheus(builder.Configuration))
+{
+    telemetry.WithMetrics(metrics => metrics.AddPrometheusExporter());
+}
 
 var app = builder.Build();
+if (Telemetry.Prometheus(builder.Configuration))
+{
+    // A silo has no platform operator to sign in: its metrics answer a scraper on the machine itself only (a request
+    // relayed by a proxy there carries X-Forwarded-For and is refused too).
+    app.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == "/metrics"
+        && context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+        && !context.Request.Headers.ContainsKey("X-Forwarded-For"));
+}
 app.MapHealthChecks("/health/live");
 app.MapGet("/health/ready", async (IGrainFactory grains) =>
 {

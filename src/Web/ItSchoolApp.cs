@@ -69,6 +69,7 @@ public static class ItSchoolApp
         builder.AddCluster();
         builder.AddSharedKeys();
         builder.AddOperations();
+        builder.AddObservability();
         builder.AddSecurityHeaders();
         builder.AddFailures();
         builder.AddProblems();
@@ -85,6 +86,7 @@ public static class ItSchoolApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseRequestLog();
         app.UseSecurityHeaders();
         app.UseFailures();
         app.MapOperations();

@@ -134,6 +134,15 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     async Task<ImportReport> RunAsync(Guid schoolId, Guid importId, string? newFileName, Func<Stream> open, Actor actor, CancellationToken cancellationToken,
         bool stopBeforeSettling = false)
     {
+        var started = ImportMetrics.Started();
+        var report = await CheckRecordAndSettleAsync(schoolId, importId, newFileName, open, actor, cancellationToken, stopBeforeSettling);
+        ImportMetrics.Finished(started, report);
+        return report;
+    }
+
+    async Task<ImportReport> CheckRecordAndSettleAsync(Guid schoolId, Guid importId, string? newFileName, Func<Stream> open, Actor actor,
+        CancellationToken cancellationToken, bool stopBeforeSettling)
+    {
         var by = actor.Name ?? actor.Id ?? "?";
         if (newFileName is not null)
         {

@@ -37,7 +37,9 @@ public sealed class SalePosting(SaleLookup lookup, PosSnapshots snapshots, PosSa
             return PosProblem.IdempotencyKeyRequired;
         }
         var hash = Fingerprint(request);
-        return await SellFromMemoryAsync(terminal, key, hash, request) ?? await SellAsync(terminal, key, hash, request, cancellationToken);
+        var outcome = await SellFromMemoryAsync(terminal, key, hash, request) ?? await SellAsync(terminal, key, hash, request, cancellationToken);
+        SaleMetrics.Answered(outcome.Problem);
+        return outcome;
     }
 
     /// <summary>

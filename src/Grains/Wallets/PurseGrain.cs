@@ -264,6 +264,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
             return;
         }
 
+        PurseMetrics.Committed(batch.Count);
         foreach (var (compartment, balance) in newBalances)
         {
             committed[compartment] = balance;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using ItSchool.Live;
 using Microsoft.AspNetCore.SignalR;
@@ -37,7 +38,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     readonly Dictionary<string, long> renewals = [];
     // Topics whose last subscription call failed, since when.
     readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
-    readonly ConcurrentDictionary<string, LiveChange> waiting = new();
+    // With when the oldest change it replaced was heard: the push latency counts the wait of the first watcher.
+    readonly ConcurrentDictionary<string, (LiveChange Change, long Heard)> waiting = new();
     readonly ConcurrentDictionary<string, bool> sending = new();
     ILiveObserver? self;
     long heard;
@@ -237,7 +239,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         {
             return;
         }
-        waiting.AddOrUpdate(topic, change, (_, known) => known.Version > change.Version ? known : change);
+        waiting.AddOrUpdate(topic, (change, Stopwatch.GetTimestamp()),
+            (_, known) => known.Change.Version > change.Version ? known : (change, known.Heard));
         if (sending.TryAdd(topic, true))
         {
             _ = SendWaitingAsync(topic);
@@ -248,9 +251,9 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     {
         while (true)
         {
-            while (waiting.TryRemove(topic, out var change))
+            while (waiting.TryRemove(topic, out var next))
             {
-                await RelayAsync(topic, change);
+                await RelayAsync(topic, next.Change, next.Heard);
             }
             sending.TryRemove(topic, out _);
             // A change that arrived between the last look and the release must not wait for the next one.
@@ -261,7 +264,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         }
     }
 
-    async Task RelayAsync(string topic, LiveChange change)
+    async Task RelayAsync(string topic, LiveChange change, long heard)
     {
         try
         {
@@ -280,6 +283,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
                 var html = await fragments(view.Audience, CultureInfo.GetCultureInfo(view.Culture));
                 await hub.Clients.Group(view.Group).SendAsync("live", topic, change.Version, html, kind.Announces);
             }
+            LiveMetrics.Pushed(heard);
         }
         catch (Exception e)
         {

@@ -65,6 +65,7 @@ public abstract class ApiKeyHandler<TCaller>(IOptionsMonitor<AuthenticationSchem
             return AuthenticateResult.Fail("A key of another school.");
         }
         Context.Features.Set(caller);
+        Context.LogSchool(schoolId);
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, id.ToString()),

@@ -1,4 +1,5 @@
 using ItSchool.Platform.Orleans;
+using ItSchool.Platform.Telemetry;
 using Orleans.Dashboard;
 
 namespace ItSchool.Web.Platform;
@@ -14,11 +15,16 @@ public static class ClusterHosting
         var connectionString = builder.Configuration.GetConnectionString(DatabaseSetup.ConnectionStringName)!;
         var settings = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var dashboard = Operations.HasOrleansDashboard(builder.Configuration);
+        var traces = Telemetry.Traces(builder.Configuration);
         if (builder.Configuration.GetValue("ItSchool:HostSilo", true))
         {
             builder.UseOrleans(silo =>
             {
                 silo.UseItSchoolCluster(connectionString, settings).ListenOn(settings);
+                if (traces)
+                {
+                    silo.AddActivityPropagation();
+                }
                 if (dashboard)
                 {
                     silo.AddDashboard();
@@ -30,6 +36,10 @@ public static class ClusterHosting
             builder.UseOrleansClient(client =>
             {
                 client.UseItSchoolCluster(connectionString, settings);
+                if (traces)
+                {
+                    client.AddActivityPropagation();
+                }
                 if (dashboard)
                 {
                     client.AddDashboard();

@@ -35,8 +35,10 @@ public static class DatabaseSetup
             builder.Services.AddHostedService<LocalPostgresLifetime>();
         }
 
-        var db = DataSources.Create(connectionString);
-        builder.Services.AddSingleton(db);
+        // The app's own data source logs through the host's loggers (Npgsql's warnings, and its commands at Debug under the
+        // request's scope), which exist only once the host is built; migrating and seeding come before, on their own.
+        builder.Services.AddSingleton(services => DataSources.Create(connectionString, services.GetRequiredService<ILoggerFactory>()));
+        await using var db = DataSources.Create(connectionString);
         await Migrations.ApplyAsync(db, logger, cancellationToken);
         // Production never gets the demo school, whatever the database holds: it is seeded in demo mode only.
         var seeded = InstallationSettings.IsDemo(builder.Configuration)

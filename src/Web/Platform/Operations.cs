@@ -1,5 +1,7 @@
 using System.Net;
 using ItSchool.Platform;
+using ItSchool.Web.Operators;
+using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -7,7 +9,7 @@ using Orleans.Dashboard;
 
 namespace ItSchool.Web.Platform;
 
-/// <summary>Health endpoints for load balancers and containers, and the Orleans dashboard for operators.</summary>
+/// <summary>Health endpoints for load balancers and containers, the metrics, and the Orleans dashboard for the platform operator.</summary>
 public static class Operations
 {
     public const string ReadyTag = "ready";
@@ -20,11 +22,15 @@ public static class Operations
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
     }
 
+    public const string DashboardPath = "/plateforme/orleans";
+
     /// <summary>
-    /// <c>ItSchool:OrleansDashboard</c>, on unless set to false: an operator may do without the dashboard (it samples
-    /// every grain's statistics every second on every silo), and a test node that never opens it starts faster.
+    /// <c>ItSchool:OrleansDashboard</c>: on in demo mode, off in production unless set to true. It shows every grain
+    /// and silo of every school and samples every grain's statistics each second on every silo, which an installation
+    /// pays for only when its operator wants it.
     /// </summary>
-    public static bool HasOrleansDashboard(IConfiguration configuration) => configuration.GetValue("ItSchool:OrleansDashboard", true);
+    public static bool HasOrleansDashboard(IConfiguration configuration) =>
+        configuration.GetValue("ItSchool:OrleansDashboard", InstallationSettings.IsDemo(configuration));
 
     public static void MapOperations(this WebApplication app)
     {
@@ -33,18 +39,17 @@ public static class Operations
         app.UseHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.UseHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
 
-        // The dashboard shows every grain and silo of every school: it answers only on the machine itself
-        // (an SSH tunnel or `docker compose exec` reaches it), never to the public address: a request relayed
-        // by a proxy on the machine that is not configured as trusted still carries its X-Forwarded-For.
-        if (!HasOrleansDashboard(app.Configuration))
+        app.MapMetrics();
+
+        // Only for the signed-in platform operator, at the installation's address: it shows every school's grains, and
+        // "from the machine itself" let any process or shell user there read them. Under /plateforme, where the
+        // operator's cookie is sent.
+        if (HasOrleansDashboard(app.Configuration))
         {
-            return;
+            app.MapOrleansDashboard(DashboardPath)
+                .RequireAuthorization(OperatorSessions.Policy)
+                .AddEndpointFilter(async (context, next) => context.HttpContext.School() is null ? await next(context) : Results.NotFound());
         }
-        app.MapOrleansDashboard("/ops/orleans").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
-                && !context.HttpContext.Request.Headers.ContainsKey("X-Forwarded-For")
-                ? await next(context)
-                : Results.NotFound());
     }
 
     sealed class DatabaseHealthCheck(NpgsqlDataSource db) : IHealthCheck

@@ -85,6 +85,7 @@ public static class SchoolResolution
             if (school is not null)
             {
                 context.Features.Set(new SchoolFeature(school));
+                context.LogSchool(school.Id);
             }
             await next(context);
         });

@@ -48,6 +48,12 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
     /// </summary>
     public Action<WebApplication>? TestEndpoints { get; init; }
 
+    /// <summary>
+    /// Services only a test has, registered after the app's own (a logger that keeps every line, an exporter that keeps
+    /// every span): production code never gets a hook for a test's sake.
+    /// </summary>
+    public Action<WebApplicationBuilder>? TestServices { get; init; }
+
     /// <summary>Settings a kind of node always starts with, before those a test gives <see cref="StartAsync"/>.</summary>
     public string[] Arguments { get; init; } = [];
 
@@ -151,6 +157,7 @@ public class WebNode : IAsyncLifetime, IAsyncDisposable
             {
                 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
             }
+            TestServices?.Invoke(builder);
         });
         TestEndpoints?.Invoke(app);
         try

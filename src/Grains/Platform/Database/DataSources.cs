@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ItSchool.Platform.Database;
@@ -12,7 +13,7 @@ public static class DataSources
     /// here leaves session state behind (advisory locks and settings are transaction-scoped, the one temporary table is
     /// dropped with its transaction), so the pool skips the reset.
     /// </summary>
-    public static NpgsqlDataSource Create(string connectionString)
+    public static NpgsqlDataSource Create(string connectionString, ILoggerFactory? loggers = null)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         if (settings.MaxAutoPrepare == 0)
@@ -21,6 +22,11 @@ public static class DataSources
             settings.AutoPrepareMinUsages = 3;
         }
         settings.NoResetOnClose = true;
-        return NpgsqlDataSource.Create(settings.ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+        if (loggers is not null)
+        {
+            builder.UseLoggerFactory(loggers);
+        }
+        return builder.Build();
     }
 }

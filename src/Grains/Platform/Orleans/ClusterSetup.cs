@@ -4,6 +4,7 @@ using ItSchool.Meals;
 using ItSchool.Meetings;
 using ItSchool.Orders;
 using ItSchool.Platform.Database;
+using ItSchool.Platform.Logging;
 using ItSchool.Pupils;
 using ItSchool.Wallets;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public static class ClusterSetup
     public static ISiloBuilder UseItSchoolCluster(this ISiloBuilder silo, string connectionString, ClusterSettings settings)
     {
         // What grains need from the host; a web node hosting the silo has registered its own already.
-        silo.Services.TryAddSingleton(_ => DataSources.Create(connectionString));
+        silo.Services.TryAddSingleton(services => DataSources.Create(connectionString, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<Ledger>();
         silo.Services.TryAddSingleton<PupilRegistry>();
@@ -40,6 +41,7 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<MealBookings>();
         silo.Services.TryAddSingleton<MealMenus>();
         silo.Services.TryAddSingleton<OrderStore>();
+        silo.AddIncomingGrainCallFilter<RequestLog.Filter>();
 
         silo.Configure<ClusterOptions>(options =>
         {
