@@ -73,7 +73,7 @@ public static partial class MeetingsScenario
         var parents = int.Parse(Value(args, "--parents", "500"));
         var teachers = int.Parse(Value(args, "--teachers", "1"));
         var watching = int.Parse(Value(args, "--watchers", parents.ToString()));
-        var warmUps = int.Parse(Value(args, "--warmup-rounds", "16"));
+        var warmUps = int.Parse(Value(args, "--warmup-rounds", "24"));
         var rounds = int.Parse(Value(args, "--rounds", "3"));
         var app = await BenchNodes.StartWebAsync(connectionString, "--ItSchool:RateLimits:SecretsPerMinute=100000");
         var work = Directory.CreateTempSubdirectory("itschool-meetings-");

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- pos [--seconds 10] [--concurrency 64] [--pupils 1000] [--hot 4] [--statements] [--http2] [--terminals 500 --think-ms 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- invoices [--seconds 10] [--concurrency 64] [--pupils 1000]
 // dotnet run -c Release --project bench/ItSchool.Bench -- import [--pupils 20000] [--movements 50000]
-// dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1] [--watchers 500] [--rounds 3] [--warmup-rounds 16]
+// dotnet run -c Release --project bench/ItSchool.Bench -- meetings [--parents 500] [--teachers 1] [--watchers 500] [--rounds 3] [--warmup-rounds 24]
 // dotnet run -c Release --project bench/ItSchool.Bench -- push [--watchers 100] [--sales 200]
 // dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
 // dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5] [--arrival-seconds 0]
