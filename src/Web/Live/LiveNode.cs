@@ -306,11 +306,12 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var failed = node.failing.ToArray();
-            return Task.FromResult(failed.Length == 0
-                ? HealthCheckResult.Healthy()
-                : failed.MinBy(f => f.Value) is var (topic, since)
-                    ? HealthCheckResult.Unhealthy($"Live topic {topic} could not be subscribed to since {since:O}")
-                    : HealthCheckResult.Healthy());
+            if (failed.Length == 0)
+            {
+                return Task.FromResult(HealthCheckResult.Healthy());
+            }
+            var (topic, since) = failed.MinBy(f => f.Value);
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Live topic {topic} could not be subscribed to since {since:O}"));
         }
     }
 }
