@@ -1,4 +1,5 @@
 using ItSchool.Live;
+using ItSchool.Platform.Orleans;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace ItSchool.Invoices;
 /// then moved with a key derived from it, then closed: whatever a crash interrupts, the next activation (or
 /// the reminder that wakes one) finishes it, and the purse's idempotency makes the retry move money once.
 /// </summary>
-public sealed class InvoiceGrain(InvoiceStore store, InvoiceSettingsStore schoolSettings, TimeProvider clock, ILogger<InvoiceGrain> logger) : Grain, IInvoiceGrain, IRemindable
+public sealed class InvoiceGrain(InvoiceStore store, InvoiceSettingsStore schoolSettings, TimeProvider clock, RecoveryRetry recovery, ILogger<InvoiceGrain> logger) : Grain, IInvoiceGrain, IRemindable
 {
     const string RecoveryReminder = "pending-transfers";
     // The general wallet, where invoices are paid from and excesses go.
@@ -411,7 +412,7 @@ public sealed class InvoiceGrain(InvoiceStore store, InvoiceSettingsStore school
     }
 
     /// <summary>Wakes this grain after a crash to finish its pending transfers, even if nobody opens the invoice.</summary>
-    Task WatchPendingAsync() => this.RegisterOrUpdateReminder(RecoveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    Task WatchPendingAsync() => this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
 
     async Task ReloadAsync()
     {

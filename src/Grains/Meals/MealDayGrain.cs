@@ -1,4 +1,5 @@
 using ItSchool.Live;
+using ItSchool.Platform.Orleans;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace ItSchool.Meals;
 /// have landed.
 /// </summary>
 [Reentrant]
-public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvider clock, ILogger<MealDayGrain> logger) : Grain, IMealDayGrain, IRemindable
+public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvider clock, RecoveryRetry recovery, ILogger<MealDayGrain> logger) : Grain, IMealDayGrain, IRemindable
 {
     const string RecoveryReminder = "unfinished-bookings";
 
@@ -486,7 +487,7 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     {
         try
         {
-            await this.RegisterOrUpdateReminder(RecoveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using ItSchool.Invoices;
+using ItSchool.Platform.Orleans;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace ItSchool.Orders;
 /// finished by asking again, from the reminder or the next activation.
 /// </summary>
 [Reentrant]
-public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger<OrderFormGrain> logger) : Grain, IOrderFormGrain, IRemindable
+public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, RecoveryRetry recovery, ILogger<OrderFormGrain> logger) : Grain, IOrderFormGrain, IRemindable
 {
     const string RecoveryReminder = "unfinished-orders";
     const int MaxLines = 100;
@@ -624,7 +625,7 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, ILogger
     {
         try
         {
-            await this.RegisterOrUpdateReminder(RecoveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
         }
         catch
         {

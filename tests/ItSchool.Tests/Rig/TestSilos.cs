@@ -25,6 +25,8 @@ public static class TestSilos
         builder.Properties[ConnectionStringKey] = connectionString;
         builder.Properties[$"{ClusterSettings.Section}:{nameof(ClusterSettings.ClusterId)}"] = clusterId;
         builder.Properties[$"{ClusterSettings.Section}:{nameof(ClusterSettings.ServiceId)}"] = builder.Options.ServiceId;
+        // A crash's unfinished money move is retried within seconds rather than the production minute.
+        builder.Properties[$"{ClusterSettings.Section}:{nameof(ClusterSettings.RecoveryRetry)}"] = "00:00:02";
         builder.AddSiloBuilderConfigurator<SiloOnPostgres>();
         builder.AddClientBuilderConfigurator<ClientOnPostgres>();
         var cluster = builder.Build();

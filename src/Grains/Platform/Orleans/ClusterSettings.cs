@@ -19,4 +19,13 @@ public sealed class ClusterSettings
     /// set it to the host name or IP in a cluster (docker-compose uses the service's host name).
     /// </summary>
     public string? AdvertisedHost { get; set; }
+
+    /// <summary>
+    /// How often a grain whose money move a crash interrupted is woken to finish it when nobody calls it.
+    /// Orleans refuses reminders under a minute unless told otherwise; only the tests ask for less.
+    /// </summary>
+    public TimeSpan RecoveryRetry { get; set; } = TimeSpan.FromMinutes(1);
 }
+
+/// <summary>The period of the reminders that finish interrupted money moves (<see cref="ClusterSettings.RecoveryRetry"/>).</summary>
+public sealed record RecoveryRetry(TimeSpan Period);

@@ -41,6 +41,7 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<MealBookings>();
         silo.Services.TryAddSingleton<MealMenus>();
         silo.Services.TryAddSingleton<OrderStore>();
+        silo.Services.TryAddSingleton(new RecoveryRetry(settings.RecoveryRetry));
         silo.AddIncomingGrainCallFilter<RequestLog.Filter>();
 
         silo.Configure<ClusterOptions>(options =>
@@ -63,6 +64,10 @@ public static class ClusterSetup
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
+        if (settings.RecoveryRetry < TimeSpan.FromMinutes(1))
+        {
+            silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = settings.RecoveryRetry);
+        }
         return silo;
     }
 
