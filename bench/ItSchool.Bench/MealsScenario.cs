@@ -23,7 +23,7 @@ namespace ItSchool.Bench;
 public static class MealsScenario
 {
     const int Days = 20;
-    const int Portions = 100;
+    internal const int Portions = 100;
     const long Price = 450;
 
     public static async Task<string> RunAsync(NpgsqlDataSource db, string connectionString, BenchOptions options, string[] args)
@@ -174,7 +174,7 @@ public static class MealsScenario
     /// The 20 school days from next Monday, each with an unlimited REPAS; the first (the hot day) has instead, for each
     /// path, its own LIMITE-n of 100 portions, and an unlimited WARM for the warm-ups. Rules: six weeks ahead, every class.
     /// </summary>
-    static async Task<IReadOnlyList<DateOnly>> SetUpMenusAsync(NpgsqlDataSource db)
+    internal static async Task<IReadOnlyList<DateOnly>> SetUpMenusAsync(NpgsqlDataSource db)
     {
         var today = SchoolTime.Day(DateTimeOffset.UtcNow);
         var days = new List<DateOnly>();
@@ -272,7 +272,7 @@ public static class MealsScenario
     }
 
     /// <summary>The hot day's portions these families hold, and whether every booking has its ledger entry and every balance its ledger's sum.</summary>
-    static async Task<(long Hot, long Booked, bool Consistent)> VerifyAsync(NpgsqlDataSource db, Guid[] pupils, DateOnly hotDay)
+    internal static async Task<(long Hot, long Booked, bool Consistent)> VerifyAsync(NpgsqlDataSource db, Guid[] pupils, DateOnly hotDay)
     {
         await using var command = db.CreateCommand("""
             SELECT (SELECT count(*) FROM meal_bookings WHERE pupil_id = ANY(@pupils) AND day = @hot AND status = 'booked'),

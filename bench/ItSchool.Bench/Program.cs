@@ -1,3 +1,4 @@
+using System.Globalization;
 using ItSchool.Bench;
 using ItSchool.Platform.Database;
 using ItSchool.Schools;
@@ -13,14 +14,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
 // dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5] [--arrival-seconds 0]
 // dotnet run -c Release --project bench/ItSchool.Bench -- live [--connections 10000] [--rate 500] [--seconds 20] [--warmup 15]
+// dotnet run -c Release --project bench/ItSchool.Bench -- chaos [--seconds 100] [--families 300] [--watchers 60]
+// Reports are pasted into docs/benchmarks.md: decimal points, whatever the machine's language.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.FirstOrDefault() == LiveClients.Command)
 {
     return await LiveClients.RunAsync(args);
 }
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders" or "live"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders" or "live" or "chaos"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders, live");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders, live, chaos");
     return 2;
 }
 
@@ -78,6 +82,11 @@ try
     if (options.Scenario == "live")
     {
         Console.WriteLine(await LiveScenario.RunAsync(db, connectionString, args));
+        return 0;
+    }
+    if (options.Scenario == "chaos")
+    {
+        Console.WriteLine(await ChaosScenario.RunAsync(server, directory, db, connectionString, args));
         return 0;
     }
     if (options.Scenario == "operations")

@@ -10,6 +10,8 @@ namespace ItSchool.Meals;
 /// </summary>
 public interface IMealDayGrain : IGrainWithGuidCompoundKey
 {
+    /// <remarks>Idempotent by the request's key: a caller left waiting by a silo that died retries after 10 s, not 30.</remarks>
+    [ResponseTimeout("00:00:10")]
     Task<BookingResult> BookAsync(MealBooking request);
 
     Task<CancelResult> CancelAsync(Guid bookingId, string key, Actor causedBy);

@@ -481,15 +481,15 @@ public sealed class MealDayGrain(MealBookings store, MealMenus menus, TimeProvid
     };
 
     /// <summary>Wakes this grain after a crash or a lost answer to finish what it left, even if nobody books that day again.</summary>
-    Task WatchAsync() => watching ??= RegisterReminderAsync();
-
-    async Task RegisterReminderAsync()
+    /// <summary>Registered once per activation; a registration that failed is forgotten (by the caller, see the purse's settings) and tried again.</summary>
+    async Task WatchAsync()
     {
+        var registering = watching ??= this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
         try
         {
-            await this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
+            await registering;
         }
-        catch
+        catch when (watching == registering)
         {
             watching = null;
             throw;

@@ -619,15 +619,15 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, Recover
     }
 
     /// <summary>Wakes this grain after a crash or a lost answer to finish what it left, even if nobody orders again.</summary>
-    Task WatchAsync() => watching ??= RegisterReminderAsync();
-
-    async Task RegisterReminderAsync()
+    /// <summary>Registered once per activation; a registration that failed is forgotten (by the caller, see the purse's settings) and tried again.</summary>
+    async Task WatchAsync()
     {
+        var registering = watching ??= this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
         try
         {
-            await this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);
+            await registering;
         }
-        catch
+        catch when (watching == registering)
         {
             watching = null;
             throw;

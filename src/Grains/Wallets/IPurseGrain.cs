@@ -8,6 +8,12 @@ public interface IPurseGrain : IGrainWithGuidKey
 {
     Task<MovementResult> CreditAsync(Credit credit);
 
+    /// <remarks>
+    /// A debit takes milliseconds. A caller whose debit went to a silo that then died would otherwise wait the cluster's
+    /// 30-s response timeout (a web node is not told when a silo dies); after 5 s it gets a TimeoutException and retries
+    /// with the same key, which the purse answers once.
+    /// </remarks>
+    [ResponseTimeout("00:00:05")]
     Task<MovementResult> DebitAsync(Debit debit);
 
     Task<MovementResult> TransferAsync(Transfer transfer);

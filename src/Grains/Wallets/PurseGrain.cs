@@ -68,10 +68,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
 
     public async Task<PurseView> GetPurseAsync()
     {
-        if (clock.GetUtcNow() - settingsRead > SettingsLifetime)
-        {
-            await (readingSettings ??= ReadSettingsAsync());
-        }
+        await FreshSettingsAsync();
         return new PurseView(version, Views());
     }
 
@@ -153,26 +150,44 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
     /// </summary>
     async Task ReadSettingsAsync()
     {
+        foreach (var fresh in await ledger.ReadCompartmentsAsync(PupilId))
+        {
+            if (compartments.TryGetValue(fresh.Compartment, out var known))
+            {
+                compartments[fresh.Compartment] = known with { Name = fresh.Name, FloorCents = fresh.FloorCents };
+            }
+            else
+            {
+                compartments[fresh.Compartment] = fresh;
+                committed[fresh.Compartment] = projected[fresh.Compartment] = fresh.BalanceCents;
+            }
+        }
+        ApplyRules(await ledger.ReadRulesAsync(PupilId));
+        settingsRead = clock.GetUtcNow();
+    }
+
+    /// <summary>
+    /// Calls that find the settings stale share one read. The read is forgotten here, by its callers, and not in its own
+    /// <c>finally</c>: a read that fails before its first real wait (PostgreSQL refusing at once) would clear the field
+    /// before <c>??=</c> stores its task, and the purse would then rethrow that old failure on every call, forever.
+    /// </summary>
+    async Task FreshSettingsAsync()
+    {
+        if (clock.GetUtcNow() - settingsRead <= SettingsLifetime)
+        {
+            return;
+        }
+        var reading = readingSettings ??= ReadSettingsAsync();
         try
         {
-            foreach (var fresh in await ledger.ReadCompartmentsAsync(PupilId))
-            {
-                if (compartments.TryGetValue(fresh.Compartment, out var known))
-                {
-                    compartments[fresh.Compartment] = known with { Name = fresh.Name, FloorCents = fresh.FloorCents };
-                }
-                else
-                {
-                    compartments[fresh.Compartment] = fresh;
-                    committed[fresh.Compartment] = projected[fresh.Compartment] = fresh.BalanceCents;
-                }
-            }
-            ApplyRules(await ledger.ReadRulesAsync(PupilId));
-            settingsRead = clock.GetUtcNow();
+            await reading;
         }
         finally
         {
-            readingSettings = null;
+            if (readingSettings == reading)
+            {
+                readingSettings = null;
+            }
         }
     }
 
@@ -209,10 +224,7 @@ public sealed class PurseGrain(Ledger ledger, TimeProvider clock, ILogger<PurseG
                 : result with { Replayed = true };
         }
 
-        if (clock.GetUtcNow() - settingsRead > SettingsLifetime)
-        {
-            await (readingSettings ??= ReadSettingsAsync());
-        }
+        await FreshSettingsAsync();
         var decision = decide();
         if (decision.Entries is not { } entries)
         {

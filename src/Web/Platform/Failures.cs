@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ItSchool.Platform.Orleans;
 using ItSchool.Web.Shell;
 using Microsoft.AspNetCore.Antiforgery;
 using Npgsql;
@@ -8,8 +9,8 @@ namespace ItSchool.Web.Platform;
 
 /// <summary>
 /// Failures a visitor or the network can cause get an answer that says so, never a 500: odd input (a
-/// malformed or oversized body, a NUL the database refuses) is a 4xx, PostgreSQL out of reach a 503 with
-/// Retry-After, while the application's own bugs are a 500, logged. Each is answered as every error is
+/// malformed or oversized body, a NUL the database refuses) is a 4xx, PostgreSQL or the grain's silo out of reach a
+/// 503 with Retry-After, while the application's own bugs are a 500, logged. Each is answered as every error is
 /// (<see cref="ErrorPages"/>): APIs an RFC 7807 problem with a <c>code</c>, pages a page in the reader's language. Every write is
 /// one transaction, so a request cut short by the database leaves nothing half-written.
 /// </summary>
@@ -36,8 +37,8 @@ public static class Failures
                 var failure = Classify(e);
                 if (failure.Status == StatusCodes.Status503ServiceUnavailable)
                 {
-                    logger.LogWarning("PostgreSQL is out of reach: {Method} {Path} answered 503 ({Reason})",
-                        context.Request.Method, context.Request.Path, e.GetBaseException().Message);
+                    logger.LogWarning("{Method} {Path} answered 503 {Code} ({Reason})",
+                        context.Request.Method, context.Request.Path, failure.Code, e.GetBaseException().Message);
                 }
                 else if (failure.Status >= 500)
                 {
@@ -47,7 +48,7 @@ public static class Failures
                 context.Response.Clear();
                 if (failure.Status == StatusCodes.Status503ServiceUnavailable)
                 {
-                    context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                    context.Response.Headers.RetryAfter = failure.RetryAfter.ToString(CultureInfo.InvariantCulture);
                 }
                 await ErrorPages.Answer(context, failure.Status, failure.Kind, failure.Code).ExecuteAsync(context);
             }
@@ -57,7 +58,13 @@ public static class Failures
         app.UseStaticFiles();
     }
 
-    sealed record Failure(int Status, ErrorKind Kind, string Code);
+    sealed record Failure(int Status, ErrorKind Kind, string Code, int RetryAfter = RetryAfterSeconds);
+
+    /// <summary>
+    /// A silo that died with the request's grain call: the cluster moves the grain within seconds, and every call that
+    /// writes is idempotent, so the caller is told to try again soon.
+    /// </summary>
+    public const int ClusterRetryAfterSeconds = 2;
 
     static Failure Classify(Exception exception)
     {
@@ -80,6 +87,12 @@ public static class Failures
                     return new(400, ErrorKind.BadRequest, "invalid_characters");
                 case NpgsqlException npgsql when npgsql is not PostgresException || npgsql.IsTransient:
                     return new(503, ErrorKind.Unavailable, "database_unavailable");
+                // Said by a grain (DatabaseFailures), or a grain's activation that failed on PostgreSQL: its exception
+                // crossed the wire without its SQLSTATE, and an activation's only statements are reads.
+                case DatabaseUnavailableException or PostgresException { SqlState: null }:
+                    return new(503, ErrorKind.Unavailable, "database_unavailable");
+                case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
+                    return new(503, ErrorKind.Unavailable, "cluster_unavailable", ClusterRetryAfterSeconds);
             }
         }
         return new(500, ErrorKind.Internal, "internal_error");

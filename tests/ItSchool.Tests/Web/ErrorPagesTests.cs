@@ -29,6 +29,9 @@ public sealed class FailingWebNode : WebNode
             {
                 app.MapGet(prefix + "/panne-de-test", string () => throw new InvalidOperationException(Secret));
                 app.MapGet(prefix + "/refus-de-test", () => Results.StatusCode(StatusCodes.Status403Forbidden));
+                // What a grain call throws when its silo died under it: the silo declared dead, or no answer in time.
+                app.MapGet(prefix + "/silo-perdu-de-test", string () => throw new SiloUnavailableException());
+                app.MapGet(prefix + "/silo-muet-de-test", string () => throw new TimeoutException("Response did not arrive on time"));
             }
         };
     }
@@ -173,6 +176,21 @@ public sealed class ErrorPagesTests(FailingWebNode web) : IClassFixture<FailingW
         }
         await Eventually.TrueAsync(() => web.Logs.Entries.Any(e => e.Level == LogLevel.Error
             && e.Message.Contains("/e/demo/panne-de-test") && e.Exception?.Message == FailingWebNode.Secret));
+    }
+
+    [Theory]
+    [InlineData("silo-perdu-de-test")]
+    [InlineData("silo-muet-de-test")]
+    public async Task A_grain_call_lost_with_its_silo_says_to_retry_soon_and_is_no_bug(string path)
+    {
+        using var client = web.CreateClient();
+        var api = await client.GetAsync($"/api/{path}");
+        Assert.Equal("cluster_unavailable", await ProblemCodeAsync(api, HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(TimeSpan.FromSeconds(2), api.Headers.RetryAfter?.Delta);
+        var page = await client.GetAsync($"/e/demo/{path}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Contains("indisponible", await page.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(web.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(path));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
 
 namespace ItSchool.Platform.Orleans;
 
@@ -43,6 +44,8 @@ public static class ClusterSetup
         silo.Services.TryAddSingleton<OrderStore>();
         silo.Services.TryAddSingleton(new RecoveryRetry(settings.RecoveryRetry));
         silo.AddIncomingGrainCallFilter<RequestLog.Filter>();
+        silo.AddIncomingGrainCallFilter<DatabaseFailures>();
+        silo.Services.Configure<ExceptionSerializationOptions>(CrossWithoutFields);
 
         silo.Configure<ClusterOptions>(options =>
         {
@@ -87,6 +90,7 @@ public static class ClusterSetup
 
     public static IClientBuilder UseItSchoolCluster(this IClientBuilder client, string connectionString, ClusterSettings settings)
     {
+        client.Services.Configure<ExceptionSerializationOptions>(CrossWithoutFields);
         client.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = settings.ClusterId;
@@ -99,6 +103,12 @@ public static class ClusterSetup
         });
         return client;
     }
+
+    /// <summary>
+    /// Npgsql's exceptions cross with their message, inner exception and stack only, rather than failing the answer (a
+    /// failed activation, which <see cref="DatabaseFailures"/> cannot see).
+    /// </summary>
+    static void CrossWithoutFields(ExceptionSerializationOptions options) => options.SupportedNamespacePrefixes.Add("Npgsql");
 
     static IPAddress ResolveAdvertisedAddress(string? host)
     {

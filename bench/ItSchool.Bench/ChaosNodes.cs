@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ItSchool.Bench;
+
+/// <summary>
+/// A silo or a web node of the chaos cluster as its own process, started from the Release binaries exactly as a
+/// machine of the cluster starts them, killed with SIGKILL (no shutdown, no goodbye to the membership table) and
+/// started again on the same ports.
+/// </summary>
+sealed class NodeProcess : IAsyncDisposable
+{
+    readonly ProcessStartInfo start;
+    readonly StringBuilder output = new();
+    Process? process;
+
+    NodeProcess(string name, Uri address, ProcessStartInfo start)
+    {
+        Name = name;
+        Address = address;
+        this.start = start;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Where the node answers HTTP: the site for a web node, the health endpoints for a silo.</summary>
+    public Uri Address { get; }
+
+    public bool Running => process is { HasExited: false };
+
+    public static NodeProcess Silo(string name, string connectionString, string clusterId)
+    {
+        var http = FreePort();
+        return new NodeProcess(name, new Uri($"http://127.0.0.1:{http}"), Command(Binary("Silo", "ItSchool.Silo.dll"),
+            "--urls", $"http://127.0.0.1:{http}", $"--ConnectionStrings:ItSchool={connectionString}", $"--Orleans:ClusterId={clusterId}",
+            $"--Orleans:SiloPort={FreePort()}", $"--Orleans:GatewayPort={FreePort()}", "--Logging:LogLevel:Default=Warning"));
+    }
+
+    /// <summary>A web node without a silo of its own: a client of the silos, as docker-compose runs it.</summary>
+    public static NodeProcess Web(string name, string connectionString, string clusterId, string certificate)
+    {
+        var http = FreePort();
+        var binary = Binary("Web", "ItSchool.Web.dll");
+        return new NodeProcess(name, new Uri($"http://127.0.0.1:{http}"), Command(binary,
+            "--urls", $"http://127.0.0.1:{http}", "--contentRoot", Path.GetFullPath(Path.Combine(Path.GetDirectoryName(binary)!, "..", "..", "..")),
+            $"--ConnectionStrings:ItSchool={connectionString}", "--ItSchool:HostSilo=false", $"--Orleans:ClusterId={clusterId}",
+            "--ItSchool:Demo=true", "--ItSchool:Smtp:Host=", $"--ItSchool:DataProtection:Certificate:Path={certificate}",
+            "--ItSchool:RateLimits:SecretsPerMinute=100000", "--Logging:LogLevel:Default=Warning"));
+    }
+
+    public void Start()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
+        File.AppendAllText(LogFile, $"--- started {DateTimeOffset.UtcNow:O}\n");
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL, as the kernel's OOM killer or a pulled plug would end it.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Until /health/ready answers 200; the node's output in the exception if it stops or never gets there.</summary>
+    public async Task WaitReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (process is not { HasExited: false })
+            {
+                throw new InvalidOperationException($"{Name} stopped:\n{Output}");
+            }
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{Name} was not ready after {within.TotalSeconds:F0} s:\n{Output}");
+    }
+
+    string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Everything the node wrote, each start after the other, kept after the run to read what it saw.</summary>
+    public string LogFile => Path.Combine(Path.GetTempPath(), "itschool-chaos", Name.Replace(' ', '-') + ".log");
+
+    void Append(string? line)
+    {
+        lock (output)
+        {
+            output.AppendLine(line);
+            File.AppendAllText(LogFile, line + "\n");
+        }
+    }
+
+    static ProcessStartInfo Command(string binary, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(binary);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
+    }
+
+    /// <summary>The project's Release build beside this bench (building the bench builds them: see its project file).</summary>
+    static string Binary(string project, string file)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ItSchool.sln")))
+            {
+                var binary = Path.Combine(directory.FullName, "src", project, "bin", "Release", "net10.0", file);
+                return File.Exists(binary) ? binary
+                    : throw new InvalidOperationException($"{binary} is missing: dotnet build -c Release bench/ItSchool.Bench");
+            }
+        }
+        throw new InvalidOperationException("The bench runs from inside the ItSchool checkout.");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process?.Dispose();
+    }
+}
