@@ -270,7 +270,9 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
         // A page is of parents, not of parent-and-child rows: the parents are chosen first, then joined.
         await using var command = db.CreateCommand($"""
             WITH chosen AS (
-                SELECT u.* FROM users u
+                SELECT u.id, u.school_id, u.user_name, u.first_name, u.last_name, u.email, u.invited_at, u.first_signed_in_at,
+                       u.last_signed_in_at, u.deactivated_at
+                FROM users u
                 WHERE u.school_id = @school AND u.role = 'parent' AND (@user::uuid IS NULL OR u.id = @user) AND {Matching}
                 ORDER BY u.last_name, u.first_name, u.user_name, u.id
                 {(page is null ? "" : "LIMIT @limit OFFSET @offset")})
