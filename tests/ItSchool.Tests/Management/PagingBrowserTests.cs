@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using ItSchool.Platform.Database;
 using ItSchool.Tests.Rig;
 using Microsoft.Playwright;
@@ -22,6 +23,8 @@ public sealed class PagingBrowserTests(WebNode web, Chromium chromium) : IClassF
         await Assertions.Expect(page.Locator("tr[data-pupil]")).ToHaveCountAsync(PageRequest.Size);
         await Assertions.Expect(pager).ToContainTextAsync("Page 1 sur 2");
         await Screens.SaveAsync(page, "paging-pupils");
+        var axe = await pager.RunAxe();
+        Assert.Empty(axe.Violations.SelectMany(rule => rule.Nodes.Select(node => $"{rule.Impact} {rule.Id} at {node.Target}")));
         await pager.GetByRole(AriaRole.Link, new() { Name = "Suivante →" }).ClickAsync();
         await page.WaitForAsync($"**/gestion/eleves?classe={className}&page=2");
         await Assertions.Expect(page.Locator("tr[data-pupil]")).ToHaveCountAsync(PagingRows.Seeded - PageRequest.Size);
@@ -31,6 +34,10 @@ public sealed class PagingBrowserTests(WebNode web, Chromium chromium) : IClassF
         await Assertions.Expect(page.Locator("tr[data-invoice]")).ToHaveCountAsync(PageRequest.Size);
         await Assertions.Expect(page.Locator(".invoice-totals")).ToContainTextAsync($"{PagingRows.Seeded + 5} factures");
         await Screens.SaveAsync(page, "paging-invoices");
+        await page.GotoAsync(new Uri(web.DemoSchool, $"gestion/factures?classe={className}&page=99").ToString());
+        await Assertions.Expect(page.Locator(".pager-past-end")).ToHaveTextAsync("La page 99 n'existe pas : voici la dernière.");
+        await Assertions.Expect(pager).ToContainTextAsync("Page 2 sur 2");
+        await Screens.SaveAsync(page, "paging-past-end");
 
         await page.GotoAsync(new Uri(web.DemoSchool, "gestion/portefeuilles").ToString());
         await page.GetByRole(AriaRole.Searchbox).FillAsync(className);
