@@ -69,7 +69,7 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
         return new ParentStatusCounts(all, connected, invited, all - connected - invited);
     }
 
-    /// <summary>The statuses as <see cref="ParentSummary.Status"/> reads them from the dates.</summary>
+    /// <summary>A child in the class, and the status as <see cref="ParentSummary.Status"/> reads it from the dates.</summary>
     const string Matching = """
         (@class = '' OR EXISTS (
             SELECT 1 FROM guardianships cg JOIN pupils cp ON cp.id = cg.pupil_id AND cp.school_id = cg.school_id
