@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Text;
+using ItSchool.Platform.Database;
 using ItSchool.Pupils;
 using Npgsql;
 
@@ -36,10 +37,53 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
 
     /// <summary>The school's parents, by name, each with their children and connection dates.</summary>
     public Task<IReadOnlyList<ParentSummary>> ListAsync(Guid schoolId, CancellationToken cancellationToken = default) =>
-        SummariesAsync(schoolId, null, cancellationToken);
+        SummariesAsync(schoolId, null, null, null, cancellationToken);
 
     public async Task<ParentSummary?> FindAsync(Guid schoolId, Guid userId, CancellationToken cancellationToken = default) =>
-        (await SummariesAsync(schoolId, userId, cancellationToken)).SingleOrDefault();
+        (await SummariesAsync(schoolId, userId, null, null, cancellationToken)).SingleOrDefault();
+
+    /// <summary>One page of the parents with a child in <paramref name="className"/> and of <paramref name="status"/> (any when null).</summary>
+    public async Task<Paged<ParentSummary>> PageAsync(Guid schoolId, string? className, ConnectionStatus? status, PageRequest page,
+        CancellationToken cancellationToken = default)
+    {
+        await using var count = db.CreateCommand($"SELECT count(*)::int FROM users u WHERE u.school_id = @school AND u.role = 'parent' AND {Matching}");
+        count.Parameters.AddWithValue("school", schoolId);
+        AddFilter(count, className, status);
+        var total = (int)(await count.ExecuteScalarAsync(cancellationToken))!;
+        return await Paging.ReadAsync(page, total, (limit, offset) =>
+            SummariesAsync(schoolId, null, (className, status), (limit, offset), cancellationToken));
+    }
+
+    /// <summary>How many of the school's parents have connected, were invited, or neither: the list's counters.</summary>
+    public async Task<ParentStatusCounts> CountAsync(Guid schoolId, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT count(*)::int, (count(*) FILTER (WHERE first_signed_in_at IS NOT NULL))::int,
+                   (count(*) FILTER (WHERE first_signed_in_at IS NULL AND invited_at IS NOT NULL))::int
+            FROM users WHERE school_id = @school AND role = 'parent'
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (all, connected, invited) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        return new ParentStatusCounts(all, connected, invited, all - connected - invited);
+    }
+
+    /// <summary>A child in the class, and the status as <see cref="ParentSummary.Status"/> reads it from the dates.</summary>
+    const string Matching = """
+        (@class = '' OR EXISTS (
+            SELECT 1 FROM guardianships cg JOIN pupils cp ON cp.id = cg.pupil_id AND cp.school_id = cg.school_id
+            WHERE cg.school_id = u.school_id AND cg.user_id = u.id AND cp.class_name = @class))
+        AND (@status = '' OR CASE WHEN u.first_signed_in_at IS NOT NULL THEN 'Connected'
+                                  WHEN u.invited_at IS NOT NULL THEN 'Invited'
+                                  ELSE 'NeverInvited' END = @status)
+        """;
+
+    static void AddFilter(NpgsqlCommand command, string? className, ConnectionStatus? status)
+    {
+        command.Parameters.AddWithValue("class", className?.Trim() ?? "");
+        command.Parameters.AddWithValue("status", status?.ToString() ?? "");
+    }
 
     /// <summary>
     /// The parents who never connected, optionally only those with a child in <paramref name="className"/>:
@@ -220,19 +264,33 @@ public sealed class ParentAccounts(NpgsqlDataSource db)
         return result.Length == 0 ? "parent" : result[..Math.Min(result.Length, 30)].TrimEnd('-');
     }
 
-    async Task<IReadOnlyList<ParentSummary>> SummariesAsync(Guid schoolId, Guid? userId, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<ParentSummary>> SummariesAsync(Guid schoolId, Guid? userId, (string? ClassName, ConnectionStatus? Status)? filter,
+        (int Limit, int Offset)? page, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        // A page is of parents, not of parent-and-child rows: the parents are chosen first, then joined.
+        await using var command = db.CreateCommand($"""
+            WITH chosen AS (
+                SELECT u.id, u.school_id, u.user_name, u.first_name, u.last_name, u.email, u.invited_at, u.first_signed_in_at,
+                       u.last_signed_in_at, u.deactivated_at
+                FROM users u
+                WHERE u.school_id = @school AND u.role = 'parent' AND (@user::uuid IS NULL OR u.id = @user) AND {Matching}
+                ORDER BY u.last_name, u.first_name, u.user_name, u.id
+                {(page is null ? "" : "LIMIT @limit OFFSET @offset")})
             SELECT u.id, u.user_name, u.first_name, u.last_name, u.email, u.invited_at, u.first_signed_in_at, u.last_signed_in_at,
                    p.id, p.first_name, p.last_name, p.class_name, u.deactivated_at
-            FROM users u
+            FROM chosen u
             LEFT JOIN guardianships g ON g.user_id = u.id AND g.school_id = u.school_id
             LEFT JOIN pupils p ON p.id = g.pupil_id AND p.school_id = u.school_id
-            WHERE u.school_id = @school AND u.role = 'parent' AND (@user::uuid IS NULL OR u.id = @user)
             ORDER BY u.last_name, u.first_name, u.user_name, u.id, p.first_name, p.last_name
             """);
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.Add(new NpgsqlParameter<Guid?>("user", userId) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        AddFilter(command, filter?.ClassName, filter?.Status);
+        if (page is { Limit: var limit, Offset: var offset })
+        {
+            command.Parameters.AddWithValue("limit", limit);
+            command.Parameters.AddWithValue("offset", offset);
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var parents = new List<(ParentSummary Parent, List<Pupil> Children)>();
         while (await reader.ReadAsync(cancellationToken))
@@ -300,6 +358,12 @@ public enum ConnectionStatus
     NeverInvited,
     Invited,
     Connected,
+}
+
+/// <summary>The school's parents by connection status; <see cref="NotConnected"/> is who a bulk invitation may still be for.</summary>
+public sealed record ParentStatusCounts(int All, int Connected, int Invited, int NeverInvited)
+{
+    public int NotConnected => All - Connected;
 }
 
 /// <summary>A parent as the school's parent list shows them.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ItSchool.Platform.Database;
 using ItSchool.Wallets;
 using Npgsql;
 
@@ -53,7 +54,12 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
 
     /// <summary>One line of the list, with its suggestions; null unless it is this school's and still to resolve.</summary>
     public async Task<UnresolvedMovement?> FindAsync(Guid schoolId, long movementId, CancellationToken cancellationToken = default) =>
-        (await ListAsync(schoolId, 1, cancellationToken, movementId)).SingleOrDefault();
+        (await ListAsync(schoolId, (1, 0), cancellationToken, movementId)).SingleOrDefault();
+
+    /// <summary>One page of the list, newest first; suggestions are looked for on that page only.</summary>
+    public async Task<Paged<UnresolvedMovement>> PageAsync(Guid schoolId, PageRequest page, CancellationToken cancellationToken = default) =>
+        await Paging.ReadAsync(page, await CountAsync(schoolId, cancellationToken),
+            (limit, offset) => ListAsync(schoolId, (limit, offset), cancellationToken));
 
     /// <summary>Every pupil's compartments, by class and name, for the manager's "other destination" choice.</summary>
     public async Task<IReadOnlyList<Destination>> DestinationsAsync(Guid schoolId, CancellationToken cancellationToken = default)
@@ -79,19 +85,20 @@ public sealed partial class MovementsToResolve(NpgsqlDataSource db, IGrainFactor
             ? reader.IsDBNull(7) ? null : StructuredCommunication.From(reader.GetInt64(7)).ToString()
             : reader.GetString(5);
 
-    public async Task<IReadOnlyList<UnresolvedMovement>> ListAsync(Guid schoolId, int limit = 200, CancellationToken cancellationToken = default,
+    async Task<IReadOnlyList<UnresolvedMovement>> ListAsync(Guid schoolId, (int Limit, int Offset) page, CancellationToken cancellationToken,
         long? onlyId = null)
     {
         var rows = new List<(long Id, long Amount, DateOnly Date, string? Name, string? Account, string? Communication, BankMessage? Decline)>();
         await using (var command = db.CreateCommand("""
             SELECT id, amount_cents, value_date, counterparty_name, counterparty_account, communication, decline, structured
             FROM bank_movements WHERE school_id = @school AND status = 'to_resolve' AND (@id::bigint IS NULL OR id = @id)
-            ORDER BY value_date DESC, id DESC LIMIT @limit
+            ORDER BY value_date DESC, id DESC LIMIT @limit OFFSET @offset
             """))
         {
             command.Parameters.AddWithValue("school", schoolId);
             command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)onlyId ?? DBNull.Value });
-            command.Parameters.AddWithValue("limit", limit);
+            command.Parameters.AddWithValue("limit", page.Limit);
+            command.Parameters.AddWithValue("offset", page.Offset);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

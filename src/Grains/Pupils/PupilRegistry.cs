@@ -1,4 +1,5 @@
 using ItSchool.Accounts;
+using ItSchool.Platform.Database;
 using Npgsql;
 
 namespace ItSchool.Pupils;
@@ -14,10 +15,24 @@ public sealed class PupilRegistry(NpgsqlDataSource db)
     /// <summary>The pupils by class then name, optionally of one class only, each with their guardians.</summary>
     public Task<IReadOnlyList<RegisteredPupil>> ListAsync(Guid schoolId, string? className = null,
         CancellationToken cancellationToken = default) =>
-        QueryAsync(schoolId, "AND (@class = '' OR p.class_name = @class)", ("class", className?.Trim() ?? ""), cancellationToken);
+        QueryAsync(schoolId, OfClass, ("class", className?.Trim() ?? ""), null, cancellationToken);
+
+    /// <summary>One page of <see cref="ListAsync"/>.</summary>
+    public async Task<Paged<RegisteredPupil>> PageAsync(Guid schoolId, string? className, PageRequest page,
+        CancellationToken cancellationToken = default)
+    {
+        await using var count = db.CreateCommand($"SELECT count(*)::int FROM pupils p WHERE p.school_id = @school {OfClass}");
+        count.Parameters.AddWithValue("school", schoolId);
+        count.Parameters.AddWithValue("class", className?.Trim() ?? "");
+        var total = (int)(await count.ExecuteScalarAsync(cancellationToken))!;
+        return await Paging.ReadAsync(page, total, (limit, offset) =>
+            QueryAsync(schoolId, OfClass, ("class", className?.Trim() ?? ""), (limit, offset), cancellationToken));
+    }
+
+    const string OfClass = "AND (@class = '' OR p.class_name = @class)";
 
     public async Task<RegisteredPupil?> FindAsync(Guid schoolId, Guid pupilId, CancellationToken cancellationToken = default) =>
-        (await QueryAsync(schoolId, "AND p.id = @pupil", ("pupil", pupilId), cancellationToken)).SingleOrDefault();
+        (await QueryAsync(schoolId, "AND p.id = @pupil", ("pupil", pupilId), null, cancellationToken)).SingleOrDefault();
 
     public async Task<IReadOnlyList<string>> ClassesAsync(Guid schoolId, CancellationToken cancellationToken = default)
     {
@@ -242,19 +257,29 @@ public sealed class PupilRegistry(NpgsqlDataSource db)
     }
 
     async Task<IReadOnlyList<RegisteredPupil>> QueryAsync(Guid schoolId, string condition, (string Name, object Value) parameter,
-        CancellationToken cancellationToken)
+        (int Limit, int Offset)? page, CancellationToken cancellationToken)
     {
+        // A page is of pupils, not of pupil-and-guardian rows: the pupils are chosen first, then joined.
         await using var command = db.CreateCommand($"""
+            WITH chosen AS (
+                SELECT p.id, p.school_id, p.first_name, p.last_name, p.class_name, p.reference FROM pupils p
+                WHERE p.school_id = @school {condition}
+                ORDER BY p.class_name, p.last_name, p.first_name, p.id
+                {(page is null ? "" : "LIMIT @limit OFFSET @offset")})
             SELECT p.id, p.first_name, p.last_name, p.class_name, p.reference,
                    u.id, u.user_name, u.first_name, u.last_name, u.email
-            FROM pupils p
+            FROM chosen p
             LEFT JOIN guardianships g ON g.pupil_id = p.id AND g.school_id = p.school_id
             LEFT JOIN users u ON u.id = g.user_id AND u.school_id = p.school_id
-            WHERE p.school_id = @school {condition}
             ORDER BY p.class_name, p.last_name, p.first_name, p.id, u.last_name, u.first_name
             """);
         command.Parameters.AddWithValue("school", schoolId);
         command.Parameters.AddWithValue(parameter.Name, parameter.Value);
+        if (page is { Limit: var limit, Offset: var offset })
+        {
+            command.Parameters.AddWithValue("limit", limit);
+            command.Parameters.AddWithValue("offset", offset);
+        }
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var pupils = new List<(RegisteredPupil Pupil, List<Guardian> Guardians)>();
         while (await reader.ReadAsync(cancellationToken))

@@ -1,4 +1,5 @@
 using ItSchool.BankStatements;
+using ItSchool.Platform.Database;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -15,10 +16,10 @@ public static class ResolvePages
 {
     public static void MapResolvePages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/releves/a-traiter", async (HttpContext context, MovementsToResolve toResolve) =>
+        manager.MapGet("/releves/a-traiter", async (HttpContext context, MovementsToResolve toResolve, string? page) =>
             new RazorComponentResult<ToResolvePage>(new
             {
-                Movements = await toResolve.ListAsync(context.School()!.Id, cancellationToken: context.RequestAborted),
+                Movements = await toResolve.PageAsync(context.School()!.Id, PageRequest.Parse(page), context.RequestAborted),
             }));
 
         // The id is read leniently: anything but a movement of this school is "not found".
@@ -75,7 +76,7 @@ public static class ResolvePages
         {
             return problem is null ? Results.NotFound() : new RazorComponentResult<ToResolvePage>(new
             {
-                Movements = await toResolve.ListAsync(schoolId, cancellationToken: context.RequestAborted),
+                Movements = await toResolve.PageAsync(schoolId, PageRequest.First, context.RequestAborted),
                 Problem = problem,
             });
         }

@@ -1,5 +1,6 @@
 using ItSchool.Invoices;
 using ItSchool.Payments;
+using ItSchool.Platform.Database;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
@@ -99,7 +100,7 @@ public static class SchoolInvoiceActions
                 count = reminded.Count;
             }
             var notice = count == 0 ? "rappels-aucun" : "rappels-envoyes";
-            var filters = query.Query();
+            var filters = query.Query(PageRequest.Parse(query.PageText).Number);
             return Flash.Redirect(context, filters.Length > 0 ? $"gestion/factures?{filters}" : "gestion/factures", notice, count);
         });
     }

@@ -5,6 +5,7 @@ using ItSchool.Accounts;
 using ItSchool.Invoices;
 using ItSchool.Payments;
 using ItSchool.Platform;
+using ItSchool.Platform.Database;
 using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Wallets;
@@ -32,7 +33,7 @@ public static class SchoolInvoicePages
             return new RazorComponentResult<SchoolInvoicesPage>(new
             {
                 Query = query,
-                Rows = await list.SearchAsync(query.Filter(schoolId), InvoiceStates.Today(clock), context.RequestAborted),
+                List = await list.PageAsync(query.Filter(schoolId), InvoiceStates.Today(clock), PageRequest.Parse(query.PageText), context.RequestAborted),
                 Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
                 Pupil = query.Pupil is { } p ? await registry.FindAsync(schoolId, p, context.RequestAborted) : null,
                 ReminderKey = Guid.NewGuid().ToString(),
@@ -354,6 +355,8 @@ public static class SchoolInvoicePages
         [FromQuery(Name = "eleve")] public string? PupilText { get; set; }
         [FromQuery(Name = "retard")] public string? OverdueText { get; set; }
         [FromQuery(Name = "trop-percu")] public string? FlaggedText { get; set; }
+        /// <summary>The page of the list; never part of <see cref="Query"/>, which the export and the pager use.</summary>
+        [FromQuery(Name = "page")] public string? PageText { get; set; }
 
         public InvoiceState? State => Enum.TryParse<InvoiceState>(StateText, out var s) && Enum.IsDefined(s) ? s : null;
         public Guid? Pupil => Guid.TryParse(PupilText, out var p) ? p : null;
@@ -371,6 +374,9 @@ public static class SchoolInvoicePages
             Overdue ? "retard=1" : null,
             Flagged ? "trop-percu=1" : null,
         }.Where(part => part is not null));
+
+        /// <summary>The filters and, past the first, the page: where the list comes back to after an action on it.</summary>
+        public string Query(int page) => string.Join('&', new[] { Query(), page > 1 ? $"page={page}" : "" }.Where(part => part.Length > 0));
     }
 
     public sealed class NewInvoiceForm

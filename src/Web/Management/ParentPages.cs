@@ -1,5 +1,6 @@
 using Htmx;
 using ItSchool.Accounts;
+using ItSchool.Platform.Database;
 using ItSchool.Pupils;
 using ItSchool.Web.Accounts;
 using ItSchool.Web.Schools;
@@ -16,18 +17,15 @@ public static class ParentPages
 {
     public static void MapParentPages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/parents", async (HttpContext context, ParentAccounts parentAccounts, PupilRegistry registry, string? classe, string? statut) =>
+        manager.MapGet("/parents", async (HttpContext context, ParentAccounts parentAccounts, PupilRegistry registry, string? classe, string? statut,
+            string? page) =>
         {
             var schoolId = context.School()!.Id;
-            var parents = await parentAccounts.ListAsync(schoolId, context.RequestAborted);
             var status = StatusFilter(statut);
             return new RazorComponentResult<ParentListPage>(new
             {
-                All = parents,
-                Parents = parents
-                    .Where(p => string.IsNullOrEmpty(classe) || p.Children.Any(c => c.ClassName == classe))
-                    .Where(p => status is null || p.Status == status)
-                    .ToList(),
+                Counts = await parentAccounts.CountAsync(schoolId, context.RequestAborted),
+                Parents = await parentAccounts.PageAsync(schoolId, classe, status, PageRequest.Parse(page), context.RequestAborted),
                 Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
                 ClassName = classe,
                 Status = status,
@@ -71,8 +69,12 @@ public static class ParentPages
                 return ManagementFeature.Done(context, "gestion/parents", notice);
             }
             // htmx swaps the parent's row for this one, with its new status, and the counters with it.
-            var all = await parents.ListAsync(school.Id, context.RequestAborted);
-            return new RazorComponentResult<ParentRowUpdate>(new { Parent = all.Single(p => p.Id == id), All = all, JustInvited = sent });
+            return new RazorComponentResult<ParentRowUpdate>(new
+            {
+                Parent = (await parents.FindAsync(school.Id, id, context.RequestAborted))!,
+                Counts = await parents.CountAsync(school.Id, context.RequestAborted),
+                JustInvited = sent,
+            });
         });
 
         manager.MapPost("/parents/invitations", async (HttpContext context, ParentAccounts parents, AccountMails mails,

@@ -1,5 +1,6 @@
 using ItSchool.Accounts;
 using ItSchool.Live;
+using ItSchool.Platform.Database;
 using ItSchool.Pupils;
 using ItSchool.Web.Schools;
 using Microsoft.AspNetCore.Mvc;
@@ -11,12 +12,12 @@ public static class PupilPages
 {
     public static void MapPupilPages(this RouteGroupBuilder manager)
     {
-        manager.MapGet("/eleves", async (HttpContext context, PupilRegistry registry, string? classe) =>
+        manager.MapGet("/eleves", async (HttpContext context, PupilRegistry registry, string? classe, string? page) =>
         {
             var schoolId = context.School()!.Id;
             return new RazorComponentResult<PupilListPage>(new
             {
-                Pupils = await registry.ListAsync(schoolId, classe, context.RequestAborted),
+                Pupils = await registry.PageAsync(schoolId, classe, PageRequest.Parse(page), context.RequestAborted),
                 Classes = await registry.ClassesAsync(schoolId, context.RequestAborted),
                 ClassName = classe,
             });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ItSchool.Accounts;
+using ItSchool.Platform.Database;
 using ItSchool.Schools;
 using ItSchool.Wallets;
 using ItSchool.Web.Platform;
@@ -21,13 +22,14 @@ public static class SchoolWalletPages
     {
         var wallets = school.MapGroup("/gestion/portefeuilles").RequireAuthorization(nameof(Role.Manager));
 
-        wallets.MapGet("", async (HttpContext context, SchoolBalances balances, CompartmentSettingsStore compartmentSettings, string? q) =>
+        wallets.MapGet("", async (HttpContext context, SchoolBalances balances, CompartmentSettingsStore compartmentSettings, string? q,
+            string? page) =>
         {
             var schoolId = context.School()!.Id;
             var model = new
             {
                 Search = q,
-                Rows = await balances.ListAsync(schoolId, q, context.RequestAborted),
+                Rows = await balances.PageAsync(schoolId, q, PageRequest.Parse(page), context.RequestAborted),
                 Compartments = await compartmentSettings.LoadAsync(schoolId, context.RequestAborted),
             };
             return context.PageOrFragment<SchoolBalancesPage, SchoolBalancesTable>(model);

@@ -1,4 +1,5 @@
 using ItSchool.BankStatements;
+using ItSchool.Platform.Database;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
@@ -196,7 +197,7 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
         var invoice = StructuredCommunication.From(2_000_000_042);
         await ImportAsync(statements.Coda([("E1", 1_500, $"Repas de Benoit Lefevre"), ("E2", 800, $"recharge {typo}"), ("E3", 900, invoice.ToString()),
             ("E4", -300, "Frais")]));
-        var waiting = (await ToResolve.ListAsync(DemoSchool.Id)).Where(m => m.CounterpartyName == "LEFEVRE AMELIE").ToList();
+        var waiting = (await ToResolve.PageAsync(DemoSchool.Id, PageRequest.First)).Rows.Where(m => m.CounterpartyName == "LEFEVRE AMELIE").ToList();
         var byName = waiting.Single(m => m.Communication == "Repas de Benoit Lefevre");
         var benoit = await DemoPupils.IdAsync(web, "Benoît");
         Assert.Contains(byName.Suggestions, s => s.PupilId == benoit && s.Why == SuggestionReason.PupilName);
@@ -217,7 +218,7 @@ public sealed class BankImportTests(WebNode web) : IClassFixture<WebNode>
         Assert.Null(await ToResolve.MarkNotForUsAsync(DemoSchool.Id, debit.Id, "Frais bancaires de l'école", Manager));
         Assert.Equal(ResolveProblem.UnknownCompartment, await ToResolve.AssignToCompartmentAsync(DemoSchool.Id, byName.Id, Guid.NewGuid(), 1, Manager));
         Assert.Equal(ResolveProblem.UnknownInvoice, await ToResolve.AssignToInvoiceAsync(DemoSchool.Id, byName.Id, invoice.ToString(), Manager));
-        Assert.DoesNotContain(await ToResolve.ListAsync(DemoSchool.Id), m => m.Id == byTypo.Id || m.Id == debit.Id);
+        Assert.DoesNotContain((await ToResolve.PageAsync(DemoSchool.Id, PageRequest.First)).Rows, m => m.Id == byTypo.Id || m.Id == debit.Id);
         Assert.Null(await ToResolve.FindAsync(DemoSchool.Id, byTypo.Id));
         Assert.Null(await ToResolve.FindAsync(Guid.NewGuid(), byName.Id));
         Assert.Equal(byName.Suggestions, (await ToResolve.FindAsync(DemoSchool.Id, byName.Id))!.Suggestions);
