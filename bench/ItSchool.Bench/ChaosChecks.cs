@@ -6,13 +6,14 @@ namespace ItSchool.Bench;
 static class ChaosChecks
 {
     public sealed record Result(long AcknowledgedSales, long AcknowledgedNotOnce, long SalesTwice, long Unbalanced,
-        long HotSold, long Booked, bool MealsMatchLedger, long MealsTwice)
+        long HotSold, long Booked, bool MealsMatchLedger, long MealsTwice, long SlotsTwice, bool GridsMatchRows)
     {
         public bool Held => AcknowledgedNotOnce == 0 && SalesTwice == 0 && Unbalanced == 0 && HotSold <= MealsScenario.Portions
-            && MealsMatchLedger && MealsTwice == 0;
+            && MealsMatchLedger && MealsTwice == 0 && SlotsTwice == 0 && GridsMatchRows;
     }
 
-    public static async Task<Result> RunAsync(NpgsqlDataSource db, ChaosLoad load, Guid[] pupils, DateOnly hotDay)
+    public static async Task<Result> RunAsync(NpgsqlDataSource db, ChaosLoad load, Guid[] pupils, DateOnly hotDay,
+        (long Doubles, bool GridsMatchRows) meetings)
     {
         // A sale's ledger key is pos/{terminal}/{the till's key}: the tills' keys are unique over the run.
         await using var sales = db.CreateCommand("""
@@ -34,6 +35,6 @@ static class ChaosChecks
         var (notOnce, twice, unbalanced, mealsTwice) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         await reader.DisposeAsync();
         var (hot, booked, consistent) = await MealsScenario.VerifyAsync(db, pupils, hotDay);
-        return new Result(acknowledged.Length, notOnce, twice, unbalanced, hot, booked, consistent, mealsTwice);
+        return new Result(acknowledged.Length, notOnce, twice, unbalanced, hot, booked, consistent, mealsTwice, meetings.Doubles, meetings.GridsMatchRows);
     }
 }

@@ -9,7 +9,7 @@ namespace ItSchool.Bench;
 /// each page's connection closes and the page does what site.js does: it connects again (here, to whichever node the
 /// balancer still reaches) and watches from the last version it showed, so it catches up with what it missed.
 /// </summary>
-sealed class ChaosDashboards(ChaosLoad load, NodeProcess[] webs) : IAsyncDisposable
+sealed class ChaosDashboards(NodeProcess[] webs) : IAsyncDisposable
 {
     sealed class Page(string topic, string cookie)
     {
@@ -39,7 +39,7 @@ sealed class ChaosDashboards(ChaosLoad load, NodeProcess[] webs) : IAsyncDisposa
 
     async Task ConnectAsync(Page page, int node)
     {
-        var socket = await LiveSocket.OpenAsync(load.ClientOf(node), new Uri(webs[node].Address, "/e/demo/hubs/live"), page.Cookie,
+        var socket = await LiveSocket.OpenAsync(new Uri(webs[node].Address, "/e/demo/hubs/live"), page.Cookie,
             (topic, version, _) => InterlockedMax(ref page.Version, version));
         socket.Closed += () => _ = ReconnectAsync(page, node);
         page.Socket = socket;

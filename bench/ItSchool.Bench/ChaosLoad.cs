@@ -46,6 +46,30 @@ sealed class ChaosLoad(NodeProcess[] webs)
 
     public enum Outcome { Acknowledged, Refused, ServerError, Unreachable }
 
+    /// <summary>A grain call made again after any failure (its silo dead, no answer in time) until it is answered.</summary>
+    public async Task<T?> CallUntilAnsweredAsync<T>(string kind, Func<Task<T>> call) where T : class
+    {
+        var first = Now;
+        while (Now - first < GiveUpAfter.TotalSeconds)
+        {
+            var started = Now;
+            try
+            {
+                var answer = await call();
+                Attempts.Enqueue(new Attempt(kind, -1, started, Now, Outcome.Acknowledged));
+                Waits.Add((kind, Now - first));
+                return answer;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Attempts.Enqueue(new Attempt(kind, -1, started, Now, Outcome.ServerError));
+            }
+            await Task.Delay(RetryAfter);
+        }
+        Unanswered.Add(kind);
+        return null;
+    }
+
     /// <summary>The load balancer: the next node in turn that has not failed a connection in the last second.</summary>
     (int, HttpClient) Pick()
     {
@@ -102,6 +126,4 @@ sealed class ChaosLoad(NodeProcess[] webs)
         Unanswered.Add($"{kind} {key}");
         return null;
     }
-
-    public HttpClient ClientOf(int node) => clients[node];
 }

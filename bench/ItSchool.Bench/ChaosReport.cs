@@ -16,7 +16,7 @@ static class ChaosReport
     {
         var attempts = load.Attempts.ToArray();
         var report = new StringBuilder();
-        report.AppendLine(($"chaos: 2 silos and 2 web nodes as separate processes on loopback, one PostgreSQL; 16 tills, 8 parents " +
+        report.AppendLine(($"chaos: 2 silos and 2 web nodes as separate processes on loopback, one PostgreSQL; 16 tills, 4 parents moving meetings (200 families, 4 teachers), 8 parents " +
             $"booking meals for {families} families, {watchers} dashboards watching a wallet on web X; {seconds:F0} s of load, drained at " +
             $"{drained:F1} s; {Environment.ProcessorCount} cores"));
         report.AppendLine();
@@ -49,8 +49,8 @@ static class ChaosReport
         }
 
         report.AppendLine();
-        report.AppendLine("| phase (s) | sales acknowledged | meal answers | 5xx or 429 answers | no answer (connection) | acknowledged sale try p99 (ms) |");
-        report.AppendLine("|---|---:|---:|---:|---:|---:|");
+        report.AppendLine("| phase (s) | sales acknowledged | meal answers | meeting answers | 5xx or 429 answers, failed grain calls | no answer (connection) | acknowledged sale try p99 (ms) |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         var bounds = marks.Select(e => e.At).Prepend(0).Append(drained).ToArray();
         for (var i = 0; i + 1 < bounds.Length; i++)
         {
@@ -58,13 +58,16 @@ static class ChaosReport
             var phase = attempts.Where(a => a.End >= from && a.End < to).ToArray();
             report.AppendLine(($"| {from:F0}–{to:F0} | {phase.Count(a => a is { Kind: "sale", Outcome: ChaosLoad.Outcome.Acknowledged })} | " +
                 $"{phase.Count(a => a is { Kind: "meal", Outcome: ChaosLoad.Outcome.Acknowledged or ChaosLoad.Outcome.Refused })} | " +
+                $"{phase.Count(a => a is { Kind: "meeting", Outcome: ChaosLoad.Outcome.Acknowledged })} | " +
                 $"{phase.Count(a => a.Outcome == ChaosLoad.Outcome.ServerError)} | {phase.Count(a => a.Outcome == ChaosLoad.Outcome.Unreachable)} | " +
                 $"{MealsScenario.Percentile([.. phase.Where(a => a is { Kind: "sale", Outcome: ChaosLoad.Outcome.Acknowledged }).Select(a => (a.End - a.Start) * 1000).Order()], 0.99):F0} |"));
         }
         var saleWaits = load.Waits.Where(w => w.Kind == "sale").Select(w => w.Seconds).Order().ToArray();
+        var meetingWaits = load.Waits.Where(w => w.Kind == "meeting").Select(w => w.Seconds).Order().ToArray();
         report.AppendLine();
         report.AppendLine(($"Answered sales, from first try to answer: p50 {MealsScenario.Percentile(saleWaits, 0.5) * 1000:F0} ms, " +
-            $"p99 {MealsScenario.Percentile(saleWaits, 0.99) * 1000:F0} ms, longest {saleWaits.LastOrDefault():F1} s; never answered within two minutes: {load.Unanswered.Count}."));
+            $"p99 {MealsScenario.Percentile(saleWaits, 0.99) * 1000:F0} ms, longest {saleWaits.LastOrDefault():F1} s; meeting changes p99 {MealsScenario.Percentile(meetingWaits, 0.99) * 1000:F0} ms, " +
+            $"longest {meetingWaits.LastOrDefault():F1} s; never answered within two minutes: {load.Unanswered.Count}."));
         var reconnected = reconnections.Order().ToArray();
         report.AppendLine(($"Dashboards: {reconnected.Length} reconnections after web X died, from close to watching again p50 " +
             $"{MealsScenario.Percentile(reconnected, 0.5):F1} s, longest {reconnected.LastOrDefault():F1} s; behind their wallet's last version at the end: {behind} of {watchers}."));
@@ -72,7 +75,8 @@ static class ChaosReport
         report.AppendLine(($"Checks: {check.AcknowledgedSales} acknowledged sales, {check.AcknowledgedNotOnce} not exactly once in the ledger; " +
             $"{check.SalesTwice} sales in the ledger twice; {check.Unbalanced} compartments whose balance differs from their ledger; " +
             $"{check.HotSold} of {MealsScenario.Portions} limited portions sold; {check.Booked} meals booked, bookings and ledger entries " +
-            $"{(check.MealsMatchLedger ? "match" : "DIFFER")}; {check.MealsTwice} pupils with a day booked twice; {behind} dashboards behind."));
+            $"{(check.MealsMatchLedger ? "match" : "DIFFER")}; {check.MealsTwice} pupils with a day booked twice; {check.SlotsTwice} meeting slots " +
+            $"held twice, grids {(check.GridsMatchRows ? "equal" : "DIFFER FROM")} their rows; {behind} dashboards behind."));
         report.AppendLine(check.Held && behind == 0 && load.Unanswered.IsEmpty
             ? "Nothing lost, nothing doubled, nothing oversold, every request answered."
             : "FAILED: see the checks above.");

@@ -63,7 +63,7 @@ public static class ChaosScenario
         var grains = client.Services.GetRequiredService<IGrainFactory>();
         await ActiveSilosAsync(grains, 2, TimeSpan.FromMinutes(1));
         var school = grains.GetGrain<ISchoolGrain>(DemoSchool.Id);
-        foreach (var module in new[] { SchoolModule.Wallets, SchoolModule.PointOfSale, SchoolModule.Meals })
+        foreach (var module in new[] { SchoolModule.Wallets, SchoolModule.PointOfSale, SchoolModule.Meals, SchoolModule.Meetings })
         {
             await school.EnableModuleAsync(module);
         }
@@ -74,7 +74,7 @@ public static class ChaosScenario
 
         var load = new ChaosLoad([webX, webY]);
         using var stop = new CancellationTokenSource();
-        var dashboards = new ChaosDashboards(load, [webX, webY]);
+        var dashboards = new ChaosDashboards([webX, webY]);
         await dashboards.OpenAsync(pupils.Take(watchers).Select((pupil, i) => (PurseChanged.Topic(pupil), sessions[i].Cookie)).ToArray());
         Console.Error.WriteLine($"chaos: cluster up, {watchers} dashboards watching; load for {seconds:F0} s");
         var work = new List<Task>();
@@ -88,6 +88,12 @@ public static class ChaosScenario
         for (var parent = 0; parent < 8; parent++)
         {
             work.Add(BookAsync(load, bookings, pupils, sessions, stop.Token));
+        }
+        var meetings = await ChaosMeetings.SetUpAsync(db, grains, load);
+        var (turns, held) = (meetings.Turns(), new ConcurrentDictionary<int, int>());
+        for (var parent = 0; parent < 4; parent++)
+        {
+            work.Add(meetings.RunAsync(parent, turns, held, stop.Token));
         }
 
         var events = new List<ChaosReport.Event>();
@@ -149,7 +155,7 @@ public static class ChaosScenario
         var drained = load.Now;
 
         var behind = await dashboards.BehindAsync(db, TimeSpan.FromSeconds(60));
-        var check = await ChaosChecks.RunAsync(db, load, pupils, days[0]);
+        var check = await ChaosChecks.RunAsync(db, load, pupils, days[0], await meetings.CheckAsync(db));
         await dashboards.DisposeAsync();
         await client.StopAsync();
         var report = ChaosReport.Write(load, events, seconds, drained, families, watchers, behind, dashboards.Reconnections, check);

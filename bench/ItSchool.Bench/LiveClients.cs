@@ -37,9 +37,6 @@ public static class LiveClients
         var hub = new Uri(new Uri(args[1]), "/e/demo/hubs/live");
         var dashboards = File.ReadLines(args[2]).Select(line => line.Split('\t'))
             .Select(f => new Dashboard(f[0], long.Parse(f[1]), f[2])).ToArray();
-        // A browser keeps one HTTP connection to the site for requests such as the negotiation, beside its WebSocket:
-        // shared here, or every page would also hold an idle socket on both sides for a minute.
-        using var negotiation = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 });
         var unexpectedlyClosed = 0;
 
         async Task OpenAsync(Dashboard dashboard, bool back)
@@ -52,7 +49,7 @@ public static class LiveClients
                     dashboard.Held.Add((-1, Stopwatch.GetTimestamp()));
                 }
             }
-            var connection = await LiveSocket.OpenAsync(negotiation, hub, dashboard.Cookie, (topic, version, fragments) =>
+            var connection = await LiveSocket.OpenAsync(hub, dashboard.Cookie, (topic, version, fragments) =>
             {
                 // Only fragments count: a message without them would leave the page's balances as they were.
                 if (topic == dashboard.Topic && fragments)

@@ -31,22 +31,15 @@ public sealed class LiveSocket : IAsyncDisposable
     public event Action? Closed;
 
     /// <summary>
-    /// Negotiates as the page's client does (site.js does not skip it), then opens the WebSocket with the connection's token
-    /// and shakes hands. <paramref name="http"/> is the page's keep-alive connection to the site, shared by the pages.
+    /// Opens the WebSocket straight away and shakes hands, as site.js does (it skips SignalR's negotiation, so that a
+    /// balancer spreading connections cannot split it from its socket).
     /// </summary>
-    public static async Task<LiveSocket> OpenAsync(HttpClient http, Uri hub, string cookie, Action<string, long, bool> onLive)
+    public static async Task<LiveSocket> OpenAsync(Uri hub, string cookie, Action<string, long, bool> onLive)
     {
-        using var negotiate = new HttpRequestMessage(HttpMethod.Post, new Uri(hub + "/negotiate?negotiateVersion=1"));
-        negotiate.Headers.Add("Cookie", cookie);
-        using var negotiated = await http.SendAsync(negotiate);
-        negotiated.EnsureSuccessStatusCode();
-        using var answer = JsonDocument.Parse(await negotiated.Content.ReadAsStreamAsync());
-        var token = answer.RootElement.GetProperty("connectionToken").GetString();
-
         var live = new LiveSocket(onLive);
         live.socket.Options.SetRequestHeader("Cookie", cookie);
         live.socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var address = new UriBuilder(hub) { Scheme = hub.Scheme == "https" ? "wss" : "ws", Query = "id=" + Uri.EscapeDataString(token!) }.Uri;
+        var address = new UriBuilder(hub) { Scheme = hub.Scheme == "https" ? "wss" : "ws" }.Uri;
         await live.socket.ConnectAsync(address, CancellationToken.None);
         await live.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"));
         live.receiving = Task.Run(live.ReceiveAsync);

@@ -25,7 +25,7 @@ namespace ItSchool.Bench;
 public static partial class MeetingsScenario
 {
     // Parents aim at the first 20 slots; the last 4 stay free at first, for the moves.
-    const int Slots = 24;
+    internal const int Slots = 24;
     const int Wanted = 20;
     const int WarmUpTeachers = 10;
     const int MinWarmUps = 8;
@@ -258,7 +258,7 @@ public static partial class MeetingsScenario
 
     static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    static async Task<(Guid Evening, Guid[] Teachers, IReadOnlyList<(Guid Parent, Guid Pupil)> Families)> SetUpAsync(NpgsqlDataSource db, int parents, int teachers)
+    internal static async Task<(Guid Evening, Guid[] Teachers, IReadOnlyList<(Guid Parent, Guid Pupil)> Families)> SetUpAsync(NpgsqlDataSource db, int parents, int teachers)
     {
         var teacherIds = Enumerable.Range(0, teachers).Select(_ => Guid.CreateVersion7()).ToArray();
         var families = Enumerable.Range(0, parents).Select(_ => (Parent: Guid.CreateVersion7(), Pupil: Guid.CreateVersion7())).ToList();
@@ -302,7 +302,7 @@ public static partial class MeetingsScenario
         return (cookies, WebUtility.HtmlDecode(Regex.Match(signedIn, "name=\"request-verification-token\" content=\"([^\"]+)\"").Groups[1].Value));
     }
 
-    static async Task<long> DoublesAsync(NpgsqlDataSource db, Guid evening)
+    internal static async Task<long> DoublesAsync(NpgsqlDataSource db, Guid evening)
     {
         await using var command = db.CreateCommand("""
             SELECT count(*) FROM (SELECT 1 FROM meeting_appointments WHERE evening_id = @e GROUP BY teacher_id, slot HAVING count(*) > 1) d
@@ -311,7 +311,7 @@ public static partial class MeetingsScenario
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    static async Task<bool> RowsMatchAsync(NpgsqlDataSource db, IGrainFactory grains, Guid evening, Guid[] teachers)
+    internal static async Task<bool> RowsMatchAsync(NpgsqlDataSource db, IGrainFactory grains, Guid evening, Guid[] teachers)
     {
         foreach (var teacher in teachers)
         {

@@ -110,6 +110,7 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
         var evening = await DemoEveningAsync();
         var page = await chromium.SignInToDashboardAsync(web, "amelie.lefevre", "Lucas");
         var negotiations = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sockets = new System.Collections.Concurrent.ConcurrentQueue<string>();
         page.Request += (_, request) =>
         {
             if (request.Url.Contains("/negotiate"))
@@ -117,12 +118,15 @@ public sealed class MeetingBrowserTests(WebNode web, Chromium chromium) : IClass
                 negotiations.Enqueue(request.Url);
             }
         };
+        page.WebSocket += (_, socket) => sockets.Enqueue(socket.Url);
         await page.GotoAsync(new Uri(web.DemoSchool, $"reunions/{evening.Id}/enseignants/{TeacherId(evening, "Sophie")}").ToString());
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-meetings", "watching");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "connected");
 
-        var negotiation = Assert.Single(negotiations);
-        Assert.Contains("/e/demo/hubs/live/negotiate", negotiation);
+        // One WebSocket, straight away: no negotiation a balancer could send to another node (docs/operations.md).
+        var socket = Assert.Single(sockets);
+        Assert.Contains("/e/demo/hubs/live", socket);
+        Assert.Empty(negotiations);
     }
 
     [Fact]

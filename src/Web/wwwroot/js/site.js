@@ -381,8 +381,10 @@
       body.dataset.live = state;
       document.dispatchEvent(new CustomEvent("itschool:live", { detail: { state: state } }));
     };
+    // One WebSocket request, without SignalR's negotiation first: behind a balancer that spreads connections over the web
+    // nodes, a negotiation and the socket that follows it could reach two different nodes (docs/operations.md).
     var connection = new signalR.HubConnectionBuilder()
-      .withUrl(new URL("hubs/live", document.baseURI).href)
+      .withUrl(new URL("hubs/live", document.baseURI).href, { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
       .withAutomaticReconnect()
       .build();
 
