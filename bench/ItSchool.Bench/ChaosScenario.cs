@@ -46,7 +46,7 @@ public static class ChaosScenario
         {
             keys.Add((await terminals.CreateAsync(DemoSchool.Id, $"Chaos {i}", TerminalKind.Canteen, 1)).Key);
         }
-        var parents = await ChaosFamilies.CreateAsync(db, pupils);
+        var parents = await BenchParents.CreateAsync(db, pupils, "chaos-");
 
         await using var siloA = NodeProcess.Silo("silo A", connectionString, Cluster);
         await using var siloB = NodeProcess.Silo("silo B", connectionString, Cluster);
@@ -70,7 +70,7 @@ public static class ChaosScenario
         webX.Start();
         webY.Start();
         await Task.WhenAll(webX.WaitReadyAsync(TimeSpan.FromMinutes(2)), webY.WaitReadyAsync(TimeSpan.FromMinutes(2)));
-        var sessions = await ChaosFamilies.SignInAsync(webX.Address, parents);
+        var sessions = await BenchParents.SignInAsync(webX.Address, parents);
 
         var load = new ChaosLoad([webX, webY]);
         using var stop = new CancellationTokenSource();
@@ -180,7 +180,7 @@ public static class ChaosScenario
 
     /// <summary>One parent at a time from the queue, booking a day's meal for their child with the page's form post.</summary>
     static async Task BookAsync(ChaosLoad load, ConcurrentQueue<(int Family, DateOnly Day, string Article)> bookings, Guid[] pupils,
-        IReadOnlyList<ChaosFamilies.Session> sessions, CancellationToken stop)
+        IReadOnlyList<BenchParents.Session> sessions, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested && bookings.TryDequeue(out var booking))
         {

@@ -297,23 +297,10 @@ public static class MealsScenario
     /// </summary>
     internal static async Task SignInAsync(NpgsqlDataSource db, Uri address, Guid[] pupils, ConcurrentDictionary<Guid, (HttpClient, string)> sessions)
     {
-        var parents = pupils.Select(_ => Guid.CreateVersion7()).ToArray();
-        await using (var insert = db.CreateCommand("""
-            INSERT INTO users (id, school_id, user_name, first_name, last_name, role, password_hash)
-            SELECT p, @school, 'bench-meals-' || p::text, 'Parent', 'Bench', 'parent',
-                   (SELECT password_hash FROM users WHERE school_id = @school AND user_name = 'marc.dubois')
-            FROM unnest(@parents) AS p;
-            INSERT INTO guardianships (school_id, user_id, pupil_id) SELECT @school, p, c FROM unnest(@parents, @pupils) AS f (p, c);
-            """))
+        var logins = await BenchParents.CreateAsync(db, pupils, "bench-meals-");
+        await Parallel.ForEachAsync(logins.Zip(pupils), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (family, _) =>
         {
-            insert.Parameters.AddWithValue("school", DemoSchool.Id);
-            insert.Parameters.AddWithValue("parents", parents);
-            insert.Parameters.AddWithValue("pupils", pupils);
-            await insert.ExecuteNonQueryAsync();
-        }
-        await Parallel.ForEachAsync(parents.Zip(pupils), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (family, _) =>
-        {
-            var (cookies, token) = await MeetingsScenario.SignInAsync(address, $"bench-meals-{family.First}");
+            var (cookies, token) = await MeetingsScenario.SignInAsync(address, family.First);
             var client = new HttpClient(new SocketsHttpHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = address };
             sessions[family.Second] = (client, token);
         });

@@ -3,18 +3,18 @@ using Npgsql;
 
 namespace ItSchool.Bench;
 
-/// <summary>A parent account for each chaos pupil, signed in through the sign-in form as a browser would be.</summary>
-static class ChaosFamilies
+/// <summary>A parent account for each of the bench's pupils, signed in through the sign-in form as a browser would be.</summary>
+static class BenchParents
 {
     public sealed record Session(string Cookie, string Token);
 
-    /// <summary>The parents' logins, one per pupil in the same order, with the demo's password.</summary>
-    public static async Task<string[]> CreateAsync(NpgsqlDataSource db, Guid[] pupils)
+    /// <summary>The parents' logins (<paramref name="prefix"/> and an id), one per pupil in the same order, with the demo's password.</summary>
+    public static async Task<string[]> CreateAsync(NpgsqlDataSource db, Guid[] pupils, string prefix)
     {
         var parents = pupils.Select(_ => Guid.CreateVersion7()).ToArray();
         await using var insert = db.CreateCommand("""
             INSERT INTO users (id, school_id, user_name, first_name, last_name, role, password_hash)
-            SELECT p, @school, 'chaos-' || p::text, 'Parent', 'Chaos', 'parent',
+            SELECT p, @school, @prefix || p::text, 'Parent', 'Bench', 'parent',
                    (SELECT password_hash FROM users WHERE school_id = @school AND user_name = 'marc.dubois')
             FROM unnest(@parents) AS p;
             INSERT INTO guardianships (school_id, user_id, pupil_id) SELECT @school, p, c FROM unnest(@parents, @pupils) AS f (p, c);
@@ -22,8 +22,9 @@ static class ChaosFamilies
         insert.Parameters.AddWithValue("school", DemoSchool.Id);
         insert.Parameters.AddWithValue("parents", parents);
         insert.Parameters.AddWithValue("pupils", pupils);
+        insert.Parameters.AddWithValue("prefix", prefix);
         await insert.ExecuteNonQueryAsync();
-        return [.. parents.Select(p => $"chaos-{p}")];
+        return [.. parents.Select(p => $"{prefix}{p}")];
     }
 
     /// <summary>
