@@ -91,6 +91,11 @@ public static class Failures
                 // crossed the wire without its SQLSTATE, and an activation's only statements are reads.
                 case DatabaseUnavailableException or PostgresException { SqlState: null }:
                     return new(503, ErrorKind.Unavailable, "database_unavailable");
+                // A service outside (the payment provider, an identity provider) down or too slow: not our bug, and a retry
+                // later may well pass. Its 4xx stay ours to fix.
+                case HttpRequestException { StatusCode: null or >= System.Net.HttpStatusCode.InternalServerError }:
+                case TaskCanceledException { InnerException: TimeoutException }:
+                    return new(503, ErrorKind.Unavailable, "provider_unavailable");
                 case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException:
                     return new(503, ErrorKind.Unavailable, "cluster_unavailable", ClusterRetryAfterSeconds);
             }

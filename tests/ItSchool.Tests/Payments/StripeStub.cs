@@ -42,6 +42,9 @@ public sealed class StripeStub : IAsyncDisposable
     public ConcurrentDictionary<string, Session> Sessions { get; } = new();
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>While true, reading a session answers 500 with Stripe's error body: Stripe having an outage.</summary>
+    public bool Failing { get; set; }
+
     StripeStub()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -65,6 +68,10 @@ public sealed class StripeStub : IAsyncDisposable
         app.MapGet("/v1/checkout/sessions/{id}", (string id, HttpContext context) =>
         {
             Record(context, new Dictionary<string, string[]>());
+            if (Failing)
+            {
+                return Results.Json(new { error = new { message = "An unknown error occurred", type = "api_error" } }, statusCode: 500);
+            }
             return Sessions.TryGetValue(id, out var session)
                 ? Results.Json(Json(session, context.Request.Query["expand[]"].Contains("payment_intent.payment_method")))
                 : Results.Json(new

@@ -3,6 +3,7 @@ using System.Text;
 using ItSchool.Payments;
 using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ItSchool.Tests.Payments;
 
@@ -53,6 +54,36 @@ public sealed class StripeTopUpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostEventAsync(stub.Event("checkout.session.completed", session), "whsec_forged")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await PostEventAsync(stub.Event("checkout.session.completed", "cs_test_not_ours"))).StatusCode);
         Assert.Equal(before + 1_250, await web.BalanceAsync("Chloé"));
+    }
+
+    [Fact]
+    public async Task While_Stripe_answers_500_nothing_is_credited_and_once_it_is_back_the_reconciliation_credits_once()
+    {
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        var before = await web.BalanceAsync("Chloé");
+        var session = TopUpClient.SandboxId(await TopUpClient.StartAsync(marc, "14"));
+        stub.Pay(session, "bancontact");
+        stub.Failing = true;
+
+        // The webhook cannot be confirmed with Stripe: it is refused as unavailable (no bug of ours), and Stripe sends it again later.
+        var during = await PostEventAsync(stub.Event("checkout.session.completed", session));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Contains("provider_unavailable", await during.Content.ReadAsStringAsync());
+        var job = web.Services.GetRequiredService<ItSchool.Web.Payments.PaymentReconciliationJob>();
+        web.Clock.Advance(ItSchool.Web.Payments.PaymentReconciliationJob.QuietFor + TimeSpan.FromMinutes(1));
+        await job.RunOnceAsync();
+        Assert.Equal(before, await web.BalanceAsync("Chloé"));
+        Assert.Equal(OnlinePaymentStatus.Pending, (await web.PaymentAsync(session)).Status);
+
+        stub.Failing = false;
+        await job.RunOnceAsync();
+        await job.RunOnceAsync();
+        Assert.Equal(before + 1_400, await web.BalanceAsync("Chloé"));
+        Assert.Equal(1, await web.LedgerEntriesAsync($"online/stripe/{session}"));
+        Assert.Equal(OnlinePaymentStatus.Paid, (await web.PaymentAsync(session)).Status);
+        // Stripe's retry of the refused webhook, once it is back, credits nothing more.
+        Assert.Equal(HttpStatusCode.OK, (await PostEventAsync(stub.Event("checkout.session.completed", session))).StatusCode);
+        Assert.Equal(before + 1_400, await web.BalanceAsync("Chloé"));
     }
 
     async Task<HttpResponseMessage> PostEventAsync(string body, string secret = WebhookSecret)
