@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace ItSchool.Bench;
 
@@ -13,7 +12,8 @@ namespace ItSchool.Bench;
 sealed class NodeProcess : IAsyncDisposable
 {
     readonly ProcessStartInfo start;
-    readonly StringBuilder output = new();
+    readonly Lock writing = new();
+    StreamWriter? log;
     Process? process;
 
     NodeProcess(string name, Uri address, ProcessStartInfo start)
@@ -53,7 +53,12 @@ sealed class NodeProcess : IAsyncDisposable
     public void Start()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
-        File.AppendAllText(LogFile, $"--- started {DateTimeOffset.UtcNow:O}\n");
+        lock (writing)
+        {
+            log?.Dispose();
+            log = new StreamWriter(LogFile, append: true);
+            log.WriteLine($"--- started {DateTimeOffset.UtcNow:O}");
+        }
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -97,14 +102,17 @@ sealed class NodeProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not ready after {within.TotalSeconds:F0} s:\n{Output}");
     }
 
+    /// <summary>The end of the log, for an exception's message.</summary>
     string Output
     {
         get
         {
-            lock (output)
+            lock (writing)
             {
-                return output.ToString();
+                log?.Flush();
             }
+            var text = File.ReadAllText(LogFile);
+            return text.Length <= 8000 ? text : text[^8000..];
         }
     }
 
@@ -113,10 +121,9 @@ sealed class NodeProcess : IAsyncDisposable
 
     void Append(string? line)
     {
-        lock (output)
+        lock (writing)
         {
-            output.AppendLine(line);
-            File.AppendAllText(LogFile, line + "\n");
+            log?.WriteLine(line);
         }
     }
 
@@ -157,5 +164,10 @@ sealed class NodeProcess : IAsyncDisposable
     {
         await KillAsync();
         process?.Dispose();
+        lock (writing)
+        {
+            log?.Dispose();
+            log = null;
+        }
     }
 }

@@ -116,7 +116,6 @@ public static class ChaosScenario
         await At(seconds * 0.15, "kill -9 silo A", async () =>
         {
             await siloA.KillAsync();
-            var killed = load.Now;
             declaredDead = Task.Run(async () =>
             {
                 await ActiveSilosAsync(grains, 1, TimeSpan.FromMinutes(2));

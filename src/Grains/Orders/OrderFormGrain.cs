@@ -618,8 +618,10 @@ public sealed class OrderFormGrain(OrderStore store, TimeProvider clock, Recover
         }
     }
 
-    /// <summary>Wakes this grain after a crash or a lost answer to finish what it left, even if nobody orders again.</summary>
-    /// <summary>Registered once per activation; a registration that failed is forgotten (by the caller, see the purse's settings) and tried again.</summary>
+    /// <summary>
+    /// Wakes this grain after a crash or a lost answer to finish what it left, even if nobody orders again. Registered
+    /// once per activation; a registration that failed is forgotten by its callers (see the purse's settings) and tried again.
+    /// </summary>
     async Task WatchAsync()
     {
         var registering = watching ??= this.RegisterOrUpdateReminder(RecoveryReminder, recovery.Period, recovery.Period);

@@ -9,8 +9,8 @@ namespace ItSchool.Web.Platform;
 
 /// <summary>
 /// Failures a visitor or the network can cause get an answer that says so, never a 500: odd input (a
-/// malformed or oversized body, a NUL the database refuses) is a 4xx, PostgreSQL or the grain's silo out of reach a
-/// 503 with Retry-After, while the application's own bugs are a 500, logged. Each is answered as every error is
+/// malformed or oversized body, a NUL the database refuses) is a 4xx, PostgreSQL, the grain's silo or an outside
+/// provider out of reach a 503 with Retry-After, while the application's own bugs are a 500, logged. Each is answered as every error is
 /// (<see cref="ErrorPages"/>): APIs an RFC 7807 problem with a <c>code</c>, pages a page in the reader's language. Every write is
 /// one transaction, so a request cut short by the database leaves nothing half-written.
 /// </summary>
@@ -64,7 +64,7 @@ public static class Failures
     /// A silo that died with the request's grain call: the cluster moves the grain within seconds, and every call that
     /// writes is idempotent, so the caller is told to try again soon.
     /// </summary>
-    public const int ClusterRetryAfterSeconds = 2;
+    const int ClusterRetryAfterSeconds = 2;
 
     static Failure Classify(Exception exception)
     {
