@@ -36,6 +36,38 @@ public sealed class WalletBrowserTests(WebNode web, Chromium chromium) : IClassF
     }
 
     [Fact]
+    public async Task A_page_whose_first_live_connection_fails_connects_again_on_its_own_and_catches_up()
+    {
+        var page = await OpenChildAsync("marc.dubois", null);
+        var sockets = 0;
+        await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/hubs/live"), async socket =>
+        {
+            // The first socket after the reload is cut before SignalR's handshake, as a node restarting would cut it.
+            if (Interlocked.Increment(ref sockets) == 1)
+            {
+                await socket.CloseAsync();
+            }
+            else
+            {
+                socket.ConnectToServer();
+            }
+        });
+        await page.ReloadAsync();
+        var body = page.Locator("body");
+        await Assertions.Expect(body).ToHaveAttributeAsync("data-live", "disconnected");
+        var balance = Balance(page, 1);
+        var before = long.Parse((await balance.GetAttributeAsync("data-cents"))!);
+
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
+        await web.Services.GetRequiredService<IGrainFactory>().GetGrain<IPurseGrain>(chloe).CreditAsync(new Credit(Guid.NewGuid().ToString(), 1, 500,
+            MovementKind.BankTopUp, PaymentMethod.BankTransfer, LedgerSubject.BankTopUp, Actor.System));
+
+        await Assertions.Expect(body).ToHaveAttributeAsync("data-live", "connected");
+        await Assertions.Expect(balance).ToHaveAttributeAsync("data-cents", (before + 500).ToString());
+        Assert.Equal(2, sockets);
+    }
+
+    [Fact]
     public async Task The_bank_transfer_dialog_shows_a_valid_communication_and_a_QR_code_of_the_EPC_payload()
     {
         var page = await OpenChildAsync("marc.dubois", null);

@@ -403,19 +403,47 @@
         return connection.invoke("Watch", topic, topics[topic]);
       }));
     }
-    connection.onreconnecting(function () { setState("reconnecting"); });
-    connection.onreconnected(function () {
-      watch().then(function () {
-        setState("connected");
+    // SignalR's own reconnection covers a connection that drops, for 42 seconds; a first start that fails, a watch that
+    // fails, and an outage longer than that are the page's to retry, for as long as it stays open.
+    var retryDelays = [1000, 2000, 5000, 10000, 30000];
+    var failures = 0;
+    var wasConnected = false;
+    var retrying = null;
+    function caughtUp() {
+      failures = 0;
+      setState("connected");
+      if (wasConnected) {
         // What follows no version (lists that read themselves) may have changed while the connection was down.
         document.body.dispatchEvent(new CustomEvent("itschool:changed"));
-      }).catch(function () { setState("disconnected"); });
+      }
+      wasConnected = true;
+    }
+    function failed() {
+      setState("disconnected");
+      if (connection.state !== signalR.HubConnectionState.Disconnected) {
+        connection.stop(); // onclose follows, and starts again later
+      } else {
+        startLater();
+      }
+    }
+    function startLater() {
+      if (retrying === null) {
+        retrying = setTimeout(function () {
+          retrying = null;
+          begin();
+        }, retryDelays[Math.min(failures++, retryDelays.length - 1)]);
+      }
+    }
+    function begin() {
+      connection.start().then(watch).then(caughtUp, failed);
+    }
+    connection.onreconnecting(function () { setState("reconnecting"); });
+    connection.onreconnected(function () { watch().then(caughtUp, failed); });
+    connection.onclose(function () {
+      setState("disconnected");
+      startLater();
     });
-    connection.onclose(function () { setState("disconnected"); });
-    connection.start()
-      .then(watch)
-      .then(function () { setState("connected"); })
-      .catch(function () { setState("disconnected"); });
+    begin();
     window.itschoolLive = connection;
   });
 })();
