@@ -31,10 +31,11 @@ if [ ! -x /usr/bin/chromium ]; then
   install_debian_package chromium
 fi
 
-dotnet build ItSchool.sln -warnaserror -nologo -v quiet
+# Release: a Debug build leaves the app's own code unoptimised by the JIT, and the suite spends most of its time in it.
+dotnet build ItSchool.sln -c Release -warnaserror -nologo -v quiet
 results="$(mktemp -d)"
 status=0
-dotnet test ItSchool.sln --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$results/output.txt" || status=$?
+dotnet test ItSchool.sln -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$results/output.txt" || status=$?
 
 # CI shows only the end of the output: name every failed test there, with the start of its message.
 awk '/^ +Failed [A-Za-z][A-Za-z0-9_.]*\.[A-Za-z0-9_]+/ { name = $0; lines = 0; print "FAILED:" substr(name, index(name, "Failed ") + 6); grab = 1; next }
