@@ -6,14 +6,16 @@ namespace ItSchool.Bench;
 static class ChaosChecks
 {
     public sealed record Result(long AcknowledgedSales, long AcknowledgedNotOnce, long SalesTwice, long Unbalanced,
-        long HotSold, long Booked, bool MealsMatchLedger, long MealsTwice, long SlotsTwice, bool GridsMatchRows)
+        long HotSold, long Booked, bool MealsMatchLedger, long MealsTwice, long SlotsTwice, bool GridsMatchRows, string? Upgrade)
     {
         public bool Held => AcknowledgedNotOnce == 0 && SalesTwice == 0 && Unbalanced == 0 && HotSold <= MealsScenario.Portions
-            && MealsMatchLedger && MealsTwice == 0 && SlotsTwice == 0 && GridsMatchRows;
+            && MealsMatchLedger && MealsTwice == 0 && SlotsTwice == 0 && GridsMatchRows && Upgrade is null or UpgradeHeld;
     }
 
+    public const string UpgradeHeld = "the next version's migration applied once, its column on the ledger";
+
     public static async Task<Result> RunAsync(NpgsqlDataSource db, ChaosLoad load, Guid[] pupils, DateOnly hotDay,
-        (long Doubles, bool GridsMatchRows) meetings)
+        (long Doubles, bool GridsMatchRows) meetings, bool upgraded)
     {
         // A sale's ledger key is pos/{terminal}/{the till's key}: the tills' keys are unique over the run.
         await using var sales = db.CreateCommand("""
@@ -35,6 +37,21 @@ static class ChaosChecks
         var (notOnce, twice, unbalanced, mealsTwice) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         await reader.DisposeAsync();
         var (hot, booked, consistent) = await MealsScenario.VerifyAsync(db, pupils, hotDay);
-        return new Result(acknowledged.Length, notOnce, twice, unbalanced, hot, booked, consistent, mealsTwice, meetings.Doubles, meetings.GridsMatchRows);
+        return new Result(acknowledged.Length, notOnce, twice, unbalanced, hot, booked, consistent, mealsTwice, meetings.Doubles, meetings.GridsMatchRows,
+            upgraded ? await UpgradeAsync(db) : null);
+    }
+
+    static async Task<string> UpgradeAsync(NpgsqlDataSource db)
+    {
+        await using var read = db.CreateCommand("""
+            SELECT (SELECT count(*) FROM schema_migrations WHERE id = @migration),
+                   EXISTS (SELECT FROM information_schema.columns WHERE table_name = 'ledger_entries' AND column_name = @column)
+            """);
+        read.Parameters.AddWithValue("migration", NextVersion.Migration);
+        read.Parameters.AddWithValue("column", NextVersion.Column);
+        await using var reader = await read.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (applied, column) = (reader.GetInt64(0), reader.GetBoolean(1));
+        return applied == 1 && column ? UpgradeHeld : $"MIGRATION {NextVersion.Migration} APPLIED {applied} TIMES, COLUMN {(column ? "PRESENT" : "MISSING")}";
     }
 }

@@ -1,26 +1,28 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace ItSchool.Bench;
 
 /// <summary>
 /// A silo or a web node of the chaos cluster as its own process, started from the Release binaries exactly as a
 /// machine of the cluster starts them, killed with SIGKILL (no shutdown, no goodbye to the membership table) and
-/// started again on the same ports.
+/// started again on the same ports, or stopped as an orchestrator stops it (SIGTERM) and started from another build.
 /// </summary>
 sealed class NodeProcess : IAsyncDisposable
 {
-    readonly ProcessStartInfo start;
+    readonly Func<string, ProcessStartInfo> command;
     readonly Lock writing = new();
+    string checkout = Checkout();
     StreamWriter? log;
     Process? process;
 
-    NodeProcess(string name, Uri address, ProcessStartInfo start)
+    NodeProcess(string name, Uri address, Func<string, ProcessStartInfo> command)
     {
         Name = name;
         Address = address;
-        this.start = start;
+        this.command = command;
     }
 
     public string Name { get; }
@@ -33,18 +35,18 @@ sealed class NodeProcess : IAsyncDisposable
     public static NodeProcess Silo(string name, string connectionString, string clusterId)
     {
         var http = FreePort();
-        return new NodeProcess(name, new Uri($"http://127.0.0.1:{http}"), Command(Binary("Silo", "ItSchool.Silo.dll"),
+        var (silo, gateway) = (FreePort(), FreePort());
+        return new NodeProcess(name, new Uri($"http://127.0.0.1:{http}"), checkout => Command(Binary(checkout, "Silo", "ItSchool.Silo.dll"),
             "--urls", $"http://127.0.0.1:{http}", $"--ConnectionStrings:ItSchool={connectionString}", $"--Orleans:ClusterId={clusterId}",
-            $"--Orleans:SiloPort={FreePort()}", $"--Orleans:GatewayPort={FreePort()}", "--Logging:LogLevel:Default=Warning"));
+            $"--Orleans:SiloPort={silo}", $"--Orleans:GatewayPort={gateway}", "--Logging:LogLevel:Default=Warning"));
     }
 
     /// <summary>A web node without a silo of its own: a client of the silos, as docker-compose runs it.</summary>
     public static NodeProcess Web(string name, string connectionString, string clusterId, string certificate)
     {
         var http = FreePort();
-        var binary = Binary("Web", "ItSchool.Web.dll");
-        return new NodeProcess(name, new Uri($"http://127.0.0.1:{http}"), Command(binary,
-            "--urls", $"http://127.0.0.1:{http}", "--contentRoot", Path.GetFullPath(Path.Combine(Path.GetDirectoryName(binary)!, "..", "..", "..")),
+        return new NodeProcess(name, new Uri($"http://127.0.0.1:{http}"), checkout => Command(Binary(checkout, "Web", "ItSchool.Web.dll"),
+            "--urls", $"http://127.0.0.1:{http}", "--contentRoot", Path.Combine(checkout, "src", "Web"),
             $"--ConnectionStrings:ItSchool={connectionString}", "--ItSchool:HostSilo=false", $"--Orleans:ClusterId={clusterId}",
             "--ItSchool:Demo=true", "--ItSchool:Smtp:Host=", $"--ItSchool:DataProtection:Certificate:Path={certificate}",
             "--ItSchool:RateLimits:SecretsPerMinute=100000", "--Logging:LogLevel:Default=Warning"));
@@ -59,7 +61,7 @@ sealed class NodeProcess : IAsyncDisposable
             log = new StreamWriter(LogFile, append: true);
             log.WriteLine($"--- started {DateTimeOffset.UtcNow:O}");
         }
-        process = Process.Start(start)!;
+        process = Process.Start(command(checkout))!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -75,6 +77,29 @@ sealed class NodeProcess : IAsyncDisposable
             await process.WaitForExitAsync();
         }
     }
+
+    /// <summary>
+    /// SIGTERM, as systemd, Docker or Kubernetes stop a process, and the wait for its graceful shutdown (a silo hands its
+    /// grains over and leaves the membership table); the next <see cref="Start"/> runs the build in <paramref name="next"/>.
+    /// </summary>
+    public async Task StopAndUpgradeAsync(string next, TimeSpan within)
+    {
+        if (process is { HasExited: false })
+        {
+            if (SendSignal(process.Id, Sigterm) != 0)
+            {
+                throw new InvalidOperationException($"SIGTERM to {Name} failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+            using var patience = new CancellationTokenSource(within);
+            await process.WaitForExitAsync(patience.Token);
+        }
+        checkout = next;
+    }
+
+    const int Sigterm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int SendSignal(int pid, int signal);
 
     /// <summary>Until /health/ready answers 200; the node's output in the exception if it stops or never gets there.</summary>
     public async Task WaitReadyAsync(TimeSpan within)
@@ -138,16 +163,21 @@ sealed class NodeProcess : IAsyncDisposable
         return start;
     }
 
-    /// <summary>The project's Release build beside this bench (building the bench builds them: see its project file).</summary>
-    static string Binary(string project, string file)
+    /// <summary>A project's Release build in a checkout (building the bench builds this one's: see its project file).</summary>
+    static string Binary(string checkout, string project, string file)
+    {
+        var binary = Path.Combine(checkout, "src", project, "bin", "Release", "net10.0", file);
+        return File.Exists(binary) ? binary : throw new InvalidOperationException($"{binary} is missing: dotnet build -c Release bench/ItSchool.Bench");
+    }
+
+    /// <summary>The checkout this bench runs from.</summary>
+    public static string Checkout()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "ItSchool.sln")))
             {
-                var binary = Path.Combine(directory.FullName, "src", project, "bin", "Release", "net10.0", file);
-                return File.Exists(binary) ? binary
-                    : throw new InvalidOperationException($"{binary} is missing: dotnet build -c Release bench/ItSchool.Bench");
+                return directory.FullName;
             }
         }
         throw new InvalidOperationException("The bench runs from inside the ItSchool checkout.");

@@ -16,7 +16,7 @@ static class ChaosReport
     {
         var attempts = load.Attempts.ToArray();
         var report = new StringBuilder();
-        report.AppendLine(($"chaos: 2 silos and 2 web nodes as separate processes on loopback, one PostgreSQL; 16 tills, 4 parents moving meetings (200 families, 4 teachers), 8 parents " +
+        report.AppendLine(($"{(check.Upgrade is null ? "chaos" : "chaos --upgrade")}: 2 silos and 2 web nodes as separate processes on loopback, one PostgreSQL; 16 tills, 4 parents moving meetings (200 families, 4 teachers), 8 parents " +
             $"booking meals for {families} families, {watchers} dashboards watching a wallet on web X; {seconds:F0} s of load, drained at " +
             $"{drained:F1} s; {Environment.ProcessorCount} cores"));
         report.AppendLine();
@@ -69,14 +69,15 @@ static class ChaosReport
             $"p99 {MealsScenario.Percentile(saleWaits, 0.99) * 1000:F0} ms, longest {saleWaits.LastOrDefault():F1} s; meeting changes p99 {MealsScenario.Percentile(meetingWaits, 0.99) * 1000:F0} ms, " +
             $"longest {meetingWaits.LastOrDefault():F1} s; never answered within two minutes: {load.Unanswered.Count}."));
         var reconnected = reconnections.Order().ToArray();
-        report.AppendLine(($"Dashboards: {reconnected.Length} reconnections after web X died, from close to watching again p50 " +
+        report.AppendLine(($"Dashboards: {reconnected.Length} reconnections after a web node went down, from close to watching again p50 " +
             $"{MealsScenario.Percentile(reconnected, 0.5):F1} s, longest {reconnected.LastOrDefault():F1} s; behind their wallet's last version at the end: {behind} of {watchers}."));
         report.AppendLine();
         report.AppendLine(($"Checks: {check.AcknowledgedSales} acknowledged sales, {check.AcknowledgedNotOnce} not exactly once in the ledger; " +
             $"{check.SalesTwice} sales in the ledger twice; {check.Unbalanced} compartments whose balance differs from their ledger; " +
             $"{check.HotSold} of {MealsScenario.Portions} limited portions sold; {check.Booked} meals booked, bookings and ledger entries " +
             $"{(check.MealsMatchLedger ? "match" : "DIFFER")}; {check.MealsTwice} pupils with a day booked twice; {check.SlotsTwice} meeting slots " +
-            $"held twice, grids {(check.GridsMatchRows ? "equal" : "DIFFER FROM")} their rows; {behind} dashboards behind."));
+            $"held twice, grids {(check.GridsMatchRows ? "equal" : "DIFFER FROM")} their rows; {behind} dashboards behind" +
+            (check.Upgrade is null ? "." : $"; {check.Upgrade}.")));
         report.AppendLine(check.Held && behind == 0 && load.Unanswered.IsEmpty
             ? "Nothing lost, nothing doubled, nothing oversold, every request answered."
             : "FAILED: see the checks above.");

@@ -23,7 +23,10 @@ namespace ItSchool.Bench;
 /// load's time line: a silo killed with SIGKILL and started again, a web node killed and started again, PostgreSQL
 /// restarted. Then the ledger is read: every acknowledged sale exactly once, every balance its ledger's sum, no meal
 /// portion sold past its limit, every dashboard at its wallet's last version. Reported: the errors the users saw in
-/// each phase, the longest time no sale was acknowledged, and how long each recovery took.
+/// each phase, the longest time no sale was acknowledged, and how long each recovery took. With <c>--upgrade</c>, the
+/// time line is a rolling upgrade instead: each silo, then each web node, stopped as an orchestrator stops it and started
+/// from the next version (<see cref="NextVersion"/>), whose migration adds a column to the ledger while the previous
+/// version still writes to it.
 /// </summary>
 public static class ChaosScenario
 {
@@ -34,6 +37,7 @@ public static class ChaosScenario
         var seconds = double.Parse(MeetingsScenario.Value(args, "--seconds", "100"), CultureInfo.InvariantCulture);
         var families = int.Parse(MeetingsScenario.Value(args, "--families", "300"), CultureInfo.InvariantCulture);
         var watchers = int.Parse(MeetingsScenario.Value(args, "--watchers", "60"), CultureInfo.InvariantCulture);
+        var next = args.Contains("--upgrade") ? await NextVersion.BuildAsync() : null;
         var certificate = Path.Combine(directory, "keys", SharedKeys.KeyFileName);
         SharedKeys.LoadOrCreateKeyFile(certificate).Dispose();
 
@@ -112,39 +116,62 @@ public static class ChaosScenario
                 events.Add(new ChaosReport.Event(what, at, load.Now, fault));
             }
         }
-        Task declaredDead = Task.CompletedTask;
-        await At(seconds * 0.15, "kill -9 silo A", async () =>
+        async Task FaultsAsync()
         {
-            await siloA.KillAsync();
-            declaredDead = Task.Run(async () =>
+            Task declaredDead = Task.CompletedTask;
+            await At(seconds * 0.15, "kill -9 silo A", async () =>
             {
-                await ActiveSilosAsync(grains, 1, TimeSpan.FromMinutes(2));
-                lock (events)
+                await siloA.KillAsync();
+                declaredDead = Task.Run(async () =>
                 {
-                    events.Add(new ChaosReport.Event("silo A declared dead by the cluster (seen by a client)", load.Now, load.Now, false));
-                }
+                    await ActiveSilosAsync(grains, 1, TimeSpan.FromMinutes(2));
+                    lock (events)
+                    {
+                        events.Add(new ChaosReport.Event("silo A declared dead by the cluster (seen by a client)", load.Now, load.Now, false));
+                    }
+                });
             });
-        });
-        await At(seconds * 0.35, "silo A started again (until both silos active)", async () =>
+            await At(seconds * 0.35, "silo A started again (until both silos active)", async () =>
+            {
+                siloA.Start();
+                await siloA.WaitReadyAsync(TimeSpan.FromMinutes(2));
+                await declaredDead;
+                await ActiveSilosAsync(grains, 2, TimeSpan.FromMinutes(2));
+            }, fault: false);
+            await At(seconds * 0.5, "kill -9 web X", webX.KillAsync);
+            await At(seconds * 0.6, "web X started again (until ready)", async () =>
+            {
+                webX.Start();
+                await webX.WaitReadyAsync(TimeSpan.FromMinutes(2));
+            }, fault: false);
+            await At(seconds * 0.7, "PostgreSQL restarted (pg_ctl stop -m fast, start)", async () =>
+            {
+                await server.StopAsync();
+                await LocalPostgres.StartAsync(directory, "bench", NullLogger.Instance);
+                // The bench's own pool, for the checks after: the nodes are left to find their broken connections themselves.
+                db.Clear();
+            });
+        }
+        async Task UpgradeAsync(string next)
         {
-            siloA.Start();
-            await siloA.WaitReadyAsync(TimeSpan.FromMinutes(2));
-            await declaredDead;
-            await ActiveSilosAsync(grains, 2, TimeSpan.FromMinutes(2));
-        }, fault: false);
-        await At(seconds * 0.5, "kill -9 web X", webX.KillAsync);
-        await At(seconds * 0.6, "web X started again (until ready)", async () =>
+            foreach (var (node, moment) in new[] { (siloA, 0.15), (siloB, 0.35), (webX, 0.5), (webY, 0.65) })
+            {
+                await At(seconds * moment, $"{node.Name} stopped (SIGTERM) and started from the next version (until ready)", async () =>
+                {
+                    await node.StopAndUpgradeAsync(next, TimeSpan.FromMinutes(1));
+                    node.Start();
+                    await node.WaitReadyAsync(TimeSpan.FromMinutes(2));
+                });
+            }
+        }
+        if (next is null)
         {
-            webX.Start();
-            await webX.WaitReadyAsync(TimeSpan.FromMinutes(2));
-        }, fault: false);
-        await At(seconds * 0.7, "PostgreSQL restarted (pg_ctl stop -m fast, start)", async () =>
+            await FaultsAsync();
+        }
+        else
         {
-            await server.StopAsync();
-            await LocalPostgres.StartAsync(directory, "bench", NullLogger.Instance);
-            // The bench's own pool, for the checks after: the nodes are left to find their broken connections themselves.
-            db.Clear();
-        });
+            await UpgradeAsync(next);
+        }
         await At(seconds, "load stopped", () =>
         {
             stop.Cancel();
@@ -154,7 +181,7 @@ public static class ChaosScenario
         var drained = load.Now;
 
         var behind = await dashboards.BehindAsync(db, TimeSpan.FromSeconds(60));
-        var check = await ChaosChecks.RunAsync(db, load, pupils, days[0], await meetings.CheckAsync(db));
+        var check = await ChaosChecks.RunAsync(db, load, pupils, days[0], await meetings.CheckAsync(db), upgraded: next is not null);
         await dashboards.DisposeAsync();
         await client.StopAsync();
         var report = ChaosReport.Write(load, events, seconds, drained, families, watchers, behind, dashboards.Reconnections, check);

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- meals [--parents 1000] [--concurrency 64]
 // dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5] [--arrival-seconds 0]
 // dotnet run -c Release --project bench/ItSchool.Bench -- live [--connections 10000] [--rate 500] [--seconds 20] [--warmup 15]
-// dotnet run -c Release --project bench/ItSchool.Bench -- chaos [--seconds 100] [--families 300] [--watchers 60]
+// dotnet run -c Release --project bench/ItSchool.Bench -- chaos [--seconds 100] [--families 300] [--watchers 60] [--upgrade]
 // Reports are pasted into docs/benchmarks.md: decimal points, whatever the machine's language.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.FirstOrDefault() == LiveClients.Command)
