@@ -12,7 +12,9 @@ namespace ItSchool.Meetings;
 /// </summary>
 public interface ITimetableGrain : IGrainWithGuidCompoundKey
 {
+    // A page waits on this read: 10 s, not the cluster's 30, when the silo that held the grain has died.
     [AlwaysInterleave]
+    [ResponseTimeout("00:00:10")]
     Task<TimetableGrid> GetGridAsync();
 
     Task<TimetableResult> BookSlotAsync(Booking booking);

@@ -18,12 +18,15 @@ public interface IPurseGrain : IGrainWithGuidKey
 
     Task<MovementResult> TransferAsync(Transfer transfer);
 
+    // A page waits on this read: 10 s, not the cluster's 30, when the silo that held the grain has died.
+    [ResponseTimeout("00:00:10")]
     Task<IReadOnlyList<CompartmentView>> GetCompartmentsAsync();
 
     /// <summary>A guardian or the school changed a low-balance threshold or a spending rule: the purse reads them again.</summary>
     Task RulesChangedAsync();
 
     /// <summary>The compartments with the purse's version, for a page that follows the purse live.</summary>
+    [ResponseTimeout("00:00:10")]
     Task<PurseView> GetPurseAsync();
 }
 
