@@ -45,10 +45,13 @@ public sealed class Ledger(NpgsqlDataSource db)
             Parameters = { new("pupils", pupils) },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT c.pupil_id, c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication, l.total, l.last
+            SELECT c.pupil_id, c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication,
+                   coalesce(k.sum_cents, 0) + l.total, greatest(k.through_id, l.last), l.entries
             FROM purse_compartments c JOIN wallet_compartments w ON w.school_id = c.school_id AND w.compartment = c.compartment
-            CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total, coalesce(max(id), 0) AS last FROM ledger_entries
-                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment) l
+            LEFT JOIN purse_checkpoints k ON k.pupil_id = c.pupil_id AND k.compartment = c.compartment
+            CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total, coalesce(max(id), 0) AS last, count(*) AS entries
+                                FROM ledger_entries
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)) l
             WHERE c.pupil_id = ANY(@pupils)
             ORDER BY c.pupil_id, c.compartment
             """) { Parameters = { new("pupils", pupils) } });
@@ -75,6 +78,7 @@ public sealed class Ledger(NpgsqlDataSource db)
         var compartments = pupils.ToDictionary(p => p, _ => new List<PurseCompartment>());
         var mismatches = new Dictionary<Guid, Exception>();
         var versions = pupils.ToDictionary(p => p, _ => 0L);
+        var longTails = new HashSet<Guid>();
         while (await reader.ReadAsync())
         {
             var pupil = reader.GetGuid(0);
@@ -84,6 +88,10 @@ public sealed class Ledger(NpgsqlDataSource db)
             if (ledgerSum != compartment.BalanceCents)
             {
                 mismatches.TryAdd(pupil, new LedgerMismatchException(pupil, compartment.Compartment, compartment.BalanceCents, ledgerSum));
+            }
+            else if (reader.GetInt64(8) >= CheckpointAfter)
+            {
+                longTails.Add(pupil);
             }
             compartments[pupil].Add(compartment);
             versions[pupil] = Math.Max(versions[pupil], reader.GetInt64(7));
@@ -106,6 +114,11 @@ public sealed class Ledger(NpgsqlDataSource db)
         }
         await reader.NextResultAsync();
         var spending = await ReadSpendingRulesAsync(reader, pupils, CancellationToken.None);
+        await reader.DisposeAsync();
+        if (longTails.Count > 0)
+        {
+            await CheckpointAsync(db, [.. longTails.Except(mismatches.Keys)]);
+        }
 
         return calls.Select(c =>
             !schools.TryGetValue(c.PupilId, out var school)
@@ -115,6 +128,39 @@ public sealed class Ledger(NpgsqlDataSource db)
                     : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId],
                         new PurseRules(watchers[c.PupilId], spending[c.PupilId]), SpendTally.Opened(now, spent[c.PupilId])), null))
             .ToList();
+    }
+
+    /// <summary>Entries after a compartment's checkpoint beyond which opening its purse moves the checkpoint forward.</summary>
+    internal const int CheckpointAfter = 1_000;
+
+    /// <summary>
+    /// Moves the checkpoints of these purses forward over their settled entries, those written more than a day ago, when
+    /// the whole ledger still agrees with the balance. Settled, because ids are handed out when a row is inserted and not
+    /// when it commits: an entry still in flight from a silo that is dying could later commit under a smaller id than one
+    /// already visible, and no batch stays in flight for a day. The checkpoint stops before the first unsettled entry.
+    /// </summary>
+    static async Task CheckpointAsync(NpgsqlDataSource db, Guid[] pupils)
+    {
+        await using var checkpoint = db.CreateCommand("""
+            INSERT INTO purse_checkpoints (pupil_id, compartment, through_id, sum_cents)
+            SELECT c.pupil_id, c.compartment, settled.through, coalesce(k.sum_cents, 0) + settled.total
+            FROM purse_compartments c
+            LEFT JOIN purse_checkpoints k ON k.pupil_id = c.pupil_id AND k.compartment = c.compartment
+            CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)) whole
+            CROSS JOIN LATERAL (SELECT min(id) AS first FROM ledger_entries
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)
+                                  AND occurred_at >= now() - interval '1 day') unsettled
+            CROSS JOIN LATERAL (SELECT max(id) AS through, coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)
+                                  AND (unsettled.first IS NULL OR id < unsettled.first)) settled
+            WHERE c.pupil_id = ANY(@pupils) AND settled.through IS NOT NULL
+              AND coalesce(k.sum_cents, 0) + whole.total = c.balance_cents
+            ON CONFLICT (pupil_id, compartment) DO UPDATE SET through_id = excluded.through_id, sum_cents = excluded.sum_cents
+            WHERE purse_checkpoints.through_id < excluded.through_id
+            """);
+        checkpoint.Parameters.AddWithValue("pupils", pupils);
+        await checkpoint.ExecuteNonQueryAsync();
     }
 
     /// <summary>
