@@ -32,6 +32,16 @@ sealed class NodeProcess : IAsyncDisposable
 
     public bool Running => process is { HasExited: false };
 
+    /// <summary>The process's resident memory now, from the kernel (VmRSS).</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{process!.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
     public static NodeProcess Silo(string name, string connectionString, string clusterId)
     {
         var http = FreePort();

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // dotnet run -c Release --project bench/ItSchool.Bench -- orders [--parents 500] [--stock 50] [--rounds 5] [--arrival-seconds 0]
 // dotnet run -c Release --project bench/ItSchool.Bench -- live [--connections 10000] [--rate 500] [--seconds 20] [--warmup 15]
 // dotnet run -c Release --project bench/ItSchool.Bench -- chaos [--seconds 100] [--families 300] [--watchers 60] [--upgrade]
+// dotnet run -c Release --project bench/ItSchool.Bench -- activations [--pupils 500000] [--concurrency 256]
 // Reports are pasted into docs/benchmarks.md: decimal points, whatever the machine's language.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.FirstOrDefault() == LiveClients.Command)
@@ -22,9 +23,9 @@ if (args.FirstOrDefault() == LiveClients.Command)
     return await LiveClients.RunAsync(args);
 }
 var options = BenchOptions.Parse(args);
-if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders" or "live" or "chaos"))
+if (options.Scenario is not ("wallet" or "operations" or "pos" or "invoices" or "import" or "meetings" or "push" or "meals" or "orders" or "live" or "chaos" or "activations"))
 {
-    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders, live, chaos");
+    Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Known: wallet, operations, pos, invoices, import, meetings, push, meals, orders, live, chaos, activations");
     return 2;
 }
 
@@ -87,6 +88,11 @@ try
     if (options.Scenario == "chaos")
     {
         Console.WriteLine(await ChaosScenario.RunAsync(server, directory, db, connectionString, args));
+        return 0;
+    }
+    if (options.Scenario == "activations")
+    {
+        Console.WriteLine(await ActivationsScenario.RunAsync(db, connectionString, args));
         return 0;
     }
     if (options.Scenario == "operations")

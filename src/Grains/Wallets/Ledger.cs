@@ -31,6 +31,17 @@ public sealed class Ledger(NpgsqlDataSource db)
 
     static async Task<IReadOnlyList<Opened>> OpenAllAsync(NpgsqlDataSource db, IReadOnlyList<(Guid PupilId, DateTimeOffset Now)> calls)
     {
+        var (opened, longTails) = await ReadAllAsync(db, calls);
+        if (longTails.Count > 0)
+        {
+            await CheckpointAsync(db, [.. longTails]);
+        }
+        return opened;
+    }
+
+    /// <summary>The purses' snapshots, and the pupils whose ledger agrees with its balance but runs long past its checkpoint.</summary>
+    static async Task<(IReadOnlyList<Opened>, HashSet<Guid>)> ReadAllAsync(NpgsqlDataSource db, IReadOnlyList<(Guid PupilId, DateTimeOffset Now)> calls)
+    {
         var pupils = calls.Select(c => c.PupilId).Distinct().ToArray();
         await using var batch = db.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
@@ -114,20 +125,16 @@ public sealed class Ledger(NpgsqlDataSource db)
         }
         await reader.NextResultAsync();
         var spending = await ReadSpendingRulesAsync(reader, pupils, CancellationToken.None);
-        await reader.DisposeAsync();
-        if (longTails.Count > 0)
-        {
-            await CheckpointAsync(db, [.. longTails.Except(mismatches.Keys)]);
-        }
+        longTails.ExceptWith(mismatches.Keys);
 
-        return calls.Select(c =>
+        return (calls.Select(c =>
             !schools.TryGetValue(c.PupilId, out var school)
                 ? new Opened(null, new InvalidOperationException($"No pupil {c.PupilId}: a purse belongs to a pupil."))
                 : mismatches.TryGetValue(c.PupilId, out var mismatch)
                     ? new Opened(null, mismatch)
                     : new Opened(new PurseSnapshot(school, compartments[c.PupilId], recent[c.PupilId], versions[c.PupilId],
                         new PurseRules(watchers[c.PupilId], spending[c.PupilId]), SpendTally.Opened(now, spent[c.PupilId])), null))
-            .ToList();
+            .ToList(), longTails);
     }
 
     /// <summary>Entries after a compartment's checkpoint beyond which opening its purse moves the checkpoint forward.</summary>
