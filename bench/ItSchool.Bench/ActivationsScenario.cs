@@ -30,6 +30,10 @@ static class ActivationsScenario
         {
             pupils.AddRange(await WalletScenario.CreatePupilsAsync(db, Math.Min(50_000, count - made)));
         }
+        await using (var analyze = db.CreateCommand("ANALYZE"))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
         await using var siloA = NodeProcess.Silo("silo A", connectionString, "activations");
         await using var siloB = NodeProcess.Silo("silo B", connectionString, "activations");
         siloA.Start();
@@ -88,21 +92,31 @@ static class ActivationsScenario
     /// </summary>
     static async Task<string> TenYearPupilAsync(NpgsqlDataSource db)
     {
-        var (old, fresh) = ((await WalletScenario.CreatePupilsAsync(db, 1))[0], (await WalletScenario.CreatePupilsAsync(db, 1))[0]);
+        var fresh = (await WalletScenario.CreatePupilsAsync(db, 1))[0];
+        var old = Guid.CreateVersion7();
+        // Ten years of a pupil whose first entry is ten years old too (the bench's pupils start with a top-up made now):
+        // a top-up then 20,000 sales, each row shaped as the new pupil's top-up.
         await using (var history = db.CreateCommand("""
-            WITH sales AS (
+            INSERT INTO pupils (id, school_id, first_name, last_name, class_name)
+            SELECT @old, school_id, 'Bench', 'Ancien', '6A' FROM pupils WHERE id = @fresh;
+            INSERT INTO purse_compartments (pupil_id, compartment, school_id)
+            SELECT @old, compartment, school_id FROM purse_compartments WHERE pupil_id = @fresh;
+            WITH entries AS (
                 INSERT INTO ledger_entries (school_id, pupil_id, compartment, amount_cents, balance_after_cents, kind, subject_code, subject_args,
                                             caused_by_kind, idempotency_key, occurred_at)
-                SELECT school_id, pupil_id, 1, -100, 0, 'sale', subject_code, subject_args, caused_by_kind, 'year/' || n,
+                SELECT school_id, @old, 1, CASE WHEN n = 0 THEN 10000000 ELSE -100 END, 10000000 - 100 * n,
+                       CASE WHEN n = 0 THEN kind ELSE 'sale' END, subject_code, subject_args, caused_by_kind, 'year/' || n,
                        now() - interval '10 years' + n * interval '4 hours'
-                FROM ledger_entries, generate_series(1, 20000) AS n
-                WHERE pupil_id = @pupil AND compartment = 1
+                FROM ledger_entries, generate_series(0, 20000) AS n
+                WHERE pupil_id = @fresh AND compartment = 1
+                ORDER BY n
                 RETURNING amount_cents)
-            UPDATE purse_compartments SET balance_cents = balance_cents + (SELECT sum(amount_cents) FROM sales)
-            WHERE pupil_id = @pupil AND compartment = 1
+            UPDATE purse_compartments SET balance_cents = (SELECT sum(amount_cents) FROM entries)
+            WHERE pupil_id = @old AND compartment = 1
             """))
         {
-            history.Parameters.AddWithValue("pupil", old);
+            history.Parameters.AddWithValue("old", old);
+            history.Parameters.AddWithValue("fresh", fresh);
             await history.ExecuteNonQueryAsync();
         }
         // As autovacuum would have by the time a pupil has ten years of sales: the planner's statistics.

@@ -62,7 +62,8 @@ public sealed class Ledger(NpgsqlDataSource db)
             LEFT JOIN purse_checkpoints k ON k.pupil_id = c.pupil_id AND k.compartment = c.compartment
             CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total, coalesce(max(id), 0) AS last, count(*) AS entries
                                 FROM ledger_entries
-                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)) l
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment
+                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))) l
             WHERE c.pupil_id = ANY(@pupils)
             ORDER BY c.pupil_id, c.compartment
             """) { Parameters = { new("pupils", pupils) } });
@@ -154,12 +155,15 @@ public sealed class Ledger(NpgsqlDataSource db)
             FROM purse_compartments c
             LEFT JOIN purse_checkpoints k ON k.pupil_id = c.pupil_id AND k.compartment = c.compartment
             CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
-                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)) whole
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment
+                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))) whole
             CROSS JOIN LATERAL (SELECT min(id) AS first FROM ledger_entries
-                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment
+                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))
                                   AND occurred_at >= now() - interval '1 day') unsettled
             CROSS JOIN LATERAL (SELECT max(id) AS through, coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
-                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment AND id > coalesce(k.through_id, 0)
+                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment
+                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))
                                   AND (unsettled.first IS NULL OR id < unsettled.first)) settled
             WHERE c.pupil_id = ANY(@pupils) AND settled.through IS NOT NULL
               AND coalesce(k.sum_cents, 0) + whole.total = c.balance_cents
