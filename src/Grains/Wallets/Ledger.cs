@@ -55,6 +55,8 @@ public sealed class Ledger(NpgsqlDataSource db)
         {
             Parameters = { new("pupils", pupils) },
         });
+        // The entries after the checkpoint, as a row comparison on ledger_by_purse's columns: written as id > checkpoint,
+        // the planner may walk the primary key over the whole ledger (docs/benchmarks.md › activations).
         batch.BatchCommands.Add(new NpgsqlBatchCommand("""
             SELECT c.pupil_id, c.compartment, w.name, w.floor_cents, c.balance_cents, c.communication,
                    coalesce(k.sum_cents, 0) + l.total, greatest(k.through_id, l.last), l.entries
