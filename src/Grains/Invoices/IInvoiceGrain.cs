@@ -10,8 +10,8 @@ public interface IInvoiceGrain : IGrainWithGuidKey
     /// <summary>Issues the invoice under this grain's id; issuing the same id again answers the invoice as it is.</summary>
     Task<IssueResult> IssueAsync(NewInvoice invoice);
 
-    // A page waits on this read: 10 s, not the cluster's 30, when the silo that held the grain has died.
     /// <summary>The invoice with its state today, or null if no invoice has this id.</summary>
+    // A page waits on this read: 10 s, not the cluster's 30, when the silo that held the grain has died.
     [ResponseTimeout("00:00:10")]
     Task<InvoiceView?> GetAsync();
 

@@ -10,7 +10,6 @@ namespace ItSchool.Meals;
 /// </summary>
 public interface IMealDayGrain : IGrainWithGuidCompoundKey
 {
-    // A page waits on this read: 10 s, not the cluster's 30, when the silo that held the grain has died.
     /// <remarks>Idempotent by the request's key: a caller left waiting by a silo that died retries after 10 s, not 30.</remarks>
     [ResponseTimeout("00:00:10")]
     Task<BookingResult> BookAsync(MealBooking request);
@@ -23,6 +22,7 @@ public interface IMealDayGrain : IGrainWithGuidCompoundKey
     /// <summary>Withdraws an article and refunds its bookings, each once; false if the day has no such article.</summary>
     Task<bool> WithdrawAsync(string articleCode);
 
+    // A page waits on this read: 10 s, not the cluster's 30, when the silo that held the grain has died.
     [ResponseTimeout("00:00:10")]
     Task<IReadOnlyList<MealBookingView>> GetBookingsAsync();
 

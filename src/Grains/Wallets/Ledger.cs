@@ -141,7 +141,7 @@ public sealed class Ledger(NpgsqlDataSource db)
     }
 
     /// <summary>Entries after a compartment's checkpoint beyond which opening its purse moves the checkpoint forward.</summary>
-    internal const int CheckpointAfter = 1_000;
+    const int CheckpointAfter = 1_000;
 
     /// <summary>
     /// Moves the checkpoints of these purses forward over their settled entries, those written more than a day ago, when
@@ -153,22 +153,21 @@ public sealed class Ledger(NpgsqlDataSource db)
     {
         await using var checkpoint = db.CreateCommand("""
             INSERT INTO purse_checkpoints (pupil_id, compartment, through_id, sum_cents)
-            SELECT c.pupil_id, c.compartment, settled.through, coalesce(k.sum_cents, 0) + settled.total
+            SELECT c.pupil_id, c.compartment, tail.through, coalesce(k.sum_cents, 0) + tail.settled
             FROM purse_compartments c
             LEFT JOIN purse_checkpoints k ON k.pupil_id = c.pupil_id AND k.compartment = c.compartment
-            CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
-                                WHERE pupil_id = c.pupil_id AND compartment = c.compartment
-                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))) whole
             CROSS JOIN LATERAL (SELECT min(id) AS first FROM ledger_entries
                                 WHERE pupil_id = c.pupil_id AND compartment = c.compartment
                                   AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))
                                   AND occurred_at >= now() - interval '1 day') unsettled
-            CROSS JOIN LATERAL (SELECT max(id) AS through, coalesce(sum(amount_cents), 0) AS total FROM ledger_entries
+            CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total,
+                                       max(id) FILTER (WHERE id < unsettled.first OR unsettled.first IS NULL) AS through,
+                                       coalesce(sum(amount_cents) FILTER (WHERE id < unsettled.first OR unsettled.first IS NULL), 0) AS settled
+                                FROM ledger_entries
                                 WHERE pupil_id = c.pupil_id AND compartment = c.compartment
-                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))
-                                  AND (unsettled.first IS NULL OR id < unsettled.first)) settled
-            WHERE c.pupil_id = ANY(@pupils) AND settled.through IS NOT NULL
-              AND coalesce(k.sum_cents, 0) + whole.total = c.balance_cents
+                                  AND (pupil_id, compartment, id) > (c.pupil_id, c.compartment, coalesce(k.through_id, 0))) tail
+            WHERE c.pupil_id = ANY(@pupils) AND tail.through IS NOT NULL
+              AND coalesce(k.sum_cents, 0) + tail.total = c.balance_cents
             ON CONFLICT (pupil_id, compartment) DO UPDATE SET through_id = excluded.through_id, sum_cents = excluded.sum_cents
             WHERE purse_checkpoints.through_id < excluded.through_id
             """);
