@@ -21,6 +21,7 @@ using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Textbooks;
 using ItSchool.Web.Wallets;
+using ItSchool.Web.Work;
 
 namespace ItSchool.Web;
 
@@ -34,6 +35,7 @@ public static class ItSchoolApp
     [
         new AccountsFeature(),
         new ManagementFeature(),
+        new WorkFeature(),
         new WalletsFeature(),
         new PointOfSaleFeature(),
         new PaymentsFeature(),

@@ -112,15 +112,23 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         return new ImportPreview(previewed, states, fresh, duplicates, wallets, walletCents, invoiceCount, invoiceCents, toResolve, lines);
     }
 
-    /// <summary>Applies an uploaded file after its preview; null when there is no such import in this school.</summary>
-    public async Task<ImportReport?> ApplyAsync(Guid schoolId, Guid importId, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies an uploaded file after its preview, or finishes crediting one whose application stopped half-way (its node
+    /// died); null when there is no such import in this school. <paramref name="progress"/> hears (credited, to credit).
+    /// </summary>
+    public async Task<ImportReport?> ApplyAsync(Guid schoolId, Guid importId, Actor actor, Func<int, int, Task>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         await ExpirePreviewsAsync(schoolId, cancellationToken);
-        if (await ContentAsync(schoolId, importId, cancellationToken) is not { } content)
+        if (await ContentAsync(schoolId, importId, cancellationToken) is { } content)
         {
-            return await FindAsync(schoolId, importId, cancellationToken);
+            return await RunAsync(schoolId, importId, null, () => new MemoryStream(content, writable: false), actor, cancellationToken, progress: progress);
         }
-        return await RunAsync(schoolId, importId, null, () => new MemoryStream(content, writable: false), actor, cancellationToken);
+        if (await FindAsync(schoolId, importId, cancellationToken) is { Status: ImportStatus.Applied })
+        {
+            await SettleAsync(schoolId, importId, await RecordedStatementsAsync(importId, cancellationToken), actor, progress);
+        }
+        return await FindAsync(schoolId, importId, cancellationToken);
     }
 
     /// <summary>Checks and applies a file in one go (the API, the benchmark); the file is opened once per pass.</summary>
@@ -131,17 +139,24 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     internal Task<ImportReport> ImportAsync(Guid schoolId, string fileName, Func<Stream> open, Actor actor, bool stopBeforeSettling) =>
         RunAsync(schoolId, Guid.CreateVersion7(), fileName, open, actor, CancellationToken.None, stopBeforeSettling);
 
+    /// <summary>Tests stop an uploaded file's application after its recording, as a node dying there would.</summary>
+    internal async Task ApplyUntilRecordedAsync(Guid schoolId, Guid importId, Actor actor)
+    {
+        var content = (await ContentAsync(schoolId, importId, CancellationToken.None))!;
+        await RunAsync(schoolId, importId, null, () => new MemoryStream(content, writable: false), actor, CancellationToken.None, stopBeforeSettling: true);
+    }
+
     async Task<ImportReport> RunAsync(Guid schoolId, Guid importId, string? newFileName, Func<Stream> open, Actor actor, CancellationToken cancellationToken,
-        bool stopBeforeSettling = false)
+        bool stopBeforeSettling = false, Func<int, int, Task>? progress = null)
     {
         var started = ImportMetrics.Started();
-        var report = await CheckRecordAndSettleAsync(schoolId, importId, newFileName, open, actor, cancellationToken, stopBeforeSettling);
+        var report = await CheckRecordAndSettleAsync(schoolId, importId, newFileName, open, actor, cancellationToken, stopBeforeSettling, progress);
         ImportMetrics.Finished(started, report);
         return report;
     }
 
     async Task<ImportReport> CheckRecordAndSettleAsync(Guid schoolId, Guid importId, string? newFileName, Func<Stream> open, Actor actor,
-        CancellationToken cancellationToken, bool stopBeforeSettling)
+        CancellationToken cancellationToken, bool stopBeforeSettling, Func<int, int, Task>? progress)
     {
         var by = actor.Name ?? actor.Id ?? "?";
         if (newFileName is not null)
@@ -193,17 +208,7 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
         {
             return (await FindAsync(schoolId, importId, cancellationToken))!;
         }
-        var (credited, creditedCents, invoicesPaid, declined) = await SettleAsync(schoolId, importId, statements, actor, cancellationToken);
-        await using var update = db.CreateCommand("""
-            UPDATE bank_imports SET credited = @credited, credited_cents = @cents, invoices_paid = @invoices, unmatched = unmatched + @declined
-            WHERE id = @id
-            """);
-        update.Parameters.AddWithValue("id", importId);
-        update.Parameters.AddWithValue("credited", credited);
-        update.Parameters.AddWithValue("cents", creditedCents);
-        update.Parameters.AddWithValue("invoices", invoicesPaid);
-        update.Parameters.AddWithValue("declined", declined);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        await SettleAsync(schoolId, importId, [.. statements.Select(s => (s.Account, s.Year, s.Number))], actor, progress);
         return (await FindAsync(schoolId, importId, cancellationToken))!;
     }
 
@@ -340,33 +345,52 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
     /// <summary>
     /// Credits every matched movement of these statements not yet marked credited, whichever import recorded
     /// it: the purse answers a bank reference it already booked with that same booking, so nothing moves twice.
+    /// Each batch's outcomes and the import's figures are written in one transaction, so a crediting that stops
+    /// half-way (its node died) and is taken up again counts every movement once.
+    /// Runs to its end whatever the caller does: the movements are recorded, and none should wait for a retry.
     /// </summary>
-    async Task<(int Credited, long CreditedCents, int InvoicesPaid, int Declined)> SettleAsync(Guid schoolId, Guid importId,
-        IReadOnlyList<StatementSummary> statements, Actor actor, CancellationToken cancellationToken)
+    async Task SettleAsync(Guid schoolId, Guid importId, IReadOnlyList<(string Account, int Year, int Number)> statements, Actor actor,
+        Func<int, int, Task>? progress)
     {
-        int credited = 0, invoicesPaid = 0, declined = 0;
-        long creditedCents = 0;
+        var accounts = statements.Select(s => s.Account).ToArray();
+        var years = statements.Select(s => (short)s.Year).ToArray();
+        var numbers = statements.Select(s => s.Number).ToArray();
+        const string pendingMovements = """
+            FROM bank_movements m
+            JOIN unnest(@accounts, @years, @numbers) AS s(account, year, number)
+              ON m.account = s.account AND m.year = s.year AND m.statement_number = s.number
+            WHERE m.school_id = @school AND m.status IN ('wallet', 'invoice')
+            """;
+        var total = 0;
+        if (progress is not null)
+        {
+            await using var count = db.CreateCommand($"SELECT count(*)::int {pendingMovements}");
+            count.Parameters.AddWithValue("school", schoolId);
+            count.Parameters.AddWithValue("accounts", accounts);
+            count.Parameters.AddWithValue("years", years);
+            count.Parameters.AddWithValue("numbers", numbers);
+            total = (int)(await count.ExecuteScalarAsync())!;
+            await progress(0, total);
+        }
+        var settled = 0;
         long after = 0;
         while (true)
         {
             var pending = new List<Pending>();
-            await using (var select = db.CreateCommand("""
+            await using (var select = db.CreateCommand($"""
                 SELECT m.id, m.bank_reference, m.status, m.pupil_id, m.compartment, m.invoice_id, m.amount_cents, m.value_date, m.counterparty_name
-                FROM bank_movements m
-                JOIN unnest(@accounts, @years, @numbers) AS s(account, year, number)
-                  ON m.account = s.account AND m.year = s.year AND m.statement_number = s.number
-                WHERE m.school_id = @school AND m.status IN ('wallet', 'invoice') AND m.id > @after
+                {pendingMovements} AND m.id > @after
                 ORDER BY m.id LIMIT @limit
                 """))
             {
                 select.Parameters.AddWithValue("school", schoolId);
-                select.Parameters.AddWithValue("accounts", statements.Select(s => s.Account).ToArray());
-                select.Parameters.AddWithValue("years", statements.Select(s => (short)s.Year).ToArray());
-                select.Parameters.AddWithValue("numbers", statements.Select(s => s.Number).ToArray());
+                select.Parameters.AddWithValue("accounts", accounts);
+                select.Parameters.AddWithValue("years", years);
+                select.Parameters.AddWithValue("numbers", numbers);
                 select.Parameters.AddWithValue("after", after);
                 select.Parameters.AddWithValue("limit", SettleBatchSize);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                await using var reader = await select.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
                 {
                     pending.Add(new Pending(reader.GetInt64(0), reader.GetString(1), MovementStatuses.Parse(reader.GetString(2)),
                         reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetInt16(4),
@@ -383,50 +407,65 @@ public sealed class BankImports(NpgsqlDataSource db, MovementMatching matching, 
             // A pupil's credits go to its purse together, so that the purse writes them in one batch.
             var outcomes = new Outcome[pending.Count];
             var byTarget = Enumerable.Range(0, pending.Count).GroupBy(i => pending[i].PupilId ?? pending[i].InvoiceId);
-            await Parallel.ForEachAsync(byTarget,
-                new ParallelOptions { MaxDegreeOfParallelism = CreditsInFlight, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(byTarget, new ParallelOptions { MaxDegreeOfParallelism = CreditsInFlight },
                 async (target, _) =>
                 {
-                    var settled = await Task.WhenAll(target.Select(i => SettleOneAsync(pending[i], importId, actor)));
-                    foreach (var (i, outcome) in target.Zip(settled))
+                    var settledTogether = await Task.WhenAll(target.Select(i => SettleOneAsync(pending[i], importId, actor)));
+                    foreach (var (i, outcome) in target.Zip(settledTogether))
                     {
                         outcomes[i] = outcome;
                     }
                 });
-            await using (var update = db.CreateCommand("""
-                UPDATE bank_movements m SET status = o.status, ledger_entry_id = o.entry, decline = o.decline
-                FROM unnest(@ids, @statuses, @entries, @declines) AS o(id, status, entry, decline)
-                WHERE m.id = o.id AND m.school_id = @school AND m.status IN ('wallet', 'invoice')
-                """))
+            await RecordOutcomesAsync(schoolId, importId, pending, outcomes);
+            settled += pending.Count;
+            if (progress is not null)
             {
-                update.Parameters.AddWithValue("school", schoolId);
-                update.Parameters.AddWithValue("ids", pending.Select(p => p.Id).ToArray());
-                update.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status.Stored()).ToArray());
-                update.Parameters.Add(new NpgsqlParameter("entries", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = outcomes.Select(o => o.EntryId).ToArray() });
-                update.Parameters.Add(new NpgsqlParameter("declines", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
-                {
-                    Value = outcomes.Select(o => o.Decline?.ToJson()).ToArray(),
-                });
-                await update.ExecuteNonQueryAsync(cancellationToken);
-            }
-            for (var i = 0; i < pending.Count; i++)
-            {
-                switch (outcomes[i].Status)
-                {
-                    case MovementStatus.Credited:
-                        credited++;
-                        creditedCents += pending[i].AmountCents;
-                        break;
-                    case MovementStatus.InvoicePaid:
-                        invoicesPaid++;
-                        break;
-                    default:
-                        declined++;
-                        break;
-                }
+                await progress(settled, Math.Max(total, settled));
             }
         }
-        return (credited, creditedCents, invoicesPaid, declined);
+    }
+
+    /// <summary>A batch's outcomes on its movements, and on the import's figures those that this crediting changed.</summary>
+    async Task RecordOutcomesAsync(Guid schoolId, Guid importId, List<Pending> pending, Outcome[] outcomes)
+    {
+        await using var update = db.CreateCommand("""
+            WITH changed AS (
+                UPDATE bank_movements m SET status = o.status, ledger_entry_id = o.entry, decline = o.decline
+                FROM unnest(@ids, @statuses, @entries, @declines, @amounts) AS o(id, status, entry, decline, amount)
+                WHERE m.id = o.id AND m.school_id = @school AND m.status IN ('wallet', 'invoice')
+                RETURNING o.status, o.amount)
+            UPDATE bank_imports SET
+                credited = credited + (SELECT count(*) FROM changed WHERE status = 'credited'),
+                credited_cents = credited_cents + (SELECT coalesce(sum(amount), 0) FROM changed WHERE status = 'credited'),
+                invoices_paid = invoices_paid + (SELECT count(*) FROM changed WHERE status = 'invoice_paid'),
+                unmatched = unmatched + (SELECT count(*) FROM changed WHERE status NOT IN ('credited', 'invoice_paid'))
+            WHERE id = @import
+            """);
+        update.Parameters.AddWithValue("school", schoolId);
+        update.Parameters.AddWithValue("import", importId);
+        update.Parameters.AddWithValue("ids", pending.Select(p => p.Id).ToArray());
+        update.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status.Stored()).ToArray());
+        update.Parameters.Add(new NpgsqlParameter("entries", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = outcomes.Select(o => o.EntryId).ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("declines", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+        {
+            Value = outcomes.Select(o => o.Decline?.ToJson()).ToArray(),
+        });
+        update.Parameters.AddWithValue("amounts", pending.Select(p => p.AmountCents).ToArray());
+        await update.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The statements an import recorded, to finish crediting their movements.</summary>
+    async Task<IReadOnlyList<(string Account, int Year, int Number)>> RecordedStatementsAsync(Guid importId, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT account, year, number FROM bank_statements WHERE import_id = @import");
+        command.Parameters.AddWithValue("import", importId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var statements = new List<(string, int, int)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            statements.Add((reader.GetString(0), reader.GetInt16(1), reader.GetInt32(2)));
+        }
+        return statements;
     }
 
     sealed record Pending(long Id, string Reference, MovementStatus Status, Guid? PupilId, short? Compartment, Guid? InvoiceId, long AmountCents,

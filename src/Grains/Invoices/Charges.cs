@@ -169,12 +169,18 @@ public sealed class Charges(NpgsqlDataSource db)
     /// same invoices, never new ones.
     /// </summary>
     public async Task<int> InvoiceAsync(IGrainFactory grains, Guid schoolId, string requestKey, string label,
-        DateOnly from, DateOnly to, DateOnly issuedOn, DateOnly dueOn, Actor actor, CancellationToken cancellationToken = default)
+        DateOnly from, DateOnly to, DateOnly issuedOn, DateOnly dueOn, Actor actor, Func<int, int, Task>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var unbilled = (await UnbilledAsync(schoolId, from, to, cancellationToken)).GroupBy(c => c.PupilId).ToList();
         var issued = 0;
+        var handled = 0;
         foreach (var pupil in unbilled)
         {
+            if (progress is not null && handled++ % 10 == 0)
+            {
+                await progress(handled - 1, unbilled.Count);
+            }
             var invoiceId = InvoiceId(requestKey, pupil.Key);
             await using (var claim = db.CreateCommand(
                 "UPDATE invoice_charges SET invoice_id = @invoice WHERE id = ANY(@ids) AND invoice_id IS NULL"))
@@ -212,6 +218,26 @@ public sealed class Charges(NpgsqlDataSource db)
             }
         }
         return issued;
+    }
+
+    /// <summary>How many invoices the grouped invoicing with this key has issued, over all its attempts.</summary>
+    public async Task<int> IssuedCountAsync(Guid schoolId, string requestKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT DISTINCT c.pupil_id, c.invoice_id FROM invoice_charges c
+            WHERE c.school_id = @school AND c.invoice_id IS NOT NULL AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = c.invoice_id)
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var count = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetGuid(1) == InvoiceId(requestKey, reader.GetGuid(0)))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     async Task<bool> IssueClaimedAsync(IGrainFactory grains, Guid schoolId, Guid invoiceId, Guid pupilId, string label,

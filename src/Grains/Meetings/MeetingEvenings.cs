@@ -131,10 +131,12 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Deletes the evening with its grids. The appointments it had are returned, so the parents can be told;
+    /// Deletes the evening with its grids. The appointments it had are returned, and handed to
+    /// <paramref name="telling"/> in the deletion's transaction, so the parents are told if and only if it commits;
     /// a write waiting on the evening's lock finds it gone and is refused.
     /// </summary>
     public async Task<(MeetingEvening Evening, IReadOnlyList<Appointment> Cancelled)?> DeleteAsync(Guid schoolId, Guid eveningId,
+        Func<MeetingEvening, IReadOnlyList<Appointment>, NpgsqlConnection, NpgsqlTransaction, Task>? telling = null,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -165,6 +167,10 @@ public sealed class MeetingEvenings(NpgsqlDataSource db)
         {
             rest.Parameters.AddWithValue("evening", eveningId);
             await rest.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (telling is not null)
+        {
+            await telling(evening, cancelled, connection, transaction);
         }
         await transaction.CommitAsync(cancellationToken);
         return (evening, cancelled);

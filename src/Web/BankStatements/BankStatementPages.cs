@@ -2,6 +2,8 @@ using ItSchool.BankStatements;
 using ItSchool.Wallets;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using ItSchool.Web.Work;
+using ItSchool.Work;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.BankStatements;
@@ -43,17 +45,39 @@ public static class BankStatementPages
             return (IResult)new RazorComponentResult<BankPreviewPage>(new { Previews = previews });
         });
 
-        // Applying twice (a double click, a reload) finds the file already applied and shows its report again.
-        manager.MapPost("/releves/appliquer", async (HttpContext context, BankImports imports, MovementsToResolve toResolve) =>
+        // Applying twice (a double click, a reload) finds the work the first click queued, and ends on the same report.
+        manager.MapPost("/releves/appliquer", async (HttpContext context, BankImports imports, WorkItems work, BackgroundWork background) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var schoolId = context.School()!.Id;
             var user = SignedInUser.From(context.User)!;
-            var actor = new Actor(ActorKind.User, user.Id.ToString(), user.DisplayName);
-            var reports = new List<ImportReport>();
+            var chosen = new List<Guid>();
             foreach (var value in form["Imports"])
             {
-                if (Guid.TryParse(value, out var importId) && await imports.ApplyAsync(schoolId, importId, actor, context.RequestAborted) is { } report)
+                if (Guid.TryParse(value, out var importId) && !chosen.Contains(importId)
+                    && await imports.FindAsync(schoolId, importId, context.RequestAborted) is not null)
+                {
+                    chosen.Add(importId);
+                }
+            }
+            if (chosen.Count == 0)
+            {
+                return Results.NotFound();
+            }
+            chosen.Sort();
+            var id = await work.QueueAsync(schoolId, BankImportWork.Name, string.Join(',', chosen),
+                new BankImportWork.Arguments(chosen, user.Id.ToString(), user.DisplayName), user.DisplayName, context.RequestAborted);
+            return await WorkPages.FollowAsync(context, background, id);
+        });
+
+        // The report of the files one "Appliquer" applied, where its work item's page ends.
+        manager.MapGet("/releves/rapport", async (HttpContext context, BankImports imports, MovementsToResolve toResolve) =>
+        {
+            var schoolId = context.School()!.Id;
+            var reports = new List<ImportReport>();
+            foreach (var value in context.Request.Query["id"].Take(50))
+            {
+                if (Guid.TryParse(value, out var importId) && await imports.FindAsync(schoolId, importId, context.RequestAborted) is { } report)
                 {
                     reports.Add(report);
                 }
@@ -72,6 +96,9 @@ public static class BankStatementPages
                 })
                 : Results.NotFound());
     }
+
+    /// <summary>The report of these imports, relative to the school.</summary>
+    public static string ReportPage(IEnumerable<Guid> imports) => "gestion/releves/rapport?" + string.Join('&', imports.Select(id => $"id={id}"));
 
     static async Task<object> HomeAsync(HttpContext context, BankImports imports, MovementsToResolve toResolve, string? problem = null)
     {

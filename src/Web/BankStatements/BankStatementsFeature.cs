@@ -5,6 +5,7 @@ using ItSchool.Schools;
 using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using ItSchool.Web.Work;
 using Npgsql;
 
 namespace ItSchool.Web.BankStatements;
@@ -24,6 +25,7 @@ public sealed class BankStatementsFeature : Feature
         builder.Services.AddSingleton<BankImports>();
         builder.Services.AddSingleton<MovementsToResolve>();
         builder.Services.AddSingleton<ManagerApiKeys>();
+        builder.Services.AddSingleton<IWorkKind, BankImportWork>();
         builder.AddApiKeyScheme<ManagerKeys>(ManagerKeys.SchemeName);
     }
 

@@ -13,6 +13,7 @@ using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
+using ItSchool.Web.Work;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 
@@ -34,6 +35,7 @@ public static class InvoicePages
         builder.Services.AddSingleton<InvoiceLookup>();
         builder.Services.AddSingleton<OverdueReminders>();
         builder.Services.AddSingleton<Charges>();
+        builder.Services.AddSingleton<IWorkKind, GroupedInvoicesWork>();
         builder.Services.AddSingleton<InvoiceRefundJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InvoiceRefundJob>());
         builder.AddLiveTopic<InvoicesLiveTopic>();

@@ -14,6 +14,8 @@ using ItSchool.Web.Platform;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
 using ItSchool.Web.Wallets;
+using ItSchool.Web.Work;
+using ItSchool.Work;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Npgsql;
@@ -209,8 +211,9 @@ public static class SchoolInvoicePages
                 : await ChargesPageAsync(context, charges, registry, clock, null, $"Charges.AddError.{problem}");
         });
 
-        manager.MapPost("/frais/facturer", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock, IGrainFactory grains,
-            [FromForm] GroupedForm? form) =>
+        // A whole school's invoices take a while: they are issued as background work, whose page ends on the invoices.
+        manager.MapPost("/frais/facturer", async (HttpContext context, Charges charges, PupilRegistry registry, TimeProvider clock, WorkItems work,
+            BackgroundWork background, [FromForm] GroupedForm? form) =>
         {
             form ??= new();
             if (string.IsNullOrWhiteSpace(form.Key) || form.Key.Length > InvoiceLimits.Key || string.IsNullOrWhiteSpace(form.Label)
@@ -220,9 +223,11 @@ public static class SchoolInvoicePages
             {
                 return await ChargesPageAsync(context, charges, registry, clock, null, "Problem.GroupedForm");
             }
-            var issued = await charges.InvoiceAsync(grains, context.School()!.Id, form.Key, form.Label.Trim(), from, to, InvoiceStates.Today(clock),
-                due, Actor(context), context.RequestAborted);
-            return Redirect(context, "gestion/factures", "factures-emises", issued);
+            var actor = Actor(context);
+            var id = await work.QueueAsync(context.School()!.Id, GroupedInvoicesWork.Name, form.Key,
+                new GroupedInvoicesWork.Arguments(form.Key, form.Label.Trim(), from, to, InvoiceStates.Today(clock), due, actor.Id!, actor.Name!),
+                actor.Name!, context.RequestAborted);
+            return await WorkPages.FollowAsync(context, background, id);
         });
 
         manager.MapGet("/reglages", async (HttpContext context, InvoiceSettingsStore settings, OverdueReminders reminders) =>

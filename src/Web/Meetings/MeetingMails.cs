@@ -31,6 +31,16 @@ public sealed class MeetingMails(Npgsql.NpgsqlDataSource db, HouseholdAppointmen
 {
     public async Task SendAsync(MeetingChange change, string schoolName, CancellationToken cancellationToken = default)
     {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SendAsync(change, schoolName, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The mails queued in the caller's transaction: sent if and only if it commits.</summary>
+    public async Task SendAsync(MeetingChange change, string schoolName, Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
         var evening = change.Evening;
         var (recipients, holderName, pupilName) = await household.RecipientsAsync(evening.SchoolId, change.ParentId, change.PupilId, cancellationToken);
         var calendar = MeetingCalendar.For(change, schoolName, pupilName, clock.GetUtcNow());
@@ -69,7 +79,7 @@ public sealed class MeetingMails(Npgsql.NpgsqlDataSource db, HouseholdAppointmen
             {
                 Attachments = [new MailAttachment(M["Mail.CalendarFile"], "text/calendar; method=" + (change.Kind == MeetingChangeKind.Cancelled ? "CANCEL" : "PUBLISH"), calendar)],
             };
-            await NotificationRouting.SendAsync(db, notifications.For(NotificationKind.Meeting, recipient.ParentId, mail, home, $"{home}/reunions", what),
+            await NotificationRouting.SendAsync(connection, transaction, notifications.For(NotificationKind.Meeting, recipient.ParentId, mail, home, $"{home}/reunions", what),
                 clock.GetUtcNow(), cancellationToken);
         }
     }

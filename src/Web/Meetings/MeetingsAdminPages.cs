@@ -5,6 +5,8 @@ using ItSchool.Pupils;
 using ItSchool.Schools;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using ItSchool.Web.Work;
+using ItSchool.Work;
 using Microsoft.Extensions.Localization;
 
 namespace ItSchool.Web.Meetings;
@@ -104,23 +106,27 @@ public static class MeetingsAdminPages
                 })
                 : Results.NotFound());
 
+        // The families' mails are queued in the deletion's transaction, and sent as background work (a popular evening
+        // has hundreds of appointments): its page ends on the evenings' list.
         admin.MapPost("/{evening:guid}/supprimer", async (Guid evening, HttpContext context, MeetingEvenings evenings, IGrainFactory grains,
-            MeetingMails mails) =>
+            WorkItems work, BackgroundWork background) =>
         {
-            if (await evenings.DeleteAsync(context.School()!.Id, evening, context.RequestAborted) is not var (deleted, cancelled))
+            var school = context.School()!;
+            var by = SignedInUser.From(context.User)!.DisplayName;
+            Guid? telling = null;
+            if (await evenings.DeleteAsync(school.Id, evening, async (deleted, cancelled, connection, transaction) =>
+                {
+                    if (cancelled.Count > 0)
+                    {
+                        telling = await work.QueueAsync(connection, transaction, school.Id, EveningMailsWork.Name, evening.ToString(),
+                            new EveningMailsWork.Arguments(deleted, school.Name, cancelled), by, context.RequestAborted);
+                    }
+                }, context.RequestAborted) is not var (deleted, _))
             {
                 return Results.NotFound();
             }
             await RefreshGridsAsync(grains, evening, deleted.Teachers);
-            foreach (var appointment in cancelled)
-            {
-                if (deleted.Teacher(appointment.TeacherId) is { } teacher)
-                {
-                    await mails.SendAsync(new MeetingChange(MeetingChangeKind.Cancelled, deleted, teacher, appointment.ParentId, appointment.PupilId,
-                        appointment.Slot, ByStaff: true), context.School()!.Name, context.RequestAborted);
-                }
-            }
-            return Flash.Redirect(context, "gestion/reunions", "meeting-deleted", cancelled.Count);
+            return telling is { } id ? await WorkPages.FollowAsync(context, background, id) : Flash.Redirect(context, "gestion/reunions", "meeting-deleted", 0);
         });
     }
 

@@ -4,6 +4,7 @@ using ItSchool.Schools;
 using ItSchool.Web.Live;
 using ItSchool.Web.Schools;
 using ItSchool.Web.Shell;
+using ItSchool.Web.Work;
 using Npgsql;
 
 namespace ItSchool.Web.Meetings;
@@ -18,6 +19,7 @@ public sealed class MeetingsFeature : Feature
         builder.Services.AddSingleton<MeetingEvenings>();
         builder.Services.AddSingleton<HouseholdAppointments>();
         builder.Services.AddSingleton<MeetingMails>();
+        builder.Services.AddSingleton<IWorkKind, EveningMailsWork>();
         builder.AddLiveTopic<TimetableLiveTopic>();
     }
 

@@ -46,13 +46,13 @@ public sealed partial class BankPagesTests(WebNode web) : IClassFixture<WebNode>
 
         var token = Forms.AntiforgeryToken(preview);
         var apply = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Imports", imports[0])]);
-        var report = await (await manager.PostAsync("/e/demo/gestion/releves/appliquer", apply)).Content.ReadAsStringAsync();
+        var (_, report) = await WorkResults.FollowAsync(manager, await manager.PostAsync("/e/demo/gestion/releves/appliquer", apply));
         Assert.Contains("1 portefeuille(s) crédité(s) (12,34 €)", report);
         Assert.Equal(before + 1_234, await Statements.BalanceAsync(web, "Benoît"));
 
         // A double click sends the confirmation again: the same report, no second credit.
-        var again = await (await manager.PostAsync("/e/demo/gestion/releves/appliquer",
-            new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Imports", imports[0])]))).Content.ReadAsStringAsync();
+        var (_, again) = await WorkResults.FollowAsync(manager, await manager.PostAsync("/e/demo/gestion/releves/appliquer",
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Imports", imports[0])])));
         Assert.Contains("1 portefeuille(s) crédité(s) (12,34 €)", again);
         Assert.Equal(before + 1_234, await Statements.BalanceAsync(web, "Benoît"));
 

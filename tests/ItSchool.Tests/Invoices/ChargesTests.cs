@@ -34,8 +34,12 @@ public sealed class ChargesTests(WebNode web) : IClassFixture<WebNode>
             ("To", lastMonth.AddMonths(1).AddDays(-1).ToString("yyyy-MM-dd")), ("DueOn", today.AddDays(20).ToString("yyyy-MM-dd")),
         ];
         var grouped = await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
-        Assert.Equal(HttpStatusCode.Redirect, grouped.StatusCode);
-        await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
+        var (_, issued) = await WorkResults.FollowAsync(manager, grouped);
+        Assert.Contains("2 facture(s) émise(s).", issued);
+        // Sent again (a double click): the same work, the same notice, no invoice twice.
+        var again = await Forms.PostAsync(manager, "/e/demo/gestion/factures/frais", "/e/demo/gestion/factures/frais/facturer", form);
+        Assert.Equal(grouped.Headers.Location, again.Headers.Location);
+        Assert.Contains("2 facture(s) émise(s).", (await WorkResults.FollowAsync(manager, again)).Html);
 
         await using var db = NpgsqlDataSource.Create(web.ConnectionString);
         var invoices = (await new InvoiceList(db).SearchAsync(new InvoiceFilter(DemoSchool.Id), today)).Where(r => r.Label == "Facture groupée test").ToList();

@@ -1,0 +1,122 @@
+using System.Net;
+using ItSchool.BankStatements;
+using ItSchool.Live;
+using ItSchool.Schools;
+using ItSchool.Tests.BankStatements;
+using ItSchool.Tests.Rig;
+using ItSchool.Wallets;
+using ItSchool.Web.BankStatements;
+using ItSchool.Web.Invoices;
+using ItSchool.Web.Work;
+using ItSchool.Work;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Npgsql;
+
+namespace ItSchool.Tests.Work;
+
+public sealed class BackgroundWorkTests(WebNode web, Chromium chromium) : IClassFixture<WebNode>, IClassFixture<Chromium>
+{
+    WorkItems Items => web.Services.GetRequiredService<WorkItems>();
+
+    [Fact]
+    public async Task A_bank_file_left_half_applied_by_a_node_that_died_is_finished_by_another_and_credits_each_movement_once()
+    {
+        var imports = web.Services.GetRequiredService<BankImports>();
+        var statements = new Statements();
+        var benoit = await Statements.CommunicationAsync(web, "Benoît");
+        var before = await Statements.BalanceAsync(web, "Benoît");
+        var file = statements.Coda([("W1", 2_500, benoit.ToString()), ("W2", 700, benoit.ToString())]);
+        var importId = await imports.UploadAsync(DemoSchool.Id, "octobre.cod", file, "Claire Dupont");
+        // The node recorded the file, credited nothing, and died.
+        await imports.ApplyUntilRecordedAsync(DemoSchool.Id, importId, new Actor(ActorKind.User, "claire", "Claire Dupont"));
+        var id = await QueueHeldAsync(BankImportWork.Name, new BankImportWork.Arguments([importId], "claire", "Claire Dupont"), Guid.NewGuid(),
+            until: "now() - interval '1 second'");
+        Assert.Equal(before, await Statements.BalanceAsync(web, "Benoît"));
+
+        await web.Services.GetRequiredService<BackgroundWork>().StartAndWaitAsync(id, TimeSpan.Zero, CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await Items.FindAsync(DemoSchool.Id, id))!.IsOver);
+
+        var item = (await Items.FindAsync(DemoSchool.Id, id))!;
+        Assert.Equal((WorkStatus.Done, 2, 2, 2), (item.Status, item.Attempts, item.Done, item.Total));
+        Assert.Equal(before + 3_200, await Statements.BalanceAsync(web, "Benoît"));
+        var report = (await imports.FindAsync(DemoSchool.Id, importId))!;
+        Assert.Equal((2, 3_200L), (report.Credited, report.CreditedCents));
+
+        // The manager who left the progress page finds it sending them to the report.
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        var page = await manager.GetAsync($"/e/demo/gestion/travaux/{id}");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal($"/e/demo/gestion/releves/rapport?id={importId}", page.Headers.Location!.ToString());
+        Assert.Contains("2 portefeuille(s) crédité(s) (32,00 €)", WebUtility.HtmlDecode(await manager.GetStringAsync(page.Headers.Location)));
+
+        // Applied again from its preview (a reload of the old page): nothing moves twice.
+        await imports.ApplyAsync(DemoSchool.Id, importId, new Actor(ActorKind.User, "claire", "Claire Dupont"));
+        Assert.Equal(before + 3_200, await Statements.BalanceAsync(web, "Benoît"));
+    }
+
+    [Fact]
+    public async Task A_work_item_is_its_school_managers_only()
+    {
+        var id = await QueueHeldAsync(GroupedInvoicesWork.Name, Arguments(), Guid.NewGuid(), until: "now() + interval '10 minutes'");
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync($"/e/demo/gestion/travaux/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/e/demo/gestion/travaux/{Guid.NewGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/e/demo/gestion/travaux/{Guid.NewGuid()}/etat")).StatusCode);
+        using var teacher = await SignedIn.AsAsync(web, "sophie.martin");
+        Assert.Equal(HttpStatusCode.NotFound, (await teacher.GetAsync($"/e/demo/gestion/travaux/{id}")).StatusCode);
+        // Another school's manager asking for this school's item by its id gets nothing: the item is looked up in their school.
+        Assert.Null(await Items.FindAsync(Guid.NewGuid(), id));
+    }
+
+    [Fact]
+    public async Task The_progress_page_fills_as_the_work_reports_and_goes_on_to_the_result_once_it_is_over()
+    {
+        // Held by another node, which reports as it goes.
+        var node = Guid.NewGuid();
+        var id = await QueueHeldAsync(GroupedInvoicesWork.Name, Arguments(), node, until: "now() + interval '10 minutes'");
+        await Items.ReportAsync(id, node, 3, 10);
+
+        var page = await chromium.SignInAsync(web, "claire.dupont");
+        await page.WaitForDashboardAsync();
+        await page.GotoAsync(new Uri(web.DemoSchool, $"gestion/travaux/{id}").ToString());
+        var status = page.Locator("#work-progress [role=status]");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Facturation groupée" })).ToBeVisibleAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("3 élève(s) facturé(s) sur 10");
+        await Assertions.Expect(page.Locator(".work-percent")).ToHaveTextAsync("30 %");
+        await Screens.SaveAsync(page, "work-progress");
+
+        Publish(id, await Items.ReportAsync(id, node, 7, 10));
+        await Assertions.Expect(status).ToHaveTextAsync("7 élève(s) facturé(s) sur 10");
+        await Assertions.Expect(page.Locator(".work-percent")).ToHaveTextAsync("70 %");
+
+        Publish(id, await Items.FinishAsync(id, node, new WorkOutcome("gestion/factures", "factures-emises", 10)));
+        await page.WaitForAsync("**/gestion/factures?ok=factures-emises&n=10");
+        await Assertions.Expect(page.GetByText("10 facture(s) émise(s).")).ToBeVisibleAsync();
+    }
+
+    static GroupedInvoicesWork.Arguments Arguments() =>
+        new("k", "Repas d'octobre", new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 30),
+            "claire", "Claire Dupont");
+
+    void Publish(Guid id, long version) => web.Services.GetRequiredService<IGrainFactory>().Publish(new WorkChanged(DemoSchool.Id, id, version));
+
+    /// <summary>
+    /// An item as a node holds it: running, under that node's lease until the given moment (past: the node died). Queued
+    /// and held in one transaction, so this node's own job never sees it queued.
+    /// </summary>
+    async Task<Guid> QueueHeldAsync(string kind, object arguments, Guid node, string until)
+    {
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var id = await Items.QueueAsync(connection, transaction, DemoSchool.Id, kind, Guid.NewGuid().ToString(), arguments, "Claire Dupont");
+        await using var command = new NpgsqlCommand(
+            $"UPDATE work_items SET status = 'running', leased_by = @node, lease_until = {until}, attempts = 1 WHERE id = @id", connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("node", node);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        await transaction.CommitAsync();
+        return id;
+    }
+}
