@@ -7,6 +7,7 @@ using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
 using ItSchool.Web.BankStatements;
 using ItSchool.Web.Invoices;
+using ItSchool.Web.Meetings;
 using ItSchool.Web.Work;
 using ItSchool.Work;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,6 +94,58 @@ public sealed class BackgroundWorkTests(WebNode web, Chromium chromium) : IClass
         Publish(id, await Items.FinishAsync(id, node, new WorkOutcome("gestion/factures", "factures-emises", 10)));
         await page.WaitForAsync("**/gestion/factures?ok=factures-emises&n=10");
         await Assertions.Expect(page.GetByText("10 facture(s) émise(s).")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_step_runs_once_in_the_transaction_that_counts_it_and_never_for_a_node_that_lost_the_lease()
+    {
+        var node = Guid.NewGuid();
+        var id = await QueueHeldAsync(EveningMailsWork.Name, new { }, node, until: "now() + interval '10 minutes'");
+        var ran = 0;
+        Task Step(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        {
+            ran++;
+            return Task.CompletedTask;
+        }
+
+        Assert.True((await Items.StepAsync(id, node, 0, Step)).Ran);
+        // Taken up again from the start: the step is done already.
+        Assert.False((await Items.StepAsync(id, node, 0, Step)).Ran);
+        // A step that fails takes its count with it: the next attempt runs it.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Items.StepAsync(id, node, 1, (_, _) => throw new InvalidOperationException()));
+        Assert.Equal(1, (await Items.FindAsync(DemoSchool.Id, id))!.Done);
+        // A node frozen past its lease does nothing more.
+        var other = Guid.NewGuid();
+        Assert.False((await Items.StepAsync(id, other, 1, Step)).Ran);
+        await Assert.ThrowsAsync<WorkLeaseLostException>(() => Items.ReportAsync(id, other, 2, 2));
+        Assert.Equal(1, ran);
+    }
+
+    [Fact]
+    public async Task Work_that_keeps_failing_is_given_up_and_its_page_says_so()
+    {
+        var node = Guid.NewGuid();
+        var id = await QueueHeldAsync(GroupedInvoicesWork.Name, Arguments(), node, until: "now() + interval '10 minutes'");
+        for (var attempt = 1; attempt < WorkItems.MaxAttempts; attempt++)
+        {
+            await Items.ReleaseAfterFailureAsync(id, node, TimeSpan.FromMinutes(10));
+            Assert.Equal(WorkStatus.Running, (await Items.FindAsync(DemoSchool.Id, id))!.Status);
+            await RetakeAsync(id, node);
+        }
+        await Items.ReleaseAfterFailureAsync(id, node, TimeSpan.FromMinutes(10));
+        Assert.Equal(WorkStatus.Failed, (await Items.FindAsync(DemoSchool.Id, id))!.Status);
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        Assert.Contains("Ce travail n'a pas pu aboutir après 5 essais.", WebUtility.HtmlDecode(await manager.GetStringAsync($"/e/demo/gestion/travaux/{id}")));
+    }
+
+    /// <summary>The next attempt of the same node, as a claim counts it.</summary>
+    async Task RetakeAsync(Guid id, Guid node)
+    {
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var command = db.CreateCommand("UPDATE work_items SET attempts = attempts + 1, leased_by = @node WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("node", node);
+        await command.ExecuteNonQueryAsync();
     }
 
     static GroupedInvoicesWork.Arguments Arguments() =>
