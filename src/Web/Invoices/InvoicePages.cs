@@ -36,6 +36,7 @@ public static class InvoicePages
         builder.Services.AddSingleton<OverdueReminders>();
         builder.Services.AddSingleton<Charges>();
         builder.Services.AddSingleton<IWorkKind, GroupedInvoicesWork>();
+        builder.Services.AddSingleton<IWorkKind, NewInvoicesWork>();
         builder.Services.AddSingleton<InvoiceRefundJob>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InvoiceRefundJob>());
         builder.AddLiveTopic<InvoicesLiveTopic>();

@@ -64,8 +64,8 @@ public static class SchoolInvoicePages
         manager.MapGet("/nouvelle", async (HttpContext context, PupilRegistry registry, TimeProvider clock) =>
             await NewInvoicePageAsync(context, registry, new NewInvoiceForm { IssuedOn = InvoiceStates.Today(clock).ToString("yyyy-MM-dd") }, null));
 
-        manager.MapPost("/nouvelle", async (HttpContext context, PupilRegistry registry, InvoiceList list, IGrainFactory grains,
-            [FromForm] NewInvoiceForm? form) =>
+        manager.MapPost("/nouvelle", async (HttpContext context, PupilRegistry registry, InvoiceList list, IGrainFactory grains, WorkItems work,
+            BackgroundWork background, [FromForm] NewInvoiceForm? form) =>
         {
             form ??= new();
             var schoolId = context.School()!.Id;
@@ -80,6 +80,12 @@ public static class SchoolInvoicePages
             if (pupils.Count == 0 || chosen.Except(pupils).Any())
             {
                 return await NewInvoicePageAsync(context, registry, form, "Problem.NoPupils");
+            }
+            if (pupils.Count > NewInvoicesWork.InlineAtMost)
+            {
+                var id = await work.QueueAsync(schoolId, NewInvoicesWork.Name, form.Key!, new NewInvoicesWork.Arguments(form.Key!, request, pupils),
+                    request.CausedBy.Name!, context.RequestAborted);
+                return await WorkPages.FollowAsync(context, background, id);
             }
             foreach (var pupil in pupils)
             {
@@ -346,7 +352,7 @@ public static class SchoolInvoicePages
     internal static RedirectHttpResult Redirect(HttpContext context, string page, string notice, int? count = null) =>
         Flash.Redirect(context, page, notice, count);
 
-    static Guid InvoiceId(string formKey, Guid pupil)
+    internal static Guid InvoiceId(string formKey, Guid pupil)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"invoice-form/{formKey}/{pupil}"));
         return new Guid(hash.AsSpan(0, 16));

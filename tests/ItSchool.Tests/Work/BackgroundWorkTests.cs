@@ -57,6 +57,31 @@ public sealed class BackgroundWorkTests(WebNode web, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task Invoices_for_more_pupils_than_a_class_are_issued_as_background_work_once_however_often_the_form_is_sent()
+    {
+        var className = $"W{Guid.NewGuid().ToString("N")[..5]}";
+        for (var i = 0; i < NewInvoicesWork.InlineAtMost + 5; i++)
+        {
+            await TestPupils.AddAsync(web, $"Élève{i:00}", "Travail", className);
+        }
+        using var manager = await SignedIn.AsAsync(web, "claire.dupont");
+        (string, string)[] form =
+        [
+            ("Key", Guid.NewGuid().ToString()), ("ClassName", className), ("Label", "Excursion de fin d'année"), ("IssuedOn", "2026-11-20"),
+            ("DueOn", "2026-12-20"), ("LineLabel", "Car"), ("Quantity", "1"), ("UnitPrice", "9"),
+        ];
+        var first = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle", form);
+        var second = await Forms.PostAsync(manager, "/e/demo/gestion/factures/nouvelle", "/e/demo/gestion/factures/nouvelle", form);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+
+        var (_, list) = await WorkResults.FollowAsync(manager, first);
+        Assert.Contains("35 facture(s) émise(s).", list);
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        await using var count = db.CreateCommand("SELECT count(*) FROM invoices WHERE label = 'Excursion de fin d''année'");
+        Assert.Equal(35L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_work_item_is_its_school_managers_only()
     {
         var id = await QueueHeldAsync(GroupedInvoicesWork.Name, Arguments(), Guid.NewGuid(), until: "now() + interval '10 minutes'");
