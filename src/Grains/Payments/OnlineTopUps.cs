@@ -76,7 +76,7 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
                     cancellationToken), cancellationToken: cancellationToken);
             return new TopUpStart(payment, null);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
         {
             // The transaction rolled back: no attempt is recorded, the parent may simply try again.
             logger.LogError(e, "The {Provider} payment provider could not open a checkout for pupil {PupilId}", provider.Name, request.PupilId);
@@ -119,7 +119,8 @@ public sealed class OnlineTopUps(IPaymentProvider provider, OnlinePayments payme
                 var outcome = await ConfirmAsync(providerPaymentId, cancellationToken);
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            // A provider too slow to answer cancels its call (the client's timeout): that payment waits for the next run, the others go on.
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(e, "Could not reconcile {Provider} payment {ProviderPaymentId}; the next run tries again", provider.Name, providerPaymentId);
             }

@@ -46,4 +46,7 @@ public sealed class StripeSettings
     public string? WebhookSecret { get; set; }
 
     public Uri BaseUrl { get; set; } = new("https://api.stripe.com");
+
+    /// <summary>How long a call to Stripe may take before it counts as Stripe being down (the webhook is then refused with 503, and retried).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }

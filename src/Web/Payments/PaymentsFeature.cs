@@ -21,7 +21,10 @@ public sealed class PaymentsFeature : Feature
         builder.Services.AddSingleton<SandboxProvider>();
         // One long-lived client for the provider's API; the pooled connection lifetime follows DNS changes.
         builder.Services.AddSingleton(services => new StripeProvider(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                Timeout = services.GetRequiredService<IOptions<PaymentSettings>>().Value.Stripe.Timeout,
+            },
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<PaymentSettings>>()));
         builder.Services.AddSingleton<IPaymentProvider>(services =>
             services.GetRequiredService<IOptions<PaymentSettings>>().Value.Provider switch

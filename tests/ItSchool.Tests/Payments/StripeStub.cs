@@ -45,6 +45,11 @@ public sealed class StripeStub : IAsyncDisposable
     /// <summary>While true, reading a session answers 500 with Stripe's error body: Stripe having an outage.</summary>
     public bool Failing { get; set; }
 
+    /// <summary>While true, reading a session answers only after <see cref="SlowFor"/>: Stripe too slow to be waited for.</summary>
+    public bool Slow { get; set; }
+
+    public TimeSpan SlowFor { get; set; } = TimeSpan.FromSeconds(10);
+
     StripeStub()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -65,9 +70,20 @@ public sealed class StripeStub : IAsyncDisposable
             Sessions[session.Id] = session;
             return Results.Json(Json(session, expand: false));
         });
-        app.MapGet("/v1/checkout/sessions/{id}", (string id, HttpContext context) =>
+        app.MapGet("/v1/checkout/sessions/{id}", async (string id, HttpContext context) =>
         {
             Record(context, new Dictionary<string, string[]>());
+            if (Slow)
+            {
+                try
+                {
+                    await Task.Delay(SlowFor, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller gave up waiting.
+                }
+            }
             if (Failing)
             {
                 return Results.Json(new { error = new { message = "An unknown error occurred", type = "api_error" } }, statusCode: 500);

@@ -19,7 +19,7 @@ public sealed class StripeTopUpTests : IAsyncLifetime
         stub = await StripeStub.StartAsync();
         await web.StartAsync(await (await TestPostgres.GetAsync()).CreateDatabaseAsync(), "--ItSchool:Payments:Provider=stripe",
             "--ItSchool:Payments:Stripe:SecretKey=sk_test_e2e", $"--ItSchool:Payments:Stripe:WebhookSecret={WebhookSecret}",
-            $"--ItSchool:Payments:Stripe:BaseUrl={stub.BaseUrl}");
+            $"--ItSchool:Payments:Stripe:BaseUrl={stub.BaseUrl}", "--ItSchool:Payments:Stripe:Timeout=00:00:02");
     }
 
     public async Task DisposeAsync()
@@ -84,6 +84,33 @@ public sealed class StripeTopUpTests : IAsyncLifetime
         // Stripe's retry of the refused webhook, once it is back, credits nothing more.
         Assert.Equal(HttpStatusCode.OK, (await PostEventAsync(stub.Event("checkout.session.completed", session))).StatusCode);
         Assert.Equal(before + 1_400, await web.BalanceAsync("Chloé"));
+    }
+
+    [Fact]
+    public async Task While_Stripe_is_too_slow_to_answer_nothing_is_credited_and_once_it_answers_again_the_reconciliation_credits_once()
+    {
+        using var marc = await SignedIn.AsAsync(web, "marc.dubois");
+        var before = await web.BalanceAsync("Chloé");
+        var session = TopUpClient.SandboxId(await TopUpClient.StartAsync(marc, "16"));
+        stub.Pay(session, "card");
+        stub.Slow = true;
+
+        // Confirming the webhook with Stripe outlasts the client's timeout (2 s here, 30 s by default): refused as unavailable.
+        var during = await PostEventAsync(stub.Event("checkout.session.completed", session));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Contains("provider_unavailable", await during.Content.ReadAsStringAsync());
+        var job = web.Services.GetRequiredService<ItSchool.Web.Payments.PaymentReconciliationJob>();
+        web.Clock.Advance(ItSchool.Web.Payments.PaymentReconciliationJob.QuietFor + TimeSpan.FromMinutes(1));
+        await job.RunOnceAsync();
+        Assert.Equal(before, await web.BalanceAsync("Chloé"));
+        Assert.Equal(OnlinePaymentStatus.Pending, (await web.PaymentAsync(session)).Status);
+
+        stub.Slow = false;
+        await job.RunOnceAsync();
+        Assert.Equal(before + 1_600, await web.BalanceAsync("Chloé"));
+        Assert.Equal(1, await web.LedgerEntriesAsync($"online/stripe/{session}"));
+        Assert.Equal(HttpStatusCode.OK, (await PostEventAsync(stub.Event("checkout.session.completed", session))).StatusCode);
+        Assert.Equal(before + 1_600, await web.BalanceAsync("Chloé"));
     }
 
     async Task<HttpResponseMessage> PostEventAsync(string body, string secret = WebhookSecret)
