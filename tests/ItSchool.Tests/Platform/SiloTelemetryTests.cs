@@ -60,7 +60,7 @@ public sealed class SiloTelemetryTests(MigratedDatabase database) : IClassFixtur
     }
 
     /// <summary>The silo built beside this test assembly's configuration (Debug or Release), as the solution's build leaves it.</summary>
-    static string SiloAssembly()
+    internal static string SiloAssembly()
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         for (var directory = testDirectory; directory is not null; directory = directory.Parent)
@@ -74,7 +74,7 @@ public sealed class SiloTelemetryTests(MigratedDatabase database) : IClassFixtur
         throw new InvalidOperationException("The silo is not built: run ./test.sh (it builds the solution)");
     }
 
-    static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
