@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ItSchool.Accounts;
 using ItSchool.Schools;
 using ItSchool.Tests.Rig;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Npgsql;
 
@@ -208,6 +209,43 @@ public sealed partial class AccountFlowTests(WebNode web) : IClassFixture<WebNod
         await Eventually.TrueAsync(async () => await Scalar<long>(db,
             "SELECT count(*) FROM mail_outbox WHERE recipient_address = 'direction@demo.example.be' AND sent_at IS NOT NULL AND secret IS NULL") == 1,
             because: "The condition did not become true within 30 s");
+    }
+
+    [Fact]
+    public async Task Ten_minutes_without_the_mail_server_delay_every_mail_and_each_is_delivered_once_after()
+    {
+        web.Mail.Accepting = false;
+        var outbox = web.Services.GetRequiredService<ItSchool.Mail.Outbox>();
+        var recipients = Enumerable.Range(0, 20).Select(i => $"panne{i:00}@familles.example.be").ToList();
+        foreach (var address in recipients)
+        {
+            await outbox.EnqueueAsync(new ItSchool.Mail.OutgoingMail(DemoSchool.Id, address, "Famille", "Sortie de jeudi", "Le car part à 8 h.",
+                "<p>Le car part à 8 h.</p>"));
+        }
+        await using var db = NpgsqlDataSource.Create(web.ConnectionString);
+        const string Ours = "FROM mail_outbox WHERE recipient_address LIKE 'panne%@familles.example.be'";
+
+        // Ten minutes by the clock without a server: every mail is tried again and again, further and further apart.
+        var down = TimeSpan.Zero;
+        await Eventually.TrueAsync(async () =>
+        {
+            web.Clock.Advance(TimeSpan.FromSeconds(30));
+            down += TimeSpan.FromSeconds(30);
+            return down >= TimeSpan.FromMinutes(10) && await Scalar<int>(db, $"SELECT min(attempts) {Ours}") >= 3;
+        }, because: "the outbox did not keep trying during the outage");
+        Assert.Equal(0L, await Scalar<long>(db, $"SELECT count(*) {Ours} AND sent_at IS NOT NULL"));
+        Assert.DoesNotContain(web.Mail.Received, m => m.To.ToString().Contains("panne"));
+
+        web.Mail.Accepting = true;
+        await Eventually.TrueAsync(async () =>
+        {
+            web.Clock.Advance(TimeSpan.FromSeconds(30));
+            return await Scalar<long>(db, $"SELECT count(*) {Ours} AND sent_at IS NULL") == 0;
+        }, because: "the outbox did not deliver once the server was back");
+        foreach (var address in recipients)
+        {
+            Assert.Single(web.Mail.Received, m => m.To.ToString().Contains(address));
+        }
     }
 
     static async Task<T> Scalar<T>(NpgsqlDataSource db, string sql)
