@@ -65,6 +65,18 @@ public sealed class WorkItems(NpgsqlDataSource db, TimeProvider clock)
         return await ReadOneAsync(command, cancellationToken);
     }
 
+    /// <summary>The school's items of this kind not over yet, oldest first (a page points to their progress).</summary>
+    public async Task<IReadOnlyList<WorkItem>> UnderWayAsync(Guid schoolId, string kind, CancellationToken cancellationToken = default)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {Columns} FROM work_items
+            WHERE school_id = @school AND kind = @kind AND status IN ('queued', 'running') ORDER BY created_at LIMIT 20
+            """);
+        command.Parameters.AddWithValue("school", schoolId);
+        command.Parameters.AddWithValue("kind", kind);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
     /// <summary>
     /// The oldest item of these kinds waiting (queued, or whose node's lease lapsed), now held by <paramref name="node"/>;
     /// null when none waits. Only the kinds the node knows: during an upgrade, an older node leaves a newer kind alone.
@@ -176,17 +188,21 @@ public sealed class WorkItems(NpgsqlDataSource db, TimeProvider clock)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    static async Task<WorkItem?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    static async Task<WorkItem?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
+        (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+
+    static async Task<List<WorkItem>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var items = new List<WorkItem>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            items.Add(new WorkItem(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), JsonDocument.Parse(reader.GetString(3)).RootElement.Clone(),
+                Enum.Parse<WorkStatus>(reader.GetString(4), ignoreCase: true), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt64(7),
+                reader.GetInt32(8), reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<WorkOutcome>(reader.GetString(9), Json),
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetString(11)));
         }
-        return new WorkItem(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), JsonDocument.Parse(reader.GetString(3)).RootElement.Clone(),
-            Enum.Parse<WorkStatus>(reader.GetString(4), ignoreCase: true), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt64(7),
-            reader.GetInt32(8), reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<WorkOutcome>(reader.GetString(9), Json),
-            reader.GetFieldValue<DateTimeOffset>(10), reader.GetString(11));
+        return items;
     }
 }
 

@@ -108,6 +108,7 @@ public static class BankStatementPages
             History = await imports.HistoryAsync(schoolId, cancellationToken: context.RequestAborted),
             ToResolveCount = await toResolve.CountAsync(schoolId, context.RequestAborted),
             Problem = problem,
+            UnderWay = await context.RequestServices.GetRequiredService<WorkItems>().UnderWayAsync(schoolId, BankImportWork.Name, context.RequestAborted),
         };
     }
 }

@@ -82,6 +82,22 @@ public sealed class BackgroundWorkTests(WebNode web, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task The_bank_statements_page_points_to_the_files_still_being_applied()
+    {
+        var id = await QueueHeldAsync(BankImportWork.Name, new BankImportWork.Arguments([Guid.NewGuid()], "claire", "Claire Dupont"), Guid.NewGuid(),
+            until: "now() + interval '10 minutes'");
+        var page = await chromium.SignInAsync(web, "claire.dupont");
+        await page.WaitForDashboardAsync();
+        await page.GotoAsync(new Uri(web.DemoSchool, "gestion/releves").ToString());
+        var notice = page.Locator($"[data-work='{id}']");
+        await Assertions.Expect(notice).ToContainTextAsync("sont en cours d'application");
+        await Screens.SaveAsync(page, "bank-statements-under-way");
+        await notice.GetByRole(AriaRole.Link, new() { Name = "Voir l'avancement" }).ClickAsync();
+        await page.WaitForAsync($"**/gestion/travaux/{id}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Application des relevés bancaires" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_work_item_is_its_school_managers_only()
     {
         var id = await QueueHeldAsync(GroupedInvoicesWork.Name, Arguments(), Guid.NewGuid(), until: "now() + interval '10 minutes'");
