@@ -38,6 +38,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
     readonly Dictionary<string, long> renewals = [];
     // Topics whose last subscription call failed, since when.
     readonly ConcurrentDictionary<string, DateTimeOffset> failing = new();
+    // Topics whose grain had forgotten this node but whose catch-up failed (PostgreSQL down): the next renewal owes it.
+    readonly ConcurrentDictionary<string, bool> owedCatchUp = new();
     // With when the oldest change it replaced was heard: the push latency counts the wait of the first watcher.
     readonly ConcurrentDictionary<string, (LiveChange Change, long Heard)> waiting = new();
     readonly ConcurrentDictionary<string, bool> sending = new();
@@ -100,6 +102,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
             schools.Remove(view.Topic);
             renewals.Remove(view.Topic);
             failing.TryRemove(view.Topic, out _);
+            owedCatchUp.TryRemove(view.Topic, out _);
             Chain(view.Topic, () => grains.GetGrain<ILiveTopicGrain>(view.Topic).UnwatchAsync(Self));
         }
     }
@@ -139,9 +142,11 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         }
         // The topic's grain had forgotten this node (its silo was lost): changes made meanwhile never came, so the
         // watchers get the state as it is now; their pages drop what is not newer than what they show.
-        if (renewal && unknown)
+        if (renewal && (unknown || owedCatchUp.ContainsKey(topic)))
         {
+            owedCatchUp[topic] = true;
             await CatchUpAsync(topic);
+            owedCatchUp.TryRemove(topic, out _);
         }
     }
 
