@@ -41,11 +41,24 @@ sealed class ChaosDashboards(NodeProcess[] webs) : IAsyncDisposable
     {
         var socket = await LiveSocket.OpenAsync(new Uri(webs[node].Address, "/e/demo/hubs/live"), page.Cookie,
             (topic, version, _) => InterlockedMax(ref page.Version, version));
+        try
+        {
+            if (!await socket.WatchAsync(page.Topic, Interlocked.Read(ref page.Version)))
+            {
+                throw new InvalidOperationException($"The hub refused to let a parent watch {page.Topic}.");
+            }
+        }
+        catch
+        {
+            // As site.js does after a failed watch: this connection is given up, and the caller starts again later.
+            await socket.DisposeAsync();
+            throw;
+        }
         socket.Closed += () => _ = ReconnectAsync(page, node);
         page.Socket = socket;
-        if (!await socket.WatchAsync(page.Topic, Interlocked.Read(ref page.Version)))
+        if (socket.HasClosed)
         {
-            throw new InvalidOperationException($"The hub refused to let a parent watch {page.Topic}.");
+            _ = ReconnectAsync(page, node);
         }
     }
 
@@ -67,8 +80,9 @@ sealed class ChaosDashboards(NodeProcess[] webs) : IAsyncDisposable
                 Reconnections.Add(closed.Elapsed.TotalSeconds);
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException or TimeoutException)
+            catch (Exception)
             {
+                // Whatever failed (node dying, PostgreSQL restarting under the catch-up), a page keeps trying while it is open.
             }
         }
     }

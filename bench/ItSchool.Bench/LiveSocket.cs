@@ -30,6 +30,9 @@ public sealed class LiveSocket : IAsyncDisposable
     /// <summary>Raised once when the server ends the connection (not when this side disposes it).</summary>
     public event Action? Closed;
 
+    /// <summary>Whether <see cref="Closed"/> was raised already (a handler added after it is not called).</summary>
+    public bool HasClosed { get; private set; }
+
     /// <summary>
     /// Opens the WebSocket straight away and shakes hands, as site.js does (it skips SignalR's negotiation, so that a
     /// balancer spreading connections cannot split it from its socket).
@@ -122,8 +125,9 @@ public sealed class LiveSocket : IAsyncDisposable
         {
             return;
         }
-        catch (WebSocketException)
+        catch (Exception)
         {
+            // A reset connection, a dying node: any end of the stream is an end of the connection.
         }
         finally
         {
@@ -131,8 +135,21 @@ public sealed class LiveSocket : IAsyncDisposable
         }
         if (!stop.IsCancellationRequested)
         {
-            Closed?.Invoke();
+            OnClosed();
         }
+    }
+
+    void OnClosed()
+    {
+        HasClosed = true;
+        foreach (var pending in invocations.Keys)
+        {
+            if (invocations.TryRemove(pending, out var answer))
+            {
+                answer.TrySetException(new WebSocketException("The connection closed before the hub answered."));
+            }
+        }
+        Closed?.Invoke();
     }
 
     void Handle(ReadOnlySpan<byte> message)
@@ -182,7 +199,7 @@ public sealed class LiveSocket : IAsyncDisposable
         if (type == 7)
         {
             stop.Cancel();
-            Closed?.Invoke();
+            OnClosed();
         }
     }
 

@@ -26,6 +26,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
 {
     static readonly TimeSpan Renewal = LiveTopicGrain.Lease / 3;
     static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    // Some five minutes of tries, 5 s apart once the first few have failed: longer than PostgreSQL takes to restart.
+    const int RelayAttempts = 64;
 
     readonly Dictionary<string, ILiveTopic> topicKinds = kinds.ToDictionary(k => k.Kind);
     readonly object gate = new();
@@ -254,11 +256,29 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
 
     async Task SendWaitingAsync(string topic)
     {
+        var failures = 0;
         while (true)
         {
             while (waiting.TryRemove(topic, out var next))
             {
-                await RelayAsync(topic, next.Change, next.Heard);
+                if (await RelayAsync(topic, next.Change, next.Heard))
+                {
+                    failures = 0;
+                    continue;
+                }
+                // Rendering reads PostgreSQL, which may be restarting: dropped, the change would leave its watchers on the
+                // state before it until the thing changes again, which may be never. Tried again, unless a newer one came.
+                if (++failures > RelayAttempts)
+                {
+                    logger.LogError("Gave up relaying version {Version} of live topic {Topic} after {Attempts} attempts", next.Change.Version, topic, RelayAttempts);
+                    failures = 0;
+                    continue;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 << Math.Min(failures, 5))));
+                if (IsWatched(topic))
+                {
+                    waiting.AddOrUpdate(topic, next, (_, known) => known.Change.Version >= next.Change.Version ? known : (next.Change, known.Heard));
+                }
             }
             sending.TryRemove(topic, out _);
             // A change that arrived between the last look and the release must not wait for the next one.
@@ -269,7 +289,8 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
         }
     }
 
-    async Task RelayAsync(string topic, LiveChange change, long heard)
+    /// <summary>Whether the change reached this node's watchers (or nobody here needs it); false when it should be tried again.</summary>
+    async Task<bool> RelayAsync(string topic, LiveChange change, long heard)
     {
         try
         {
@@ -281,7 +302,7 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
             if (views.Count == 0 || KindOf(topic) is not { } kind
                 || await kind.PrepareAsync(change, views.Select(v => v.Audience).Distinct().ToList()) is not { } fragments)
             {
-                return;
+                return true;
             }
             foreach (var view in views)
             {
@@ -289,10 +310,12 @@ public sealed class LiveNode(IGrainFactory grains, IHubContext<LiveHub> hub, IEn
                 await hub.Clients.Group(view.Group).SendAsync("live", topic, change.Version, html, kind.Announces);
             }
             LiveMetrics.Pushed(heard);
+            return true;
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Could not relay a change of live topic {Topic}", topic);
+            return false;
         }
     }
 

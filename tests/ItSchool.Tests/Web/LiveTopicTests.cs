@@ -8,7 +8,10 @@ using ItSchool.Tests.Rig;
 using ItSchool.Wallets;
 using ItSchool.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
+using ItSchool.Web.Shell;
+using ItSchool.Web.Wallets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace ItSchool.Tests.Web;
@@ -17,8 +20,50 @@ namespace ItSchool.Tests.Web;
 /// The one live channel: a page watches only the topics its person may see, and a connection that comes back
 /// with the version it last saw gets what changed meanwhile.
 /// </summary>
-public sealed partial class LiveTopicTests(WebNode web) : IClassFixture<WebNode>
+public sealed partial class LiveTopicTests(LiveTopicTests.FlakyNode web) : IClassFixture<LiveTopicTests.FlakyNode>
 {
+    /// <summary>The demo node, whose purse fragments can be made to fail as they do while PostgreSQL restarts.</summary>
+    public sealed class FlakyNode : WebNode
+    {
+        public FlakyNode() => TestServices = builder =>
+        {
+            var kinds = builder.Services.Where(s => s.ServiceType.IsClass && s.ServiceType.IsAssignableTo(typeof(ILiveTopic)))
+                .Select(s => s.ServiceType).ToList();
+            builder.Services.RemoveAll<ILiveTopic>();
+            foreach (var kind in kinds)
+            {
+                builder.Services.AddSingleton(services => kind == typeof(PurseLiveTopic)
+                    ? new Unreadable(services.GetRequiredService<PurseLiveTopic>(), this)
+                    : (ILiveTopic)services.GetRequiredService(kind));
+            }
+        };
+
+        /// <summary>While set, rendering a purse's change fails as it does when its recent operations cannot be read.</summary>
+        public volatile bool DatabaseDown;
+
+        public int FailedRenders;
+    }
+
+    sealed class Unreadable(PurseLiveTopic purse, FlakyNode node) : ILiveTopic
+    {
+        public string Kind => purse.Kind;
+
+        public Task<LiveWatch?> AuthorizeAsync(SignedInUser user, string key, CancellationToken cancellationToken) =>
+            purse.AuthorizeAsync(user, key, cancellationToken);
+
+        public Task<ItSchool.Live.LiveChange?> CurrentAsync(Guid schoolId, string topic) => purse.CurrentAsync(schoolId, topic);
+
+        public Task<LiveFragments?> PrepareAsync(ItSchool.Live.LiveChange change, IReadOnlyCollection<string> audiences)
+        {
+            if (node.DatabaseDown)
+            {
+                Interlocked.Increment(ref node.FailedRenders);
+                throw new NpgsqlException("The database system is starting up");
+            }
+            return purse.PrepareAsync(change, audiences);
+        }
+    }
+
     [GeneratedRegex("""id="balances-[^"]+"[^>]*data-version="(\d+)""")]
     private static partial Regex BalancesVersion();
 
@@ -114,6 +159,31 @@ public sealed partial class LiveTopicTests(WebNode web) : IClassFixture<WebNode>
         await using var upToDate = await ConnectAsync("marc.dubois", current);
         Assert.True(await upToDate.InvokeAsync<bool>("Watch", topic, version));
         Assert.Empty(current);
+    }
+
+    [Fact]
+    public async Task A_change_that_could_not_be_rendered_reaches_its_watchers_once_the_database_is_back()
+    {
+        var chloe = await DemoPupils.IdAsync(web, "Chloé");
+        var pushes = new ConcurrentQueue<(long Version, string? Html)>();
+        await using var marc = await ConnectAsync("marc.dubois", pushes);
+        Assert.True(await marc.InvokeAsync<bool>("Watch", PurseChanged.Topic(chloe), long.MaxValue));
+
+        web.DatabaseDown = true;
+        try
+        {
+            await CreditAsync(chloe, 125);
+            await Eventually.TrueAsync(() => Volatile.Read(ref web.FailedRenders) > 0, TimeSpan.FromSeconds(10), "The change was never rendered.");
+        }
+        finally
+        {
+            web.DatabaseDown = false;
+        }
+        // Nothing else changes Chloé's purse: the change that failed must come by itself, with her balance after it.
+        var purse = await Grains.GetGrain<IPurseGrain>(chloe).GetPurseAsync();
+        await Eventually.TrueAsync(() => pushes.Any(p => p.Version == purse.Version), TimeSpan.FromSeconds(10),
+            "The change that failed to render never reached its watcher.");
+        Assert.Contains($"data-cents=\"{purse.Compartments[0].BalanceCents}\"", pushes.Single(p => p.Version == purse.Version).Html);
     }
 
     Task CreditAsync(Guid pupil, long cents) =>
