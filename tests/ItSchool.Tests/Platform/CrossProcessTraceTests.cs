@@ -46,21 +46,36 @@ public sealed class CrossProcessTraceTests(MigratedDatabase database) : IClassFi
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        var webSpans = new TelemetryNode.Kept<Activity>();
+        var logs = new LogCapture();
+        await using var web = new WebNode
+        {
+            Arguments = ["--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9"],
+            TestServices = builder =>
+            {
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(webSpans));
+                builder.Logging.AddProvider(logs);
+            },
+        };
+        // The web node first, as an orchestrator may start it: with no silo yet, it waits for the cluster instead of failing.
+        var starting = web.StartAsync(database.ConnectionString, "--ItSchool:HostSilo=false", $"--Orleans:ClusterId={clusterId}");
+        await Eventually.TrueAsync(() => starting.IsFaulted || logs.Lines.Any(line => line.Message.StartsWith("No silo of the cluster answers yet")),
+            TimeSpan.FromMinutes(1), "the web node did not say it waits for a silo");
+        Assert.False(starting.IsCompleted, "The web node started without a cluster.");
         var output = new StringBuilder();
         using var silo = Process.Start(start)!;
         silo.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         silo.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         silo.BeginOutputReadLine();
         silo.BeginErrorReadLine();
-        var webSpans = new TelemetryNode.Kept<Activity>();
-        await using var web = new WebNode
-        {
-            Arguments = ["--OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9"],
-            TestServices = builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(webSpans)),
-        };
         try
         {
-            await web.StartAsync(database.ConnectionString, "--ItSchool:HostSilo=false", $"--Orleans:ClusterId={clusterId}");
+            await Eventually.TrueAsync(() =>
+            {
+                Assert.False(silo.HasExited, $"The silo stopped:\n{output}");
+                return starting.IsCompleted;
+            }, TimeSpan.FromMinutes(2), "the web node never joined the silo");
+            await starting;
             using var client = web.CreateClient();
             await Eventually.TrueAsync(async () =>
             {

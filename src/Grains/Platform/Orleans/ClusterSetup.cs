@@ -101,6 +101,7 @@ public static class ClusterSetup
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
+        client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         return client;
     }
 
