@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using ItSchool.Tests.Rig;
 using Microsoft.Playwright;
 
@@ -25,7 +24,7 @@ public sealed class PushBrowserTests(PushRig rig, Chromium chromium) : IClassFix
         await page.WaitForAsync("**/notifications");
         await Assertions.Expect(page.GetByText("Aucun appareil pour l'instant.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Activer sur cet appareil" })).ToBeVisibleAsync();
-        Assert.Empty(await SeriousViolationsAsync(page));
+        Assert.Empty(await page.SeriousViolationsAsync());
         await Screens.SaveAsync(page, "push-devices-off");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Activer sur cet appareil" }).ClickAsync();
@@ -37,7 +36,7 @@ public sealed class PushBrowserTests(PushRig rig, Chromium chromium) : IClassFix
         await Assertions.Expect(device.GetByText("cet appareil", new() { Exact = true })).ToBeVisibleAsync();
         Assert.Equal(rig.Service.ExpectedKey, await page.EvaluateAsync<string>("() => window.subscribedWithKey"));
         Assert.Equal(1, await rig.DevicesOfAsync(subscriber));
-        Assert.Empty(await SeriousViolationsAsync(page));
+        Assert.Empty(await page.SeriousViolationsAsync());
         await Screens.SaveAsync(page, "push-devices");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer une notification de test" }).ClickAsync();
@@ -98,9 +97,6 @@ public sealed class PushBrowserTests(PushRig rig, Chromium chromium) : IClassFix
         Assert.Equal(new Uri(rig.Web.DemoSchool, "icons/icon-192.png").ToString(), notification.GetProperty("icon").GetString());
         Assert.Equal(new Uri(rig.Web.DemoSchool, "finances/soldes").ToString(), notification.GetProperty("url").GetString());
     }
-
-    static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page) =>
-        [.. (await page.RunAxe()).Violations.Where(rule => rule.Impact is "serious" or "critical").Select(rule => $"{rule.Id}: {rule.Help}")];
 
     /// <summary>A PushManager whose subscription is the local push service's, as a browser's would be its vendor's.</summary>
     static string FakePushManager(PushSubscriber subscriber) => $$"""
