@@ -27,25 +27,6 @@ public sealed class CrossProcessTraceTests(MigratedDatabase database) : IClassFi
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var clusterId = $"trace-{Guid.NewGuid():N}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                SiloTelemetryTests.SiloAssembly(), "--urls", $"http://127.0.0.1:{SiloTelemetryTests.FreePort()}",
-                $"--ConnectionStrings:ItSchool={database.ConnectionString}", $"--Orleans:SiloPort={SiloTelemetryTests.FreePort()}",
-                $"--Orleans:GatewayPort={SiloTelemetryTests.FreePort()}", $"--Orleans:ClusterId={clusterId}", "--Logging:LogLevel:Default=Warning",
-            },
-            Environment =
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address,
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_SERVICE_NAME"] = "trace-silo",
-                // Spans leave in batches; a short delay keeps the test short.
-                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         var webSpans = new TelemetryNode.Kept<Activity>();
         var logs = new LogCapture();
         await using var web = new WebNode
@@ -62,52 +43,46 @@ public sealed class CrossProcessTraceTests(MigratedDatabase database) : IClassFi
         await Eventually.TrueAsync(() => starting.IsFaulted || logs.Lines.Any(line => line.Message.StartsWith("No silo of the cluster answers yet")),
             TimeSpan.FromMinutes(1), "the web node did not say it waits for a silo");
         Assert.False(starting.IsCompleted, "The web node started without a cluster.");
-        var output = new StringBuilder();
-        using var silo = Process.Start(start)!;
-        silo.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        silo.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        silo.BeginOutputReadLine();
-        silo.BeginErrorReadLine();
-        try
+        await using var silo = SiloProcess.Start(database.ConnectionString, [$"--Orleans:ClusterId={clusterId}"], new Dictionary<string, string>
         {
-            await Eventually.TrueAsync(() =>
-            {
-                Assert.False(silo.HasExited, $"The silo stopped:\n{output}");
-                return starting.IsCompleted;
-            }, TimeSpan.FromMinutes(2), "the web node never joined the silo");
-            await starting;
-            using var client = web.CreateClient();
-            await Eventually.TrueAsync(async () =>
-            {
-                Assert.False(silo.HasExited, $"The silo stopped:\n{output}");
-                return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-            }, TimeSpan.FromMinutes(2), "the web node never joined the silo");
-            var school = web.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
-            await school.EnableModuleAsync(SchoolModule.Wallets);
-            await school.EnableModuleAsync(SchoolModule.PointOfSale);
-
-            var trace = ActivityTraceId.CreateRandom();
-            using var terminal = PosRequests.Terminal(web);
-            using var sale = PosRequests.Sale($"trace/{trace}", PosRequests.Body(Chloe, ("JUS", 1)));
-            sale.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
-            Assert.Equal(HttpStatusCode.Created, (await terminal.SendAsync(sale)).StatusCode);
-
-            // The web node's request and its call to the purse, then the silo's side of that call under the same trace id:
-            // OTLP writes a trace id as its 16 bytes, and a span's name as text.
-            await Eventually.TrueAsync(() => webSpans.Snapshot().Any(s => s.TraceId == trace && s.Source.Name == "Microsoft.AspNetCore"),
-                because: "the web node traced the request");
-            Assert.Contains(webSpans.Snapshot(), s => s.TraceId == trace && s.Kind == ActivityKind.Client && s.DisplayName.Contains("PurseGrain"));
-            var id = new byte[16];
-            trace.CopyTo(id);
-            await Eventually.TrueAsync(() => receiver.Received.Any(body => Contains(body, Encoding.UTF8.GetBytes("trace-silo"))
-                && Contains(body, id) && Contains(body, Encoding.UTF8.GetBytes("PurseGrain"))),
-                TimeSpan.FromSeconds(30), "the silo process exported the purse's side of the sale under the sale's trace");
-        }
-        finally
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "trace-silo",
+            // Spans leave in batches; a short delay keeps the test short.
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        await Eventually.TrueAsync(() =>
         {
-            silo.Kill(entireProcessTree: true);
-            await silo.WaitForExitAsync();
-        }
+            silo.AssertRunning();
+            return starting.IsCompleted;
+        }, TimeSpan.FromMinutes(2), "the web node never joined the silo");
+        await starting;
+        using var client = web.CreateClient();
+        await Eventually.TrueAsync(async () =>
+        {
+            silo.AssertRunning();
+            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromMinutes(2), "the web node never joined the silo");
+        var school = web.Services.GetRequiredService<IGrainFactory>().GetGrain<ISchoolGrain>(DemoSchool.Id);
+        await school.EnableModuleAsync(SchoolModule.Wallets);
+        await school.EnableModuleAsync(SchoolModule.PointOfSale);
+
+        var trace = ActivityTraceId.CreateRandom();
+        using var terminal = PosRequests.Terminal(web);
+        using var sale = PosRequests.Sale($"trace/{trace}", PosRequests.Body(Chloe, ("JUS", 1)));
+        sale.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        Assert.Equal(HttpStatusCode.Created, (await terminal.SendAsync(sale)).StatusCode);
+
+        // The web node's request and its call to the purse, then the silo's side of that call under the same trace id:
+        // OTLP writes a trace id as its 16 bytes, and a span's name as text.
+        await Eventually.TrueAsync(() => webSpans.Snapshot().Any(s => s.TraceId == trace && s.Source.Name == "Microsoft.AspNetCore"),
+            because: "the web node traced the request");
+        Assert.Contains(webSpans.Snapshot(), s => s.TraceId == trace && s.Kind == ActivityKind.Client && s.DisplayName.Contains("PurseGrain"));
+        var id = new byte[16];
+        trace.CopyTo(id);
+        await Eventually.TrueAsync(() => receiver.Received.Any(body => Contains(body, Encoding.UTF8.GetBytes("trace-silo"))
+            && Contains(body, id) && Contains(body, Encoding.UTF8.GetBytes("PurseGrain"))),
+            TimeSpan.FromSeconds(30), "the silo process exported the purse's side of the sale under the sale's trace");
     }
 
     static bool Contains(byte[] body, byte[] part) => body.AsSpan().IndexOf(part) >= 0;

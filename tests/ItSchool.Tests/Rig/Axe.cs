@@ -46,7 +46,7 @@ public static class Axe
     public static async Task<IReadOnlyList<string>> ViolationsAsync(this ILocator element)
     {
         await InjectAsync(element.Page);
-        return await element.EvaluateAsync<string[]>("(element, run) => (" + Run + ")([element, false])", null);
+        return await element.EvaluateAsync<string[]>("element => (" + Run + ")([element, false])");
     }
 
     static async Task InjectAsync(IPage page)
